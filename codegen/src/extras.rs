@@ -1,0 +1,317 @@
+//! The code UsageKit adds to progenitor's: construction and credentials, the
+//! runtime hook, typed errors and pagination per operation, discriminated unions.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{File, ImplItem, Item};
+
+use crate::generate::Context;
+use crate::model::{OperationModel, Union};
+
+pub fn append(file: &mut File, context: &Context<'_>) {
+    let client: syn::File = syn::parse2(client_items(context)).expect("client items parse");
+    file.items.extend(client.items);
+    if let Some((_, items)) = file.items.iter_mut().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+        _ => None,
+    }) {
+        for union in &context.unions {
+            let union: syn::File = syn::parse2(union_items(union)).expect("union items parse");
+            items.extend(union.items);
+        }
+    }
+}
+
+fn client_items(context: &Context<'_>) -> TokenStream {
+    let settings = context.settings;
+    let name = &settings.name;
+    let base_url = &context.default_base_url;
+    let base_url_env = settings.base_url_env();
+
+    let mut specs = Vec::new();
+    let mut setters = Vec::new();
+    let mut env_vars = vec![format!("`{base_url_env}` (optional)")];
+    for credential in &context.credentials {
+        // Lints and settings validation guarantee an entry per scheme.
+        let Some(chosen) = settings.credentials.get(&credential.scheme) else { continue };
+        let scheme = &credential.scheme;
+        let setter = format_ident!("{}", chosen.setter);
+        let setter_name = &chosen.setter;
+        let env = &chosen.env;
+        let placement = match &credential.header {
+            None => quote!(usagekit_runtime::Placement::Bearer),
+            Some(header) => quote!(usagekit_runtime::Placement::Header(#header)),
+        };
+        specs.push(quote! {
+            usagekit_runtime::CredentialSpec {
+                scheme: #scheme,
+                setter: #setter_name,
+                env: #env,
+                placement: #placement,
+            }
+        });
+        let wire = match &credential.header {
+            None => "`Authorization: Bearer …`".to_owned(),
+            Some(header) => format!("the `{header}` header"),
+        };
+        let mut doc = format!("Sets the `{scheme}` credential, sent as {wire}. Read from `{env}` by `from_env`.");
+        if let Some(description) = &credential.description {
+            doc = format!("{description}\n\n{doc}");
+        }
+        setters.push(quote! {
+            #[doc = #doc]
+            pub fn #setter(self, value: impl Into<usagekit_runtime::Secret>) -> Self {
+                Self(self.0.credential(#scheme, value))
+            }
+        });
+        env_vars.push(format!("`{env}`"));
+    }
+    let from_env_doc = format!(
+        "A client configured from the environment: {}.",
+        env_vars.join(", ")
+    );
+    let builder_doc = format!("Starts configuring a client. The base URL defaults to `{base_url}`.");
+
+    quote! {
+        static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo {
+            name: #name,
+            default_base_url: #base_url,
+            base_url_env: #base_url_env,
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            credentials: &[#(#specs),*],
+        };
+
+        impl ClientHooks<usagekit_runtime::Runtime> for Client {
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                _info: &OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                self.inner.execute(&self.client, request).await
+            }
+        }
+
+        impl Client {
+            #[doc = #builder_doc]
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder(usagekit_runtime::ClientBuilder::new(&PROVIDER))
+            }
+
+            #[doc = #from_env_doc]
+            pub fn from_env() -> Result<Self, usagekit_runtime::ConfigError> {
+                Self::builder().from_env()?.build()
+            }
+        }
+
+        /// Configures a [`Client`]; see [`Client::builder`].
+        #[derive(Debug, Clone)]
+        #[must_use]
+        pub struct ClientBuilder(usagekit_runtime::ClientBuilder);
+
+        impl ClientBuilder {
+            #[doc = #from_env_doc]
+            pub fn from_env(self) -> Result<Self, usagekit_runtime::ConfigError> {
+                self.0.from_env().map(Self)
+            }
+
+            /// The server to call, e.g. a proxy or a local test server.
+            pub fn base_url(self, url: impl Into<String>) -> Self {
+                Self(self.0.base_url(url))
+            }
+
+            #(#setters)*
+
+            /// Time allowed for one attempt (default 60 s).
+            pub fn timeout(self, timeout: std::time::Duration) -> Self {
+                Self(self.0.timeout(timeout))
+            }
+
+            /// Time allowed to connect (default 10 s).
+            pub fn connect_timeout(self, timeout: std::time::Duration) -> Self {
+                Self(self.0.connect_timeout(timeout))
+            }
+
+            /// Retries after a transient failure (default 2; 0 turns retries off).
+            pub fn max_retries(self, retries: u32) -> Self {
+                Self(self.0.max_retries(retries))
+            }
+
+            /// Full control over backoff, `Retry-After` handling and the deadline.
+            pub fn retry_policy(self, policy: usagekit_runtime::RetryPolicy) -> Self {
+                Self(self.0.retry_policy(policy))
+            }
+
+            /// Sends `name: value` with every request (treated as sensitive).
+            pub fn header(self, name: impl Into<String>, value: impl Into<usagekit_runtime::Secret>) -> Self {
+                Self(self.0.header(name, value))
+            }
+
+            /// Replaces the default `User-Agent` (`<crate>/<version>`).
+            pub fn user_agent(self, user_agent: impl Into<String>) -> Self {
+                Self(self.0.user_agent(user_agent))
+            }
+
+            /// Checks the configuration and builds the client.
+            pub fn build(self) -> Result<Client, usagekit_runtime::ConfigError> {
+                let (baseurl, client, inner) = self.0.build_parts()?;
+                Ok(Client { baseurl, client, inner })
+            }
+        }
+    }
+}
+
+/// `send`, and for paginated operations `stream` and `collect_all`.
+pub fn builder_methods(operation: &OperationModel, success: &syn::Type) -> Vec<ImplItem> {
+    let id = &operation.id;
+    let (error_type, decode, pointers) = match &operation.errors {
+        None => (quote!(()), quote!(|_, _| None), Vec::new()),
+        Some(errors) => {
+            let ty = format_ident!("{}", errors.type_name);
+            let mut patterns: Vec<TokenStream> = errors
+                .typed
+                .iter()
+                .map(|(low, high)| if low == high { quote!(#low) } else { quote!(#low..=#high) })
+                .collect();
+            if errors.default_typed {
+                patterns = vec![quote!(_)];
+            }
+            let decode = if patterns.is_empty() {
+                quote!(|_, _| None)
+            } else {
+                let fallthrough = (!errors.default_typed).then(|| quote!(_ => None,));
+                quote! {
+                    |status, body| match status {
+                        #(#patterns)|* => Some(usagekit_runtime::decode_error_json(body)),
+                        #fallthrough
+                    }
+                }
+            };
+            (quote!(types::#ty), decode, errors.message_pointers.clone())
+        }
+    };
+    let success_status = match operation.success_status {
+        Some(code) => quote!(Some(#code)),
+        None => quote!(None),
+    };
+    let send_doc = format!(
+        "Sends `{} {}`. Errors name the operation (`{id}`), the status and the decoded error body.",
+        operation.http_method, operation.path
+    );
+    let mut items: Vec<ImplItem> = vec![syn::parse_quote! {
+        #[doc = #send_doc]
+        pub async fn send(self) -> Result<#success, usagekit_runtime::Error<#error_type>> {
+            usagekit_runtime::complete(
+                #id,
+                #success_status,
+                self.dispatch().await,
+                #decode,
+                &[#(#pointers),*],
+            )
+            .await
+        }
+    }];
+
+    if let Some(pagination) = &operation.pagination {
+        let item = format_ident!("{}", pagination.item_type);
+        let setter = format_ident!("{}", pagination.cursor_setter);
+        let items_field = format_ident!("{}", pagination.items_field);
+        let cursor_field = format_ident!("{}", pagination.next_cursor_field);
+        let has_more = match &pagination.has_more_field {
+            Some(field) => {
+                let field = format_ident!("{field}");
+                quote!(usagekit_runtime::HasMore::into_has_more(page.#field))
+            }
+            None => quote!(None),
+        };
+        let stream_doc = format!(
+            "Every `{}` of every page, fetching the next page only when this one is used up. \
+             Follows `{}` until the server says there is no more.",
+            pagination.item_type, pagination.next_cursor_field
+        );
+        items.push(syn::parse_quote! {
+            #[doc = #stream_doc]
+            pub fn stream(
+                self,
+            ) -> impl usagekit_runtime::Stream<Item = Result<types::#item, usagekit_runtime::Error<#error_type>>>
+                   + Send + Unpin + 'a {
+                usagekit_runtime::paginate(#id, self, |request: Self, cursor: Option<String>| async move {
+                    let request = match cursor {
+                        Some(cursor) => request.#setter(cursor),
+                        None => request,
+                    };
+                    let page = request.send().await?.into_inner();
+                    Ok(usagekit_runtime::Page {
+                        items: page.#items_field,
+                        next_cursor: usagekit_runtime::Cursor::into_cursor(page.#cursor_field),
+                        has_more: #has_more,
+                    })
+                })
+            }
+        });
+        items.push(syn::parse_quote! {
+            /// Every item of every page, in one `Vec`. Prefer `stream` for long ranges.
+            pub async fn collect_all(self) -> Result<Vec<types::#item>, usagekit_runtime::Error<#error_type>> {
+                usagekit_runtime::collect_all(self.stream()).await
+            }
+        });
+    }
+    items
+}
+
+fn union_items(union: &Union) -> TokenStream {
+    let ty = format_ident!("{}", union.type_name);
+    let property = &union.property;
+    let doc = union.description.clone().unwrap_or_else(|| {
+        format!("One of several kinds, told apart by its `{property}` field.")
+    });
+    let doc = format!("{doc}\n\nDecoded by its `{property}` field; a kind this client does not know is kept as [`{}::Unknown`].", union.type_name);
+    let variants = union.variants.iter().map(|(tag, variant, description)| {
+        let variant = format_ident!("{variant}");
+        let doc = match description {
+            Some(description) => format!("`{property}: \"{tag}\"`. {description}"),
+            None => format!("`{property}: \"{tag}\"`."),
+        };
+        quote! {
+            #[doc = #doc]
+            #variant(#variant)
+        }
+    });
+    let arms = union.variants.iter().map(|(tag, variant, _)| {
+        let variant = format_ident!("{variant}");
+        quote! { Some(#tag) => tagged.decode().map(Self::#variant), }
+    });
+    let tags = union.variants.iter().map(|(tag, variant, _)| {
+        let variant = format_ident!("{variant}");
+        quote! { Self::#variant(_) => Some(#tag), }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #ty {
+            #(#variants,)*
+            /// A kind this client does not know yet, kept as it came.
+            Unknown(::serde_json::Value),
+        }
+
+        impl #ty {
+            /// The value of the `#property` field.
+            pub fn tag(&self) -> Option<&str> {
+                match self {
+                    #(#tags)*
+                    Self::Unknown(value) => value.get(#property).and_then(::serde_json::Value::as_str),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let tagged = usagekit_runtime::Tagged::read(deserializer, #property)?;
+                match tagged.tag() {
+                    #(#arms)*
+                    _ => tagged.decode().map(Self::Unknown),
+                }
+            }
+        }
+    }
+}

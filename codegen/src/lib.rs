@@ -1,0 +1,73 @@
+//! UsageKit's generator: an OpenAPI 3.0 spec in, the files of a typed Rust client
+//! crate out. Pure: no file or network I/O; `xtask` reads and writes.
+//!
+//! The pipeline, one module per stage:
+//! [`load`] (YAML/JSON to a document) → [`lint`] (reject what progenitor would get
+//! wrong) → `generate` (progenitor, then UsageKit's additions) → [`format`]
+//! (prettyplease) → [`emit`] (the crate's files).
+
+pub mod diagnostic;
+pub mod emit;
+mod extras;
+pub mod format;
+mod generate;
+pub mod lint;
+pub mod load;
+pub mod model;
+mod postprocess;
+pub mod settings;
+
+pub use diagnostic::Diagnostic;
+pub use emit::GeneratedFile;
+pub use settings::{ProviderSettings, parse_settings};
+
+/// Generates one provider's client crate.
+///
+/// `spec_path` names the spec in messages and file headers (`specs/openai.yaml`);
+/// `spec_text` is its content. Returns the crate's files, sorted by path, or every
+/// problem found.
+pub fn generate_crate(
+    spec_path: &str,
+    spec_text: &str,
+    settings: &ProviderSettings,
+) -> Result<Vec<GeneratedFile>, Vec<Diagnostic>> {
+    let spec = load::load(spec_path, spec_text).map_err(|d| vec![d])?;
+    let mut problems = lint::lint(spec_path, &spec);
+    problems.extend(check_settings(spec_path, &spec.api, settings));
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let context = generate::Context::new(&spec.api, settings);
+    let syntax = generate::generate(spec_path, &spec.api, &context).map_err(|d| vec![d])?;
+    let code = format::rust(spec_path, &syntax);
+    Ok(emit::files(spec_path, &context, code))
+}
+
+/// The settings must cover the spec: a credential entry per security scheme, and an
+/// example that calls a real operation.
+fn check_settings(spec_path: &str, api: &openapiv3::OpenAPI, settings: &ProviderSettings) -> Vec<Diagnostic> {
+    let file = "specs/providers.toml";
+    let mut problems = Vec::new();
+    for credential in model::credentials(api) {
+        if !settings.credentials.contains_key(&credential.scheme) {
+            problems.push(
+                Diagnostic::new(file, format!("{spec_path} requires security scheme `{}`, which has no credential entry", credential.scheme))
+                    .at(format!("[{}]", settings.key))
+                    .help(format!(
+                        "add `credentials.{} = {{ setter = \"api_key\", env = \"{}_API_KEY\" }}`",
+                        credential.scheme, settings.env_prefix
+                    )),
+            );
+        }
+    }
+    if let Some(example) = &settings.example {
+        let operations = model::operations(api);
+        if !operations.iter().any(|op| op.id == example.operation) {
+            problems.push(
+                Diagnostic::new(file, format!("example operation `{}` is not in {spec_path}", example.operation))
+                    .at(format!("[{}.example] operation", settings.key)),
+            );
+        }
+    }
+    problems
+}

@@ -1,0 +1,331 @@
+//! Stage 2: reject what progenitor would panic on or get wrong, before it runs.
+//!
+//! Every check names the place (a JSON pointer, plus the operation) and the fix.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{
+    OpenAPI, Operation, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, SecurityScheme,
+    APIKeyLocation, StatusCode,
+};
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, pointer_token};
+use crate::load::LoadedSpec;
+use crate::model::{self, PAGINATION_EXTENSION};
+
+/// All problems found; empty when the spec can be generated.
+pub fn lint(file: &str, spec: &LoadedSpec) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    check_refs(file, &spec.raw, &spec.raw, &mut String::from("#"), &mut found);
+    if !found.is_empty() {
+        // Later checks resolve references; report the broken ones alone.
+        return found;
+    }
+    check_servers(file, &spec.api, &mut found);
+    check_security(file, &spec.api, &mut found);
+    check_operations(file, &spec.api, &mut found);
+    check_discriminators(file, &spec.api, &mut found);
+    found
+}
+
+fn check_refs(file: &str, root: &Value, node: &Value, at: &mut String, found: &mut Vec<Diagnostic>) {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref") {
+                let resolves = target
+                    .strip_prefix('#')
+                    .is_some_and(|pointer| root.pointer(pointer).is_some());
+                if !resolves {
+                    let help = if target.starts_with('#') {
+                        "define the target, or point the $ref at an existing `#/components/...` entry"
+                    } else {
+                        "only references inside the same document (`#/...`) are supported; inline the external definition"
+                    };
+                    found.push(
+                        Diagnostic::new(file, format!("unresolved $ref `{target}`"))
+                            .at(format!("{at}/$ref"))
+                            .help(help),
+                    );
+                }
+            }
+            for (key, value) in map {
+                let len = at.len();
+                at.push('/');
+                at.push_str(&pointer_token(key));
+                check_refs(file, root, value, at, found);
+                at.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                let len = at.len();
+                at.push_str(&format!("/{index}"));
+                check_refs(file, root, item, at, found);
+                at.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check_servers(file: &str, api: &OpenAPI, found: &mut Vec<Diagnostic>) {
+    match api.servers.first() {
+        None => found.push(
+            Diagnostic::new(file, "no servers: the client needs a default base URL")
+                .at("#/servers")
+                .help("add `servers: [{url: https://api.example.com/v1}]`"),
+        ),
+        Some(server)
+            if !(server.url.starts_with("https://") || server.url.starts_with("http://"))
+                || server.url.contains('{') =>
+        {
+            found.push(
+                Diagnostic::new(file, format!("server URL `{}` is not an absolute http(s) URL", server.url))
+                    .at("#/servers/0/url")
+                    .help("the first server is the default base URL; write it out in full, without variables"),
+            )
+        }
+        Some(_) => {}
+    }
+}
+
+fn check_security(file: &str, api: &OpenAPI, found: &mut Vec<Diagnostic>) {
+    let requirements = api.security.as_deref().unwrap_or_default();
+    if requirements.len() > 1 {
+        found.push(
+            Diagnostic::new(file, "alternative security requirements are not supported")
+                .at("#/security")
+                .help("list every scheme the API needs in one requirement object: `security: [{A: [], B: []}]`"),
+        );
+    }
+    let schemes = api.components.as_ref().map(|c| &c.security_schemes);
+    for name in requirements.iter().flat_map(|r| r.keys()) {
+        let at = format!("#/components/securitySchemes/{}", pointer_token(name));
+        match schemes.and_then(|s| s.get(name)) {
+            None => found.push(
+                Diagnostic::new(file, format!("security scheme `{name}` is used but not defined"))
+                    .at("#/security")
+                    .help(format!("define it under {at}")),
+            ),
+            Some(ReferenceOr::Reference { .. }) => found.push(
+                Diagnostic::new(file, "a security scheme may not be a $ref").at(at),
+            ),
+            Some(ReferenceOr::Item(scheme)) => {
+                let supported = match scheme {
+                    SecurityScheme::HTTP { scheme, .. } => scheme.eq_ignore_ascii_case("bearer"),
+                    SecurityScheme::APIKey { location, .. } => matches!(location, APIKeyLocation::Header),
+                    _ => false,
+                };
+                if !supported {
+                    found.push(
+                        Diagnostic::new(file, format!("security scheme `{name}` is of a kind the runtime cannot send"))
+                            .at(at)
+                            .help("supported: `type: http, scheme: bearer` and `type: apiKey, in: header`"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn check_operations(file: &str, api: &OpenAPI, found: &mut Vec<Diagnostic>) {
+    let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut methods: BTreeMap<String, String> = BTreeMap::new();
+    for (path, item) in &api.paths.paths {
+        let path_at = format!("#/paths/{}", pointer_token(path));
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { .. } => {
+                found.push(Diagnostic::new(file, "a path item may not be a $ref").at(path_at).help("inline the path item"));
+                continue;
+            }
+        };
+        for (method, operation) in item.iter() {
+            let at = format!("{path_at}/{method}");
+            let Some(id) = operation.operation_id.as_deref().filter(|id| !id.is_empty()) else {
+                found.push(
+                    Diagnostic::new(file, format!("{} {path} has no operationId", method.to_uppercase()))
+                        .at(at)
+                        .help("add a unique `operationId`: it names the client method"),
+                );
+                continue;
+            };
+            let here = format!("{at} (operation {id})");
+            if let Some(first) = ids.insert(id.to_owned(), at.clone()) {
+                found.push(
+                    Diagnostic::new(file, format!("duplicate operationId `{id}`, first used at {first}"))
+                        .at(here.clone())
+                        .help("operationIds must be unique; rename one"),
+                );
+            } else if let Some(other) = methods.insert(model::method_name(id), id.to_owned()) {
+                found.push(
+                    Diagnostic::new(
+                        file,
+                        format!("operationIds `{other}` and `{id}` give the same method name `{}`", model::method_name(id)),
+                    )
+                    .at(here.clone())
+                    .help("rename one of them"),
+                );
+            }
+            let parameters = item.parameters.iter().chain(&operation.parameters);
+            check_parameters(file, api, parameters, &here, found);
+            check_body(file, operation, &here, found);
+            check_responses(file, api, operation, &here, found);
+            if let Some(security) = &operation.security
+                && Some(security) != api.security.as_ref()
+            {
+                found.push(
+                    Diagnostic::new(file, "per-operation security differs from the document's")
+                        .at(format!("{here}/security"))
+                        .help("the client sends the document-level `security` with every call; remove the override or make it equal"),
+                );
+            }
+            if operation.extensions.contains_key(PAGINATION_EXTENSION)
+                && let Err(message) = model::pagination(api, operation)
+            {
+                found.push(
+                    Diagnostic::new(file, message)
+                        .at(format!("{here}/{PAGINATION_EXTENSION}"))
+                        .help("`x-usagekit-pagination: {cursor-param: page, next-cursor: next_page, has-more: has_more, items: data}`, naming a query parameter and properties of the 200 response's $ref'd schema"),
+                );
+            }
+        }
+    }
+}
+
+fn check_parameters<'a>(
+    file: &str,
+    api: &OpenAPI,
+    parameters: impl Iterator<Item = &'a ReferenceOr<Parameter>>,
+    at: &str,
+    found: &mut Vec<Diagnostic>,
+) {
+    for parameter in parameters {
+        let Some(parameter) = model::resolve_parameter(api, parameter) else {
+            continue;
+        };
+        let data = parameter.parameter_data_ref();
+        let place = format!("{at} parameter `{}`", data.name);
+        match parameter {
+            Parameter::Cookie { .. } => found.push(
+                Diagnostic::new(file, "cookie parameters are not supported by progenitor")
+                    .at(place.clone())
+                    .help("send it as a header parameter, or leave it out of the spec"),
+            ),
+            Parameter::Query { style, .. } if !matches!(style, QueryStyle::Form) => found.push(
+                Diagnostic::new(file, "only `style: form` query parameters are supported")
+                    .at(place.clone())
+                    .help("remove `style` (form is the default)"),
+            ),
+            _ => {}
+        }
+        if data.explode == Some(false) {
+            found.push(
+                Diagnostic::new(file, "`explode: false` is not supported: progenitor always sends arrays as repeated keys")
+                    .at(place.clone())
+                    .help("remove `explode: false` (the default for query parameters is `explode: true`)"),
+            );
+        }
+        if matches!(data.format, ParameterSchemaOrContent::Content(_)) {
+            found.push(
+                Diagnostic::new(file, "parameters with `content` are not supported")
+                    .at(place)
+                    .help("describe the parameter with `schema` instead"),
+            );
+        }
+    }
+}
+
+fn check_body(file: &str, operation: &Operation, at: &str, found: &mut Vec<Diagnostic>) {
+    if let Some(ReferenceOr::Item(body)) = &operation.request_body
+        && body.content.len() > 1
+    {
+        let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
+        found.push(
+            Diagnostic::new(file, format!("request body has {} media types ({})", types.len(), types.join(", ")))
+                .at(format!("{at}/requestBody"))
+                .help("progenitor sends one media type per operation; keep only the one the client should send"),
+        );
+    }
+}
+
+fn check_responses(file: &str, api: &OpenAPI, operation: &Operation, at: &str, found: &mut Vec<Diagnostic>) {
+    let schema_of = |response: &ReferenceOr<openapiv3::Response>| {
+        model::resolve_response(api, response).and_then(model::json_schema_key)
+    };
+    let mut success = BTreeSet::new();
+    let mut errors = BTreeSet::new();
+    for (status, response) in &operation.responses.responses {
+        let is_success = match status {
+            StatusCode::Code(code) => (200..300).contains(code),
+            StatusCode::Range(range) => *range == 2,
+        };
+        let key = schema_of(response);
+        if is_success {
+            success.insert(key);
+        } else if let Some(key) = key {
+            errors.insert(key);
+        }
+    }
+    if success.len() > 1 {
+        found.push(
+            Diagnostic::new(file, "the success responses have different schemas")
+                .at(format!("{at}/responses"))
+                .help("progenitor supports one success type per operation; use one schema (a oneOf, if it really varies)"),
+        );
+    }
+    if let Some(default) = &operation.responses.default {
+        let key = schema_of(default);
+        if !success.is_empty() && !success.contains(&key) {
+            found.push(
+                Diagnostic::new(file, "a `default` response of another type alongside the success response")
+                    .at(format!("{at}/responses/default"))
+                    .help("progenitor would treat `default` as a success too; declare the error body under `4XX`/`5XX` (or explicit codes) instead"),
+            );
+        }
+        if let Some(key) = key {
+            errors.insert(key);
+        }
+    }
+    if errors.len() > 1 {
+        found.push(
+            Diagnostic::new(file, "the error responses have different schemas")
+                .at(format!("{at}/responses"))
+                .help("one error schema per operation: merge them into one schema, or leave the odd status without `content`"),
+        );
+    }
+    for (status, response) in &operation.responses.responses {
+        let is_error = matches!(status, StatusCode::Code(400..) | StatusCode::Range(4..));
+        if is_error
+            && let Some(response) = model::resolve_response(api, response)
+            && let Some(media) = model::json_media(response)
+            && !matches!(media.schema, Some(ReferenceOr::Reference { .. }))
+        {
+            found.push(
+                Diagnostic::new(file, format!("the {status} error body is an inline schema"))
+                    .at(format!("{at}/responses/{status}"))
+                    .help("declare error bodies under `components/schemas` and `$ref` them, so the client can name the type"),
+            );
+        }
+    }
+}
+
+fn check_discriminators(file: &str, api: &OpenAPI, found: &mut Vec<Diagnostic>) {
+    let Some(components) = &api.components else {
+        return;
+    };
+    for (name, schema) in &components.schemas {
+        let ReferenceOr::Item(schema) = schema else { continue };
+        if schema.schema_data.discriminator.is_none() {
+            continue;
+        }
+        if let Err(message) = model::union(api, name, schema) {
+            found.push(
+                Diagnostic::new(file, message)
+                    .at(format!("#/components/schemas/{}", pointer_token(name)))
+                    .help("a discriminated union is `oneOf` a list of `$ref`s to object schemas that each have the discriminator property as a required single-value string enum"),
+            );
+        }
+    }
+}

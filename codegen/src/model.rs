@@ -1,0 +1,421 @@
+//! What the generator reads from a linted spec, beyond what progenitor reads:
+//! errors, pagination, discriminated unions, security. Also shared by the lints.
+
+use openapiv3::{
+    MediaType, OpenAPI, Operation, Parameter, ReferenceOr, Response, Schema, SchemaKind, SecurityScheme,
+    StatusCode, Type,
+};
+use serde::Deserialize;
+
+/// Operation extension declaring cursor pagination.
+pub const PAGINATION_EXTENSION: &str = "x-usagekit-pagination";
+/// Schema extension: JSON pointers to the provider's message inside an error body.
+pub const ERROR_MESSAGE_EXTENSION: &str = "x-usagekit-error-message";
+
+/// The Rust method name progenitor gives an operationId.
+pub fn method_name(operation_id: &str) -> String {
+    sanitize(operation_id, heck::ToSnakeCase::to_snake_case)
+}
+
+/// The Rust type name progenitor and typify give a component schema.
+pub fn type_name(schema_name: &str) -> String {
+    sanitize(schema_name, heck::ToPascalCase::to_pascal_case)
+}
+
+/// The Rust field name typify gives a property.
+pub fn field_name(property: &str) -> String {
+    sanitize(property, heck::ToSnakeCase::to_snake_case)
+}
+
+fn sanitize(input: &str, to_case: fn(&str) -> String) -> String {
+    let cleaned: String = input
+        .replace('\'', "")
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .collect();
+    let mut out = to_case(&cleaned);
+    if out.is_empty() {
+        out = to_case("x");
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    if syn::parse_str::<syn::Ident>(&out).is_err() {
+        out.push('_');
+    }
+    out
+}
+
+pub fn resolve_parameter<'a>(api: &'a OpenAPI, parameter: &'a ReferenceOr<Parameter>) -> Option<&'a Parameter> {
+    match parameter {
+        ReferenceOr::Item(item) => Some(item),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/parameters/")?;
+            match api.components.as_ref()?.parameters.get(name)? {
+                ReferenceOr::Item(item) => Some(item),
+                ReferenceOr::Reference { .. } => None,
+            }
+        }
+    }
+}
+
+pub fn resolve_response<'a>(api: &'a OpenAPI, response: &'a ReferenceOr<Response>) -> Option<&'a Response> {
+    match response {
+        ReferenceOr::Item(item) => Some(item),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/responses/")?;
+            match api.components.as_ref()?.responses.get(name)? {
+                ReferenceOr::Item(item) => Some(item),
+                ReferenceOr::Reference { .. } => None,
+            }
+        }
+    }
+}
+
+pub fn resolve_schema<'a>(api: &'a OpenAPI, schema: &'a ReferenceOr<Schema>) -> Option<(&'a Schema, Option<&'a str>)> {
+    match schema {
+        ReferenceOr::Item(item) => Some((item, None)),
+        ReferenceOr::Reference { reference } => {
+            let name = schema_ref_name(reference)?;
+            match api.components.as_ref()?.schemas.get(name)? {
+                ReferenceOr::Item(item) => Some((item, Some(name))),
+                ReferenceOr::Reference { .. } => None,
+            }
+        }
+    }
+}
+
+fn schema_ref_name(reference: &str) -> Option<&str> {
+    reference.strip_prefix("#/components/schemas/")
+}
+
+/// The JSON media type of a response, as progenitor picks it.
+pub fn json_media(response: &Response) -> Option<&MediaType> {
+    response
+        .content
+        .iter()
+        .find(|(name, _)| *name == "application/json" || name.starts_with("application/json;"))
+        .map(|(_, media)| media)
+}
+
+/// A comparable rendering of a response's JSON schema.
+pub fn json_schema_key(response: &Response) -> Option<String> {
+    let schema = json_media(response)?.schema.as_ref()?;
+    serde_json::to_string(schema).ok()
+}
+
+/// An operation's documented error responses, as the client decodes them.
+#[derive(Debug, Clone)]
+pub struct ErrorModel {
+    /// Status patterns with a body of `type_name`: `Some(422)`, ranges as (400, 499).
+    pub typed: Vec<(u16, u16)>,
+    /// `true` when `default` carries the error body (matches any other error status).
+    pub default_typed: bool,
+    /// The component schema's Rust type name.
+    pub type_name: String,
+    pub message_pointers: Vec<String>,
+}
+
+pub fn errors(api: &OpenAPI, operation: &Operation) -> Option<ErrorModel> {
+    let mut typed = Vec::new();
+    let mut default_typed = false;
+    let mut schema_name = None;
+    let mut note = |response: &ReferenceOr<Response>| -> bool {
+        let Some(ReferenceOr::Reference { reference }) =
+            resolve_response(api, response).and_then(json_media).and_then(|m| m.schema.as_ref())
+        else {
+            return false;
+        };
+        schema_name = schema_ref_name(reference).map(str::to_owned);
+        schema_name.is_some()
+    };
+    for (status, response) in &operation.responses.responses {
+        let range = match status {
+            StatusCode::Code(code) if *code >= 400 => (*code, *code),
+            StatusCode::Range(range) if *range >= 4 => (range * 100, range * 100 + 99),
+            _ => continue,
+        };
+        if note(response) {
+            typed.push(range);
+        }
+    }
+    if let Some(default) = &operation.responses.default {
+        default_typed = note(default);
+    }
+    let schema_name = schema_name?;
+    let message_pointers = api
+        .components
+        .as_ref()
+        .and_then(|c| c.schemas.get(&schema_name))
+        .and_then(|s| s.as_item())
+        .and_then(|s| s.schema_data.extensions.get(ERROR_MESSAGE_EXTENSION))
+        .and_then(|v| serde_json::from_value::<Vec<String>>(v.clone()).ok())
+        .unwrap_or_default();
+    Some(ErrorModel {
+        typed,
+        default_typed,
+        type_name: type_name(&schema_name),
+        message_pointers,
+    })
+}
+
+/// The single documented success status, if there is exactly one.
+pub fn success_status(operation: &Operation) -> Option<u16> {
+    let mut codes = operation.responses.responses.keys().filter_map(|status| match status {
+        StatusCode::Code(code) if (200..300).contains(code) => Some(*code),
+        _ => None,
+    });
+    let first = codes.next()?;
+    codes.next().is_none().then_some(first)
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct PaginationExtension {
+    cursor_param: String,
+    next_cursor: String,
+    #[serde(default)]
+    has_more: Option<String>,
+    items: String,
+}
+
+/// Cursor pagination, resolved to Rust names.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// The builder setter for the cursor parameter.
+    pub cursor_setter: String,
+    pub items_field: String,
+    pub next_cursor_field: String,
+    pub has_more_field: Option<String>,
+    pub item_type: String,
+}
+
+pub fn pagination(api: &OpenAPI, operation: &Operation) -> Result<Pagination, String> {
+    let Some(value) = operation.extensions.get(PAGINATION_EXTENSION) else {
+        return Err("no pagination extension".into());
+    };
+    let ext: PaginationExtension =
+        serde_json::from_value(value.clone()).map_err(|e| format!("malformed {PAGINATION_EXTENSION}: {e}"))?;
+
+    let cursor = operation
+        .parameters
+        .iter()
+        .filter_map(|p| resolve_parameter(api, p))
+        .find(|p| p.parameter_data_ref().name == ext.cursor_param)
+        .ok_or_else(|| format!("cursor parameter `{}` is not a parameter of this operation", ext.cursor_param))?;
+    if !matches!(cursor, Parameter::Query { .. }) {
+        return Err(format!("cursor parameter `{}` must be a query parameter", ext.cursor_param));
+    }
+
+    let response = operation
+        .responses
+        .responses
+        .iter()
+        .find(|(status, _)| matches!(status, StatusCode::Code(200..=299)))
+        .and_then(|(_, r)| resolve_response(api, r))
+        .ok_or("the operation has no 2xx response")?;
+    let schema = json_media(response)
+        .and_then(|m| m.schema.as_ref())
+        .and_then(|s| resolve_schema(api, s))
+        .ok_or("the 2xx response has no JSON schema")?
+        .0;
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        return Err("the 2xx response schema is not an object".into());
+    };
+    let property = |name: &str| {
+        object
+            .properties
+            .get(name)
+            .and_then(|p| match p {
+                ReferenceOr::Item(item) => Some(item.as_ref()),
+                ReferenceOr::Reference { .. } => None,
+            })
+            .ok_or_else(|| format!("the response has no inline property `{name}`"))
+    };
+    let items = property(&ext.items)?;
+    let SchemaKind::Type(Type::Array(array)) = &items.schema_kind else {
+        return Err(format!("`{}` is not an array", ext.items));
+    };
+    let item_type = match array.items.as_ref().map(|b| b.clone().unbox()) {
+        Some(ReferenceOr::Reference { reference }) => schema_ref_name(&reference).map(type_name),
+        _ => None,
+    }
+    .ok_or_else(|| format!("the items of `{}` must be a $ref to a component schema", ext.items))?;
+    property(&ext.next_cursor)?;
+    if let Some(has_more) = &ext.has_more {
+        property(has_more)?;
+    }
+    Ok(Pagination {
+        cursor_setter: field_name(&ext.cursor_param),
+        items_field: field_name(&ext.items),
+        next_cursor_field: field_name(&ext.next_cursor),
+        has_more_field: ext.has_more.as_deref().map(field_name),
+        item_type,
+    })
+}
+
+/// A discriminated union, generated by UsageKit rather than typify.
+#[derive(Debug, Clone)]
+pub struct Union {
+    pub schema_name: String,
+    pub type_name: String,
+    pub description: Option<String>,
+    pub property: String,
+    /// (tag value, variant type name, variant description)
+    pub variants: Vec<(String, String, Option<String>)>,
+}
+
+pub fn union(api: &OpenAPI, name: &str, schema: &Schema) -> Result<Union, String> {
+    let discriminator = schema
+        .schema_data
+        .discriminator
+        .as_ref()
+        .ok_or("no discriminator")?;
+    let SchemaKind::OneOf { one_of } = &schema.schema_kind else {
+        return Err("a discriminator needs `oneOf`".into());
+    };
+    let property = &discriminator.property_name;
+    let mut variants = Vec::new();
+    for variant in one_of {
+        let ReferenceOr::Reference { reference } = variant else {
+            return Err("every `oneOf` entry of a discriminated union must be a $ref".into());
+        };
+        let variant_name = schema_ref_name(reference).ok_or_else(|| format!("`{reference}` is not a component schema"))?;
+        let (variant_schema, _) = resolve_schema(api, variant).ok_or_else(|| format!("`{reference}` does not resolve"))?;
+        let mapped = discriminator
+            .mapping
+            .iter()
+            .find(|(_, target)| *target == reference)
+            .map(|(tag, _)| tag.clone());
+        let tag = match mapped {
+            Some(tag) => tag,
+            None => single_enum_value(variant_schema, property)
+                .ok_or_else(|| format!("`{variant_name}` has no single-value `{property}` enum and no mapping entry"))?,
+        };
+        let SchemaKind::Type(Type::Object(object)) = &variant_schema.schema_kind else {
+            return Err(format!("`{variant_name}` is not an object schema"));
+        };
+        if !object.required.contains(property) {
+            return Err(format!("`{variant_name}` must list `{property}` as required"));
+        }
+        variants.push((tag, type_name(variant_name), variant_schema.schema_data.description.clone()));
+    }
+    let mut tags: Vec<&String> = variants.iter().map(|(tag, _, _)| tag).collect();
+    tags.sort();
+    tags.dedup();
+    if tags.len() != variants.len() {
+        return Err("two variants share a discriminator value".into());
+    }
+    Ok(Union {
+        schema_name: name.to_owned(),
+        type_name: type_name(name),
+        description: schema.schema_data.description.clone(),
+        property: property.clone(),
+        variants,
+    })
+}
+
+fn single_enum_value(schema: &Schema, property: &str) -> Option<String> {
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        return None;
+    };
+    let ReferenceOr::Item(property) = object.properties.get(property)? else {
+        return None;
+    };
+    let SchemaKind::Type(Type::String(string)) = &property.schema_kind else {
+        return None;
+    };
+    match string.enumeration.as_slice() {
+        [Some(value)] => Some(value.clone()),
+        _ => None,
+    }
+}
+
+pub fn unions(api: &OpenAPI) -> Vec<Union> {
+    let Some(components) = &api.components else {
+        return Vec::new();
+    };
+    components
+        .schemas
+        .iter()
+        .filter_map(|(name, schema)| {
+            let schema = schema.as_item()?;
+            schema.schema_data.discriminator.as_ref()?;
+            union(api, name, schema).ok()
+        })
+        .collect()
+}
+
+/// A credential the client must send, from the document-level security requirement.
+#[derive(Debug, Clone)]
+pub struct Credential {
+    pub scheme: String,
+    pub description: Option<String>,
+    /// `None` for bearer; the header name for `apiKey` schemes.
+    pub header: Option<String>,
+}
+
+pub fn credentials(api: &OpenAPI) -> Vec<Credential> {
+    let schemes = api.components.as_ref().map(|c| &c.security_schemes);
+    api.security
+        .iter()
+        .flatten()
+        .take(1)
+        .flat_map(|requirement| requirement.keys())
+        .filter_map(|name| {
+            let scheme = schemes?.get(name)?.as_item()?;
+            Some(match scheme {
+                SecurityScheme::HTTP { description, .. } => Credential {
+                    scheme: name.clone(),
+                    description: description.clone(),
+                    header: None,
+                },
+                SecurityScheme::APIKey { name: header, description, .. } => Credential {
+                    scheme: name.clone(),
+                    description: description.clone(),
+                    header: Some(header.to_ascii_lowercase()),
+                },
+                _ => return None,
+            })
+        })
+        .collect()
+}
+
+/// One operation, in document order (progenitor's order).
+#[derive(Debug, Clone)]
+pub struct OperationModel {
+    pub id: String,
+    pub method: String,
+    pub http_method: String,
+    pub path: String,
+    pub summary: Option<String>,
+    pub success_status: Option<u16>,
+    pub errors: Option<ErrorModel>,
+    pub pagination: Option<Pagination>,
+}
+
+pub fn operations(api: &OpenAPI) -> Vec<OperationModel> {
+    api.paths
+        .iter()
+        .filter_map(|(path, item)| Some((path, item.as_item()?)))
+        .flat_map(|(path, item)| {
+            item.iter().map(move |(http_method, operation)| {
+                let id = operation.operation_id.clone().unwrap_or_default();
+                OperationModel {
+                    method: method_name(&id),
+                    id,
+                    http_method: http_method.to_uppercase(),
+                    path: path.clone(),
+                    summary: operation.summary.clone(),
+                    success_status: success_status(operation),
+                    errors: errors(api, operation),
+                    pagination: operation
+                        .extensions
+                        .contains_key(PAGINATION_EXTENSION)
+                        .then(|| pagination(api, operation).ok())
+                        .flatten(),
+                }
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,128 @@
+//! Per-provider settings: the data that, with a spec, makes a client crate.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+
+/// One provider's entry in `specs/providers.toml`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ProviderSettings {
+    /// The table's key (`openai`); filled in from the table name.
+    #[serde(skip)]
+    pub key: String,
+    /// The spec's file name inside `specs/`.
+    pub spec: String,
+    /// Name of the generated crate (`openai-usage`).
+    #[serde(rename = "crate")]
+    pub crate_name: String,
+    pub version: String,
+    /// The provider's name in prose and messages ("OpenAI").
+    pub name: String,
+    pub description: String,
+    /// Prefix of the environment variables, e.g. `OPENAI` gives `OPENAI_BASE_URL`.
+    pub env_prefix: String,
+    /// For each security scheme of the spec: the builder setter and variable name.
+    #[serde(default)]
+    pub credentials: BTreeMap<String, CredentialSettings>,
+    pub example: Option<ExampleSettings>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CredentialSettings {
+    pub setter: String,
+    pub env: String,
+}
+
+/// The runnable example generated into `examples/`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ExampleSettings {
+    /// The operationId it calls.
+    pub operation: String,
+    /// Builder calls: parameter name to a Rust expression for its value.
+    #[serde(default)]
+    pub args: BTreeMap<String, String>,
+}
+
+impl ProviderSettings {
+    /// `OPENAI_BASE_URL` for prefix `OPENAI`.
+    pub fn base_url_env(&self) -> String {
+        format!("{}_BASE_URL", self.env_prefix)
+    }
+
+    /// The crate name as a Rust identifier (`openai_usage`).
+    pub fn crate_ident(&self) -> String {
+        self.crate_name.replace('-', "_")
+    }
+}
+
+/// Parses `providers.toml`. `file` names it in diagnostics.
+pub fn parse_settings(file: &str, text: &str) -> Result<Vec<ProviderSettings>, Diagnostic> {
+    let table: BTreeMap<String, ProviderSettings> = toml::from_str(text).map_err(|e| {
+        let mut diagnostic = Diagnostic::new(file, e.message().to_owned());
+        if let Some(span) = e.span() {
+            let (line, column) = line_column(text, span.start);
+            diagnostic = diagnostic.at(format!("line {line}, column {column}"));
+        }
+        diagnostic.help("each provider is a table: [openai] spec = \"openai.yaml\" crate = \"openai-usage\" …")
+    })?;
+    let mut providers = Vec::with_capacity(table.len());
+    for (key, mut settings) in table {
+        settings.key = key;
+        validate(file, &settings)?;
+        providers.push(settings);
+    }
+    Ok(providers)
+}
+
+fn validate(file: &str, settings: &ProviderSettings) -> Result<(), Diagnostic> {
+    let at = |field: &str| format!("[{}] {field}", settings.key);
+    let is_crate_name = |name: &str| {
+        !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && name.starts_with(|c: char| c.is_ascii_lowercase())
+    };
+    if !is_crate_name(&settings.crate_name) {
+        return Err(Diagnostic::new(file, "crate name must be lowercase letters, digits and dashes")
+            .at(at("crate")));
+    }
+    let is_env = |name: &str| {
+        !name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    };
+    if !is_env(&settings.env_prefix) {
+        return Err(Diagnostic::new(file, "env-prefix must be UPPER_SNAKE_CASE").at(at("env-prefix")));
+    }
+    for (scheme, credential) in &settings.credentials {
+        if !is_env(&credential.env) {
+            return Err(Diagnostic::new(file, "env must be UPPER_SNAKE_CASE")
+                .at(at(&format!("credentials.{scheme}.env"))));
+        }
+        if syn::parse_str::<syn::Ident>(&credential.setter).is_err()
+            || credential.setter.chars().any(|c| c.is_ascii_uppercase())
+        {
+            return Err(Diagnostic::new(file, "setter must be a snake_case Rust identifier")
+                .at(at(&format!("credentials.{scheme}.setter"))));
+        }
+    }
+    if let Some(example) = &settings.example {
+        for (name, expr) in &example.args {
+            if syn::parse_str::<syn::Expr>(expr).is_err() {
+                return Err(Diagnostic::new(file, format!("`{expr}` is not a Rust expression"))
+                    .at(at(&format!("example.args.{name}"))));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// 1-based line and column of a byte offset.
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}

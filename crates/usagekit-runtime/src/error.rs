@@ -1,0 +1,272 @@
+use std::fmt;
+
+use bytes::Bytes;
+use progenitor_client::ResponseValue;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+/// How much of an unreadable body an error keeps and shows.
+const SNIPPET_CHARS: usize = 200;
+
+/// A failed call: which operation, and what went wrong.
+///
+/// `E` is the operation's documented error body, decoded per the spec.
+#[derive(Debug)]
+pub struct Error<E> {
+    operation: &'static str,
+    kind: ErrorKind<E>,
+}
+
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ErrorKind<E> {
+    /// The request was not sent: a required parameter is missing or a value is invalid.
+    InvalidRequest(String),
+    /// No usable response: connection failure, timeout, or a broken body stream.
+    Transport(reqwest::Error),
+    /// A documented error response, decoded into its typed body.
+    Api(ApiError<E>),
+    /// A status the spec does not document for this operation.
+    UnexpectedStatus {
+        status: StatusCode,
+        headers: HeaderMap,
+        snippet: String,
+    },
+    /// The body is not what the spec says this status returns.
+    Decode {
+        status: Option<StatusCode>,
+        snippet: String,
+        source: serde_json::Error,
+    },
+}
+
+/// A documented error response.
+#[derive(Debug)]
+pub struct ApiError<E> {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: E,
+    /// The provider's own message, where its error body has one.
+    pub message: Option<String>,
+}
+
+impl<E> Error<E> {
+    pub fn new(operation: &'static str, kind: ErrorKind<E>) -> Self {
+        Self { operation, kind }
+    }
+
+    /// The spec's operationId of the failed call.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    pub fn kind(&self) -> &ErrorKind<E> {
+        &self.kind
+    }
+
+    pub fn into_kind(self) -> ErrorKind<E> {
+        self.kind
+    }
+
+    /// The HTTP status, if a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match &self.kind {
+            ErrorKind::Api(api) => Some(api.status),
+            ErrorKind::UnexpectedStatus { status, .. } => Some(*status),
+            ErrorKind::Decode { status, .. } => *status,
+            ErrorKind::Transport(e) => e.status(),
+            ErrorKind::InvalidRequest(_) => None,
+        }
+    }
+
+    /// The documented error response, if that is what arrived.
+    pub fn api_error(&self) -> Option<&ApiError<E>> {
+        match &self.kind {
+            ErrorKind::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    pub fn is_timeout(&self) -> bool {
+        matches!(&self.kind, ErrorKind::Transport(e) if e.is_timeout())
+    }
+}
+
+impl<E> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let operation = self.operation;
+        match &self.kind {
+            ErrorKind::InvalidRequest(reason) => {
+                write!(f, "{operation}: invalid request: {reason}")
+            }
+            ErrorKind::Transport(e) => {
+                write!(f, "{operation}: request failed: {e}")?;
+                let mut source = std::error::Error::source(e);
+                while let Some(cause) = source {
+                    write!(f, ": {cause}")?;
+                    source = cause.source();
+                }
+                Ok(())
+            }
+            ErrorKind::Api(api) => {
+                write!(f, "{operation}: HTTP {}", api.status)?;
+                match &api.message {
+                    Some(message) => write!(f, ": {message}"),
+                    None => Ok(()),
+                }
+            }
+            ErrorKind::UnexpectedStatus {
+                status, snippet, ..
+            } => write!(f, "{operation}: unexpected HTTP {status}: {snippet}"),
+            ErrorKind::Decode {
+                status,
+                snippet,
+                source,
+            } => {
+                write!(f, "{operation}: ")?;
+                if let Some(status) = status {
+                    write!(f, "HTTP {status} ")?;
+                }
+                write!(f, "body does not match the spec ({source}); body: {snippet}")
+            }
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ErrorKind::Transport(e) => Some(e),
+            ErrorKind::Decode { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Decodes an error body as JSON; generated per-status decoders call it.
+pub fn decode_error_json<E: serde::de::DeserializeOwned>(
+    body: &[u8],
+) -> Result<E, serde_json::Error> {
+    serde_json::from_slice(body)
+}
+
+/// Finishes a generated operation: turns progenitor's raw outcome into
+/// `Result<_, Error<E>>`.
+///
+/// - `success_status`: the one success status the spec documents, if it documents
+///   exactly one; it labels a success body that fails to decode.
+/// - `decode_error`: the spec's error responses; `None` for statuses it leaves out.
+/// - `message_pointers`: JSON pointers to the provider's message in its error bodies,
+///   tried in order.
+pub async fn complete<T, E>(
+    operation: &'static str,
+    success_status: Option<u16>,
+    outcome: Result<ResponseValue<T>, progenitor_client::Error<()>>,
+    decode_error: fn(u16, &[u8]) -> Option<Result<E, serde_json::Error>>,
+    message_pointers: &[&str],
+) -> Result<ResponseValue<T>, Error<E>> {
+    use progenitor_client::Error as Raw;
+    let kind = match outcome {
+        Ok(value) => return Ok(value),
+        Err(Raw::InvalidRequest(reason) | Raw::Custom(reason)) => ErrorKind::InvalidRequest(reason),
+        Err(Raw::CommunicationError(e) | Raw::InvalidUpgrade(e) | Raw::ResponseBodyError(e)) => {
+            ErrorKind::Transport(e)
+        }
+        Err(Raw::InvalidResponsePayload(body, source)) => ErrorKind::Decode {
+            status: success_status.and_then(|code| StatusCode::from_u16(code).ok()),
+            snippet: snippet(&body),
+            source,
+        },
+        // Generated clients declare no error types to progenitor; they arrive here.
+        Err(Raw::ErrorResponse(value)) => ErrorKind::UnexpectedStatus {
+            status: value.status(),
+            headers: value.headers().clone(),
+            snippet: String::new(),
+        },
+        Err(Raw::UnexpectedResponse(response)) => {
+            error_response(response, decode_error, message_pointers).await
+        }
+    };
+    Err(Error::new(operation, kind))
+}
+
+async fn error_response<E>(
+    response: reqwest::Response,
+    decode_error: fn(u16, &[u8]) -> Option<Result<E, serde_json::Error>>,
+    message_pointers: &[&str],
+) -> ErrorKind<E> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body: Bytes = match response.bytes().await {
+        Ok(body) => body,
+        Err(e) => return ErrorKind::Transport(e),
+    };
+    let decoded = if status.is_success() {
+        None
+    } else {
+        decode_error(status.as_u16(), &body)
+    };
+    match decoded {
+        Some(Ok(typed)) => ErrorKind::Api(ApiError {
+            status,
+            headers,
+            body: typed,
+            message: provider_message(&body, message_pointers),
+        }),
+        Some(Err(source)) => ErrorKind::Decode {
+            status: Some(status),
+            snippet: snippet(&body),
+            source,
+        },
+        None => ErrorKind::UnexpectedStatus {
+            status,
+            headers,
+            snippet: snippet(&body),
+        },
+    }
+}
+
+fn provider_message(body: &[u8], pointers: &[&str]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    pointers
+        .iter()
+        .find_map(|pointer| value.pointer(pointer)?.as_str().map(str::to_owned))
+}
+
+/// The start of a body, as text, for messages.
+fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        return "(empty body)".to_owned();
+    }
+    match text.char_indices().nth(SNIPPET_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_is_bounded_and_marks_the_cut() {
+        let long = "x".repeat(5000);
+        let cut = snippet(long.as_bytes());
+        assert_eq!(cut.chars().count(), SNIPPET_CHARS + 1);
+        assert!(cut.ends_with('…'));
+        assert_eq!(snippet(b"  "), "(empty body)");
+        assert_eq!(snippet("ünïcode".as_bytes()), "ünïcode");
+    }
+
+    #[test]
+    fn provider_message_takes_the_first_pointer_that_is_a_string() {
+        let body = br#"{"detail":[{"msg":"field required"}]}"#;
+        assert_eq!(
+            provider_message(body, &["/detail", "/detail/0/msg"]).as_deref(),
+            Some("field required")
+        );
+        assert_eq!(provider_message(b"not json", &["/detail"]), None);
+    }
+}

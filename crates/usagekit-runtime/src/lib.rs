@@ -1,0 +1,38 @@
+//! Shared runtime for UsageKit's generated API clients.
+//!
+//! Provider crates (`openai-usage`, `chatbotkit-usage`, …) are generated from OpenAPI
+//! specs and contain no hand-written code. Everything they have in common lives here:
+//!
+//! - [`ClientBuilder`]: base URL, credentials, timeouts and retries, from code or the
+//!   environment ([`ProviderInfo`] is the generated description of a provider).
+//! - [`Runtime`]: sends each request with its credentials attached (as sensitive
+//!   headers), retrying transient failures with exponential backoff and jitter,
+//!   honouring `Retry-After`, within an overall deadline ([`RetryPolicy`]).
+//! - [`Error`]: what a failed call returns — the operation, the HTTP status, and the
+//!   provider's error body decoded into its typed form, or a snippet of the body.
+//! - [`paginate`]: turns a cursor-paginated operation into a lazy item stream.
+//! - [`Tagged`]: decodes discriminated unions by their tag, keeping unknown variants.
+
+mod config;
+mod error;
+mod paginate;
+mod retry;
+mod secret;
+mod tagged;
+mod transport;
+
+pub use config::{ClientBuilder, ConfigError, CredentialSpec, Placement, ProviderInfo};
+pub use error::{ApiError, Error, ErrorKind, complete, decode_error_json};
+pub use paginate::{Cursor, HasMore, Page, collect_all, paginate};
+/// Re-exported for `while let Some(item) = stream.try_next().await?`.
+pub use futures_util::TryStreamExt;
+pub use retry::RetryPolicy;
+pub use secret::Secret;
+pub use tagged::Tagged;
+pub use transport::Runtime;
+
+/// Re-exported so generated code and users name one `Stream` trait.
+pub use futures_core::Stream;
+pub use progenitor_client::ResponseValue;
+/// Re-exported so generated code needs no direct dependency for it.
+pub use serde_json;

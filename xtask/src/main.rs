@@ -1,0 +1,69 @@
+//! `cargo xtask generate [--check] [PROVIDER…]`: regenerate the client crates under
+//! `crates/` from `specs/`, or (`--check`) prove they are current without writing.
+
+mod plan;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask generate [--check] [PROVIDER…]
+
+  Regenerates crates/<crate>/ for every provider in specs/providers.toml
+  (or only the named ones).
+
+  --check   write nothing; exit 1 and print a diff if any generated file is stale";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    if command != "generate" {
+        eprintln!("unknown command `{command}`\n\n{USAGE}");
+        return ExitCode::from(2);
+    }
+    let check = rest.iter().any(|arg| arg == "--check");
+    if let Some(flag) = rest.iter().find(|arg| arg.starts_with('-') && *arg != "--check") {
+        eprintln!("unknown option `{flag}`\n\n{USAGE}");
+        return ExitCode::from(2);
+    }
+    let only: Vec<&str> = rest.iter().filter(|arg| !arg.starts_with('-')).map(String::as_str).collect();
+
+    let root = plan::workspace_root();
+    let started = std::time::Instant::now();
+    let plan = match plan::plan(&root, &only) {
+        Ok(plan) => plan,
+        Err(problems) => {
+            for problem in &problems {
+                eprintln!("error: {problem}");
+            }
+            eprintln!("\nno files were written ({} problem(s))", problems.len());
+            return ExitCode::FAILURE;
+        }
+    };
+
+    if check {
+        let report = plan.check_report();
+        if report.is_empty() {
+            println!("{} crate(s) are current", plan.crate_count());
+            return ExitCode::SUCCESS;
+        }
+        eprint!("{report}");
+        return ExitCode::FAILURE;
+    }
+    match plan.write() {
+        Ok(changed) => {
+            println!(
+                "generated {} crate(s) in {:.0?}: {} file(s) changed",
+                plan.crate_count(),
+                started.elapsed(),
+                changed
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

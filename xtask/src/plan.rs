@@ -1,0 +1,223 @@
+//! What generation would change on disk, decided before anything is written.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use usagekit_codegen::{Diagnostic, ProviderSettings};
+
+const SETTINGS: &str = "specs/providers.toml";
+const DIFF_LINES: usize = 40;
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+/// One file whose content on disk differs from what the specs generate.
+#[derive(Debug)]
+pub enum Change {
+    Write { path: PathBuf, old: Option<String>, new: String },
+    /// A file in a generated crate that the generator no longer makes.
+    Remove { path: PathBuf },
+}
+
+pub struct Plan {
+    root: PathBuf,
+    crates: Vec<String>,
+    changes: Vec<Change>,
+}
+
+/// Generates every selected provider in memory. Fails, listing every problem, if
+/// any provider fails: then nothing may be written.
+pub fn plan(root: &Path, only: &[&str]) -> Result<Plan, Vec<String>> {
+    let settings_text = fs::read_to_string(root.join(SETTINGS)).map_err(|e| vec![format!("{SETTINGS}: {e}")])?;
+    let providers = usagekit_codegen::parse_settings(SETTINGS, &settings_text).map_err(|d| vec![d.to_string()])?;
+    for name in only {
+        if !providers.iter().any(|p| p.key == *name || p.crate_name == *name) {
+            let known: Vec<&str> = providers.iter().map(|p| p.key.as_str()).collect();
+            return Err(vec![format!("unknown provider `{name}`; known: {}", known.join(", "))]);
+        }
+    }
+    let selected: Vec<&ProviderSettings> = providers
+        .iter()
+        .filter(|p| only.is_empty() || only.contains(&p.key.as_str()) || only.contains(&p.crate_name.as_str()))
+        .collect();
+
+    let mut problems = Vec::new();
+    let mut changes = Vec::new();
+    let mut crates = Vec::new();
+    for provider in selected {
+        match generate_one(root, provider) {
+            Ok(mut crate_changes) => {
+                changes.append(&mut crate_changes);
+                crates.push(provider.crate_name.clone());
+            }
+            Err(diagnostics) => problems.extend(diagnostics.iter().map(|d| format!("[{}] {d}", provider.key))),
+        }
+    }
+    if problems.is_empty() {
+        Ok(Plan { root: root.to_path_buf(), crates, changes })
+    } else {
+        Err(problems)
+    }
+}
+
+fn generate_one(root: &Path, provider: &ProviderSettings) -> Result<Vec<Change>, Vec<Diagnostic>> {
+    let spec_path = format!("specs/{}", provider.spec);
+    let text = fs::read_to_string(root.join(&spec_path))
+        .map_err(|e| vec![Diagnostic::new(&spec_path, format!("cannot read: {e}"))])?;
+    let files = quietly(|| usagekit_codegen::generate_crate(&spec_path, &text, provider))?;
+
+    let dir = root.join("crates").join(&provider.crate_name);
+    let mut changes = Vec::new();
+    for file in &files {
+        let path = dir.join(&file.path);
+        let old = fs::read_to_string(&path).ok();
+        if old.as_deref() != Some(file.contents.as_str()) {
+            changes.push(Change::Write { path, old, new: file.contents.clone() });
+        }
+    }
+    // The crate directory belongs to the generator: anything else in it is stale.
+    for path in existing_files(&dir) {
+        let relative = path.strip_prefix(&dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        if !files.iter().any(|f| f.path == relative) {
+            changes.push(Change::Remove { path });
+        }
+    }
+    Ok(changes)
+}
+
+/// Runs codegen with the panic hook silenced: codegen turns a progenitor panic into
+/// a diagnostic, and the default hook would still print a backtrace notice.
+fn quietly<T>(run: impl FnOnce() -> T) -> T {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = run();
+    std::panic::set_hook(hook);
+    result
+}
+
+fn existing_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        let Ok(entries) = fs::read_dir(&next) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if entry.file_name() != "target" {
+                    pending.push(path);
+                }
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+impl Plan {
+    pub fn crate_count(&self) -> usize {
+        self.crates.len()
+    }
+
+    fn relative<'a>(&self, path: &'a Path) -> std::borrow::Cow<'a, str> {
+        path.strip_prefix(&self.root).unwrap_or(path).to_string_lossy()
+    }
+
+    /// Empty when every generated file is current; otherwise what differs, with a
+    /// short diff per file and the command that fixes it.
+    pub fn check_report(&self) -> String {
+        let mut out = String::new();
+        for change in &self.changes {
+            match change {
+                Change::Write { path, old: None, .. } => {
+                    let _ = writeln!(out, "missing: {}", self.relative(path));
+                }
+                Change::Write { path, old: Some(old), new } => {
+                    let name = self.relative(path);
+                    let _ = writeln!(out, "stale: {name}");
+                    out.push_str(&short_diff(&name, old, new));
+                }
+                Change::Remove { path } => {
+                    let _ = writeln!(out, "not generated (would be removed): {}", self.relative(path));
+                }
+            }
+        }
+        if !out.is_empty() {
+            let _ = writeln!(
+                out,
+                "\ngenerated crates are out of date with specs/ ({}); run `cargo xtask generate`",
+                self.crates.join(", ")
+            );
+        }
+        out
+    }
+
+    /// Writes every change, each file atomically. Returns how many files changed.
+    pub fn write(&self) -> io::Result<usize> {
+        for change in &self.changes {
+            match change {
+                Change::Write { path, new, .. } => write_atomically(path, new)?,
+                Change::Remove { path } => fs::remove_file(path)?,
+            }
+        }
+        Ok(self.changes.len())
+    }
+}
+
+fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".xtask-tmp");
+    let temporary = PathBuf::from(temporary);
+    fs::write(&temporary, contents)?;
+    fs::rename(&temporary, path)
+}
+
+fn short_diff(name: &str, old: &str, new: &str) -> String {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let text = diff
+        .unified_diff()
+        .context_radius(2)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = lines.iter().take(DIFF_LINES).map(|l| format!("    {l}\n")).collect::<String>();
+    if lines.len() > DIFF_LINES {
+        let _ = writeln!(out, "    … {} more diff lines", lines.len() - DIFF_LINES);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keeps `cargo test` honest: editing a spec without regenerating fails here.
+    #[test]
+    fn generated_crates_are_current() {
+        let plan = match plan(&workspace_root(), &[]) {
+            Ok(plan) => plan,
+            Err(problems) => panic!("the specs do not generate:\n{}", problems.join("\n")),
+        };
+        let report = plan.check_report();
+        assert!(report.is_empty(), "\n{report}");
+    }
+
+    #[test]
+    fn short_diff_is_bounded() {
+        let old: String = (0..200).map(|i| format!("line {i}\n")).collect();
+        let new: String = (0..200).map(|i| format!("changed {i}\n")).collect();
+        let diff = short_diff("x.rs", &old, &new);
+        assert!(diff.lines().count() <= DIFF_LINES + 1);
+        assert!(diff.contains("more diff lines"));
+    }
+}
