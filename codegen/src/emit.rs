@@ -34,7 +34,11 @@ pub fn files(spec_path: &str, context: &Context<'_>, generated: String) -> Vec<G
         },
         GeneratedFile {
             path: "README.md".into(),
-            contents: readme(spec_path, context, example.as_ref().map(|(_, body)| body.as_str())),
+            contents: readme(
+                spec_path,
+                context,
+                example.as_ref().map(|(_, body)| body.as_str()),
+            ),
         },
         GeneratedFile {
             path: "src/lib.rs".into(),
@@ -63,7 +67,10 @@ fn cargo_toml(spec_path: &str, settings: &ProviderSettings, generated: &str) -> 
         }
     }
     let mut out = format::header("#", spec_path);
-    let description = settings.description.replace('\\', "\\\\").replace('"', "\\\"");
+    let description = settings
+        .description
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
     let _ = write!(
         out,
         "\n[package]\n\
@@ -123,7 +130,10 @@ pub fn example_name(settings: &ProviderSettings) -> String {
 fn example_main(context: &Context<'_>) -> Option<(String, String)> {
     let settings = context.settings;
     let chosen = settings.example.as_ref()?;
-    let operation = context.operations.iter().find(|op| op.id == chosen.operation)?;
+    let operation = context
+        .operations
+        .iter()
+        .find(|op| op.id == chosen.operation)?;
     let krate = settings.crate_ident();
     let mut call = format!("client.{}()", operation.method);
     for (name, value) in &chosen.args {
@@ -151,7 +161,11 @@ fn example_main(context: &Context<'_>) -> Option<(String, String)> {
     } else {
         format!("use {krate}::Client;")
     };
-    let mut env = settings.credentials.values().map(|c| c.env.as_str()).collect::<Vec<_>>();
+    let mut env = settings
+        .credentials
+        .values()
+        .map(|c| c.env.as_str())
+        .collect::<Vec<_>>();
     env.sort_unstable();
     let doc = format!(
         "//! Calls `{id}` and prints the result, one JSON line per item.\n\
@@ -162,7 +176,11 @@ fn example_main(context: &Context<'_>) -> Option<(String, String)> {
          //! cargo run -p {crate_name} --example {example} -- http://127.0.0.1:8080\n\
          //! ```\n",
         id = operation.id,
-        vars = env.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(" and "),
+        vars = env
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(" and "),
         base = settings.base_url_env(),
         crate_name = settings.crate_name,
         example = example_name(settings),
@@ -225,7 +243,14 @@ fn readme(spec_path: &str, context: &Context<'_>, example: Option<&str>) -> Stri
     }
     out.push_str("## Operations\n\n| Method | Request | Summary |\n|---|---|---|\n");
     for operation in &context.operations {
-        let _ = writeln!(out, "| {} | `{} {}` | {} |", method_cell(operation), operation.http_method, operation.path, operation.summary.as_deref().unwrap_or(""));
+        let _ = writeln!(
+            out,
+            "| {} | `{} {}` | {} |",
+            method_cell(operation),
+            operation.http_method,
+            operation.path,
+            operation.summary.as_deref().unwrap_or("")
+        );
     }
     out.push_str(
         "\nEach method returns a request builder: set parameters, then `.send().await`. \
@@ -236,6 +261,10 @@ fn readme(spec_path: &str, context: &Context<'_>, example: Option<&str>) -> Stri
 }
 
 fn method_cell(operation: &OperationModel) -> String {
-    let paged = if operation.pagination.is_some() { " (paginated)" } else { "" };
+    let paged = if operation.pagination.is_some() {
+        " (paginated)"
+    } else {
+        ""
+    };
     format!("`{}()`{paged}", operation.method)
 }

@@ -33,7 +33,9 @@ fn client_items(context: &Context<'_>) -> TokenStream {
     let mut env_vars = vec![format!("`{base_url_env}` (optional)")];
     for credential in &context.credentials {
         // Lints and settings validation guarantee an entry per scheme.
-        let Some(chosen) = settings.credentials.get(&credential.scheme) else { continue };
+        let Some(chosen) = settings.credentials.get(&credential.scheme) else {
+            continue;
+        };
         let scheme = &credential.scheme;
         let setter = format_ident!("{}", chosen.setter);
         let setter_name = &chosen.setter;
@@ -54,7 +56,9 @@ fn client_items(context: &Context<'_>) -> TokenStream {
             None => "`Authorization: Bearer …`".to_owned(),
             Some(header) => format!("the `{header}` header"),
         };
-        let mut doc = format!("Sets the `{scheme}` credential, sent as {wire}. Read from `{env}` by `from_env`.");
+        let mut doc = format!(
+            "Sets the `{scheme}` credential, sent as {wire}. Read from `{env}` by `from_env`."
+        );
         if let Some(description) = &credential.description {
             doc = format!("{description}\n\n{doc}");
         }
@@ -70,7 +74,8 @@ fn client_items(context: &Context<'_>) -> TokenStream {
         "A client configured from the environment: {}.",
         env_vars.join(", ")
     );
-    let builder_doc = format!("Starts configuring a client. The base URL defaults to `{base_url}`.");
+    let builder_doc =
+        format!("Starts configuring a client. The base URL defaults to `{base_url}`.");
 
     quote! {
         static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo {
@@ -170,7 +175,13 @@ pub fn builder_methods(operation: &OperationModel, success: &syn::Type) -> Vec<I
             let mut patterns: Vec<TokenStream> = errors
                 .typed
                 .iter()
-                .map(|(low, high)| if low == high { quote!(#low) } else { quote!(#low..=#high) })
+                .map(|(low, high)| {
+                    if low == high {
+                        quote!(#low)
+                    } else {
+                        quote!(#low..=#high)
+                    }
+                })
                 .collect();
             if errors.default_typed {
                 patterns = vec![quote!(_)];
@@ -261,10 +272,14 @@ pub fn builder_methods(operation: &OperationModel, success: &syn::Type) -> Vec<I
 fn union_items(union: &Union) -> TokenStream {
     let ty = format_ident!("{}", union.type_name);
     let property = &union.property;
-    let doc = union.description.clone().unwrap_or_else(|| {
-        format!("One of several kinds, told apart by its `{property}` field.")
-    });
-    let doc = format!("{doc}\n\nDecoded by its `{property}` field; a kind this client does not know is kept as [`{}::Unknown`].", union.type_name);
+    let doc = union
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("One of several kinds, told apart by its `{property}` field."));
+    let doc = format!(
+        "{doc}\n\nDecoded by its `{property}` field; a kind this client does not know is kept as [`{}::Unknown`].",
+        union.type_name
+    );
     let variants = union.variants.iter().map(|(tag, variant, description)| {
         let variant = format_ident!("{variant}");
         let doc = match description {

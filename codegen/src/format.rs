@@ -9,5 +9,9 @@ pub fn header(comment: &str, spec_path: &str) -> String {
 }
 
 pub fn rust(spec_path: &str, file: &syn::File) -> String {
-    format!("{}\n{}", header("//", spec_path), prettyplease::unparse(file))
+    format!(
+        "{}\n{}",
+        header("//", spec_path),
+        prettyplease::unparse(file)
+    )
 }

@@ -31,7 +31,11 @@ impl<'a> Context<'a> {
             operations: model::operations(api),
             unions: model::unions(api),
             credentials: model::credentials(api),
-            default_base_url: api.servers.first().map(|s| s.url.clone()).unwrap_or_default(),
+            default_base_url: api
+                .servers
+                .first()
+                .map(|s| s.url.clone())
+                .unwrap_or_default(),
         }
     }
 }
@@ -54,11 +58,16 @@ pub fn generate(file: &str, api: &OpenAPI, context: &Context<'_>) -> Result<syn:
         );
     }
 
-    let generated = catch_unwind(AssertUnwindSafe(|| Generator::new(&settings).generate_tokens(&input)));
+    let generated = catch_unwind(AssertUnwindSafe(|| {
+        Generator::new(&settings).generate_tokens(&input)
+    }));
     let tokens = match generated {
         Ok(Ok(tokens)) => tokens,
         Ok(Err(e)) => {
-            return Err(Diagnostic::new(file, format!("progenitor cannot generate this spec: {e}")));
+            return Err(Diagnostic::new(
+                file,
+                format!("progenitor cannot generate this spec: {e}"),
+            ));
         }
         Err(panic) => {
             let reason = panic
@@ -74,8 +83,12 @@ pub fn generate(file: &str, api: &OpenAPI, context: &Context<'_>) -> Result<syn:
         }
     };
 
-    let mut syntax: syn::File = syn::parse2(tokens)
-        .map_err(|e| Diagnostic::new(file, format!("progenitor produced code that does not parse: {e}")))?;
+    let mut syntax: syn::File = syn::parse2(tokens).map_err(|e| {
+        Diagnostic::new(
+            file,
+            format!("progenitor produced code that does not parse: {e}"),
+        )
+    })?;
     postprocess::apply(&mut syntax, context).map_err(|e| Diagnostic::new(file, e))?;
     extras::append(&mut syntax, context);
     Ok(syntax)
@@ -85,7 +98,9 @@ pub fn generate(file: &str, api: &OpenAPI, context: &Context<'_>) -> Result<syn:
 fn progenitor_input(api: &OpenAPI) -> OpenAPI {
     let mut input = api.clone();
     for (_, item) in input.paths.paths.iter_mut() {
-        let openapiv3::ReferenceOr::Item(item) = item else { continue };
+        let openapiv3::ReferenceOr::Item(item) = item else {
+            continue;
+        };
         for operation in [
             &mut item.get,
             &mut item.put,
@@ -100,10 +115,13 @@ fn progenitor_input(api: &OpenAPI) -> OpenAPI {
         .flatten()
         {
             operation.responses.default = None;
-            operation.responses.responses.retain(|status, _| match status {
-                StatusCode::Code(code) => *code < 400,
-                StatusCode::Range(range) => *range < 4,
-            });
+            operation
+                .responses
+                .responses
+                .retain(|status, _| match status {
+                    StatusCode::Code(code) => *code < 400,
+                    StatusCode::Range(range) => *range < 4,
+                });
         }
     }
     input

@@ -45,18 +45,28 @@ pub fn generate_crate(
 
 /// The settings must cover the spec: a credential entry per security scheme, and an
 /// example that calls a real operation.
-fn check_settings(spec_path: &str, api: &openapiv3::OpenAPI, settings: &ProviderSettings) -> Vec<Diagnostic> {
+fn check_settings(
+    spec_path: &str,
+    api: &openapiv3::OpenAPI,
+    settings: &ProviderSettings,
+) -> Vec<Diagnostic> {
     let file = "specs/providers.toml";
     let mut problems = Vec::new();
     for credential in model::credentials(api) {
         if !settings.credentials.contains_key(&credential.scheme) {
             problems.push(
-                Diagnostic::new(file, format!("{spec_path} requires security scheme `{}`, which has no credential entry", credential.scheme))
-                    .at(format!("[{}]", settings.key))
-                    .help(format!(
-                        "add `credentials.{} = {{ setter = \"api_key\", env = \"{}_API_KEY\" }}`",
-                        credential.scheme, settings.env_prefix
-                    )),
+                Diagnostic::new(
+                    file,
+                    format!(
+                        "{spec_path} requires security scheme `{}`, which has no credential entry",
+                        credential.scheme
+                    ),
+                )
+                .at(format!("[{}]", settings.key))
+                .help(format!(
+                    "add `credentials.{} = {{ setter = \"api_key\", env = \"{}_API_KEY\" }}`",
+                    credential.scheme, settings.env_prefix
+                )),
             );
         }
     }
@@ -64,8 +74,14 @@ fn check_settings(spec_path: &str, api: &openapiv3::OpenAPI, settings: &Provider
         let operations = model::operations(api);
         if !operations.iter().any(|op| op.id == example.operation) {
             problems.push(
-                Diagnostic::new(file, format!("example operation `{}` is not in {spec_path}", example.operation))
-                    .at(format!("[{}.example] operation", settings.key)),
+                Diagnostic::new(
+                    file,
+                    format!(
+                        "example operation `{}` is not in {spec_path}",
+                        example.operation
+                    ),
+                )
+                .at(format!("[{}.example] operation", settings.key)),
             );
         }
     }

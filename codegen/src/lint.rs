@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
-    OpenAPI, Operation, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, SecurityScheme,
-    APIKeyLocation, StatusCode,
+    APIKeyLocation, OpenAPI, Operation, Parameter, ParameterSchemaOrContent, QueryStyle,
+    ReferenceOr, SecurityScheme, StatusCode,
 };
 use serde_json::Value;
 
@@ -17,7 +17,13 @@ use crate::model::{self, PAGINATION_EXTENSION};
 /// All problems found; empty when the spec can be generated.
 pub fn lint(file: &str, spec: &LoadedSpec) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    check_refs(file, &spec.raw, &spec.raw, &mut String::from("#"), &mut found);
+    check_refs(
+        file,
+        &spec.raw,
+        &spec.raw,
+        &mut String::from("#"),
+        &mut found,
+    );
     if !found.is_empty() {
         // Later checks resolve references; report the broken ones alone.
         return found;
@@ -29,7 +35,13 @@ pub fn lint(file: &str, spec: &LoadedSpec) -> Vec<Diagnostic> {
     found
 }
 
-fn check_refs(file: &str, root: &Value, node: &Value, at: &mut String, found: &mut Vec<Diagnostic>) {
+fn check_refs(
+    file: &str,
+    root: &Value,
+    node: &Value,
+    at: &mut String,
+    found: &mut Vec<Diagnostic>,
+) {
     match node {
         Value::Object(map) => {
             if let Some(Value::String(target)) = map.get("$ref") {
@@ -104,17 +116,22 @@ fn check_security(file: &str, api: &OpenAPI, found: &mut Vec<Diagnostic>) {
         let at = format!("#/components/securitySchemes/{}", pointer_token(name));
         match schemes.and_then(|s| s.get(name)) {
             None => found.push(
-                Diagnostic::new(file, format!("security scheme `{name}` is used but not defined"))
-                    .at("#/security")
-                    .help(format!("define it under {at}")),
+                Diagnostic::new(
+                    file,
+                    format!("security scheme `{name}` is used but not defined"),
+                )
+                .at("#/security")
+                .help(format!("define it under {at}")),
             ),
-            Some(ReferenceOr::Reference { .. }) => found.push(
-                Diagnostic::new(file, "a security scheme may not be a $ref").at(at),
-            ),
+            Some(ReferenceOr::Reference { .. }) => {
+                found.push(Diagnostic::new(file, "a security scheme may not be a $ref").at(at))
+            }
             Some(ReferenceOr::Item(scheme)) => {
                 let supported = match scheme {
                     SecurityScheme::HTTP { scheme, .. } => scheme.eq_ignore_ascii_case("bearer"),
-                    SecurityScheme::APIKey { location, .. } => matches!(location, APIKeyLocation::Header),
+                    SecurityScheme::APIKey { location, .. } => {
+                        matches!(location, APIKeyLocation::Header)
+                    }
                     _ => false,
                 };
                 if !supported {
@@ -137,32 +154,49 @@ fn check_operations(file: &str, api: &OpenAPI, found: &mut Vec<Diagnostic>) {
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { .. } => {
-                found.push(Diagnostic::new(file, "a path item may not be a $ref").at(path_at).help("inline the path item"));
+                found.push(
+                    Diagnostic::new(file, "a path item may not be a $ref")
+                        .at(path_at)
+                        .help("inline the path item"),
+                );
                 continue;
             }
         };
         for (method, operation) in item.iter() {
             let at = format!("{path_at}/{method}");
-            let Some(id) = operation.operation_id.as_deref().filter(|id| !id.is_empty()) else {
+            let Some(id) = operation
+                .operation_id
+                .as_deref()
+                .filter(|id| !id.is_empty())
+            else {
                 found.push(
-                    Diagnostic::new(file, format!("{} {path} has no operationId", method.to_uppercase()))
-                        .at(at)
-                        .help("add a unique `operationId`: it names the client method"),
+                    Diagnostic::new(
+                        file,
+                        format!("{} {path} has no operationId", method.to_uppercase()),
+                    )
+                    .at(at)
+                    .help("add a unique `operationId`: it names the client method"),
                 );
                 continue;
             };
             let here = format!("{at} (operation {id})");
             if let Some(first) = ids.insert(id.to_owned(), at.clone()) {
                 found.push(
-                    Diagnostic::new(file, format!("duplicate operationId `{id}`, first used at {first}"))
-                        .at(here.clone())
-                        .help("operationIds must be unique; rename one"),
+                    Diagnostic::new(
+                        file,
+                        format!("duplicate operationId `{id}`, first used at {first}"),
+                    )
+                    .at(here.clone())
+                    .help("operationIds must be unique; rename one"),
                 );
             } else if let Some(other) = methods.insert(model::method_name(id), id.to_owned()) {
                 found.push(
                     Diagnostic::new(
                         file,
-                        format!("operationIds `{other}` and `{id}` give the same method name `{}`", model::method_name(id)),
+                        format!(
+                            "operationIds `{other}` and `{id}` give the same method name `{}`",
+                            model::method_name(id)
+                        ),
                     )
                     .at(here.clone())
                     .help("rename one of them"),
@@ -250,7 +284,13 @@ fn check_body(file: &str, operation: &Operation, at: &str, found: &mut Vec<Diagn
     }
 }
 
-fn check_responses(file: &str, api: &OpenAPI, operation: &Operation, at: &str, found: &mut Vec<Diagnostic>) {
+fn check_responses(
+    file: &str,
+    api: &OpenAPI,
+    operation: &Operation,
+    at: &str,
+    found: &mut Vec<Diagnostic>,
+) {
     let schema_of = |response: &ReferenceOr<openapiv3::Response>| {
         model::resolve_response(api, response).and_then(model::json_schema_key)
     };
@@ -316,7 +356,9 @@ fn check_discriminators(file: &str, api: &OpenAPI, found: &mut Vec<Diagnostic>) 
         return;
     };
     for (name, schema) in &components.schemas {
-        let ReferenceOr::Item(schema) = schema else { continue };
+        let ReferenceOr::Item(schema) = schema else {
+            continue;
+        };
         if schema.schema_data.discriminator.is_none() {
             continue;
         }

@@ -16,14 +16,21 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, Diagnostic> {
     let is_json = file.ends_with(".json") || text.trim_start().starts_with('{');
     let raw = if is_json {
         serde_json::from_str::<Value>(text).map_err(|e| {
-            Diagnostic::new(file, format!("invalid JSON: {e}"))
-                .at(format!("line {}, column {}", e.line(), e.column()))
+            Diagnostic::new(file, format!("invalid JSON: {e}")).at(format!(
+                "line {}, column {}",
+                e.line(),
+                e.column()
+            ))
         })?
     } else {
         let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| {
             let mut diagnostic = Diagnostic::new(file, format!("invalid YAML: {e}"));
             if let Some(location) = e.location() {
-                diagnostic = diagnostic.at(format!("line {}, column {}", location.line(), location.column()));
+                diagnostic = diagnostic.at(format!(
+                    "line {}, column {}",
+                    location.line(),
+                    location.column()
+                ));
             }
             diagnostic
         })?;
@@ -31,9 +38,12 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, Diagnostic> {
     };
 
     let version = raw.get("openapi").and_then(Value::as_str).ok_or_else(|| {
-        Diagnostic::new(file, "not an OpenAPI document: there is no `openapi` version string")
-            .at("#/openapi")
-            .help("start the file with `openapi: 3.0.3`")
+        Diagnostic::new(
+            file,
+            "not an OpenAPI document: there is no `openapi` version string",
+        )
+        .at("#/openapi")
+        .help("start the file with `openapi: 3.0.3`")
     })?;
     if !version.starts_with("3.0.") {
         return Err(Diagnostic::new(file, format!("OpenAPI {version} is not supported"))
@@ -46,8 +56,11 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, Diagnostic> {
 
     let api = serde_path_to_error::deserialize::<_, OpenAPI>(&raw).map_err(|e| {
         let path = e.path().to_string();
-        Diagnostic::new(file, format!("not a valid OpenAPI 3.0 document: {}", e.inner()))
-            .at(format!("#/{}", path.replace('.', "/")))
+        Diagnostic::new(
+            file,
+            format!("not a valid OpenAPI 3.0 document: {}", e.inner()),
+        )
+        .at(format!("#/{}", path.replace('.', "/")))
     })?;
     Ok(LoadedSpec { raw, api })
 }

@@ -2,8 +2,8 @@
 //! errors, pagination, discriminated unions, security. Also shared by the lints.
 
 use openapiv3::{
-    MediaType, OpenAPI, Operation, Parameter, ReferenceOr, Response, Schema, SchemaKind, SecurityScheme,
-    StatusCode, Type,
+    MediaType, OpenAPI, Operation, Parameter, ReferenceOr, Response, Schema, SchemaKind,
+    SecurityScheme, StatusCode, Type,
 };
 use serde::Deserialize;
 
@@ -31,7 +31,13 @@ fn sanitize(input: &str, to_case: fn(&str) -> String) -> String {
     let cleaned: String = input
         .replace('\'', "")
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let mut out = to_case(&cleaned);
     if out.is_empty() {
@@ -46,7 +52,10 @@ fn sanitize(input: &str, to_case: fn(&str) -> String) -> String {
     out
 }
 
-pub fn resolve_parameter<'a>(api: &'a OpenAPI, parameter: &'a ReferenceOr<Parameter>) -> Option<&'a Parameter> {
+pub fn resolve_parameter<'a>(
+    api: &'a OpenAPI,
+    parameter: &'a ReferenceOr<Parameter>,
+) -> Option<&'a Parameter> {
     match parameter {
         ReferenceOr::Item(item) => Some(item),
         ReferenceOr::Reference { reference } => {
@@ -59,7 +68,10 @@ pub fn resolve_parameter<'a>(api: &'a OpenAPI, parameter: &'a ReferenceOr<Parame
     }
 }
 
-pub fn resolve_response<'a>(api: &'a OpenAPI, response: &'a ReferenceOr<Response>) -> Option<&'a Response> {
+pub fn resolve_response<'a>(
+    api: &'a OpenAPI,
+    response: &'a ReferenceOr<Response>,
+) -> Option<&'a Response> {
     match response {
         ReferenceOr::Item(item) => Some(item),
         ReferenceOr::Reference { reference } => {
@@ -72,7 +84,10 @@ pub fn resolve_response<'a>(api: &'a OpenAPI, response: &'a ReferenceOr<Response
     }
 }
 
-pub fn resolve_schema<'a>(api: &'a OpenAPI, schema: &'a ReferenceOr<Schema>) -> Option<(&'a Schema, Option<&'a str>)> {
+pub fn resolve_schema<'a>(
+    api: &'a OpenAPI,
+    schema: &'a ReferenceOr<Schema>,
+) -> Option<(&'a Schema, Option<&'a str>)> {
     match schema {
         ReferenceOr::Item(item) => Some((item, None)),
         ReferenceOr::Reference { reference } => {
@@ -121,8 +136,9 @@ pub fn errors(api: &OpenAPI, operation: &Operation) -> Option<ErrorModel> {
     let mut default_typed = false;
     let mut schema_name = None;
     let mut note = |response: &ReferenceOr<Response>| -> bool {
-        let Some(ReferenceOr::Reference { reference }) =
-            resolve_response(api, response).and_then(json_media).and_then(|m| m.schema.as_ref())
+        let Some(ReferenceOr::Reference { reference }) = resolve_response(api, response)
+            .and_then(json_media)
+            .and_then(|m| m.schema.as_ref())
         else {
             return false;
         };
@@ -161,10 +177,14 @@ pub fn errors(api: &OpenAPI, operation: &Operation) -> Option<ErrorModel> {
 
 /// The single documented success status, if there is exactly one.
 pub fn success_status(operation: &Operation) -> Option<u16> {
-    let mut codes = operation.responses.responses.keys().filter_map(|status| match status {
-        StatusCode::Code(code) if (200..300).contains(code) => Some(*code),
-        _ => None,
-    });
+    let mut codes = operation
+        .responses
+        .responses
+        .keys()
+        .filter_map(|status| match status {
+            StatusCode::Code(code) if (200..300).contains(code) => Some(*code),
+            _ => None,
+        });
     let first = codes.next()?;
     codes.next().is_none().then_some(first)
 }
@@ -194,17 +214,25 @@ pub fn pagination(api: &OpenAPI, operation: &Operation) -> Result<Pagination, St
     let Some(value) = operation.extensions.get(PAGINATION_EXTENSION) else {
         return Err("no pagination extension".into());
     };
-    let ext: PaginationExtension =
-        serde_json::from_value(value.clone()).map_err(|e| format!("malformed {PAGINATION_EXTENSION}: {e}"))?;
+    let ext: PaginationExtension = serde_json::from_value(value.clone())
+        .map_err(|e| format!("malformed {PAGINATION_EXTENSION}: {e}"))?;
 
     let cursor = operation
         .parameters
         .iter()
         .filter_map(|p| resolve_parameter(api, p))
         .find(|p| p.parameter_data_ref().name == ext.cursor_param)
-        .ok_or_else(|| format!("cursor parameter `{}` is not a parameter of this operation", ext.cursor_param))?;
+        .ok_or_else(|| {
+            format!(
+                "cursor parameter `{}` is not a parameter of this operation",
+                ext.cursor_param
+            )
+        })?;
     if !matches!(cursor, Parameter::Query { .. }) {
-        return Err(format!("cursor parameter `{}` must be a query parameter", ext.cursor_param));
+        return Err(format!(
+            "cursor parameter `{}` must be a query parameter",
+            ext.cursor_param
+        ));
     }
 
     let response = operation
@@ -240,7 +268,12 @@ pub fn pagination(api: &OpenAPI, operation: &Operation) -> Result<Pagination, St
         Some(ReferenceOr::Reference { reference }) => schema_ref_name(&reference).map(type_name),
         _ => None,
     }
-    .ok_or_else(|| format!("the items of `{}` must be a $ref to a component schema", ext.items))?;
+    .ok_or_else(|| {
+        format!(
+            "the items of `{}` must be a $ref to a component schema",
+            ext.items
+        )
+    })?;
     property(&ext.next_cursor)?;
     if let Some(has_more) = &ext.has_more {
         property(has_more)?;
@@ -280,8 +313,10 @@ pub fn union(api: &OpenAPI, name: &str, schema: &Schema) -> Result<Union, String
         let ReferenceOr::Reference { reference } = variant else {
             return Err("every `oneOf` entry of a discriminated union must be a $ref".into());
         };
-        let variant_name = schema_ref_name(reference).ok_or_else(|| format!("`{reference}` is not a component schema"))?;
-        let (variant_schema, _) = resolve_schema(api, variant).ok_or_else(|| format!("`{reference}` does not resolve"))?;
+        let variant_name = schema_ref_name(reference)
+            .ok_or_else(|| format!("`{reference}` is not a component schema"))?;
+        let (variant_schema, _) = resolve_schema(api, variant)
+            .ok_or_else(|| format!("`{reference}` does not resolve"))?;
         let mapped = discriminator
             .mapping
             .iter()
@@ -289,16 +324,25 @@ pub fn union(api: &OpenAPI, name: &str, schema: &Schema) -> Result<Union, String
             .map(|(tag, _)| tag.clone());
         let tag = match mapped {
             Some(tag) => tag,
-            None => single_enum_value(variant_schema, property)
-                .ok_or_else(|| format!("`{variant_name}` has no single-value `{property}` enum and no mapping entry"))?,
+            None => single_enum_value(variant_schema, property).ok_or_else(|| {
+                format!(
+                    "`{variant_name}` has no single-value `{property}` enum and no mapping entry"
+                )
+            })?,
         };
         let SchemaKind::Type(Type::Object(object)) = &variant_schema.schema_kind else {
             return Err(format!("`{variant_name}` is not an object schema"));
         };
         if !object.required.contains(property) {
-            return Err(format!("`{variant_name}` must list `{property}` as required"));
+            return Err(format!(
+                "`{variant_name}` must list `{property}` as required"
+            ));
         }
-        variants.push((tag, type_name(variant_name), variant_schema.schema_data.description.clone()));
+        variants.push((
+            tag,
+            type_name(variant_name),
+            variant_schema.schema_data.description.clone(),
+        ));
     }
     let mut tags: Vec<&String> = variants.iter().map(|(tag, _, _)| tag).collect();
     tags.sort();
@@ -370,7 +414,11 @@ pub fn credentials(api: &OpenAPI) -> Vec<Credential> {
                     description: description.clone(),
                     header: None,
                 },
-                SecurityScheme::APIKey { name: header, description, .. } => Credential {
+                SecurityScheme::APIKey {
+                    name: header,
+                    description,
+                    ..
+                } => Credential {
                     scheme: name.clone(),
                     description: description.clone(),
                     header: Some(header.to_ascii_lowercase()),

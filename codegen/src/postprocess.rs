@@ -26,9 +26,12 @@ struct StripApiVersion;
 impl VisitMut for StripApiVersion {
     fn visit_block_mut(&mut self, block: &mut Block) {
         let before = block.stmts.len();
-        block
-            .stmts
-            .retain(|stmt| !stmt.to_token_stream().to_string().contains("\"api-version\""));
+        block.stmts.retain(|stmt| {
+            !stmt
+                .to_token_stream()
+                .to_string()
+                .contains("\"api-version\"")
+        });
         if block.stmts.len() != before {
             unmut_unused_header_map(block);
         }
@@ -39,10 +42,11 @@ impl VisitMut for StripApiVersion {
 /// Without `api-version`, an operation with no header parameters never appends to
 /// `header_map`; keep rustc's `unused_mut` quiet by declaring it immutable.
 fn unmut_unused_header_map(block: &mut Block) {
-    let appends = block
-        .stmts
-        .iter()
-        .any(|stmt| stmt.to_token_stream().to_string().contains("header_map . append"));
+    let appends = block.stmts.iter().any(|stmt| {
+        stmt.to_token_stream()
+            .to_string()
+            .contains("header_map . append")
+    });
     if appends {
         return;
     }
@@ -67,15 +71,19 @@ fn remove_constructors(file: &mut File) {
             });
         }
     }
-    file.items
-        .retain(|item| !matches!(item, Item::Impl(imp) if imp.trait_.is_none() && imp.items.is_empty()));
+    file.items.retain(
+        |item| !matches!(item, Item::Impl(imp) if imp.trait_.is_none() && imp.items.is_empty()),
+    );
 }
 
 fn privatise_raw_error(file: &mut File) {
     for item in &mut file.items {
         if let Item::Use(use_item) = item
             && matches!(use_item.vis, syn::Visibility::Public(_))
-            && use_item.to_token_stream().to_string().contains("progenitor_client")
+            && use_item
+                .to_token_stream()
+                .to_string()
+                .contains("progenitor_client")
         {
             *item = syn::parse_quote! {
                 #[allow(unused_imports)]
@@ -110,8 +118,12 @@ fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<(), String> {
         }) else {
             continue;
         };
-        let operation_id = find_operation_id(&send.block)
-            .ok_or_else(|| format!("cannot find the operationId in `{}::send`", imp.self_ty.to_token_stream()))?;
+        let operation_id = find_operation_id(&send.block).ok_or_else(|| {
+            format!(
+                "cannot find the operationId in `{}::send`",
+                imp.self_ty.to_token_stream()
+            )
+        })?;
         let operation = context
             .operations
             .iter()
@@ -120,12 +132,14 @@ fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<(), String> {
         let syn::ReturnType::Type(_, output) = &send.sig.output else {
             return Err(format!("`send` of `{operation_id}` returns nothing"));
         };
-        let success = result_ok_type(output).ok_or_else(|| format!("`send` of `{operation_id}` does not return a Result"))?;
+        let success = result_ok_type(output)
+            .ok_or_else(|| format!("`send` of `{operation_id}` does not return a Result"))?;
         send.sig.ident = syn::Ident::new("dispatch", send.sig.ident.span());
         send.vis = syn::parse_quote!(pub(crate));
         send.attrs.retain(|attr| !attr.path().is_ident("doc"));
         send.attrs.push(syn::parse_quote!(#[doc = "Sends the request; `send` turns its error into `usagekit_runtime::Error`."]));
-        imp.items.extend(extras::builder_methods(operation, &success));
+        imp.items
+            .extend(extras::builder_methods(operation, &success));
         wrapped += 1;
     }
     if wrapped != context.operations.len() {
@@ -144,7 +158,10 @@ fn find_operation_id(block: &Block) -> Option<String> {
         fn visit_field_value_mut(&mut self, field: &mut syn::FieldValue) {
             if let syn::Member::Named(name) = &field.member
                 && name == "operation_id"
-                && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(value), .. }) = &field.expr
+                && let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(value),
+                    ..
+                }) = &field.expr
             {
                 self.0 = Some(value.value());
             }
@@ -158,9 +175,13 @@ fn find_operation_id(block: &Block) -> Option<String> {
 
 /// `T` of `Result<T, E>`.
 fn result_ok_type(ty: &syn::Type) -> Option<syn::Type> {
-    let syn::Type::Path(path) = ty else { return None };
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
     let last = path.path.segments.last()?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
     match args.args.first()? {
         syn::GenericArgument::Type(ok) => Some(ok.clone()),
         _ => None,

@@ -68,7 +68,9 @@ pub fn parse_settings(file: &str, text: &str) -> Result<Vec<ProviderSettings>, D
             let (line, column) = line_column(text, span.start);
             diagnostic = diagnostic.at(format!("line {line}, column {column}"));
         }
-        diagnostic.help("each provider is a table: [openai] spec = \"openai.yaml\" crate = \"openai-usage\" …")
+        diagnostic.help(
+            "each provider is a table: [openai] spec = \"openai.yaml\" crate = \"openai-usage\" …",
+        )
     })?;
     let mut providers = Vec::with_capacity(table.len());
     for (key, mut settings) in table {
@@ -83,18 +85,28 @@ fn validate(file: &str, settings: &ProviderSettings) -> Result<(), Diagnostic> {
     let at = |field: &str| format!("[{}] {field}", settings.key);
     let is_crate_name = |name: &str| {
         !name.is_empty()
-            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && name.starts_with(|c: char| c.is_ascii_lowercase())
     };
     if !is_crate_name(&settings.crate_name) {
-        return Err(Diagnostic::new(file, "crate name must be lowercase letters, digits and dashes")
-            .at(at("crate")));
+        return Err(Diagnostic::new(
+            file,
+            "crate name must be lowercase letters, digits and dashes",
+        )
+        .at(at("crate")));
     }
     let is_env = |name: &str| {
-        !name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
     };
     if !is_env(&settings.env_prefix) {
-        return Err(Diagnostic::new(file, "env-prefix must be UPPER_SNAKE_CASE").at(at("env-prefix")));
+        return Err(
+            Diagnostic::new(file, "env-prefix must be UPPER_SNAKE_CASE").at(at("env-prefix"))
+        );
     }
     for (scheme, credential) in &settings.credentials {
         if !is_env(&credential.env) {
@@ -104,15 +116,19 @@ fn validate(file: &str, settings: &ProviderSettings) -> Result<(), Diagnostic> {
         if syn::parse_str::<syn::Ident>(&credential.setter).is_err()
             || credential.setter.chars().any(|c| c.is_ascii_uppercase())
         {
-            return Err(Diagnostic::new(file, "setter must be a snake_case Rust identifier")
-                .at(at(&format!("credentials.{scheme}.setter"))));
+            return Err(
+                Diagnostic::new(file, "setter must be a snake_case Rust identifier")
+                    .at(at(&format!("credentials.{scheme}.setter"))),
+            );
         }
     }
     if let Some(example) = &settings.example {
         for (name, expr) in &example.args {
             if syn::parse_str::<syn::Expr>(expr).is_err() {
-                return Err(Diagnostic::new(file, format!("`{expr}` is not a Rust expression"))
-                    .at(at(&format!("example.args.{name}"))));
+                return Err(
+                    Diagnostic::new(file, format!("`{expr}` is not a Rust expression"))
+                        .at(at(&format!("example.args.{name}"))),
+                );
             }
         }
     }

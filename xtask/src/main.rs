@@ -23,11 +23,18 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let check = rest.iter().any(|arg| arg == "--check");
-    if let Some(flag) = rest.iter().find(|arg| arg.starts_with('-') && *arg != "--check") {
+    if let Some(flag) = rest
+        .iter()
+        .find(|arg| arg.starts_with('-') && *arg != "--check")
+    {
         eprintln!("unknown option `{flag}`\n\n{USAGE}");
         return ExitCode::from(2);
     }
-    let only: Vec<&str> = rest.iter().filter(|arg| !arg.starts_with('-')).map(String::as_str).collect();
+    let only: Vec<&str> = rest
+        .iter()
+        .filter(|arg| !arg.starts_with('-'))
+        .map(String::as_str)
+        .collect();
 
     let root = plan::workspace_root();
     let started = std::time::Instant::now();

@@ -20,7 +20,11 @@ pub fn workspace_root() -> PathBuf {
 /// One file whose content on disk differs from what the specs generate.
 #[derive(Debug)]
 pub enum Change {
-    Write { path: PathBuf, old: Option<String>, new: String },
+    Write {
+        path: PathBuf,
+        old: Option<String>,
+        new: String,
+    },
     /// A file in a generated crate that the generator no longer makes.
     Remove { path: PathBuf },
 }
@@ -34,17 +38,29 @@ pub struct Plan {
 /// Generates every selected provider in memory. Fails, listing every problem, if
 /// any provider fails: then nothing may be written.
 pub fn plan(root: &Path, only: &[&str]) -> Result<Plan, Vec<String>> {
-    let settings_text = fs::read_to_string(root.join(SETTINGS)).map_err(|e| vec![format!("{SETTINGS}: {e}")])?;
-    let providers = usagekit_codegen::parse_settings(SETTINGS, &settings_text).map_err(|d| vec![d.to_string()])?;
+    let settings_text =
+        fs::read_to_string(root.join(SETTINGS)).map_err(|e| vec![format!("{SETTINGS}: {e}")])?;
+    let providers = usagekit_codegen::parse_settings(SETTINGS, &settings_text)
+        .map_err(|d| vec![d.to_string()])?;
     for name in only {
-        if !providers.iter().any(|p| p.key == *name || p.crate_name == *name) {
+        if !providers
+            .iter()
+            .any(|p| p.key == *name || p.crate_name == *name)
+        {
             let known: Vec<&str> = providers.iter().map(|p| p.key.as_str()).collect();
-            return Err(vec![format!("unknown provider `{name}`; known: {}", known.join(", "))]);
+            return Err(vec![format!(
+                "unknown provider `{name}`; known: {}",
+                known.join(", ")
+            )]);
         }
     }
     let selected: Vec<&ProviderSettings> = providers
         .iter()
-        .filter(|p| only.is_empty() || only.contains(&p.key.as_str()) || only.contains(&p.crate_name.as_str()))
+        .filter(|p| {
+            only.is_empty()
+                || only.contains(&p.key.as_str())
+                || only.contains(&p.crate_name.as_str())
+        })
         .collect();
 
     let mut problems = Vec::new();
@@ -56,11 +72,19 @@ pub fn plan(root: &Path, only: &[&str]) -> Result<Plan, Vec<String>> {
                 changes.append(&mut crate_changes);
                 crates.push(provider.crate_name.clone());
             }
-            Err(diagnostics) => problems.extend(diagnostics.iter().map(|d| format!("[{}] {d}", provider.key))),
+            Err(diagnostics) => problems.extend(
+                diagnostics
+                    .iter()
+                    .map(|d| format!("[{}] {d}", provider.key)),
+            ),
         }
     }
     if problems.is_empty() {
-        Ok(Plan { root: root.to_path_buf(), crates, changes })
+        Ok(Plan {
+            root: root.to_path_buf(),
+            crates,
+            changes,
+        })
     } else {
         Err(problems)
     }
@@ -78,12 +102,20 @@ fn generate_one(root: &Path, provider: &ProviderSettings) -> Result<Vec<Change>,
         let path = dir.join(&file.path);
         let old = fs::read_to_string(&path).ok();
         if old.as_deref() != Some(file.contents.as_str()) {
-            changes.push(Change::Write { path, old, new: file.contents.clone() });
+            changes.push(Change::Write {
+                path,
+                old,
+                new: file.contents.clone(),
+            });
         }
     }
     // The crate directory belongs to the generator: anything else in it is stale.
     for path in existing_files(&dir) {
-        let relative = path.strip_prefix(&dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        let relative = path
+            .strip_prefix(&dir)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
         if !files.iter().any(|f| f.path == relative) {
             changes.push(Change::Remove { path });
         }
@@ -105,7 +137,9 @@ fn existing_files(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(next) = pending.pop() {
-        let Ok(entries) = fs::read_dir(&next) else { continue };
+        let Ok(entries) = fs::read_dir(&next) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
@@ -127,7 +161,9 @@ impl Plan {
     }
 
     fn relative<'a>(&self, path: &'a Path) -> std::borrow::Cow<'a, str> {
-        path.strip_prefix(&self.root).unwrap_or(path).to_string_lossy()
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .to_string_lossy()
     }
 
     /// Empty when every generated file is current; otherwise what differs, with a
@@ -136,16 +172,26 @@ impl Plan {
         let mut out = String::new();
         for change in &self.changes {
             match change {
-                Change::Write { path, old: None, .. } => {
+                Change::Write {
+                    path, old: None, ..
+                } => {
                     let _ = writeln!(out, "missing: {}", self.relative(path));
                 }
-                Change::Write { path, old: Some(old), new } => {
+                Change::Write {
+                    path,
+                    old: Some(old),
+                    new,
+                } => {
                     let name = self.relative(path);
                     let _ = writeln!(out, "stale: {name}");
                     out.push_str(&short_diff(&name, old, new));
                 }
                 Change::Remove { path } => {
-                    let _ = writeln!(out, "not generated (would be removed): {}", self.relative(path));
+                    let _ = writeln!(
+                        out,
+                        "not generated (would be removed): {}",
+                        self.relative(path)
+                    );
                 }
             }
         }
@@ -190,7 +236,11 @@ fn short_diff(name: &str, old: &str, new: &str) -> String {
         .header(&format!("a/{name}"), &format!("b/{name}"))
         .to_string();
     let lines: Vec<&str> = text.lines().collect();
-    let mut out = lines.iter().take(DIFF_LINES).map(|l| format!("    {l}\n")).collect::<String>();
+    let mut out = lines
+        .iter()
+        .take(DIFF_LINES)
+        .map(|l| format!("    {l}\n"))
+        .collect::<String>();
     if lines.len() > DIFF_LINES {
         let _ = writeln!(out, "    … {} more diff lines", lines.len() - DIFF_LINES);
     }

@@ -59,9 +59,14 @@ pub enum ConfigError {
         provider: &'static str,
         var: &'static str,
     },
-    InvalidBaseUrl { url: String, reason: String },
+    InvalidBaseUrl {
+        url: String,
+        reason: String,
+    },
     /// A credential or extra header cannot be sent as an HTTP header value.
-    InvalidHeader { name: String },
+    InvalidHeader {
+        name: String,
+    },
     /// reqwest could not build its client (for example, no TLS backend).
     Http(reqwest::Error),
 }
@@ -78,11 +83,17 @@ impl fmt::Display for ConfigError {
                 "{provider} client: missing credential `{setter}`: call `.{setter}(…)` on the builder or set {env}"
             ),
             Self::MissingEnv { provider, var } => {
-                write!(f, "{provider} client: environment variable {var} is not set")
+                write!(
+                    f,
+                    "{provider} client: environment variable {var} is not set"
+                )
             }
             Self::InvalidBaseUrl { url, reason } => write!(f, "invalid base URL `{url}`: {reason}"),
             Self::InvalidHeader { name } => {
-                write!(f, "the value for header `{name}` is not a valid HTTP header value")
+                write!(
+                    f,
+                    "the value for header `{name}` is not a valid HTTP header value"
+                )
             }
             Self::Http(e) => write!(f, "could not build the HTTP client: {e}"),
         }
@@ -120,7 +131,11 @@ impl fmt::Debug for ClientBuilder {
             .field("credentials", &self.credentials)
             .field(
                 "extra_headers",
-                &self.extra_headers.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+                &self
+                    .extra_headers
+                    .iter()
+                    .map(|(name, _)| name)
+                    .collect::<Vec<_>>(),
             )
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
@@ -232,10 +247,9 @@ impl ClientBuilder {
                     reqwest::header::AUTHORIZATION,
                     format!("Bearer {}", value.expose()),
                 ),
-                Placement::Header(name) => (
-                    HeaderName::from_static(name),
-                    value.expose().to_owned(),
-                ),
+                Placement::Header(name) => {
+                    (HeaderName::from_static(name), value.expose().to_owned())
+                }
             };
             headers.insert(name, sensitive(&value, spec.setter)?);
         }
@@ -284,7 +298,9 @@ fn validate_base_url(url: &str) -> Result<String, ConfigError> {
 }
 
 fn non_empty_env(var: &str) -> Option<String> {
-    std::env::var(var).ok().filter(|value| !value.trim().is_empty())
+    std::env::var(var)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
 }
 
 #[cfg(test)]
@@ -342,7 +358,10 @@ mod tests {
                 .credential("Bearer", "t")
                 .build_parts()
                 .unwrap_err();
-            assert!(matches!(err, ConfigError::InvalidBaseUrl { .. }), "{url}: {err}");
+            assert!(
+                matches!(err, ConfigError::InvalidBaseUrl { .. }),
+                "{url}: {err}"
+            );
         }
     }
 

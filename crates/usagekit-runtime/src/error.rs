@@ -26,10 +26,12 @@ pub enum ErrorKind<E> {
     Transport(reqwest::Error),
     /// A documented error response, decoded into its typed body.
     Api(ApiError<E>),
-    /// A status the spec does not document for this operation.
-    UnexpectedStatus {
+    /// An error status without a typed body: undocumented, or documented with no
+    /// schema. `message` is the provider's message where the body has one.
+    Status {
         status: StatusCode,
         headers: HeaderMap,
+        message: Option<String>,
         snippet: String,
     },
     /// The body is not what the spec says this status returns.
@@ -72,7 +74,7 @@ impl<E> Error<E> {
     pub fn status(&self) -> Option<StatusCode> {
         match &self.kind {
             ErrorKind::Api(api) => Some(api.status),
-            ErrorKind::UnexpectedStatus { status, .. } => Some(*status),
+            ErrorKind::Status { status, .. } => Some(*status),
             ErrorKind::Decode { status, .. } => *status,
             ErrorKind::Transport(e) => e.status(),
             ErrorKind::InvalidRequest(_) => None,
@@ -115,9 +117,16 @@ impl<E> fmt::Display for Error<E> {
                     None => Ok(()),
                 }
             }
-            ErrorKind::UnexpectedStatus {
-                status, snippet, ..
-            } => write!(f, "{operation}: unexpected HTTP {status}: {snippet}"),
+            ErrorKind::Status {
+                status,
+                message,
+                snippet,
+                ..
+            } => write!(
+                f,
+                "{operation}: HTTP {status}: {}",
+                message.as_deref().unwrap_or(snippet)
+            ),
             ErrorKind::Decode {
                 status,
                 snippet,
@@ -127,7 +136,10 @@ impl<E> fmt::Display for Error<E> {
                 if let Some(status) = status {
                     write!(f, "HTTP {status} ")?;
                 }
-                write!(f, "body does not match the spec ({source}); body: {snippet}")
+                write!(
+                    f,
+                    "body does not match the spec ({source}); body: {snippet}"
+                )
             }
         }
     }
@@ -150,6 +162,10 @@ pub fn decode_error_json<E: serde::de::DeserializeOwned>(
     serde_json::from_slice(body)
 }
 
+/// A generated operation's error responses: the typed body for a status, `None`
+/// where the spec documents no body for it.
+pub type ErrorDecoder<E> = fn(u16, &[u8]) -> Option<Result<E, serde_json::Error>>;
+
 /// Finishes a generated operation: turns progenitor's raw outcome into
 /// `Result<_, Error<E>>`.
 ///
@@ -162,7 +178,7 @@ pub async fn complete<T, E>(
     operation: &'static str,
     success_status: Option<u16>,
     outcome: Result<ResponseValue<T>, progenitor_client::Error<()>>,
-    decode_error: fn(u16, &[u8]) -> Option<Result<E, serde_json::Error>>,
+    decode_error: ErrorDecoder<E>,
     message_pointers: &[&str],
 ) -> Result<ResponseValue<T>, Error<E>> {
     use progenitor_client::Error as Raw;
@@ -178,9 +194,10 @@ pub async fn complete<T, E>(
             source,
         },
         // Generated clients declare no error types to progenitor; they arrive here.
-        Err(Raw::ErrorResponse(value)) => ErrorKind::UnexpectedStatus {
+        Err(Raw::ErrorResponse(value)) => ErrorKind::Status {
             status: value.status(),
             headers: value.headers().clone(),
+            message: None,
             snippet: String::new(),
         },
         Err(Raw::UnexpectedResponse(response)) => {
@@ -192,7 +209,7 @@ pub async fn complete<T, E>(
 
 async fn error_response<E>(
     response: reqwest::Response,
-    decode_error: fn(u16, &[u8]) -> Option<Result<E, serde_json::Error>>,
+    decode_error: ErrorDecoder<E>,
     message_pointers: &[&str],
 ) -> ErrorKind<E> {
     let status = response.status();
@@ -218,9 +235,10 @@ async fn error_response<E>(
             snippet: snippet(&body),
             source,
         },
-        None => ErrorKind::UnexpectedStatus {
+        None => ErrorKind::Status {
             status,
             headers,
+            message: provider_message(&body, message_pointers),
             snippet: snippet(&body),
         },
     }

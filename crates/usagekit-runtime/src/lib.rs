@@ -22,10 +22,10 @@ mod tagged;
 mod transport;
 
 pub use config::{ClientBuilder, ConfigError, CredentialSpec, Placement, ProviderInfo};
-pub use error::{ApiError, Error, ErrorKind, complete, decode_error_json};
-pub use paginate::{Cursor, HasMore, Page, collect_all, paginate};
+pub use error::{ApiError, Error, ErrorDecoder, ErrorKind, complete, decode_error_json};
 /// Re-exported for `while let Some(item) = stream.try_next().await?`.
 pub use futures_util::TryStreamExt;
+pub use paginate::{Cursor, HasMore, Page, collect_all, paginate};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use tagged::Tagged;

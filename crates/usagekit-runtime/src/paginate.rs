@@ -75,7 +75,9 @@ where
     let pages = stream::try_unfold(State::Next(request, None), move |state| {
         let fetched = match state {
             State::Done => None,
-            State::Next(request, cursor) => Some((fetch(request.clone(), cursor.clone()), request, cursor)),
+            State::Next(request, cursor) => {
+                Some((fetch(request.clone(), cursor.clone()), request, cursor))
+            }
         };
         async move {
             let Some((page, request, cursor)) = fetched else {

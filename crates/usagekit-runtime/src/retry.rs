@@ -99,7 +99,10 @@ mod tests {
     fn retry_after_http_date_is_honoured() {
         let in_ten = SystemTime::now() + Duration::from_secs(10);
         let wait = retry_after(&headers(&httpdate::fmt_http_date(in_ten))).unwrap();
-        assert!(wait > Duration::from_secs(8) && wait <= Duration::from_secs(10), "{wait:?}");
+        assert!(
+            wait > Duration::from_secs(8) && wait <= Duration::from_secs(10),
+            "{wait:?}"
+        );
         let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(100));
         assert_eq!(retry_after(&headers(&past)), Some(Duration::ZERO));
     }
@@ -134,10 +137,14 @@ mod tests {
     #[test]
     fn only_transient_statuses_are_retryable() {
         for code in [408, 429, 500, 502, 503, 504] {
-            assert!(RetryPolicy::is_retryable_status(StatusCode::from_u16(code).unwrap()));
+            assert!(RetryPolicy::is_retryable_status(
+                StatusCode::from_u16(code).unwrap()
+            ));
         }
         for code in [200, 400, 401, 403, 404, 409, 422, 501] {
-            assert!(!RetryPolicy::is_retryable_status(StatusCode::from_u16(code).unwrap()));
+            assert!(!RetryPolicy::is_retryable_status(
+                StatusCode::from_u16(code).unwrap()
+            ));
         }
     }
 }

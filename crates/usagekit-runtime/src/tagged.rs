@@ -1,6 +1,8 @@
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor,
+};
 use serde_json::value::RawValue;
 
 /// A JSON object held raw, with the value of its tag field read out.
@@ -16,7 +18,10 @@ pub struct Tagged {
 }
 
 impl Tagged {
-    pub fn read<'de, D: Deserializer<'de>>(deserializer: D, field: &'static str) -> Result<Self, D::Error> {
+    pub fn read<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        field: &'static str,
+    ) -> Result<Self, D::Error> {
         let raw = Box::<RawValue>::deserialize(deserializer)?;
         let tag = FindTag(field)
             .deserialize(&mut serde_json::Deserializer::from_str(raw.get()))
@@ -88,9 +93,11 @@ mod tests {
 
     #[test]
     fn finds_the_tag_wherever_it_stands() {
-        let first: Wrapper = serde_json::from_str(r#"{"object":"a","n":{"object":"inner"}}"#).unwrap();
+        let first: Wrapper =
+            serde_json::from_str(r#"{"object":"a","n":{"object":"inner"}}"#).unwrap();
         assert_eq!(first.0.tag(), Some("a"));
-        let last: Wrapper = serde_json::from_str(r#"{"n":{"object":"inner"},"object":"b"}"#).unwrap();
+        let last: Wrapper =
+            serde_json::from_str(r#"{"n":{"object":"inner"},"object":"b"}"#).unwrap();
         assert_eq!(last.0.tag(), Some("b"));
         let none: Wrapper = serde_json::from_str(r#"{"n":1}"#).unwrap();
         assert_eq!(none.0.tag(), None);

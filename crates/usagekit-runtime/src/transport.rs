@@ -24,7 +24,12 @@ struct Inner {
 
 impl fmt::Debug for Runtime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let header_names: Vec<&str> = self.inner.headers.keys().map(|name| name.as_str()).collect();
+        let header_names: Vec<&str> = self
+            .inner
+            .headers
+            .keys()
+            .map(|name| name.as_str())
+            .collect();
         f.debug_struct("Runtime")
             .field("provider", &self.inner.provider.name)
             .field("headers", &header_names)
@@ -86,8 +91,7 @@ impl Runtime {
                 Err(error) if is_transient(error) => policy.delay(retry, None),
                 _ => None,
             };
-            let Some(wait) = wait.filter(|wait| started.elapsed() + *wait < policy.deadline)
-            else {
+            let Some(wait) = wait.filter(|wait| started.elapsed() + *wait < policy.deadline) else {
                 return outcome;
             };
             // Release the connection before sleeping.
