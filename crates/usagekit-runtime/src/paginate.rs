@@ -50,6 +50,8 @@ impl HasMore for Option<bool> {
 
 enum State<R> {
     Next(R, Option<String>),
+    /// The last page was fine but points nowhere sensible: fail after its items.
+    Broken(String),
     Done,
 }
 
@@ -74,35 +76,32 @@ where
 {
     let pages = stream::try_unfold(State::Next(request, None), move |state| {
         let fetched = match state {
-            State::Done => None,
-            State::Next(request, cursor) => {
-                Some((fetch(request.clone(), cursor.clone()), request, cursor))
-            }
+            State::Done => Ok(None),
+            State::Broken(reason) => Err(reason),
+            State::Next(request, cursor) => Ok(Some((
+                fetch(request.clone(), cursor.clone()),
+                request,
+                cursor,
+            ))),
         };
         async move {
-            let Some((page, request, cursor)) = fetched else {
-                return Ok(None);
+            let (page, request, cursor) = match fetched {
+                Ok(Some(next)) => next,
+                Ok(None) => return Ok(None),
+                Err(reason) => {
+                    return Err(Error::new(operation, ErrorKind::InvalidRequest(reason)));
+                }
             };
             let page = page.await?;
             let next = page.next_cursor.into_cursor();
             let state = match (page.has_more, next) {
                 (Some(false), _) | (None, None) => State::Done,
-                (Some(true), None) => {
-                    return Err(Error::new(
-                        operation,
-                        ErrorKind::InvalidRequest(
-                            "the server said has_more but sent no cursor for the next page".into(),
-                        ),
-                    ));
-                }
-                (_, Some(next)) if Some(&next) == cursor.as_ref() => {
-                    return Err(Error::new(
-                        operation,
-                        ErrorKind::InvalidRequest(format!(
-                            "the server returned cursor {next:?} twice in a row; stopping instead of looping"
-                        )),
-                    ));
-                }
+                (Some(true), None) => State::Broken(
+                    "the server said has_more but sent no cursor for the next page".into(),
+                ),
+                (_, Some(next)) if Some(&next) == cursor.as_ref() => State::Broken(format!(
+                    "the server returned cursor {next:?} twice in a row; stopping instead of looping"
+                )),
                 (_, Some(next)) => State::Next(request, Some(next)),
             };
             Ok(Some((stream::iter(page.items.into_iter().map(Ok)), state)))

@@ -43,12 +43,22 @@ fn sorted_query(query: &str) -> Vec<&str> {
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// Only the headers the spec or the user asked for, plus HTTP's own.
 fn assert_no_stray_headers(headers: &[(String, String)], allowed: &[&str]) {
-    let standard = ["accept", "accept-encoding", "host", "user-agent", "content-length", "connection"];
+    let standard = [
+        "accept",
+        "accept-encoding",
+        "host",
+        "user-agent",
+        "content-length",
+        "connection",
+    ];
     for (name, _) in headers {
         assert!(
             standard.contains(&name.as_str()) || allowed.contains(&name.as_str()),
@@ -81,54 +91,150 @@ async fn openai_operations_send_exactly_the_documented_request() {
             let (got_path, query, headers) = only_request(&server).await;
             assert_eq!(got_path, $route);
             assert_eq!(sorted_query(&query), sorted_query(&$query), "{}", $route);
-            assert_eq!(header(&headers, "authorization"), Some(format!("Bearer {SECRET}").as_str()));
+            assert_eq!(
+                header(&headers, "authorization"),
+                Some(format!("Bearer {SECRET}").as_str())
+            );
             assert_eq!(header(&headers, "accept"), Some("application/json"));
             assert!(header(&headers, "api-version").is_none());
             assert_no_stray_headers(&headers, &["authorization"]);
         }};
     }
 
-    case!("/organization/usage/completions",
-        format!("{common}&bucket_width=1h&project_ids=p1&{users}&batch=true&group_by=model&group_by=batch&limit=24&page=cur"),
-        |c| c.usage_completions().start_time(1730419200).end_time(1730505600).bucket_width("1h")
-            .project_ids(vec!["p1".to_owned()]).user_ids(vec!["u1".to_owned(), "u2".to_owned()])
-            .api_key_ids(vec!["k1".to_owned()]).models(vec!["gpt-4o".to_owned(), "o1".to_owned()])
-            .batch(true).group_by(vec!["model".parse().unwrap(), "batch".parse().unwrap()])
-            .limit(24).page("cur").send());
-    case!("/organization/usage/embeddings",
-        format!("{common}&bucket_width=1m&project_ids=p1&{users}&group_by=project_id&limit=60"),
-        |c| c.usage_embeddings().start_time(1730419200).end_time(1730505600).bucket_width("1m")
-            .project_ids(vec!["p1".to_owned()]).user_ids(vec!["u1".to_owned(), "u2".to_owned()])
-            .api_key_ids(vec!["k1".to_owned()]).models(vec!["gpt-4o".to_owned(), "o1".to_owned()])
-            .group_by(vec!["project_id".parse().unwrap()]).limit(60).send());
-    case!("/organization/usage/moderations",
-        format!("{common}&bucket_width=1d&{users}&group_by=user_id&group_by=api_key_id"),
-        |c| c.usage_moderations().start_time(1730419200).end_time(1730505600).bucket_width("1d")
-            .user_ids(vec!["u1".to_owned(), "u2".to_owned()]).api_key_ids(vec!["k1".to_owned()])
+    case!(
+        "/organization/usage/completions",
+        format!(
+            "{common}&bucket_width=1h&project_ids=p1&{users}&batch=true&group_by=model&group_by=batch&limit=24&page=cur"
+        ),
+        |c| c
+            .usage_completions()
+            .start_time(1730419200)
+            .end_time(1730505600)
+            .bucket_width("1h")
+            .project_ids(vec!["p1".to_owned()])
+            .user_ids(vec!["u1".to_owned(), "u2".to_owned()])
+            .api_key_ids(vec!["k1".to_owned()])
             .models(vec!["gpt-4o".to_owned(), "o1".to_owned()])
-            .group_by(vec!["user_id".parse().unwrap(), "api_key_id".parse().unwrap()]).send());
-    case!("/organization/usage/images",
-        format!("{common}&sources=image.generation&sources=image.variation&sizes=1024x1792&sizes=256x256&project_ids=p1&group_by=size&group_by=source"),
-        |c| c.usage_images().start_time(1730419200).end_time(1730505600)
-            .sources(vec!["image.generation".parse().unwrap(), "image.variation".parse().unwrap()])
-            .sizes(vec!["1024x1792".parse().unwrap(), "256x256".parse().unwrap()])
+            .batch(true)
+            .group_by(vec!["model".parse().unwrap(), "batch".parse().unwrap()])
+            .limit(24)
+            .page("cur")
+            .send()
+    );
+    case!(
+        "/organization/usage/embeddings",
+        format!("{common}&bucket_width=1m&project_ids=p1&{users}&group_by=project_id&limit=60"),
+        |c| c
+            .usage_embeddings()
+            .start_time(1730419200)
+            .end_time(1730505600)
+            .bucket_width("1m")
             .project_ids(vec!["p1".to_owned()])
-            .group_by(vec!["size".parse().unwrap(), "source".parse().unwrap()]).send());
-    case!("/organization/usage/audio_speeches", format!("{common}&{users}&group_by=model"),
-        |c| c.usage_audio_speeches().start_time(1730419200).end_time(1730505600)
-            .user_ids(vec!["u1".to_owned(), "u2".to_owned()]).api_key_ids(vec!["k1".to_owned()])
-            .models(vec!["gpt-4o".to_owned(), "o1".to_owned()]).group_by(vec!["model".parse().unwrap()]).send());
-    case!("/organization/usage/audio_transcriptions", "start_time=1730419200&limit=7".to_owned(),
-        |c| c.usage_audio_transcriptions().start_time(1730419200).limit(7).send());
-    case!("/organization/usage/vector_stores", "start_time=1730419200&project_ids=p1&project_ids=p2&group_by=project_id".to_owned(),
-        |c| c.usage_vector_stores().start_time(1730419200).project_ids(vec!["p1".to_owned(), "p2".to_owned()])
-            .group_by(vec!["project_id".parse().unwrap()]).send());
-    case!("/organization/usage/code_interpreter_sessions", "start_time=1730419200&bucket_width=1m&page=next".to_owned(),
-        |c| c.usage_code_interpreter_sessions().start_time(1730419200).bucket_width("1m").page("next").send());
-    case!("/organization/costs", format!("{common}&bucket_width=1d&project_ids=p1&group_by=project_id&group_by=line_item&limit=180"),
-        |c| c.usage_costs().start_time(1730419200).end_time(1730505600).bucket_width("1d")
+            .user_ids(vec!["u1".to_owned(), "u2".to_owned()])
+            .api_key_ids(vec!["k1".to_owned()])
+            .models(vec!["gpt-4o".to_owned(), "o1".to_owned()])
+            .group_by(vec!["project_id".parse().unwrap()])
+            .limit(60)
+            .send()
+    );
+    case!(
+        "/organization/usage/moderations",
+        format!("{common}&bucket_width=1d&{users}&group_by=user_id&group_by=api_key_id"),
+        |c| c
+            .usage_moderations()
+            .start_time(1730419200)
+            .end_time(1730505600)
+            .bucket_width("1d")
+            .user_ids(vec!["u1".to_owned(), "u2".to_owned()])
+            .api_key_ids(vec!["k1".to_owned()])
+            .models(vec!["gpt-4o".to_owned(), "o1".to_owned()])
+            .group_by(vec![
+                "user_id".parse().unwrap(),
+                "api_key_id".parse().unwrap()
+            ])
+            .send()
+    );
+    case!(
+        "/organization/usage/images",
+        format!(
+            "{common}&sources=image.generation&sources=image.variation&sizes=1024x1792&sizes=256x256&project_ids=p1&group_by=size&group_by=source"
+        ),
+        |c| c
+            .usage_images()
+            .start_time(1730419200)
+            .end_time(1730505600)
+            .sources(vec![
+                "image.generation".parse().unwrap(),
+                "image.variation".parse().unwrap()
+            ])
+            .sizes(vec![
+                "1024x1792".parse().unwrap(),
+                "256x256".parse().unwrap()
+            ])
             .project_ids(vec!["p1".to_owned()])
-            .group_by(vec!["project_id".parse().unwrap(), "line_item".parse().unwrap()]).limit(180).send());
+            .group_by(vec!["size".parse().unwrap(), "source".parse().unwrap()])
+            .send()
+    );
+    case!(
+        "/organization/usage/audio_speeches",
+        format!("{common}&{users}&group_by=model"),
+        |c| c
+            .usage_audio_speeches()
+            .start_time(1730419200)
+            .end_time(1730505600)
+            .user_ids(vec!["u1".to_owned(), "u2".to_owned()])
+            .api_key_ids(vec!["k1".to_owned()])
+            .models(vec!["gpt-4o".to_owned(), "o1".to_owned()])
+            .group_by(vec!["model".parse().unwrap()])
+            .send()
+    );
+    case!(
+        "/organization/usage/audio_transcriptions",
+        "start_time=1730419200&limit=7".to_owned(),
+        |c| c
+            .usage_audio_transcriptions()
+            .start_time(1730419200)
+            .limit(7)
+            .send()
+    );
+    case!(
+        "/organization/usage/vector_stores",
+        "start_time=1730419200&project_ids=p1&project_ids=p2&group_by=project_id".to_owned(),
+        |c| c
+            .usage_vector_stores()
+            .start_time(1730419200)
+            .project_ids(vec!["p1".to_owned(), "p2".to_owned()])
+            .group_by(vec!["project_id".parse().unwrap()])
+            .send()
+    );
+    case!(
+        "/organization/usage/code_interpreter_sessions",
+        "start_time=1730419200&bucket_width=1m&page=next".to_owned(),
+        |c| c
+            .usage_code_interpreter_sessions()
+            .start_time(1730419200)
+            .bucket_width("1m")
+            .page("next")
+            .send()
+    );
+    case!(
+        "/organization/costs",
+        format!(
+            "{common}&bucket_width=1d&project_ids=p1&group_by=project_id&group_by=line_item&limit=180"
+        ),
+        |c| c
+            .usage_costs()
+            .start_time(1730419200)
+            .end_time(1730505600)
+            .bucket_width("1d")
+            .project_ids(vec!["p1".to_owned()])
+            .group_by(vec![
+                "project_id".parse().unwrap(),
+                "line_item".parse().unwrap()
+            ])
+            .limit(180)
+            .send()
+    );
 }
 
 #[tokio::test]
@@ -136,14 +242,21 @@ async fn openai_missing_required_start_time_is_an_invalid_request_not_a_call() {
     let server = serve("/organization/costs", fixture("openai_all_kinds.json")).await;
     let err = openai(&server).usage_costs().send().await.unwrap_err();
     assert_eq!(err.operation(), "usage-costs");
-    assert!(matches!(err.kind(), openai_usage::ErrorKind::InvalidRequest(_)), "{err}");
+    assert!(
+        matches!(err.kind(), openai_usage::ErrorKind::InvalidRequest(_)),
+        "{err}"
+    );
     assert!(err.to_string().contains("start_time"), "{err}");
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
 #[tokio::test]
 async fn openai_page_mixing_all_nine_kinds_and_an_unknown_one_decodes() {
-    let server = serve("/organization/usage/completions", fixture("openai_all_kinds.json")).await;
+    let server = serve(
+        "/organization/usage/completions",
+        fixture("openai_all_kinds.json"),
+    )
+    .await;
     let page = openai(&server)
         .usage_completions()
         .start_time(1730419200)
@@ -152,38 +265,92 @@ async fn openai_page_mixing_all_nine_kinds_and_an_unknown_one_decodes() {
         .unwrap()
         .into_inner();
     assert!(page.has_more);
-    assert_eq!(page.next_page.as_deref(), Some("page_AAAAAGdGxdEiJdKOAAAAAGcqsYA="));
+    assert_eq!(
+        page.next_page.as_deref(),
+        Some("page_AAAAAGdGxdEiJdKOAAAAAGcqsYA=")
+    );
     assert_eq!(page.data.len(), 2);
-    assert_eq!((page.data[0].start_time, page.data[0].end_time), (1730419200, 1730505600));
+    assert_eq!(
+        (page.data[0].start_time, page.data[0].end_time),
+        (1730419200, 1730505600)
+    );
     let results: Vec<&UsageResult> = page.data.iter().flat_map(|b| &b.results).collect();
     assert_eq!(results.len(), 10);
 
-    let UsageResult::UsageCompletionsResult(c) = results[0] else { panic!("{:?}", results[0]) };
-    assert_eq!((c.input_tokens, c.output_tokens, c.num_model_requests), (5000, 1000, 5));
-    assert_eq!((c.input_cached_tokens, c.input_audio_tokens, c.output_audio_tokens), (Some(4000), Some(300), Some(200)));
+    let UsageResult::UsageCompletionsResult(c) = results[0] else {
+        panic!("{:?}", results[0])
+    };
+    assert_eq!(
+        (c.input_tokens, c.output_tokens, c.num_model_requests),
+        (5000, 1000, 5)
+    );
+    assert_eq!(
+        (
+            c.input_cached_tokens,
+            c.input_audio_tokens,
+            c.output_audio_tokens
+        ),
+        (Some(4000), Some(300), Some(200))
+    );
     assert_eq!(c.project_id.as_deref(), Some("proj_abc"));
     assert_eq!(c.model.as_deref(), Some("gpt-4o-mini-2024-07-18"));
     assert_eq!(c.batch, Some(false));
-    let UsageResult::UsageEmbeddingsResult(e) = results[1] else { panic!() };
-    assert_eq!((e.input_tokens, e.num_model_requests, e.user_id.as_deref()), (20, 2, None));
-    let UsageResult::UsageModerationsResult(m) = results[2] else { panic!() };
-    assert_eq!((m.input_tokens, m.model.as_deref()), (16, Some("text-moderation")));
-    let UsageResult::UsageImagesResult(i) = results[3] else { panic!() };
-    assert_eq!((i.images, i.size.as_deref(), i.source.as_deref()), (2, Some("1024x1024"), Some("image.generation")));
-    let UsageResult::UsageAudioSpeechesResult(s) = results[4] else { panic!() };
+    let UsageResult::UsageEmbeddingsResult(e) = results[1] else {
+        panic!()
+    };
+    assert_eq!(
+        (e.input_tokens, e.num_model_requests, e.user_id.as_deref()),
+        (20, 2, None)
+    );
+    let UsageResult::UsageModerationsResult(m) = results[2] else {
+        panic!()
+    };
+    assert_eq!(
+        (m.input_tokens, m.model.as_deref()),
+        (16, Some("text-moderation"))
+    );
+    let UsageResult::UsageImagesResult(i) = results[3] else {
+        panic!()
+    };
+    assert_eq!(
+        (i.images, i.size.as_deref(), i.source.as_deref()),
+        (2, Some("1024x1024"), Some("image.generation"))
+    );
+    let UsageResult::UsageAudioSpeechesResult(s) = results[4] else {
+        panic!()
+    };
     assert_eq!((s.characters, s.num_model_requests), (45, 1));
-    let UsageResult::UsageAudioTranscriptionsResult(t) = results[5] else { panic!() };
+    let UsageResult::UsageAudioTranscriptionsResult(t) = results[5] else {
+        panic!()
+    };
     assert_eq!((t.seconds, t.model.as_deref()), (20, Some("whisper-1")));
-    let UsageResult::UsageVectorStoresResult(v) = results[6] else { panic!() };
-    assert_eq!((v.usage_bytes, v.project_id.as_deref()), (1024, Some("proj_abc")));
-    let UsageResult::UsageCodeInterpreterSessionsResult(ci) = results[7] else { panic!() };
+    let UsageResult::UsageVectorStoresResult(v) = results[6] else {
+        panic!()
+    };
+    assert_eq!(
+        (v.usage_bytes, v.project_id.as_deref()),
+        (1024, Some("proj_abc"))
+    );
+    let UsageResult::UsageCodeInterpreterSessionsResult(ci) = results[7] else {
+        panic!()
+    };
     assert_eq!(ci.num_sessions, 1);
-    let UsageResult::CostsResult(cost) = results[8] else { panic!() };
+    let UsageResult::CostsResult(cost) = results[8] else {
+        panic!()
+    };
     let amount = cost.amount.as_ref().unwrap();
-    assert_eq!((amount.value, amount.currency.as_deref()), (Some(0.06), Some("usd")));
+    assert_eq!(
+        (amount.value, amount.currency.as_deref()),
+        (Some(0.06), Some("usd"))
+    );
     assert_eq!(cost.line_item.as_deref(), Some("Image models"));
-    let UsageResult::Unknown(unknown) = results[9] else { panic!("{:?}", results[9]) };
-    assert_eq!(results[9].tag(), Some("organization.usage.file_searches.result"));
+    let UsageResult::Unknown(unknown) = results[9] else {
+        panic!("{:?}", results[9])
+    };
+    assert_eq!(
+        results[9].tag(),
+        Some("organization.usage.file_searches.result")
+    );
     assert_eq!(unknown["num_requests"], 7);
 }
 
@@ -191,7 +358,13 @@ async fn openai_page_mixing_all_nine_kinds_and_an_unknown_one_decodes() {
 async fn openai_last_page_has_null_next_page() {
     let body = r#"{"object":"page","data":[],"has_more":false,"next_page":null}"#;
     let server = serve("/organization/costs", body.to_owned()).await;
-    let page = openai(&server).usage_costs().start_time(0).send().await.unwrap().into_inner();
+    let page = openai(&server)
+        .usage_costs()
+        .start_time(0)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!((page.has_more, page.next_page), (false, None));
 }
 
@@ -211,12 +384,28 @@ async fn chatbotkit_fetch_usage() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!((usage.tokens, usage.conversations, usage.messages), (152340.0, 87.0, 1204.0));
+    assert_eq!(
+        (usage.tokens, usage.conversations, usage.messages),
+        (152340.0, 87.0, 1204.0)
+    );
     let db = &usage.database;
-    assert_eq!((db.abilities, db.datasets, db.files, db.records, db.skillsets, db.users), (3.0, 2.0, 14.0, 5120.0, 1.0, 6.0));
+    assert_eq!(
+        (
+            db.abilities,
+            db.datasets,
+            db.files,
+            db.records,
+            db.skillsets,
+            db.users
+        ),
+        (3.0, 2.0, 14.0, 5120.0, 1.0, 6.0)
+    );
     let (got_path, query, headers) = only_request(&server).await;
     assert_eq!((got_path.as_str(), query.as_str()), ("/usage/fetch", ""));
-    assert_eq!(header(&headers, "authorization"), Some(format!("Bearer {SECRET}").as_str()));
+    assert_eq!(
+        header(&headers, "authorization"),
+        Some(format!("Bearer {SECRET}").as_str())
+    );
     assert_eq!(header(&headers, "x-timezone"), Some("Europe/London"));
     assert_eq!(header(&headers, "x-runas-userid"), Some("user_42"));
     assert_no_stray_headers(&headers, &["authorization", "x-timezone", "x-runas-userid"]);
@@ -241,15 +430,31 @@ async fn bokamera_get_ai_chat_usage() {
         .unwrap()
         .into_inner();
     assert_eq!(usage.company_id, Some(company));
-    assert_eq!((usage.tokens_used, usage.token_limit, usage.tokens_remaining), (Some(125000), Some(500000), Some(375000)));
-    assert_eq!((usage.is_within_budget, usage.window_days), (Some(true), Some(30)));
+    assert_eq!(
+        (usage.tokens_used, usage.token_limit, usage.tokens_remaining),
+        (Some(125000), Some(500000), Some(375000))
+    );
+    assert_eq!(
+        (usage.is_within_budget, usage.window_days),
+        (Some(true), Some(30))
+    );
     assert!(usage.response_status.is_none());
     let (got_path, query, headers) = only_request(&server).await;
     assert_eq!(got_path, "/assistant/ai-chat/usage");
     assert_eq!(query, format!("CompanyId={company}"));
-    assert_eq!(header(&headers, "x-api-key"), Some("0b6a3f2e-0000-4000-8000-000000000001"));
-    assert_eq!(header(&headers, "authorization"), Some(format!("Bearer {SECRET}").as_str()));
-    assert_eq!(header(&headers, "accept"), Some("application/json"), "the client asks for JSON, not XML");
+    assert_eq!(
+        header(&headers, "x-api-key"),
+        Some("0b6a3f2e-0000-4000-8000-000000000001")
+    );
+    assert_eq!(
+        header(&headers, "authorization"),
+        Some(format!("Bearer {SECRET}").as_str())
+    );
+    assert_eq!(
+        header(&headers, "accept"),
+        Some("application/json"),
+        "the client asks for JSON, not XML"
+    );
     assert_eq!(header(&headers, "x-language"), Some("sv"));
     assert_no_stray_headers(&headers, &["authorization", "x-api-key", "x-language"]);
 }
@@ -263,7 +468,12 @@ async fn bokamera_every_field_is_optional_on_the_wire() {
         .access_token("t")
         .build()
         .unwrap();
-    let usage = client.get_ai_chat_usage().send().await.unwrap().into_inner();
+    let usage = client
+        .get_ai_chat_usage()
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(usage.company_id, None);
     assert_eq!(usage.tokens_used, None);
     let (_, query, _) = only_request(&server).await;
@@ -278,13 +488,20 @@ async fn arthur_get_token_usage() {
         .api_key(SECRET)
         .build()
         .unwrap();
-    let start = chrono::DateTime::parse_from_rfc3339("2024-11-01T00:00:00Z").unwrap().to_utc();
-    let end = chrono::DateTime::parse_from_rfc3339("2024-11-02T12:30:00Z").unwrap().to_utc();
+    let start = chrono::DateTime::parse_from_rfc3339("2024-11-01T00:00:00Z")
+        .unwrap()
+        .to_utc();
+    let end = chrono::DateTime::parse_from_rfc3339("2024-11-02T12:30:00Z")
+        .unwrap()
+        .to_utc();
     let rows = client
         .get_token_usage_api_v2_usage_tokens_get()
         .start_time(start)
         .end_time(end)
-        .group_by(vec![arthur_usage::types::TokenUsageScope::RuleType, arthur_usage::types::TokenUsageScope::Task])
+        .group_by(vec![
+            arthur_usage::types::TokenUsageScope::RuleType,
+            arthur_usage::types::TokenUsageScope::Task,
+        ])
         .send()
         .await
         .unwrap()
@@ -293,16 +510,27 @@ async fn arthur_get_token_usage() {
     assert_eq!(rows[0].rule_type.as_deref(), Some("PromptInjectionRule"));
     assert_eq!(rows[0].task_id, None);
     let count = &rows[0].count;
-    assert_eq!((count.inference, count.eval_prompt, count.eval_completion), (1200, 340, 56));
+    assert_eq!(
+        (count.inference, count.eval_prompt, count.eval_completion),
+        (1200, 340, 56)
+    );
     assert_eq!(rows[1].rule_type, None);
-    assert_eq!(rows[1].task_id.as_deref(), Some("8f14e45f-ceea-467a-9575-0d3d5b3a2c11"));
+    assert_eq!(
+        rows[1].task_id.as_deref(),
+        Some("8f14e45f-ceea-467a-9575-0d3d5b3a2c11")
+    );
     let (got_path, query, headers) = only_request(&server).await;
     assert_eq!(got_path, "/api/v2/usage/tokens");
     assert_eq!(
         sorted_query(&query),
-        sorted_query("start_time=2024-11-01T00%3A00%3A00Z&end_time=2024-11-02T12%3A30%3A00Z&group_by=rule_type&group_by=task"),
+        sorted_query(
+            "start_time=2024-11-01T00%3A00%3A00Z&end_time=2024-11-02T12%3A30%3A00Z&group_by=rule_type&group_by=task"
+        ),
         "RFC 3339 times, repeated group_by keys"
     );
-    assert_eq!(header(&headers, "authorization"), Some(format!("Bearer {SECRET}").as_str()));
+    assert_eq!(
+        header(&headers, "authorization"),
+        Some(format!("Bearer {SECRET}").as_str())
+    );
     assert_no_stray_headers(&headers, &["authorization"]);
 }

@@ -1,0 +1,587 @@
+//! What a user relies on beyond the request shape: retries, pagination, typed
+//! errors, timeouts, and secrets kept out of every message. Real servers on loopback.
+
+use std::time::{Duration, Instant};
+
+use openai_usage::{ErrorKind, RetryPolicy, TryStreamExt};
+use usagekit_tests::{SECRET, fixture};
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const COSTS: &str = "/organization/costs";
+
+fn page(buckets: usize, next: Option<&str>) -> String {
+    let bucket = r#"{"object":"bucket","start_time":1,"end_time":2,"results":[{"object":"organization.costs.result","amount":{"value":1.5,"currency":"usd"}}]}"#;
+    let data = vec![bucket; buckets].join(",");
+    let next_json = next.map_or("null".to_owned(), |n| format!("\"{n}\""));
+    format!(
+        r#"{{"object":"page","data":[{data}],"has_more":{},"next_page":{next_json}}}"#,
+        next.is_some()
+    )
+}
+
+fn json(status: u16, body: impl Into<String>) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(body.into(), "application/json")
+}
+
+fn client(server: &MockServer) -> openai_usage::ClientBuilder {
+    // Short backoff keeps the suite fast; Retry-After still rules where sent.
+    openai_usage::Client::builder()
+        .base_url(server.uri())
+        .api_key(SECRET)
+        .retry_policy(RetryPolicy {
+            initial_backoff: Duration::from_millis(10),
+            ..RetryPolicy::default()
+        })
+}
+
+async fn requests(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().len()
+}
+
+#[tokio::test]
+async fn rate_limit_is_retried_after_the_stated_delay_then_succeeds() {
+    let server = MockServer::start().await;
+    Mock::given(path(COSTS))
+        .respond_with(json(429, fixture("openai_error.json")).insert_header("Retry-After", "1"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path(COSTS))
+        .respond_with(json(200, page(1, None)))
+        .mount(&server)
+        .await;
+
+    let started = Instant::now();
+    let response = client(&server)
+        .build()
+        .unwrap()
+        .usage_costs()
+        .start_time(0)
+        .send()
+        .await
+        .unwrap();
+    let waited = started.elapsed();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(requests(&server).await, 2);
+    assert!(
+        waited >= Duration::from_secs(1),
+        "retried after {waited:?}, before Retry-After"
+    );
+    assert!(waited < Duration::from_secs(3), "waited {waited:?}");
+}
+
+#[tokio::test]
+async fn retry_after_longer_than_the_cap_is_not_waited_for() {
+    let server = MockServer::start().await;
+    Mock::given(path(COSTS))
+        .respond_with(json(429, fixture("openai_error.json")).insert_header("Retry-After", "3600"))
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    let err = client(&server)
+        .build()
+        .unwrap()
+        .usage_costs()
+        .start_time(0)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(requests(&server).await, 1);
+}
+
+#[tokio::test]
+async fn bad_request_is_not_retried_and_its_body_is_typed() {
+    let server = MockServer::start().await;
+    Mock::given(path(COSTS))
+        .respond_with(json(400, fixture("openai_error.json")))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .build()
+        .unwrap()
+        .usage_costs()
+        .start_time(0)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        requests(&server).await,
+        1,
+        "4xx other than 408/429 must not be retried"
+    );
+    let api = err.api_error().expect("a documented error body");
+    assert_eq!(api.status.as_u16(), 400);
+    assert_eq!(api.body.error.type_, "invalid_request_error");
+    assert_eq!(api.body.error.param.as_deref(), Some("bucket_width"));
+    let shown = err.to_string();
+    assert!(shown.contains("usage-costs"), "{shown}");
+    assert!(shown.contains("400"), "{shown}");
+    assert!(
+        shown.contains("Invalid value for 'bucket_width'"),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
+async fn retries_stop_at_the_limit() {
+    let server = MockServer::start().await;
+    Mock::given(path(COSTS))
+        .respond_with(json(503, fixture("openai_error.json")))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .max_retries(2)
+        .build()
+        .unwrap()
+        .usage_costs()
+        .start_time(0)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(requests(&server).await, 3, "one attempt and two retries");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+
+    let server = MockServer::start().await;
+    Mock::given(path(COSTS))
+        .respond_with(json(503, fixture("openai_error.json")))
+        .mount(&server)
+        .await;
+    let _ = client(&server)
+        .max_retries(0)
+        .build()
+        .unwrap()
+        .usage_costs()
+        .start_time(0)
+        .send()
+        .await;
+    assert_eq!(
+        requests(&server).await,
+        1,
+        "max_retries(0) turns retries off"
+    );
+}
+
+#[tokio::test]
+async fn server_errors_then_success_is_retried_transparently() {
+    let server = MockServer::start().await;
+    Mock::given(path(COSTS))
+        .respond_with(json(502, "bad gateway"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path(COSTS))
+        .respond_with(json(500, "{}"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path(COSTS))
+        .respond_with(json(200, page(2, None)))
+        .mount(&server)
+        .await;
+    let page = client(&server)
+        .build()
+        .unwrap()
+        .usage_costs()
+        .start_time(0)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(page.data.len(), 2);
+    assert_eq!(requests(&server).await, 3);
+}
+
+#[tokio::test]
+async fn connection_refused_is_retried_then_reported() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let client = openai_usage::Client::builder()
+        .base_url(url)
+        .api_key(SECRET)
+        .retry_policy(RetryPolicy {
+            initial_backoff: Duration::from_millis(5),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap();
+    let err = client.usage_costs().start_time(0).send().await.unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::Transport(e) if e.is_connect()),
+        "{err}"
+    );
+    assert!(!format!("{err} {err:?}").contains(SECRET));
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_hits_the_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(path(COSTS))
+        .respond_with(json(200, page(1, None)).set_delay(Duration::from_secs(10)))
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    let err = client(&server)
+        .timeout(Duration::from_millis(300))
+        .max_retries(0)
+        .build()
+        .unwrap()
+        .usage_costs()
+        .start_time(0)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+#[tokio::test]
+async fn the_overall_deadline_bounds_all_attempts() {
+    let server = MockServer::start().await;
+    Mock::given(path(COSTS))
+        .respond_with(json(200, page(1, None)).set_delay(Duration::from_secs(10)))
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    let err = client(&server)
+        .timeout(Duration::from_secs(5))
+        .retry_policy(RetryPolicy {
+            max_retries: 5,
+            deadline: Duration::from_millis(700),
+            initial_backoff: Duration::from_millis(10),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap()
+        .usage_costs()
+        .start_time(0)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn malformed_json_is_an_error_with_status_and_snippet() {
+    let server = MockServer::start().await;
+    Mock::given(path(COSTS))
+        .respond_with(json(200, "{\"object\": \"page\", \"data\": [tru"))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .build()
+        .unwrap()
+        .usage_costs()
+        .start_time(0)
+        .send()
+        .await
+        .unwrap_err();
+    let ErrorKind::Decode {
+        status, snippet, ..
+    } = err.kind()
+    else {
+        panic!("{err}")
+    };
+    assert_eq!(status.map(|s| s.as_u16()), Some(200));
+    assert!(snippet.contains("\"data\": [tru"), "{snippet}");
+    assert!(err.to_string().contains("usage-costs"), "{err}");
+
+    // An error body that is not the documented shape: status and snippet, no panic.
+    let server = MockServer::start().await;
+    Mock::given(path(COSTS))
+        .respond_with(json(404, "<html>not here</html>"))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .build()
+        .unwrap()
+        .usage_costs()
+        .start_time(0)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    assert!(err.to_string().contains("<html>not here</html>"), "{err}");
+}
+
+#[tokio::test]
+async fn stream_follows_three_pages_and_stops_on_has_more_false() {
+    let server = MockServer::start().await;
+    Mock::given(path(COSTS))
+        .and(query_param_is_missing("page"))
+        .respond_with(json(200, page(2, Some("p2"))))
+        .mount(&server)
+        .await;
+    Mock::given(path(COSTS))
+        .and(query_param("page", "p2"))
+        .respond_with(json(200, page(3, Some("p3"))))
+        .mount(&server)
+        .await;
+    Mock::given(path(COSTS))
+        .and(query_param("page", "p3"))
+        .respond_with(json(200, page(1, None)))
+        .mount(&server)
+        .await;
+    let client = client(&server).build().unwrap();
+
+    let mut stream = client
+        .usage_costs()
+        .start_time(0)
+        .group_by(vec!["line_item".parse().unwrap()])
+        .stream();
+    let first = stream.try_next().await.unwrap().unwrap();
+    assert_eq!(first.start_time, 1);
+    assert_eq!(
+        requests(&server).await,
+        1,
+        "the next page is fetched only when needed"
+    );
+    let rest: Vec<_> = stream.try_collect().await.unwrap();
+    assert_eq!(rest.len(), 5);
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent.len(), 3);
+    for request in &sent {
+        let query = request.url.query().unwrap();
+        assert!(
+            query.contains("group_by=line_item") && query.contains("start_time=0"),
+            "filters kept on every page: {query}"
+        );
+    }
+
+    let all = client
+        .usage_costs()
+        .start_time(0)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 6);
+}
+
+#[tokio::test]
+async fn stream_surfaces_an_error_mid_way_and_refuses_to_loop() {
+    let server = MockServer::start().await;
+    Mock::given(path(COSTS))
+        .and(query_param_is_missing("page"))
+        .respond_with(json(200, page(1, Some("same"))))
+        .mount(&server)
+        .await;
+    Mock::given(path(COSTS))
+        .and(query_param("page", "same"))
+        .respond_with(json(200, page(1, Some("same"))))
+        .mount(&server)
+        .await;
+    let items: Vec<_> = client(&server)
+        .build()
+        .unwrap()
+        .usage_costs()
+        .start_time(0)
+        .stream()
+        .collect_items()
+        .await;
+    assert_eq!(items.iter().filter(|r| r.is_ok()).count(), 2);
+    let err = items.last().unwrap().as_ref().unwrap_err();
+    assert!(err.to_string().contains("twice"), "{err}");
+}
+
+trait CollectItems: futures_like::Stream {
+    async fn collect_items(self) -> Vec<Self::Item>;
+}
+
+mod futures_like {
+    pub use openai_usage::Stream;
+}
+
+impl<S: futures_like::Stream + Unpin> CollectItems for S {
+    async fn collect_items(mut self) -> Vec<S::Item> {
+        let mut out = Vec::new();
+        while let Some(item) =
+            std::future::poll_fn(|cx| std::pin::Pin::new(&mut self).poll_next(cx)).await
+        {
+            out.push(item);
+        }
+        out
+    }
+}
+
+#[tokio::test]
+async fn each_provider_error_body_is_decoded() {
+    // ChatBotKit: {message, code}
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(json(401, fixture("chatbotkit_error.json")))
+        .mount(&server)
+        .await;
+    let err = chatbotkit_usage::Client::builder()
+        .base_url(server.uri())
+        .api_secret(SECRET)
+        .build()
+        .unwrap()
+        .fetch_usage()
+        .send()
+        .await
+        .unwrap_err();
+    let api = err.api_error().unwrap();
+    assert_eq!(
+        (api.body.code.as_str(), api.status.as_u16()),
+        ("UNAUTHORIZED", 401)
+    );
+    assert!(
+        err.to_string()
+            .contains("fetchUsage: HTTP 401 Unauthorized: Unauthorized: the secret is not valid"),
+        "{err}"
+    );
+
+    // BokaMera: ServiceStack's ResponseStatus
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(json(400, fixture("bokamera_error.json")))
+        .mount(&server)
+        .await;
+    let err = bokamera_usage::Client::builder()
+        .base_url(server.uri())
+        .api_key("k")
+        .access_token(SECRET)
+        .build()
+        .unwrap()
+        .get_ai_chat_usage()
+        .send()
+        .await
+        .unwrap_err();
+    let status = err
+        .api_error()
+        .unwrap()
+        .body
+        .response_status
+        .as_ref()
+        .unwrap();
+    assert_eq!(status.error_code.as_deref(), Some("NotEmpty"));
+    assert_eq!(status.errors[0].field_name.as_deref(), Some("CompanyId"));
+    assert!(
+        err.to_string().contains("'Company Id' must not be empty."),
+        "{err}"
+    );
+
+    // Arthur: FastAPI's 422, and the untyped 401 `{"detail": "Unauthorized"}`
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(json(422, fixture("arthur_validation_error.json")))
+        .mount(&server)
+        .await;
+    let arthur = arthur_usage::Client::builder()
+        .base_url(server.uri())
+        .api_key(SECRET)
+        .build()
+        .unwrap();
+    let err = arthur
+        .get_token_usage_api_v2_usage_tokens_get()
+        .send()
+        .await
+        .unwrap_err();
+    let detail = &err.api_error().unwrap().body.detail[0];
+    assert_eq!(detail.type_, "datetime_from_date_parsing");
+    assert_eq!(detail.loc.len(), 2);
+    assert!(
+        err.to_string().contains("Input should be a valid datetime"),
+        "{err}"
+    );
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(json(401, r#"{"detail": "Unauthorized"}"#))
+        .mount(&server)
+        .await;
+    let arthur = arthur_usage::Client::builder()
+        .base_url(server.uri())
+        .api_key(SECRET)
+        .build()
+        .unwrap();
+    let err = arthur
+        .get_token_usage_api_v2_usage_tokens_get()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), arthur_usage::ErrorKind::Status { .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .ends_with("HTTP 401 Unauthorized: Unauthorized"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn no_secret_in_any_debug_or_display() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(json(400, fixture("openai_error.json")))
+        .mount(&server)
+        .await;
+    let builder = client(&server).header("x-extra", SECRET);
+    let openai = builder.clone().build().unwrap();
+    let mut shown = vec![format!("{builder:?}"), format!("{openai:?}")];
+    let err = openai.usage_costs().start_time(0).send().await.unwrap_err();
+    shown.push(format!("{err}"));
+    shown.push(format!("{err:?}"));
+    let bokamera = bokamera_usage::Client::builder()
+        .api_key(SECRET)
+        .access_token(SECRET)
+        .build()
+        .unwrap();
+    shown.push(format!("{bokamera:?}"));
+    let missing = bokamera_usage::Client::builder()
+        .api_key(SECRET)
+        .build()
+        .unwrap_err();
+    shown.push(format!("{missing} {missing:?}"));
+    shown.push(format!("{:?}", usagekit_runtime::Secret::new(SECRET)));
+    shown.push(format!("{}", usagekit_runtime::Secret::new(SECRET)));
+    for text in &shown {
+        assert!(!text.contains(SECRET), "secret leaked: {text}");
+        assert!(!text.contains("NEVER-BE-PRINTED"), "secret leaked: {text}");
+    }
+}
+
+#[test]
+fn from_env_names_the_missing_variable_and_reads_the_base_url() {
+    // The only test touching these variables; nothing else reads them.
+    unsafe {
+        std::env::remove_var("ARTHUR_API_KEY");
+        std::env::remove_var("ARTHUR_BASE_URL");
+    }
+    let err = arthur_usage::Client::from_env().unwrap_err();
+    assert!(err.to_string().contains("ARTHUR_API_KEY"), "{err}");
+    unsafe {
+        std::env::set_var("ARTHUR_API_KEY", SECRET);
+        std::env::set_var("ARTHUR_BASE_URL", "http://127.0.0.1:9/");
+    }
+    let client = arthur_usage::Client::from_env().unwrap();
+    use arthur_usage::ClientInfo;
+    assert_eq!(client.baseurl(), "http://127.0.0.1:9");
+    assert!(!format!("{client:?}").contains(SECRET));
+}
+
+#[test]
+fn default_base_url_is_the_specs_first_server() {
+    use openai_usage::ClientInfo;
+    let client = openai_usage::Client::builder()
+        .api_key("k")
+        .build()
+        .unwrap();
+    assert_eq!(client.baseurl(), "https://api.openai.com/v1");
+    let client = bokamera_usage::Client::builder()
+        .api_key("k")
+        .access_token("t")
+        .build()
+        .unwrap();
+    assert_eq!(client.baseurl(), "https://api.bookmore.com");
+}
