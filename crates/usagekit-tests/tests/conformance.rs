@@ -190,7 +190,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
     );
     case!(
         "/organization/usage/audio_transcriptions",
-        "start_time=1730419200&limit=7".to_owned(),
+        "start_time=1730419200&limit=7",
         |c| c
             .usage_audio_transcriptions()
             .start_time(1730419200)
@@ -199,7 +199,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
     );
     case!(
         "/organization/usage/vector_stores",
-        "start_time=1730419200&project_ids=p1&project_ids=p2&group_by=project_id".to_owned(),
+        "start_time=1730419200&project_ids=p1&project_ids=p2&group_by=project_id",
         |c| c
             .usage_vector_stores()
             .start_time(1730419200)
@@ -209,7 +209,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
     );
     case!(
         "/organization/usage/code_interpreter_sessions",
-        "start_time=1730419200&bucket_width=1m&page=next".to_owned(),
+        "start_time=1730419200&bucket_width=1m&page=next",
         |c| c
             .usage_code_interpreter_sessions()
             .start_time(1730419200)
