@@ -207,7 +207,7 @@ async fn pages_server(pages: usize) -> MockServer {
         };
         let body = format!(
             r#"{{"object":"page","data":[{}],"has_more":{},"next_page":{next}}}"#,
-            vec![bucket; 7].join(","),
+            [bucket; 7].join(","),
             n + 1 < pages
         );
         let mock = Mock::given(path("/organization/costs"));
