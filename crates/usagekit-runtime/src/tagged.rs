@@ -1,5 +1,6 @@
 use std::fmt;
 
+use serde::Deserialize as _;
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor,
 };
@@ -38,8 +39,6 @@ impl Tagged {
         serde_json::from_str(self.raw.get()).map_err(E::custom)
     }
 }
-
-use serde::Deserialize as _;
 
 /// Finds one string field of an object, skipping every other value unparsed.
 struct FindTag(&'static str);

@@ -12,3 +12,20 @@ pub fn fixture(name: &str) -> String {
 
 /// A secret no output may contain.
 pub const SECRET: &str = "sk-admin-THIS-MUST-NEVER-BE-PRINTED";
+
+/// A JSON response with `status`.
+pub fn json(status: u16, body: impl Into<String>) -> wiremock::ResponseTemplate {
+    wiremock::ResponseTemplate::new(status).set_body_raw(body.into(), "application/json")
+}
+
+/// A loopback server answering every `GET route` with `status` and a JSON `body`.
+pub async fn serve(route: &str, status: u16, body: impl Into<String>) -> wiremock::MockServer {
+    use wiremock::matchers::{method, path};
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(method("GET"))
+        .and(path(route))
+        .respond_with(json(status, body))
+        .mount(&server)
+        .await;
+    server
+}

@@ -4,9 +4,9 @@
 use std::time::{Duration, Instant};
 
 use openai_usage::{ErrorKind, RetryPolicy, TryStreamExt};
-use usagekit_tests::{SECRET, fixture};
-use wiremock::matchers::{method, path, query_param, query_param_is_missing};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use usagekit_tests::{SECRET, fixture, json, serve};
+use wiremock::matchers::{path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer};
 
 const COSTS: &str = "/organization/costs";
 
@@ -20,10 +20,6 @@ fn page(buckets: usize, next: Option<&str>) -> String {
     )
 }
 
-fn json(status: u16, body: impl Into<String>) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_raw(body.into(), "application/json")
-}
-
 fn client(server: &MockServer) -> openai_usage::ClientBuilder {
     // Short backoff keeps the suite fast; Retry-After still rules where sent.
     openai_usage::Client::builder()
@@ -33,6 +29,16 @@ fn client(server: &MockServer) -> openai_usage::ClientBuilder {
             initial_backoff: Duration::from_millis(10),
             ..RetryPolicy::default()
         })
+}
+
+/// Answers only after 10 s: longer than any test waits.
+async fn never_answering_server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(path(COSTS))
+        .respond_with(json(200, page(1, None)).set_delay(Duration::from_secs(10)))
+        .mount(&server)
+        .await;
+    server
 }
 
 async fn requests(server: &MockServer) -> usize {
@@ -94,11 +100,7 @@ async fn retry_after_longer_than_the_cap_is_not_waited_for() {
 
 #[tokio::test]
 async fn bad_request_is_not_retried_and_its_body_is_typed() {
-    let server = MockServer::start().await;
-    Mock::given(path(COSTS))
-        .respond_with(json(400, fixture("openai_error.json")))
-        .mount(&server)
-        .await;
+    let server = serve(COSTS, 400, fixture("openai_error.json")).await;
     let err = client(&server)
         .build()
         .unwrap()
@@ -127,11 +129,7 @@ async fn bad_request_is_not_retried_and_its_body_is_typed() {
 
 #[tokio::test]
 async fn retries_stop_at_the_limit() {
-    let server = MockServer::start().await;
-    Mock::given(path(COSTS))
-        .respond_with(json(503, fixture("openai_error.json")))
-        .mount(&server)
-        .await;
+    let server = serve(COSTS, 503, fixture("openai_error.json")).await;
     let err = client(&server)
         .max_retries(2)
         .build()
@@ -144,11 +142,7 @@ async fn retries_stop_at_the_limit() {
     assert_eq!(requests(&server).await, 3, "one attempt and two retries");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
 
-    let server = MockServer::start().await;
-    Mock::given(path(COSTS))
-        .respond_with(json(503, fixture("openai_error.json")))
-        .mount(&server)
-        .await;
+    let server = serve(COSTS, 503, fixture("openai_error.json")).await;
     let _ = client(&server)
         .max_retries(0)
         .build()
@@ -218,11 +212,7 @@ async fn connection_refused_is_retried_then_reported() {
 
 #[tokio::test]
 async fn a_server_that_never_answers_hits_the_timeout() {
-    let server = MockServer::start().await;
-    Mock::given(path(COSTS))
-        .respond_with(json(200, page(1, None)).set_delay(Duration::from_secs(10)))
-        .mount(&server)
-        .await;
+    let server = never_answering_server().await;
     let started = Instant::now();
     let err = client(&server)
         .timeout(Duration::from_millis(300))
@@ -240,11 +230,7 @@ async fn a_server_that_never_answers_hits_the_timeout() {
 
 #[tokio::test]
 async fn the_overall_deadline_bounds_all_attempts() {
-    let server = MockServer::start().await;
-    Mock::given(path(COSTS))
-        .respond_with(json(200, page(1, None)).set_delay(Duration::from_secs(10)))
-        .mount(&server)
-        .await;
+    let server = never_answering_server().await;
     let started = Instant::now();
     let err = client(&server)
         .timeout(Duration::from_secs(5))
@@ -271,11 +257,7 @@ async fn the_overall_deadline_bounds_all_attempts() {
 
 #[tokio::test]
 async fn malformed_json_is_an_error_with_status_and_snippet() {
-    let server = MockServer::start().await;
-    Mock::given(path(COSTS))
-        .respond_with(json(200, "{\"object\": \"page\", \"data\": [tru"))
-        .mount(&server)
-        .await;
+    let server = serve(COSTS, 200, "{\"object\": \"page\", \"data\": [tru").await;
     let err = client(&server)
         .build()
         .unwrap()
@@ -295,11 +277,7 @@ async fn malformed_json_is_an_error_with_status_and_snippet() {
     assert!(err.to_string().contains("usage-costs"), "{err}");
 
     // An error body that is not the documented shape: status and snippet, no panic.
-    let server = MockServer::start().await;
-    Mock::given(path(COSTS))
-        .respond_with(json(404, "<html>not here</html>"))
-        .mount(&server)
-        .await;
+    let server = serve(COSTS, 404, "<html>not here</html>").await;
     let err = client(&server)
         .build()
         .unwrap()
@@ -414,11 +392,7 @@ impl<S: futures_like::Stream + Unpin> CollectItems for S {
 #[tokio::test]
 async fn each_provider_error_body_is_decoded() {
     // ChatBotKit: {message, code}
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(json(401, fixture("chatbotkit_error.json")))
-        .mount(&server)
-        .await;
+    let server = serve("/usage/fetch", 401, fixture("chatbotkit_error.json")).await;
     let err = chatbotkit_usage::Client::builder()
         .base_url(server.uri())
         .api_secret(SECRET)
@@ -440,11 +414,12 @@ async fn each_provider_error_body_is_decoded() {
     );
 
     // BokaMera: ServiceStack's ResponseStatus
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(json(400, fixture("bokamera_error.json")))
-        .mount(&server)
-        .await;
+    let server = serve(
+        "/assistant/ai-chat/usage",
+        400,
+        fixture("bokamera_error.json"),
+    )
+    .await;
     let err = bokamera_usage::Client::builder()
         .base_url(server.uri())
         .api_key("k")
@@ -470,11 +445,12 @@ async fn each_provider_error_body_is_decoded() {
     );
 
     // Arthur: FastAPI's 422, and the untyped 401 `{"detail": "Unauthorized"}`
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(json(422, fixture("arthur_validation_error.json")))
-        .mount(&server)
-        .await;
+    let server = serve(
+        "/api/v2/usage/tokens",
+        422,
+        fixture("arthur_validation_error.json"),
+    )
+    .await;
     let arthur = arthur_usage::Client::builder()
         .base_url(server.uri())
         .api_key(SECRET)
@@ -493,11 +469,7 @@ async fn each_provider_error_body_is_decoded() {
         "{err}"
     );
 
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(json(401, r#"{"detail": "Unauthorized"}"#))
-        .mount(&server)
-        .await;
+    let server = serve("/api/v2/usage/tokens", 401, r#"{"detail": "Unauthorized"}"#).await;
     let arthur = arthur_usage::Client::builder()
         .base_url(server.uri())
         .api_key(SECRET)
@@ -521,11 +493,7 @@ async fn each_provider_error_body_is_decoded() {
 
 #[tokio::test]
 async fn no_secret_in_any_debug_or_display() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(json(400, fixture("openai_error.json")))
-        .mount(&server)
-        .await;
+    let server = serve(COSTS, 400, fixture("openai_error.json")).await;
     let builder = client(&server).header("x-extra", SECRET);
     let openai = builder.clone().build().unwrap();
     let mut shown = vec![format!("{builder:?}"), format!("{openai:?}")];

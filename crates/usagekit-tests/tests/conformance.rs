@@ -2,19 +2,8 @@
 //! HTTP server on loopback, and committed example responses decoded field by field.
 
 use openai_usage::types::UsageResult;
-use usagekit_tests::{SECRET, fixture};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
-
-async fn serve(route: &str, body: String) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(route))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
-        .mount(&server)
-        .await;
-    server
-}
+use usagekit_tests::{SECRET, fixture, serve};
+use wiremock::MockServer;
 
 /// The one request the server received: (path, query, headers as `name: value`).
 async fn only_request(server: &MockServer) -> (String, String, Vec<(String, String)>) {
@@ -84,7 +73,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
 
     macro_rules! case {
         ($route:literal, $query:expr, |$c:ident| $call:expr) => {{
-            let server = serve($route, page.clone()).await;
+            let server = serve($route, 200, page.clone()).await;
             let $c = openai(&server);
             let response = $call.await.unwrap_or_else(|e| panic!("{}: {e}", $route));
             assert_eq!(response.status().as_u16(), 200);
@@ -239,7 +228,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
 
 #[tokio::test]
 async fn openai_missing_required_start_time_is_an_invalid_request_not_a_call() {
-    let server = serve("/organization/costs", fixture("openai_all_kinds.json")).await;
+    let server = serve("/organization/costs", 200, fixture("openai_all_kinds.json")).await;
     let err = openai(&server).usage_costs().send().await.unwrap_err();
     assert_eq!(err.operation(), "usage-costs");
     assert!(
@@ -254,6 +243,7 @@ async fn openai_missing_required_start_time_is_an_invalid_request_not_a_call() {
 async fn openai_page_mixing_all_nine_kinds_and_an_unknown_one_decodes() {
     let server = serve(
         "/organization/usage/completions",
+        200,
         fixture("openai_all_kinds.json"),
     )
     .await;
@@ -357,7 +347,7 @@ async fn openai_page_mixing_all_nine_kinds_and_an_unknown_one_decodes() {
 #[tokio::test]
 async fn openai_last_page_has_null_next_page() {
     let body = r#"{"object":"page","data":[],"has_more":false,"next_page":null}"#;
-    let server = serve("/organization/costs", body.to_owned()).await;
+    let server = serve("/organization/costs", 200, body.to_owned()).await;
     let page = openai(&server)
         .usage_costs()
         .start_time(0)
@@ -370,7 +360,7 @@ async fn openai_last_page_has_null_next_page() {
 
 #[tokio::test]
 async fn chatbotkit_fetch_usage() {
-    let server = serve("/usage/fetch", fixture("chatbotkit_usage.json")).await;
+    let server = serve("/usage/fetch", 200, fixture("chatbotkit_usage.json")).await;
     let client = chatbotkit_usage::Client::builder()
         .base_url(server.uri())
         .api_secret(SECRET)
@@ -413,7 +403,12 @@ async fn chatbotkit_fetch_usage() {
 
 #[tokio::test]
 async fn bokamera_get_ai_chat_usage() {
-    let server = serve("/assistant/ai-chat/usage", fixture("bokamera_usage.json")).await;
+    let server = serve(
+        "/assistant/ai-chat/usage",
+        200,
+        fixture("bokamera_usage.json"),
+    )
+    .await;
     let client = bokamera_usage::Client::builder()
         .base_url(server.uri())
         .api_key("0b6a3f2e-0000-4000-8000-000000000001")
@@ -461,7 +456,7 @@ async fn bokamera_get_ai_chat_usage() {
 
 #[tokio::test]
 async fn bokamera_every_field_is_optional_on_the_wire() {
-    let server = serve("/assistant/ai-chat/usage", "{}".to_owned()).await;
+    let server = serve("/assistant/ai-chat/usage", 200, "{}".to_owned()).await;
     let client = bokamera_usage::Client::builder()
         .base_url(server.uri())
         .api_key("k")
@@ -482,7 +477,7 @@ async fn bokamera_every_field_is_optional_on_the_wire() {
 
 #[tokio::test]
 async fn arthur_get_token_usage() {
-    let server = serve("/api/v2/usage/tokens", fixture("arthur_usage.json")).await;
+    let server = serve("/api/v2/usage/tokens", 200, fixture("arthur_usage.json")).await;
     let client = arthur_usage::Client::builder()
         .base_url(server.uri())
         .api_key(SECRET)
