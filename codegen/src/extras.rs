@@ -293,12 +293,13 @@ fn union_items(union: &Union) -> TokenStream {
     });
     let arms = union.variants.iter().map(|(tag, variant, _)| {
         let variant = format_ident!("{variant}");
-        quote! { Some(#tag) => tagged.decode().map(Self::#variant), }
+        quote! { Some(#tag) => object.decode().map(Self::#variant), }
     });
     let tags = union.variants.iter().map(|(tag, variant, _)| {
         let variant = format_ident!("{variant}");
         quote! { Self::#variant(_) => Some(#tag), }
     });
+    let tag_doc = format!("The value of the `{property}` field.");
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -310,7 +311,7 @@ fn union_items(union: &Union) -> TokenStream {
         }
 
         impl #ty {
-            /// The value of the `#property` field.
+            #[doc = #tag_doc]
             pub fn tag(&self) -> Option<&str> {
                 match self {
                     #(#tags)*
@@ -319,13 +320,23 @@ fn union_items(union: &Union) -> TokenStream {
             }
         }
 
+        impl usagekit_runtime::TaggedUnion for #ty {
+            const TAG: &'static str = #property;
+
+            fn decode_variant<'de, A: ::serde::de::MapAccess<'de>>(
+                tag: Option<&str>,
+                object: usagekit_runtime::TaggedObject<'_, 'de, A>,
+            ) -> Result<Self, A::Error> {
+                match tag {
+                    #(#arms)*
+                    _ => object.decode().map(Self::Unknown),
+                }
+            }
+        }
+
         impl<'de> ::serde::Deserialize<'de> for #ty {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let tagged = usagekit_runtime::Tagged::read(deserializer, #property)?;
-                match tagged.tag() {
-                    #(#arms)*
-                    _ => tagged.decode().map(Self::Unknown),
-                }
+                usagekit_runtime::deserialize_tagged(deserializer)
             }
         }
     }

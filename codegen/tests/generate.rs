@@ -107,7 +107,7 @@ fn discriminated_union_dispatches_on_its_tag() {
     let files = generated("ok_discriminator.yaml");
     let code = module(&files);
     assert!(
-        code.contains("Tagged::read(deserializer, \"kind\")"),
+        code.contains("const TAG: &'static str = \"kind\";"),
         "must dispatch on the tag"
     );
     insta::assert_snapshot!(code);

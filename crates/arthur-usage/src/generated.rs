@@ -695,11 +695,14 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("end_time", &end_time))
-                .query(&progenitor_client::QueryParam::new("group_by", &group_by))
-                .query(&progenitor_client::QueryParam::new("start_time", &start_time))
                 .headers(header_map)
                 .build()?;
+            usagekit_runtime::QueryString::default()
+                .push(&progenitor_client::QueryParam::new("end_time", &end_time))
+                .push(&progenitor_client::QueryParam::new("group_by", &group_by))
+                .push(&progenitor_client::QueryParam::new("start_time", &start_time))
+                .apply(request.url_mut())
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "get_token_usage_api_v2_usage_tokens_get",
             };

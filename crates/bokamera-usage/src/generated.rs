@@ -816,9 +816,12 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("CompanyId", &company_id))
                 .headers(header_map)
                 .build()?;
+            usagekit_runtime::QueryString::default()
+                .push(&progenitor_client::QueryParam::new("CompanyId", &company_id))
+                .apply(request.url_mut())
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "get_ai_chat_usage",
             };

@@ -3974,7 +3974,7 @@ Decoded by its `object` field; a kind this client does not know is kept as [`Usa
         Unknown(::serde_json::Value),
     }
     impl UsageResult {
-        /// The value of the `#property` field.
+        ///The value of the `object` field.
         pub fn tag(&self) -> Option<&str> {
             match self {
                 Self::UsageCompletionsResult(_) => {
@@ -4006,41 +4006,49 @@ Decoded by its `object` field; a kind this client does not know is kept as [`Usa
             }
         }
     }
+    impl usagekit_runtime::TaggedUnion for UsageResult {
+        const TAG: &'static str = "object";
+        fn decode_variant<'de, A: ::serde::de::MapAccess<'de>>(
+            tag: Option<&str>,
+            object: usagekit_runtime::TaggedObject<'_, 'de, A>,
+        ) -> Result<Self, A::Error> {
+            match tag {
+                Some("organization.usage.completions.result") => {
+                    object.decode().map(Self::UsageCompletionsResult)
+                }
+                Some("organization.usage.embeddings.result") => {
+                    object.decode().map(Self::UsageEmbeddingsResult)
+                }
+                Some("organization.usage.moderations.result") => {
+                    object.decode().map(Self::UsageModerationsResult)
+                }
+                Some("organization.usage.images.result") => {
+                    object.decode().map(Self::UsageImagesResult)
+                }
+                Some("organization.usage.audio_speeches.result") => {
+                    object.decode().map(Self::UsageAudioSpeechesResult)
+                }
+                Some("organization.usage.audio_transcriptions.result") => {
+                    object.decode().map(Self::UsageAudioTranscriptionsResult)
+                }
+                Some("organization.usage.vector_stores.result") => {
+                    object.decode().map(Self::UsageVectorStoresResult)
+                }
+                Some("organization.usage.code_interpreter_sessions.result") => {
+                    object.decode().map(Self::UsageCodeInterpreterSessionsResult)
+                }
+                Some("organization.costs.result") => {
+                    object.decode().map(Self::CostsResult)
+                }
+                _ => object.decode().map(Self::Unknown),
+            }
+        }
+    }
     impl<'de> ::serde::Deserialize<'de> for UsageResult {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Self, D::Error> {
-            let tagged = usagekit_runtime::Tagged::read(deserializer, "object")?;
-            match tagged.tag() {
-                Some("organization.usage.completions.result") => {
-                    tagged.decode().map(Self::UsageCompletionsResult)
-                }
-                Some("organization.usage.embeddings.result") => {
-                    tagged.decode().map(Self::UsageEmbeddingsResult)
-                }
-                Some("organization.usage.moderations.result") => {
-                    tagged.decode().map(Self::UsageModerationsResult)
-                }
-                Some("organization.usage.images.result") => {
-                    tagged.decode().map(Self::UsageImagesResult)
-                }
-                Some("organization.usage.audio_speeches.result") => {
-                    tagged.decode().map(Self::UsageAudioSpeechesResult)
-                }
-                Some("organization.usage.audio_transcriptions.result") => {
-                    tagged.decode().map(Self::UsageAudioTranscriptionsResult)
-                }
-                Some("organization.usage.vector_stores.result") => {
-                    tagged.decode().map(Self::UsageVectorStoresResult)
-                }
-                Some("organization.usage.code_interpreter_sessions.result") => {
-                    tagged.decode().map(Self::UsageCodeInterpreterSessionsResult)
-                }
-                Some("organization.costs.result") => {
-                    tagged.decode().map(Self::CostsResult)
-                }
-                _ => tagged.decode().map(Self::Unknown),
-            }
+            usagekit_runtime::deserialize_tagged(deserializer)
         }
     }
 }
@@ -4549,17 +4557,18 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(
-                    &progenitor_client::QueryParam::new("bucket_width", &bucket_width),
-                )
-                .query(&progenitor_client::QueryParam::new("end_time", &end_time))
-                .query(&progenitor_client::QueryParam::new("group_by", &group_by))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("project_ids", &project_ids))
-                .query(&progenitor_client::QueryParam::new("start_time", &start_time))
                 .headers(header_map)
                 .build()?;
+            usagekit_runtime::QueryString::default()
+                .push(&progenitor_client::QueryParam::new("bucket_width", &bucket_width))
+                .push(&progenitor_client::QueryParam::new("end_time", &end_time))
+                .push(&progenitor_client::QueryParam::new("group_by", &group_by))
+                .push(&progenitor_client::QueryParam::new("limit", &limit))
+                .push(&progenitor_client::QueryParam::new("page", &page))
+                .push(&progenitor_client::QueryParam::new("project_ids", &project_ids))
+                .push(&progenitor_client::QueryParam::new("start_time", &start_time))
+                .apply(request.url_mut())
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "usage_costs",
             };
@@ -4826,20 +4835,21 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("api_key_ids", &api_key_ids))
-                .query(
-                    &progenitor_client::QueryParam::new("bucket_width", &bucket_width),
-                )
-                .query(&progenitor_client::QueryParam::new("end_time", &end_time))
-                .query(&progenitor_client::QueryParam::new("group_by", &group_by))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("models", &models))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("project_ids", &project_ids))
-                .query(&progenitor_client::QueryParam::new("start_time", &start_time))
-                .query(&progenitor_client::QueryParam::new("user_ids", &user_ids))
                 .headers(header_map)
                 .build()?;
+            usagekit_runtime::QueryString::default()
+                .push(&progenitor_client::QueryParam::new("api_key_ids", &api_key_ids))
+                .push(&progenitor_client::QueryParam::new("bucket_width", &bucket_width))
+                .push(&progenitor_client::QueryParam::new("end_time", &end_time))
+                .push(&progenitor_client::QueryParam::new("group_by", &group_by))
+                .push(&progenitor_client::QueryParam::new("limit", &limit))
+                .push(&progenitor_client::QueryParam::new("models", &models))
+                .push(&progenitor_client::QueryParam::new("page", &page))
+                .push(&progenitor_client::QueryParam::new("project_ids", &project_ids))
+                .push(&progenitor_client::QueryParam::new("start_time", &start_time))
+                .push(&progenitor_client::QueryParam::new("user_ids", &user_ids))
+                .apply(request.url_mut())
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "usage_audio_speeches",
             };
@@ -5108,20 +5118,21 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("api_key_ids", &api_key_ids))
-                .query(
-                    &progenitor_client::QueryParam::new("bucket_width", &bucket_width),
-                )
-                .query(&progenitor_client::QueryParam::new("end_time", &end_time))
-                .query(&progenitor_client::QueryParam::new("group_by", &group_by))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("models", &models))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("project_ids", &project_ids))
-                .query(&progenitor_client::QueryParam::new("start_time", &start_time))
-                .query(&progenitor_client::QueryParam::new("user_ids", &user_ids))
                 .headers(header_map)
                 .build()?;
+            usagekit_runtime::QueryString::default()
+                .push(&progenitor_client::QueryParam::new("api_key_ids", &api_key_ids))
+                .push(&progenitor_client::QueryParam::new("bucket_width", &bucket_width))
+                .push(&progenitor_client::QueryParam::new("end_time", &end_time))
+                .push(&progenitor_client::QueryParam::new("group_by", &group_by))
+                .push(&progenitor_client::QueryParam::new("limit", &limit))
+                .push(&progenitor_client::QueryParam::new("models", &models))
+                .push(&progenitor_client::QueryParam::new("page", &page))
+                .push(&progenitor_client::QueryParam::new("project_ids", &project_ids))
+                .push(&progenitor_client::QueryParam::new("start_time", &start_time))
+                .push(&progenitor_client::QueryParam::new("user_ids", &user_ids))
+                .apply(request.url_mut())
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "usage_audio_transcriptions",
             };
@@ -5342,17 +5353,18 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(
-                    &progenitor_client::QueryParam::new("bucket_width", &bucket_width),
-                )
-                .query(&progenitor_client::QueryParam::new("end_time", &end_time))
-                .query(&progenitor_client::QueryParam::new("group_by", &group_by))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("project_ids", &project_ids))
-                .query(&progenitor_client::QueryParam::new("start_time", &start_time))
                 .headers(header_map)
                 .build()?;
+            usagekit_runtime::QueryString::default()
+                .push(&progenitor_client::QueryParam::new("bucket_width", &bucket_width))
+                .push(&progenitor_client::QueryParam::new("end_time", &end_time))
+                .push(&progenitor_client::QueryParam::new("group_by", &group_by))
+                .push(&progenitor_client::QueryParam::new("limit", &limit))
+                .push(&progenitor_client::QueryParam::new("page", &page))
+                .push(&progenitor_client::QueryParam::new("project_ids", &project_ids))
+                .push(&progenitor_client::QueryParam::new("start_time", &start_time))
+                .apply(request.url_mut())
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "usage_code_interpreter_sessions",
             };
@@ -5633,21 +5645,22 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("api_key_ids", &api_key_ids))
-                .query(&progenitor_client::QueryParam::new("batch", &batch))
-                .query(
-                    &progenitor_client::QueryParam::new("bucket_width", &bucket_width),
-                )
-                .query(&progenitor_client::QueryParam::new("end_time", &end_time))
-                .query(&progenitor_client::QueryParam::new("group_by", &group_by))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("models", &models))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("project_ids", &project_ids))
-                .query(&progenitor_client::QueryParam::new("start_time", &start_time))
-                .query(&progenitor_client::QueryParam::new("user_ids", &user_ids))
                 .headers(header_map)
                 .build()?;
+            usagekit_runtime::QueryString::default()
+                .push(&progenitor_client::QueryParam::new("api_key_ids", &api_key_ids))
+                .push(&progenitor_client::QueryParam::new("batch", &batch))
+                .push(&progenitor_client::QueryParam::new("bucket_width", &bucket_width))
+                .push(&progenitor_client::QueryParam::new("end_time", &end_time))
+                .push(&progenitor_client::QueryParam::new("group_by", &group_by))
+                .push(&progenitor_client::QueryParam::new("limit", &limit))
+                .push(&progenitor_client::QueryParam::new("models", &models))
+                .push(&progenitor_client::QueryParam::new("page", &page))
+                .push(&progenitor_client::QueryParam::new("project_ids", &project_ids))
+                .push(&progenitor_client::QueryParam::new("start_time", &start_time))
+                .push(&progenitor_client::QueryParam::new("user_ids", &user_ids))
+                .apply(request.url_mut())
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "usage_completions",
             };
@@ -5912,20 +5925,21 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("api_key_ids", &api_key_ids))
-                .query(
-                    &progenitor_client::QueryParam::new("bucket_width", &bucket_width),
-                )
-                .query(&progenitor_client::QueryParam::new("end_time", &end_time))
-                .query(&progenitor_client::QueryParam::new("group_by", &group_by))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("models", &models))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("project_ids", &project_ids))
-                .query(&progenitor_client::QueryParam::new("start_time", &start_time))
-                .query(&progenitor_client::QueryParam::new("user_ids", &user_ids))
                 .headers(header_map)
                 .build()?;
+            usagekit_runtime::QueryString::default()
+                .push(&progenitor_client::QueryParam::new("api_key_ids", &api_key_ids))
+                .push(&progenitor_client::QueryParam::new("bucket_width", &bucket_width))
+                .push(&progenitor_client::QueryParam::new("end_time", &end_time))
+                .push(&progenitor_client::QueryParam::new("group_by", &group_by))
+                .push(&progenitor_client::QueryParam::new("limit", &limit))
+                .push(&progenitor_client::QueryParam::new("models", &models))
+                .push(&progenitor_client::QueryParam::new("page", &page))
+                .push(&progenitor_client::QueryParam::new("project_ids", &project_ids))
+                .push(&progenitor_client::QueryParam::new("start_time", &start_time))
+                .push(&progenitor_client::QueryParam::new("user_ids", &user_ids))
+                .apply(request.url_mut())
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "usage_embeddings",
             };
@@ -6221,22 +6235,23 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("api_key_ids", &api_key_ids))
-                .query(
-                    &progenitor_client::QueryParam::new("bucket_width", &bucket_width),
-                )
-                .query(&progenitor_client::QueryParam::new("end_time", &end_time))
-                .query(&progenitor_client::QueryParam::new("group_by", &group_by))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("models", &models))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("project_ids", &project_ids))
-                .query(&progenitor_client::QueryParam::new("sizes", &sizes))
-                .query(&progenitor_client::QueryParam::new("sources", &sources))
-                .query(&progenitor_client::QueryParam::new("start_time", &start_time))
-                .query(&progenitor_client::QueryParam::new("user_ids", &user_ids))
                 .headers(header_map)
                 .build()?;
+            usagekit_runtime::QueryString::default()
+                .push(&progenitor_client::QueryParam::new("api_key_ids", &api_key_ids))
+                .push(&progenitor_client::QueryParam::new("bucket_width", &bucket_width))
+                .push(&progenitor_client::QueryParam::new("end_time", &end_time))
+                .push(&progenitor_client::QueryParam::new("group_by", &group_by))
+                .push(&progenitor_client::QueryParam::new("limit", &limit))
+                .push(&progenitor_client::QueryParam::new("models", &models))
+                .push(&progenitor_client::QueryParam::new("page", &page))
+                .push(&progenitor_client::QueryParam::new("project_ids", &project_ids))
+                .push(&progenitor_client::QueryParam::new("sizes", &sizes))
+                .push(&progenitor_client::QueryParam::new("sources", &sources))
+                .push(&progenitor_client::QueryParam::new("start_time", &start_time))
+                .push(&progenitor_client::QueryParam::new("user_ids", &user_ids))
+                .apply(request.url_mut())
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "usage_images",
             };
@@ -6503,20 +6518,21 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("api_key_ids", &api_key_ids))
-                .query(
-                    &progenitor_client::QueryParam::new("bucket_width", &bucket_width),
-                )
-                .query(&progenitor_client::QueryParam::new("end_time", &end_time))
-                .query(&progenitor_client::QueryParam::new("group_by", &group_by))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("models", &models))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("project_ids", &project_ids))
-                .query(&progenitor_client::QueryParam::new("start_time", &start_time))
-                .query(&progenitor_client::QueryParam::new("user_ids", &user_ids))
                 .headers(header_map)
                 .build()?;
+            usagekit_runtime::QueryString::default()
+                .push(&progenitor_client::QueryParam::new("api_key_ids", &api_key_ids))
+                .push(&progenitor_client::QueryParam::new("bucket_width", &bucket_width))
+                .push(&progenitor_client::QueryParam::new("end_time", &end_time))
+                .push(&progenitor_client::QueryParam::new("group_by", &group_by))
+                .push(&progenitor_client::QueryParam::new("limit", &limit))
+                .push(&progenitor_client::QueryParam::new("models", &models))
+                .push(&progenitor_client::QueryParam::new("page", &page))
+                .push(&progenitor_client::QueryParam::new("project_ids", &project_ids))
+                .push(&progenitor_client::QueryParam::new("start_time", &start_time))
+                .push(&progenitor_client::QueryParam::new("user_ids", &user_ids))
+                .apply(request.url_mut())
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "usage_moderations",
             };
@@ -6732,17 +6748,18 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(
-                    &progenitor_client::QueryParam::new("bucket_width", &bucket_width),
-                )
-                .query(&progenitor_client::QueryParam::new("end_time", &end_time))
-                .query(&progenitor_client::QueryParam::new("group_by", &group_by))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("project_ids", &project_ids))
-                .query(&progenitor_client::QueryParam::new("start_time", &start_time))
                 .headers(header_map)
                 .build()?;
+            usagekit_runtime::QueryString::default()
+                .push(&progenitor_client::QueryParam::new("bucket_width", &bucket_width))
+                .push(&progenitor_client::QueryParam::new("end_time", &end_time))
+                .push(&progenitor_client::QueryParam::new("group_by", &group_by))
+                .push(&progenitor_client::QueryParam::new("limit", &limit))
+                .push(&progenitor_client::QueryParam::new("page", &page))
+                .push(&progenitor_client::QueryParam::new("project_ids", &project_ids))
+                .push(&progenitor_client::QueryParam::new("start_time", &start_time))
+                .apply(request.url_mut())
+                .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
                 operation_id: "usage_vector_stores",
             };

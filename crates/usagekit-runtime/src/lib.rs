@@ -11,11 +11,13 @@
 //! - [`Error`]: what a failed call returns — the operation, the HTTP status, and the
 //!   provider's error body decoded into its typed form, or a snippet of the body.
 //! - [`paginate`]: turns a cursor-paginated operation into a lazy item stream.
-//! - [`Tagged`]: decodes discriminated unions by their tag, keeping unknown variants.
+//! - [`TaggedUnion`]: decodes discriminated unions by their tag in one pass, keeping
+//!   unknown variants.
 
 mod config;
 mod error;
 mod paginate;
+mod query;
 mod retry;
 mod secret;
 mod tagged;
@@ -26,9 +28,10 @@ pub use error::{ApiError, Error, ErrorDecoder, ErrorKind, complete, decode_error
 /// Re-exported for `while let Some(item) = stream.try_next().await?`.
 pub use futures_util::TryStreamExt;
 pub use paginate::{Cursor, HasMore, Page, collect_all, paginate};
+pub use query::QueryString;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
-pub use tagged::Tagged;
+pub use tagged::{TaggedObject, TaggedUnion, deserialize_tagged};
 pub use transport::Runtime;
 
 /// Re-exported so generated code and users name one `Stream` trait.

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use openai_usage::TryStreamExt;
-use wiremock::matchers::{path, query_param};
+use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Counts live heap bytes and their peak, for "memory does not grow with pages".
@@ -85,7 +85,7 @@ fn big_page() -> String {
         r#"{"object":"organization.costs.result","amount":{"value":12.3456,"currency":"usd"},"line_item":"gpt-4o-mini, input","project_id":"proj_abc123"}"#,
         r#"{"object":"organization.usage.audio_speeches.result","characters":4500,"num_model_requests":3,"project_id":null,"user_id":null,"api_key_id":null,"model":"tts-1"}"#,
     ];
-    let per_bucket = 220;
+    let per_bucket = 820;
     let buckets: Vec<String> = (0..31)
         .map(|day| {
             let results: Vec<&str> = (0..per_bucket)
@@ -162,30 +162,87 @@ mod minimal {
     }
 }
 
+/// The same page with every result's `object` tag moved to the end of its object,
+/// which sends generated unions down their buffered path.
+fn tag_last(page: &str) -> String {
+    let mut out = String::with_capacity(page.len());
+    let mut rest = page;
+    while let Some(start) = rest.find(r#"{"object":"organization."#) {
+        out.push_str(&rest[..start + 1]);
+        let after = &rest[start + 1..];
+        let tag_end = after.find(',').unwrap();
+        let object_end = after.find('}').unwrap();
+        // Results with a nested object (costs' `amount`) end at the second brace.
+        let object_end = if after[..object_end].contains('{') {
+            object_end + 1 + after[object_end + 1..].find('}').unwrap()
+        } else {
+            object_end
+        };
+        out.push_str(&after[tag_end + 1..object_end]);
+        out.push(',');
+        out.push_str(&after[..tag_end]);
+        rest = &after[object_end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A row of the decoding table: its name, the bytes and how it decodes them.
+type DecodeTarget<'a> = (&'static str, &'a str, &'a dyn Fn(&str));
+
 fn decoding() {
     let body = big_page();
+    let reordered = tag_last(&body);
+    assert_eq!(reordered.len(), body.len());
+    let generated = |text: &str| {
+        let page: openai_usage::types::UsageResponse = serde_json::from_str(text).unwrap();
+        assert_eq!(page.data.len(), 31);
+        assert!(
+            page.data[0]
+                .results
+                .iter()
+                .all(|r| !matches!(r, openai_usage::types::UsageResult::Unknown(_))),
+            "every kind in the page is known"
+        );
+    };
+    let targets: [DecodeTarget; 4] = [
+        ("generated types", &body, &generated),
+        (
+            "generated types, tag last in every result",
+            &reordered,
+            &generated,
+        ),
+        ("serde_json::Value", &body, &|text| {
+            let page: serde_json::Value = serde_json::from_str(text).unwrap();
+            assert_eq!(page["data"].as_array().unwrap().len(), 31);
+        }),
+        ("minimal hand-written structs", &body, &|text| {
+            let page: minimal::Page = serde_json::from_str(text).unwrap();
+            assert_eq!(page.data.len(), 31);
+        }),
+    ];
+    // Rounds rotate through the targets so a noisy moment on the machine hits all
+    // alike. Each timed run follows an untimed one of the same target, so the heap is
+    // shaped by that target and not by whichever ran before it.
+    let mut times: [Vec<Duration>; 4] = Default::default();
+    for round in 0..20 {
+        for offset in 0..targets.len() {
+            let index = (round + offset) % targets.len();
+            let (_, text, decode) = targets[index];
+            decode(text);
+            let started = Instant::now();
+            decode(text);
+            times[index].push(started.elapsed());
+        }
+    }
+    let medians = times.map(median);
     let mb = body.len() as f64 / 1e6;
-    let runs = 15;
-    let generated = time(runs, || {
-        let page: openai_usage::types::UsageResponse = serde_json::from_str(&body).unwrap();
-        assert_eq!(page.data.len(), 31);
-    });
-    let value = time(runs, || {
-        let page: serde_json::Value = serde_json::from_str(&body).unwrap();
-        assert_eq!(page["data"].as_array().unwrap().len(), 31);
-    });
-    let hand = time(runs, || {
-        let page: minimal::Page = serde_json::from_str(&body).unwrap();
-        assert_eq!(page.data.len(), 31);
-    });
     let rate = |t: Duration| mb / t.as_secs_f64();
-    println!("## Decoding a {mb:.1} MB page (31 buckets, 6820 mixed results)\n");
+    let hand = medians[3];
+    let results = body.matches(r#""object":"organization."#).count();
+    println!("## Decoding a {mb:.1} MB page (31 buckets, {results} mixed results)\n");
     println!("| target | median | MB/s | vs hand-written |\n|---|---|---|---|");
-    for (name, t) in [
-        ("generated types", generated),
-        ("serde_json::Value", value),
-        ("minimal hand-written structs", hand),
-    ] {
+    for ((name, _, _), t) in targets.iter().zip(medians) {
         println!(
             "| {name} | {:.1} ms | {:.0} | {:.2}× |",
             t.as_secs_f64() * 1e3,
@@ -196,108 +253,262 @@ fn decoding() {
     println!();
 }
 
-async fn pages_server(pages: usize) -> MockServer {
-    let server = MockServer::start().await;
-    let bucket = r#"{"object":"bucket","start_time":1,"end_time":2,"results":[{"object":"organization.costs.result","amount":{"value":1.5,"currency":"usd"},"line_item":"x","project_id":"p"}]}"#;
-    for n in 0..pages {
-        let next = if n + 1 < pages {
-            format!("\"p{}\"", n + 1)
-        } else {
-            "null".into()
-        };
-        let body = format!(
-            r#"{{"object":"page","data":[{}],"has_more":{},"next_page":{next}}}"#,
-            [bucket; 7].join(","),
-            n + 1 < pages
-        );
-        let mock = Mock::given(path("/organization/costs"));
-        let mock = if n == 0 {
-            mock.and(wiremock::matchers::query_param_is_missing("page"))
-        } else {
-            mock.and(query_param("page", format!("p{n}")))
-        };
-        mock.respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
-            .mount(&server)
-            .await;
+/// `pages` linked pages of 7 buckets each, looked up by the `page` cursor (absent on
+/// the first), so the server's work per request does not depend on the page count.
+struct Pages(Vec<String>);
+
+impl Pages {
+    fn new(pages: usize) -> Self {
+        let bucket = r#"{"object":"bucket","start_time":1,"end_time":2,"results":[{"object":"organization.costs.result","amount":{"value":1.5,"currency":"usd"},"line_item":"x","project_id":"p"}]}"#;
+        let bodies = (0..pages)
+            .map(|n| {
+                let more = n + 1 < pages;
+                let next = if more {
+                    format!("\"p{}\"", n + 1)
+                } else {
+                    "null".into()
+                };
+                format!(
+                    r#"{{"object":"page","data":[{}],"has_more":{more},"next_page":{next}}}"#,
+                    [bucket; 7].join(",")
+                )
+            })
+            .collect();
+        Self(bodies)
     }
+}
+
+impl wiremock::Respond for Pages {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let cursor = request
+            .url
+            .query_pairs()
+            .find(|(name, _)| name == "page")
+            .map(|(_, value)| value.into_owned());
+        let index = match cursor {
+            None => Some(0),
+            Some(cursor) => cursor.strip_prefix('p').and_then(|n| n.parse().ok()),
+        };
+        match index.and_then(|n: usize| self.0.get(n)) {
+            Some(body) => ResponseTemplate::new(200).set_body_raw(body.clone(), "application/json"),
+            None => ResponseTemplate::new(404),
+        }
+    }
+}
+
+async fn pages_server(pages: usize) -> MockServer {
+    // Unrecorded, so the server's memory stays flat however many requests it answers.
+    let server = MockServer::builder()
+        .disable_request_recording()
+        .start()
+        .await;
+    Mock::given(path("/organization/costs"))
+        .respond_with(Pages::new(pages))
+        .mount(&server)
+        .await;
     server
 }
 
+const SERVE_PAGES: &str = "USAGEKIT_BENCH_SERVE_PAGES";
+
+/// The server runs in a child process (this same binary), so the heap counted here is
+/// the clients' alone. It prints its address and serves until its stdin closes.
+struct PagesProcess {
+    child: std::process::Child,
+    uri: String,
+}
+
+impl PagesProcess {
+    fn start(pages: usize) -> Self {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .env(SERVE_PAGES, pages.to_string())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the page server");
+        let mut uri = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut uri)
+            .unwrap();
+        Self {
+            child,
+            uri: uri.trim().to_owned(),
+        }
+    }
+}
+
+impl Drop for PagesProcess {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+fn serve_pages(pages: usize) {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let server = pages_server(pages).await;
+            println!("{}", server.uri());
+            // Serve until the parent closes our stdin.
+            tokio::task::spawn_blocking(|| {
+                std::io::copy(&mut std::io::stdin(), &mut std::io::sink())
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        });
+}
+
+/// Runs `work` and returns its time and the peak heap it added above what was live.
+async fn measure<F: std::future::Future<Output = usize>>(
+    expected: usize,
+    work: F,
+) -> (Duration, usize) {
+    let base = LIVE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let started = Instant::now();
+    let count = work.await;
+    let elapsed = started.elapsed();
+    assert_eq!(count, expected);
+    (elapsed, PEAK.load(Ordering::Relaxed) - base)
+}
+
+async fn generated_stream(client: &openai_usage::Client) -> usize {
+    let mut stream = client.usage_costs().start_time(0).stream();
+    let mut count = 0;
+    while let Some(_bucket) = stream.try_next().await.unwrap() {
+        count += 1;
+    }
+    count
+}
+
+/// The loop a user would write by hand; `timeout` adds the per-request timer the
+/// generated client always sets, to show what that part costs.
+async fn plain_loop(http: &reqwest::Client, uri: &str, timeout: Option<Duration>) -> usize {
+    let mut cursor: Option<String> = None;
+    let mut count = 0;
+    loop {
+        let mut request = http
+            .get(format!("{uri}/organization/costs?start_time=0"))
+            .header("authorization", "Bearer k");
+        if let Some(timeout) = timeout {
+            request = request.timeout(timeout);
+        }
+        if let Some(c) = &cursor {
+            request = request.query(&[("page", c)]);
+        }
+        let page: minimal::Page = request.send().await.unwrap().json().await.unwrap();
+        count += page.data.len();
+        if !page.has_more {
+            break;
+        }
+        cursor = page.next_page;
+    }
+    count
+}
+
+#[derive(Clone, Copy)]
+enum Pager {
+    Generated,
+    Plain,
+    PlainWithTimeout,
+}
+
+impl Pager {
+    const ALL: [Pager; 3] = [Pager::Generated, Pager::Plain, Pager::PlainWithTimeout];
+
+    fn name(self) -> &'static str {
+        match self {
+            Pager::Generated => "generated `.stream()`",
+            Pager::Plain => "plain reqwest loop",
+            Pager::PlainWithTimeout => "plain loop + per-request timeout",
+        }
+    }
+}
+
 async fn pagination() {
-    println!("## Pagination over loopback (wiremock server, 7 buckets per page)\n");
-    println!("| pages | client | median | pages/s | peak heap growth |\n|---|---|---|---|---|");
+    println!("## Pagination over loopback (server in a child process, 7 buckets per page)\n");
+    println!(
+        "| pages | client | median | pages/s | vs plain loop | peak heap growth |\n|---|---|---|---|---|---|"
+    );
     for pages in [50usize, 200] {
-        let server = pages_server(pages).await;
+        let server = PagesProcess::start(pages);
         let client = openai_usage::Client::builder()
-            .base_url(server.uri())
+            .base_url(&server.uri)
             .api_key("k")
             .build()
             .unwrap();
         let http = reqwest::Client::new();
-        let mut generated = Vec::new();
-        let mut plain = Vec::new();
-        let mut generated_peak = 0;
-        let mut plain_peak = 0;
-        for _ in 0..5 {
-            let base = LIVE.load(Ordering::Relaxed);
-            PEAK.store(base, Ordering::Relaxed);
-            let started = Instant::now();
-            let mut stream = client.usage_costs().start_time(0).stream();
-            let mut count = 0;
-            while let Some(_bucket) = stream.try_next().await.unwrap() {
-                count += 1;
-            }
-            assert_eq!(count, pages * 7);
-            generated.push(started.elapsed());
-            generated_peak = generated_peak.max(PEAK.load(Ordering::Relaxed) - base);
-
-            let base = LIVE.load(Ordering::Relaxed);
-            PEAK.store(base, Ordering::Relaxed);
-            let started = Instant::now();
-            let mut cursor: Option<String> = None;
-            let mut count = 0;
-            loop {
-                let mut request = http
-                    .get(format!("{}/organization/costs?start_time=0", server.uri()))
-                    .header("authorization", "Bearer k");
-                if let Some(c) = &cursor {
-                    request = request.query(&[("page", c)]);
+        let expected = pages * 7;
+        let run = |pager: Pager| {
+            let (client, http, uri) = (&client, &http, server.uri.as_str());
+            measure(expected, async move {
+                match pager {
+                    Pager::Generated => generated_stream(client).await,
+                    Pager::Plain => plain_loop(http, uri, None).await,
+                    Pager::PlainWithTimeout => {
+                        plain_loop(http, uri, Some(Duration::from_secs(60))).await
+                    }
                 }
-                let page: minimal::Page = request.send().await.unwrap().json().await.unwrap();
-                count += page.data.len();
-                if !page.has_more {
-                    break;
+            })
+        };
+        let mut times: [Vec<Duration>; 3] = Default::default();
+        let mut peaks = [0usize; 3];
+        // The first round warms the connections and is not counted; each round
+        // rotates the order so no client always runs right after another.
+        for round in 0..=40 {
+            for offset in 0..3 {
+                let index = (round + offset) % 3;
+                let (time, peak) = run(Pager::ALL[index]).await;
+                if round > 0 {
+                    times[index].push(time);
+                    peaks[index] = peaks[index].max(peak);
                 }
-                cursor = page.next_page;
             }
-            assert_eq!(count, pages * 7);
-            plain.push(started.elapsed());
-            plain_peak = plain_peak.max(PEAK.load(Ordering::Relaxed) - base);
         }
-        for (name, t, peak) in [
-            ("generated .stream()", median(generated), generated_peak),
-            ("plain reqwest loop", median(plain), plain_peak),
-        ] {
+        let medians = times.map(median);
+        for (index, pager) in Pager::ALL.into_iter().enumerate() {
+            let t = medians[index];
             println!(
-                "| {pages} | {name} | {:.1} ms | {:.0} | {:.0} KiB |",
+                "| {pages} | {} | {:.2} ms | {:.0} | {:+.1}% | {:.0} KiB |",
+                pager.name(),
                 t.as_secs_f64() * 1e3,
                 pages as f64 / t.as_secs_f64(),
-                peak as f64 / 1024.0
+                (t.as_secs_f64() / medians[1].as_secs_f64() - 1.0) * 100.0,
+                peaks[index] as f64 / 1024.0
             );
         }
     }
 }
 
 fn main() {
+    if let Ok(pages) = std::env::var(SERVE_PAGES) {
+        return serve_pages(pages.parse().unwrap());
+    }
     // `cargo test --benches` runs this with --bench absent; keep that fast.
-    if !std::env::args().any(|a| a == "--bench") {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if !args.iter().any(|a| a == "--bench") {
         return;
     }
-    generation();
-    decoding();
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(pagination());
+    // `cargo bench -p usagekit-tests -- decoding` runs only the groups named.
+    let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let wanted =
+        |group: &str| filters.is_empty() || filters.iter().any(|f| group.contains(f.as_str()));
+    if wanted("generation") {
+        generation();
+    }
+    if wanted("decoding") {
+        decoding();
+    }
+    if wanted("pagination") {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(pagination());
+    }
 }

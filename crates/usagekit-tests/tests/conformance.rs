@@ -529,3 +529,56 @@ async fn arthur_get_token_usage() {
     );
     assert_no_stray_headers(&headers, &["authorization"]);
 }
+
+/// The same results with each `object` tag written last: decoded through the
+/// buffered path instead of the streaming one, to the same values.
+#[tokio::test]
+async fn openai_results_decode_the_same_whatever_the_field_order() {
+    let original = fixture("openai_all_kinds.json");
+    let mut page: serde_json::Value = serde_json::from_str(&original).unwrap();
+    let mut reordered_results = Vec::new();
+    for bucket in page["data"].as_array_mut().unwrap() {
+        let texts: Vec<String> = bucket["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|result| {
+                let fields = result.as_object().unwrap();
+                let mut parts: Vec<String> = fields
+                    .iter()
+                    .filter(|(name, _)| *name != "object")
+                    .map(|(name, value)| format!("{name:?}:{value}"))
+                    .collect();
+                parts.push(format!("\"object\":{}", fields["object"]));
+                format!("{{{}}}", parts.join(","))
+            })
+            .collect();
+        reordered_results.push(texts);
+        bucket["results"] = serde_json::json!([]);
+    }
+    // Splice the hand-ordered results back into the page text.
+    let mut reordered = serde_json::to_string(&page).unwrap();
+    for texts in &reordered_results {
+        let at = reordered.find(r#""results":[]"#).unwrap();
+        reordered.replace_range(
+            at..at + r#""results":[]"#.len(),
+            &format!(r#""results":[{}]"#, texts.join(",")),
+        );
+    }
+    assert!(!reordered.contains(r#"{"object":"organization."#));
+
+    let decode = |body: String| async move {
+        let server = serve("/organization/usage/completions", 200, body).await;
+        openai(&server)
+            .usage_completions()
+            .start_time(1730419200)
+            .send()
+            .await
+            .unwrap()
+            .into_inner()
+    };
+    let tag_first = decode(original).await;
+    let tag_last = decode(reordered).await;
+    assert_eq!(tag_first.data[0].results.len(), 5);
+    assert_eq!(tag_first, tag_last);
+}
