@@ -29,17 +29,26 @@ struct StripApiVersion;
 impl VisitMut for StripApiVersion {
     fn visit_block_mut(&mut self, block: &mut Block) {
         let before = block.stmts.len();
-        block.stmts.retain(|stmt| {
-            !stmt
-                .to_token_stream()
-                .to_string()
-                .contains("\"api-version\"")
-        });
+        block.stmts.retain(|stmt| !is_api_version_append(stmt));
         if block.stmts.len() != before {
             unmut_unused_header_map(block);
         }
         visit_mut::visit_block_mut(self, block);
     }
+}
+
+/// `header_map.append(HeaderName::from_static("api-version"), …);`, matched by shape
+/// first so that only `append` calls are ever printed to compare.
+fn is_api_version_append(stmt: &syn::Stmt) -> bool {
+    let syn::Stmt::Expr(Expr::MethodCall(call), _) = stmt else {
+        return false;
+    };
+    call.method == "append"
+        && call.args.first().is_some_and(|name| {
+            name.to_token_stream()
+                .to_string()
+                .contains("\"api-version\"")
+        })
 }
 
 /// Without `api-version`, an operation with no header parameters never appends to

@@ -35,19 +35,6 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
-fn time(runs: usize, mut work: impl FnMut()) -> Duration {
-    work();
-    median(
-        (0..runs)
-            .map(|_| {
-                let started = Instant::now();
-                work();
-                started.elapsed()
-            })
-            .collect(),
-    )
-}
-
 fn generation() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let settings_text = std::fs::read_to_string(root.join("specs/providers.toml")).unwrap();
@@ -61,19 +48,35 @@ fn generation() {
             )
         })
         .collect();
-    println!("## Generation (spec text → crate files, in-process)\n\n| spec | median |\n|---|---|");
-    for (provider, (path, text)) in providers.iter().zip(&specs) {
-        let t = time(20, || {
-            usagekit_codegen::generate_crate(path, text, provider).unwrap();
-        });
-        println!("| {path} | {:.1} ms |", t.as_secs_f64() * 1e3);
-    }
-    let all = time(20, || {
-        for (provider, (path, text)) in providers.iter().zip(&specs) {
-            usagekit_codegen::generate_crate(path, text, provider).unwrap();
+    let generate_one = |index: usize| {
+        let (path, text) = &specs[index];
+        usagekit_codegen::generate_crate(path, text, &providers[index]).unwrap();
+    };
+    // One row per spec, then one for all four; rounds rotate through the rows so a
+    // noisy moment on the machine hits every row alike.
+    let rows = providers.len() + 1;
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); rows];
+    for round in 0..=30 {
+        for offset in 0..rows {
+            let row = (round + offset) % rows;
+            let started = Instant::now();
+            if row < providers.len() {
+                generate_one(row);
+            } else {
+                (0..providers.len()).for_each(generate_one);
+            }
+            // Round 0 warms up.
+            if round > 0 {
+                times[row].push(started.elapsed());
+            }
         }
-    });
-    println!("| all four | {:.1} ms |\n", all.as_secs_f64() * 1e3);
+    }
+    println!("## Generation (spec text → crate files, in-process)\n\n| spec | median |\n|---|---|");
+    for (row, samples) in times.into_iter().enumerate() {
+        let name = specs.get(row).map_or("all four", |(path, _)| path.as_str());
+        println!("| {name} | {:.1} ms |", median(samples).as_secs_f64() * 1e3);
+    }
+    println!();
 }
 
 /// A realistic month: 31 daily buckets, each with many grouped results of mixed kinds.
@@ -485,6 +488,20 @@ async fn pagination() {
     }
 }
 
+/// CPU model and core count, so a table can be read against where it was measured.
+fn machine() -> String {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find_map(|line| line.strip_prefix("model name"))
+                .map(|rest| rest.trim_start_matches([' ', '\t', ':']).to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    format!("{model}, {cores} cores available")
+}
+
 fn main() {
     if let Ok(pages) = std::env::var(SERVE_PAGES) {
         return serve_pages(pages.parse().unwrap());
@@ -498,6 +515,7 @@ fn main() {
     let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
     let wanted =
         |group: &str| filters.is_empty() || filters.iter().any(|f| group.contains(f.as_str()));
+    println!("Machine: {}\n", machine());
     if wanted("generation") {
         generation();
     }
