@@ -11,6 +11,7 @@
 //! - [`Error`]: what a failed call returns — the operation, the HTTP status, and the
 //!   provider's error body decoded into its typed form, or a snippet of the body.
 //! - [`paginate`]: turns a cursor-paginated operation into a lazy item stream.
+//! - [`QueryString`]: encodes an operation's query parameters in one pass.
 //! - [`TaggedUnion`]: decodes discriminated unions by their tag in one pass, keeping
 //!   unknown variants.
 
