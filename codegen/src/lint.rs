@@ -179,14 +179,14 @@ fn check_operations(file: &str, api: &OpenAPI, found: &mut Vec<Diagnostic>) {
                 );
                 continue;
             };
-            let here = format!("{at} (operation {id})");
+            let here = OperationAt { pointer: &at, id };
             if let Some(first) = ids.insert(id.to_owned(), at.clone()) {
                 found.push(
                     Diagnostic::new(
                         file,
                         format!("duplicate operationId `{id}`, first used at {first}"),
                     )
-                    .at(here.clone())
+                    .at(here.join(""))
                     .help("operationIds must be unique; rename one"),
                 );
             } else if let Some(other) = methods.insert(model::method_name(id), id.to_owned()) {
@@ -198,7 +198,7 @@ fn check_operations(file: &str, api: &OpenAPI, found: &mut Vec<Diagnostic>) {
                             model::method_name(id)
                         ),
                     )
-                    .at(here.clone())
+                    .at(here.join(""))
                     .help("rename one of them"),
                 );
             }
@@ -211,7 +211,7 @@ fn check_operations(file: &str, api: &OpenAPI, found: &mut Vec<Diagnostic>) {
             {
                 found.push(
                     Diagnostic::new(file, "per-operation security differs from the document's")
-                        .at(format!("{here}/security"))
+                        .at(here.join("/security"))
                         .help("the client sends the document-level `security` with every call; remove the override or make it equal"),
                 );
             }
@@ -220,7 +220,7 @@ fn check_operations(file: &str, api: &OpenAPI, found: &mut Vec<Diagnostic>) {
             {
                 found.push(
                     Diagnostic::new(file, message)
-                        .at(format!("{here}/{PAGINATION_EXTENSION}"))
+                        .at(here.join(&format!("/{PAGINATION_EXTENSION}")))
                         .help("`x-usagekit-pagination: {cursor-param: page, next-cursor: next_page, has-more: has_more, items: data}`, naming a query parameter and properties of the 200 response's $ref'd schema"),
                 );
             }
@@ -228,11 +228,23 @@ fn check_operations(file: &str, api: &OpenAPI, found: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A place inside one operation: the JSON pointer first, then which operation it is.
+struct OperationAt<'a> {
+    pointer: &'a str,
+    id: &'a str,
+}
+
+impl OperationAt<'_> {
+    fn join(&self, suffix: &str) -> String {
+        format!("{}{suffix} (operation {})", self.pointer, self.id)
+    }
+}
+
 fn check_parameters<'a>(
     file: &str,
     api: &OpenAPI,
     parameters: impl Iterator<Item = &'a ReferenceOr<Parameter>>,
-    at: &str,
+    at: &OperationAt<'_>,
     found: &mut Vec<Diagnostic>,
 ) {
     for parameter in parameters {
@@ -240,7 +252,7 @@ fn check_parameters<'a>(
             continue;
         };
         let data = parameter.parameter_data_ref();
-        let place = format!("{at} parameter `{}`", data.name);
+        let place = format!("{} parameter `{}`", at.join(""), data.name);
         match parameter {
             Parameter::Cookie { .. } => found.push(
                 Diagnostic::new(file, "cookie parameters are not supported by progenitor")
@@ -271,14 +283,19 @@ fn check_parameters<'a>(
     }
 }
 
-fn check_body(file: &str, operation: &Operation, at: &str, found: &mut Vec<Diagnostic>) {
+fn check_body(
+    file: &str,
+    operation: &Operation,
+    at: &OperationAt<'_>,
+    found: &mut Vec<Diagnostic>,
+) {
     if let Some(ReferenceOr::Item(body)) = &operation.request_body
         && body.content.len() > 1
     {
         let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
         found.push(
             Diagnostic::new(file, format!("request body has {} media types ({})", types.len(), types.join(", ")))
-                .at(format!("{at}/requestBody"))
+                .at(at.join("/requestBody"))
                 .help("progenitor sends one media type per operation; keep only the one the client should send"),
         );
     }
@@ -288,7 +305,7 @@ fn check_responses(
     file: &str,
     api: &OpenAPI,
     operation: &Operation,
-    at: &str,
+    at: &OperationAt<'_>,
     found: &mut Vec<Diagnostic>,
 ) {
     let schema_of = |response: &ReferenceOr<openapiv3::Response>| {
@@ -311,7 +328,7 @@ fn check_responses(
     if success.len() > 1 {
         found.push(
             Diagnostic::new(file, "the success responses have different schemas")
-                .at(format!("{at}/responses"))
+                .at(at.join("/responses"))
                 .help("progenitor supports one success type per operation; use one schema (a oneOf, if it really varies)"),
         );
     }
@@ -320,7 +337,7 @@ fn check_responses(
         if !success.is_empty() && !success.contains(&key) {
             found.push(
                 Diagnostic::new(file, "a `default` response of another type alongside the success response")
-                    .at(format!("{at}/responses/default"))
+                    .at(at.join("/responses/default"))
                     .help("progenitor would treat `default` as a success too; declare the error body under `4XX`/`5XX` (or explicit codes) instead"),
             );
         }
@@ -331,7 +348,7 @@ fn check_responses(
     if errors.len() > 1 {
         found.push(
             Diagnostic::new(file, "the error responses have different schemas")
-                .at(format!("{at}/responses"))
+                .at(at.join("/responses"))
                 .help("one error schema per operation: merge them into one schema, or leave the odd status without `content`"),
         );
     }
@@ -344,7 +361,7 @@ fn check_responses(
         {
             found.push(
                 Diagnostic::new(file, format!("the {status} error body is an inline schema"))
-                    .at(format!("{at}/responses/{status}"))
+                    .at(at.join(&format!("/responses/{status}")))
                     .help("declare error bodies under `components/schemas` and `$ref` them, so the client can name the type"),
             );
         }

@@ -198,11 +198,25 @@ impl Plan {
         if !out.is_empty() {
             let _ = writeln!(
                 out,
-                "\ngenerated crates are out of date with specs/ ({}); run `cargo xtask generate`",
-                self.crates.join(", ")
+                "\nout of date with specs/: {}; run `cargo xtask generate`",
+                self.stale_crates().join(", ")
             );
         }
         out
+    }
+
+    /// The crates that have at least one change, in plan order.
+    fn stale_crates(&self) -> Vec<&str> {
+        self.crates
+            .iter()
+            .map(String::as_str)
+            .filter(|name| {
+                let dir = self.root.join("crates").join(name);
+                self.changes.iter().any(|change| match change {
+                    Change::Write { path, .. } | Change::Remove { path } => path.starts_with(&dir),
+                })
+            })
+            .collect()
     }
 
     /// Writes every change, each file atomically. Returns how many files changed.
@@ -260,6 +274,40 @@ mod tests {
         };
         let report = plan.check_report();
         assert!(report.is_empty(), "\n{report}");
+    }
+
+    #[test]
+    fn check_report_names_only_the_stale_crates() {
+        let root = PathBuf::from("/ws");
+        let plan = Plan {
+            root: root.clone(),
+            crates: vec!["a-usage".into(), "b-usage".into(), "c-usage".into()],
+            changes: vec![
+                Change::Write {
+                    path: root.join("crates/b-usage/src/generated.rs"),
+                    old: Some("fn old() {}\n".into()),
+                    new: "fn new() {}\n".into(),
+                },
+                Change::Remove {
+                    path: root.join("crates/c-usage/src/extra.rs"),
+                },
+            ],
+        };
+        let report = plan.check_report();
+        assert!(
+            report.contains("stale: crates/b-usage/src/generated.rs"),
+            "{report}"
+        );
+        assert!(report.contains("+fn new() {}"), "{report}");
+        assert!(
+            report.contains("not generated (would be removed): crates/c-usage/src/extra.rs"),
+            "{report}"
+        );
+        assert!(
+            report.contains("out of date with specs/: b-usage, c-usage;"),
+            "{report}"
+        );
+        assert!(!report.contains("a-usage"), "{report}");
     }
 
     #[test]
