@@ -114,8 +114,8 @@ impl<'de, U: TaggedUnion> Visitor<'de> for UnionVisitor<U> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<U, A::Error> {
-        match map.next_key_seed(FirstKey(U::TAG))? {
-            Some(None) => {
+        match map.next_key_seed(FirstKeySeed(U::TAG))? {
+            Some(FirstKey::Tag) => {
                 let tag_value: Value = map.next_value()?;
                 let object = TaggedObject {
                     source: Source::Streaming {
@@ -129,7 +129,7 @@ impl<'de, U: TaggedUnion> Visitor<'de> for UnionVisitor<U> {
             }
             first => {
                 let mut fields = Map::new();
-                if let Some(Some(key)) = first {
+                if let Some(FirstKey::Other(key)) = first {
                     fields.insert(key, map.next_value()?);
                     while let Some((key, value)) = map.next_entry::<String, Value>()? {
                         fields.insert(key, value);
@@ -149,30 +149,43 @@ impl<'de, U: TaggedUnion> Visitor<'de> for UnionVisitor<U> {
     }
 }
 
-/// Reads an object's first key: `None` when it is the tag field, else the key itself.
-struct FirstKey(&'static str);
+/// An object's first key: the tag field, or another one (kept for buffering).
+enum FirstKey {
+    Tag,
+    Other(String),
+}
 
-impl<'de> DeserializeSeed<'de> for FirstKey {
-    type Value = Option<String>;
+struct FirstKeySeed(&'static str);
+
+impl<'de> DeserializeSeed<'de> for FirstKeySeed {
+    type Value = FirstKey;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_str(self)
     }
 }
 
-impl Visitor<'_> for FirstKey {
-    type Value = Option<String>;
+impl Visitor<'_> for FirstKeySeed {
+    type Value = FirstKey;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a field name")
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
-        Ok((key != self.0).then(|| key.to_owned()))
+        Ok(if key == self.0 {
+            FirstKey::Tag
+        } else {
+            FirstKey::Other(key.to_owned())
+        })
     }
 
     fn visit_string<E: de::Error>(self, key: String) -> Result<Self::Value, E> {
-        Ok((key != self.0).then_some(key))
+        Ok(if key == self.0 {
+            FirstKey::Tag
+        } else {
+            FirstKey::Other(key)
+        })
     }
 }
 

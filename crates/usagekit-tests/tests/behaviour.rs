@@ -290,24 +290,22 @@ async fn malformed_json_is_an_error_with_status_and_snippet() {
     assert!(err.to_string().contains("<html>not here</html>"), "{err}");
 }
 
+/// Serves `body` for the costs page whose cursor is `cursor` (`None`: the first page).
+async fn mount_page(server: &MockServer, cursor: Option<&str>, body: String) {
+    let mock = Mock::given(path(COSTS));
+    let mock = match cursor {
+        None => mock.and(query_param_is_missing("page")),
+        Some(cursor) => mock.and(query_param("page", cursor)),
+    };
+    mock.respond_with(json(200, body)).mount(server).await;
+}
+
 #[tokio::test]
 async fn stream_follows_three_pages_and_stops_on_has_more_false() {
     let server = MockServer::start().await;
-    Mock::given(path(COSTS))
-        .and(query_param_is_missing("page"))
-        .respond_with(json(200, page(2, Some("p2"))))
-        .mount(&server)
-        .await;
-    Mock::given(path(COSTS))
-        .and(query_param("page", "p2"))
-        .respond_with(json(200, page(3, Some("p3"))))
-        .mount(&server)
-        .await;
-    Mock::given(path(COSTS))
-        .and(query_param("page", "p3"))
-        .respond_with(json(200, page(1, None)))
-        .mount(&server)
-        .await;
+    mount_page(&server, None, page(2, Some("p2"))).await;
+    mount_page(&server, Some("p2"), page(3, Some("p3"))).await;
+    mount_page(&server, Some("p3"), page(1, None)).await;
     let client = client(&server).build().unwrap();
 
     let mut stream = client
@@ -346,16 +344,8 @@ async fn stream_follows_three_pages_and_stops_on_has_more_false() {
 #[tokio::test]
 async fn stream_surfaces_an_error_mid_way_and_refuses_to_loop() {
     let server = MockServer::start().await;
-    Mock::given(path(COSTS))
-        .and(query_param_is_missing("page"))
-        .respond_with(json(200, page(1, Some("same"))))
-        .mount(&server)
-        .await;
-    Mock::given(path(COSTS))
-        .and(query_param("page", "same"))
-        .respond_with(json(200, page(1, Some("same"))))
-        .mount(&server)
-        .await;
+    mount_page(&server, None, page(1, Some("same"))).await;
+    mount_page(&server, Some("same"), page(1, Some("same"))).await;
     let items: Vec<_> = client(&server)
         .build()
         .unwrap()
