@@ -76,6 +76,27 @@ fn client_items(context: &Context<'_>) -> TokenStream {
     );
     let builder_doc =
         format!("Starts configuring a client. The base URL defaults to `{base_url}`.");
+    let retry_statuses = settings.retry_statuses.as_ref().map_or_else(
+        || quote!(usagekit_runtime::DEFAULT_RETRY_STATUSES),
+        |statuses| quote!(&[#(#statuses),*]),
+    );
+    let retry_doc = match &settings.retry_statuses {
+        None => {
+            "The HTTP statuses that are retried (default: 408, 429, 500, 502, 503, 504).".to_owned()
+        }
+        Some(statuses) => format!(
+            "The HTTP statuses that are retried (default for {name}: {}).",
+            statuses
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let default_headers = settings.default_headers.iter().map(|(name, value)| {
+        let name = name.to_ascii_lowercase();
+        quote!((#name, #value))
+    });
 
     quote! {
         static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo {
@@ -84,6 +105,8 @@ fn client_items(context: &Context<'_>) -> TokenStream {
             base_url_env: #base_url_env,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
             credentials: &[#(#specs),*],
+            retry_statuses: #retry_statuses,
+            default_headers: &[#(#default_headers),*],
         };
 
         impl ClientHooks<usagekit_runtime::Runtime> for Client {
@@ -141,12 +164,31 @@ fn client_items(context: &Context<'_>) -> TokenStream {
                 Self(self.0.max_retries(retries))
             }
 
-            /// Full control over backoff, `Retry-After` handling and the deadline.
+            /// Time allowed for a whole call, retries and waits included (default 300 s).
+            pub fn deadline(self, deadline: std::time::Duration) -> Self {
+                Self(self.0.deadline(deadline))
+            }
+
+            /// Backoff and `Retry-After` handling in full. `max_retries` and `deadline`
+            /// win over the policy's own, whichever is called first.
             pub fn retry_policy(self, policy: usagekit_runtime::RetryPolicy) -> Self {
                 Self(self.0.retry_policy(policy))
             }
 
-            /// Sends `name: value` with every request (treated as sensitive).
+            #[doc = #retry_doc]
+            pub fn retry_statuses(self, statuses: impl IntoIterator<Item = u16>) -> Self {
+                Self(self.0.retry_statuses(statuses))
+            }
+
+            /// Ends every `stream()` with a pagination error after this many pages
+            /// (default: no limit; a cursor the server already gave always ends it).
+            pub fn max_pages(self, pages: u64) -> Self {
+                Self(self.0.max_pages(pages))
+            }
+
+            /// Sends `name: value` with every request, replacing a default header of
+            /// the same name. Treated as sensitive: never logged, never sent to
+            /// another origin.
             pub fn header(self, name: impl Into<String>, value: impl Into<usagekit_runtime::Secret>) -> Self {
                 Self(self.0.header(name, value))
             }
@@ -200,10 +242,6 @@ pub fn builder_methods(operation: &OperationModel, success: &syn::Type) -> Vec<I
             (quote!(types::#ty), decode, errors.message_pointers.clone())
         }
     };
-    let success_status = match operation.success_status {
-        Some(code) => quote!(Some(#code)),
-        None => quote!(None),
-    };
     let send_doc = format!(
         "Sends `{} {}`. Errors name the operation (`{id}`), the status and the decoded error body.",
         operation.http_method, operation.path
@@ -213,8 +251,7 @@ pub fn builder_methods(operation: &OperationModel, success: &syn::Type) -> Vec<I
         pub async fn send(self) -> Result<#success, usagekit_runtime::Error<#error_type>> {
             usagekit_runtime::complete(
                 #id,
-                #success_status,
-                self.dispatch().await,
+                self.dispatch(),
                 #decode,
                 &[#(#pointers),*],
             )
@@ -245,7 +282,8 @@ pub fn builder_methods(operation: &OperationModel, success: &syn::Type) -> Vec<I
                 self,
             ) -> impl usagekit_runtime::Stream<Item = Result<types::#item, usagekit_runtime::Error<#error_type>>>
                    + Send + Unpin + 'a {
-                usagekit_runtime::paginate(#id, self, |request: Self, cursor: Option<String>| async move {
+                let max_pages = self.client.inner.max_pages();
+                usagekit_runtime::paginate(#id, max_pages, self, |request: Self, cursor: Option<String>| async move {
                     let request = match cursor {
                         Some(cursor) => request.#setter(cursor),
                         None => request,

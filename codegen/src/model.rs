@@ -175,20 +175,6 @@ pub fn errors(api: &OpenAPI, operation: &Operation) -> Option<ErrorModel> {
     })
 }
 
-/// The single documented success status, if there is exactly one.
-pub fn success_status(operation: &Operation) -> Option<u16> {
-    let mut codes = operation
-        .responses
-        .responses
-        .keys()
-        .filter_map(|status| match status {
-            StatusCode::Code(code) if (200..300).contains(code) => Some(*code),
-            _ => None,
-        });
-    let first = codes.next()?;
-    codes.next().is_none().then_some(first)
-}
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct PaginationExtension {
@@ -437,7 +423,6 @@ pub struct OperationModel {
     pub http_method: String,
     pub path: String,
     pub summary: Option<String>,
-    pub success_status: Option<u16>,
     pub errors: Option<ErrorModel>,
     pub pagination: Option<Pagination>,
 }
@@ -455,7 +440,6 @@ pub fn operations(api: &OpenAPI) -> Vec<OperationModel> {
                     http_method: http_method.to_uppercase(),
                     path: path.clone(),
                     summary: operation.summary.clone(),
-                    success_status: success_status(operation),
                     errors: errors(api, operation),
                     pagination: operation
                         .extensions

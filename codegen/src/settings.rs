@@ -28,6 +28,14 @@ pub struct ProviderSettings {
     #[serde(default)]
     pub credentials: BTreeMap<String, CredentialSettings>,
     pub example: Option<ExampleSettings>,
+    /// HTTP statuses the client retries (default: 408, 429, 500, 502, 503, 504).
+    /// Anthropic, for one, signals overload with 529.
+    #[serde(default)]
+    pub retry_statuses: Option<Vec<u16>>,
+    /// Headers sent with every request (an API version, say): users never pass
+    /// them per call, and can replace them with `ClientBuilder::header`.
+    #[serde(default)]
+    pub default_headers: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -120,6 +128,37 @@ fn validate(file: &str, settings: &ProviderSettings) -> Result<(), Diagnostic> {
                 Diagnostic::new(file, "setter must be a snake_case Rust identifier")
                     .at(at(&format!("credentials.{scheme}.setter"))),
             );
+        }
+    }
+    if let Some(bad) = settings
+        .retry_statuses
+        .iter()
+        .flatten()
+        .find(|s| !(100..=599).contains(*s))
+    {
+        return Err(
+            Diagnostic::new(file, format!("{bad} is not an HTTP status"))
+                .at(at("retry-statuses"))
+                .help("list statuses from 100 to 599, e.g. `retry-statuses = [408, 429, 500, 502, 503, 504, 529]`"),
+        );
+    }
+    for (name, value) in &settings.default_headers {
+        let is_token = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        if !is_token {
+            return Err(
+                Diagnostic::new(file, format!("`{name}` is not an HTTP header name"))
+                    .at(at("default-headers")),
+            );
+        }
+        if value.bytes().any(|b| b.is_ascii_control()) {
+            return Err(Diagnostic::new(
+                file,
+                format!("the value of header `{name}` has control characters"),
+            )
+            .at(at(&format!("default-headers.{name}"))));
         }
     }
     if let Some(example) = &settings.example {

@@ -26,6 +26,8 @@ fn settings() -> ProviderSettings {
             ("Key".into(), credential("api_key", "FIXTURE_KEY")),
         ]),
         example: None,
+        retry_statuses: None,
+        default_headers: BTreeMap::new(),
     }
 }
 
@@ -69,6 +71,25 @@ fn rejection(name: &str) -> String {
             .collect::<Vec<_>>()
             .join("\n"),
     }
+}
+
+#[test]
+fn declared_retry_statuses_and_default_headers_reach_the_provider_info() {
+    let (path, text) = fixture("ok_basic.yaml");
+    let declared = ProviderSettings {
+        retry_statuses: Some(vec![429, 500, 529]),
+        default_headers: BTreeMap::from([("Anthropic-Version".into(), "2023-06-01".into())]),
+        ..settings()
+    };
+    let files = generate_crate(&path, &text, &declared).unwrap();
+    let code = module(&files);
+    assert!(code.contains("retry_statuses: &[429u16, 500u16, 529u16]"), "{code}");
+    assert!(code.contains(r#"default_headers: &[("anthropic-version", "2023-06-01")]"#), "{code}");
+    assert!(code.contains("default for Fixture: 429, 500, 529"), "{code}");
+
+    let plain = module(&generated("ok_basic.yaml")).to_owned();
+    assert!(plain.contains("retry_statuses: usagekit_runtime::DEFAULT_RETRY_STATUSES"));
+    assert!(plain.contains("default_headers: &[]"));
 }
 
 #[test]

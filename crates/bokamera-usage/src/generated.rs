@@ -843,8 +843,7 @@ pub mod builder {
         > {
             usagekit_runtime::complete(
                     "GetAiChatUsage",
-                    Some(200u16),
-                    self.dispatch().await,
+                    self.dispatch(),
                     |status, body| match status {
                         400u16 | 401u16 | 403u16 | 404u16 | 500u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
@@ -880,6 +879,8 @@ static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo
             placement: usagekit_runtime::Placement::Bearer,
         },
     ],
+    retry_statuses: usagekit_runtime::DEFAULT_RETRY_STATUSES,
+    default_headers: &[],
 };
 impl ClientHooks<usagekit_runtime::Runtime> for Client {
     async fn exec(
@@ -937,11 +938,27 @@ Sets the `BearerAuth` credential, sent as `Authorization: Bearer …`. Read from
     pub fn max_retries(self, retries: u32) -> Self {
         Self(self.0.max_retries(retries))
     }
-    /// Full control over backoff, `Retry-After` handling and the deadline.
+    /// Time allowed for a whole call, retries and waits included (default 300 s).
+    pub fn deadline(self, deadline: std::time::Duration) -> Self {
+        Self(self.0.deadline(deadline))
+    }
+    /// Backoff and `Retry-After` handling in full. `max_retries` and `deadline`
+    /// win over the policy's own, whichever is called first.
     pub fn retry_policy(self, policy: usagekit_runtime::RetryPolicy) -> Self {
         Self(self.0.retry_policy(policy))
     }
-    /// Sends `name: value` with every request (treated as sensitive).
+    ///The HTTP statuses that are retried (default: 408, 429, 500, 502, 503, 504).
+    pub fn retry_statuses(self, statuses: impl IntoIterator<Item = u16>) -> Self {
+        Self(self.0.retry_statuses(statuses))
+    }
+    /// Ends every `stream()` with a pagination error after this many pages
+    /// (default: no limit; a cursor the server already gave always ends it).
+    pub fn max_pages(self, pages: u64) -> Self {
+        Self(self.0.max_pages(pages))
+    }
+    /// Sends `name: value` with every request, replacing a default header of
+    /// the same name. Treated as sensitive: never logged, never sent to
+    /// another origin.
     pub fn header(
         self,
         name: impl Into<String>,

@@ -4590,8 +4590,7 @@ pub mod builder {
         > {
             usagekit_runtime::complete(
                     "usage-costs",
-                    Some(200u16),
-                    self.dispatch().await,
+                    self.dispatch(),
                     |status, body| match status {
                         429u16 | 400u16..=499u16 | 500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
@@ -4611,8 +4610,10 @@ pub mod builder {
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + Unpin + 'a {
+            let max_pages = self.client.inner.max_pages();
             usagekit_runtime::paginate(
                 "usage-costs",
+                max_pages,
                 self,
                 |request: Self, cursor: Option<String>| async move {
                     let request = match cursor {
@@ -4871,8 +4872,7 @@ pub mod builder {
         > {
             usagekit_runtime::complete(
                     "usage-audio-speeches",
-                    Some(200u16),
-                    self.dispatch().await,
+                    self.dispatch(),
                     |status, body| match status {
                         429u16 | 400u16..=499u16 | 500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
@@ -4892,8 +4892,10 @@ pub mod builder {
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + Unpin + 'a {
+            let max_pages = self.client.inner.max_pages();
             usagekit_runtime::paginate(
                 "usage-audio-speeches",
+                max_pages,
                 self,
                 |request: Self, cursor: Option<String>| async move {
                     let request = match cursor {
@@ -5154,8 +5156,7 @@ pub mod builder {
         > {
             usagekit_runtime::complete(
                     "usage-audio-transcriptions",
-                    Some(200u16),
-                    self.dispatch().await,
+                    self.dispatch(),
                     |status, body| match status {
                         429u16 | 400u16..=499u16 | 500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
@@ -5175,8 +5176,10 @@ pub mod builder {
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + Unpin + 'a {
+            let max_pages = self.client.inner.max_pages();
             usagekit_runtime::paginate(
                 "usage-audio-transcriptions",
+                max_pages,
                 self,
                 |request: Self, cursor: Option<String>| async move {
                     let request = match cursor {
@@ -5386,8 +5389,7 @@ pub mod builder {
         > {
             usagekit_runtime::complete(
                     "usage-code-interpreter-sessions",
-                    Some(200u16),
-                    self.dispatch().await,
+                    self.dispatch(),
                     |status, body| match status {
                         429u16 | 400u16..=499u16 | 500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
@@ -5407,8 +5409,10 @@ pub mod builder {
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + Unpin + 'a {
+            let max_pages = self.client.inner.max_pages();
             usagekit_runtime::paginate(
                 "usage-code-interpreter-sessions",
+                max_pages,
                 self,
                 |request: Self, cursor: Option<String>| async move {
                     let request = match cursor {
@@ -5682,8 +5686,7 @@ pub mod builder {
         > {
             usagekit_runtime::complete(
                     "usage-completions",
-                    Some(200u16),
-                    self.dispatch().await,
+                    self.dispatch(),
                     |status, body| match status {
                         429u16 | 400u16..=499u16 | 500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
@@ -5703,8 +5706,10 @@ pub mod builder {
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + Unpin + 'a {
+            let max_pages = self.client.inner.max_pages();
             usagekit_runtime::paginate(
                 "usage-completions",
+                max_pages,
                 self,
                 |request: Self, cursor: Option<String>| async move {
                     let request = match cursor {
@@ -5961,8 +5966,7 @@ pub mod builder {
         > {
             usagekit_runtime::complete(
                     "usage-embeddings",
-                    Some(200u16),
-                    self.dispatch().await,
+                    self.dispatch(),
                     |status, body| match status {
                         429u16 | 400u16..=499u16 | 500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
@@ -5982,8 +5986,10 @@ pub mod builder {
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + Unpin + 'a {
+            let max_pages = self.client.inner.max_pages();
             usagekit_runtime::paginate(
                 "usage-embeddings",
+                max_pages,
                 self,
                 |request: Self, cursor: Option<String>| async move {
                     let request = match cursor {
@@ -6273,8 +6279,7 @@ pub mod builder {
         > {
             usagekit_runtime::complete(
                     "usage-images",
-                    Some(200u16),
-                    self.dispatch().await,
+                    self.dispatch(),
                     |status, body| match status {
                         429u16 | 400u16..=499u16 | 500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
@@ -6294,8 +6299,10 @@ pub mod builder {
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + Unpin + 'a {
+            let max_pages = self.client.inner.max_pages();
             usagekit_runtime::paginate(
                 "usage-images",
+                max_pages,
                 self,
                 |request: Self, cursor: Option<String>| async move {
                     let request = match cursor {
@@ -6554,8 +6561,7 @@ pub mod builder {
         > {
             usagekit_runtime::complete(
                     "usage-moderations",
-                    Some(200u16),
-                    self.dispatch().await,
+                    self.dispatch(),
                     |status, body| match status {
                         429u16 | 400u16..=499u16 | 500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
@@ -6575,8 +6581,10 @@ pub mod builder {
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + Unpin + 'a {
+            let max_pages = self.client.inner.max_pages();
             usagekit_runtime::paginate(
                 "usage-moderations",
+                max_pages,
                 self,
                 |request: Self, cursor: Option<String>| async move {
                     let request = match cursor {
@@ -6781,8 +6789,7 @@ pub mod builder {
         > {
             usagekit_runtime::complete(
                     "usage-vector-stores",
-                    Some(200u16),
-                    self.dispatch().await,
+                    self.dispatch(),
                     |status, body| match status {
                         429u16 | 400u16..=499u16 | 500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
@@ -6802,8 +6809,10 @@ pub mod builder {
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + Unpin + 'a {
+            let max_pages = self.client.inner.max_pages();
             usagekit_runtime::paginate(
                 "usage-vector-stores",
+                max_pages,
                 self,
                 |request: Self, cursor: Option<String>| async move {
                     let request = match cursor {
@@ -6849,6 +6858,8 @@ static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo
             placement: usagekit_runtime::Placement::Bearer,
         },
     ],
+    retry_statuses: usagekit_runtime::DEFAULT_RETRY_STATUSES,
+    default_headers: &[],
 };
 impl ClientHooks<usagekit_runtime::Runtime> for Client {
     async fn exec(
@@ -6900,11 +6911,27 @@ Sets the `ApiKeyAuth` credential, sent as `Authorization: Bearer …`. Read from
     pub fn max_retries(self, retries: u32) -> Self {
         Self(self.0.max_retries(retries))
     }
-    /// Full control over backoff, `Retry-After` handling and the deadline.
+    /// Time allowed for a whole call, retries and waits included (default 300 s).
+    pub fn deadline(self, deadline: std::time::Duration) -> Self {
+        Self(self.0.deadline(deadline))
+    }
+    /// Backoff and `Retry-After` handling in full. `max_retries` and `deadline`
+    /// win over the policy's own, whichever is called first.
     pub fn retry_policy(self, policy: usagekit_runtime::RetryPolicy) -> Self {
         Self(self.0.retry_policy(policy))
     }
-    /// Sends `name: value` with every request (treated as sensitive).
+    ///The HTTP statuses that are retried (default: 408, 429, 500, 502, 503, 504).
+    pub fn retry_statuses(self, statuses: impl IntoIterator<Item = u16>) -> Self {
+        Self(self.0.retry_statuses(statuses))
+    }
+    /// Ends every `stream()` with a pagination error after this many pages
+    /// (default: no limit; a cursor the server already gave always ends it).
+    pub fn max_pages(self, pages: u64) -> Self {
+        Self(self.0.max_pages(pages))
+    }
+    /// Sends `name: value` with every request, replacing a default header of
+    /// the same name. Treated as sensitive: never logged, never sent to
+    /// another origin.
     pub fn header(
         self,
         name: impl Into<String>,

@@ -4,45 +4,10 @@ use std::time::Duration;
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
+use crate::provider::{Placement, ProviderInfo};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
-use crate::transport::Runtime;
-
-/// What a generated crate knows about its provider, taken from its spec and settings.
-#[derive(Debug)]
-pub struct ProviderInfo {
-    /// Human name, for messages ("OpenAI").
-    pub name: &'static str,
-    /// The spec's first server.
-    pub default_base_url: &'static str,
-    /// Environment variable that overrides the base URL.
-    pub base_url_env: &'static str,
-    /// `User-Agent` sent with every request: `<crate>/<version>`.
-    pub user_agent: &'static str,
-    /// Every credential the spec's security requirement asks for.
-    pub credentials: &'static [CredentialSpec],
-}
-
-/// One security scheme of the spec, as the client supplies it.
-#[derive(Debug)]
-pub struct CredentialSpec {
-    /// The scheme's name in the spec's `securitySchemes`.
-    pub scheme: &'static str,
-    /// The builder method that sets it (`api_key`, `access_token`, …).
-    pub setter: &'static str,
-    /// Environment variable `from_env` reads it from.
-    pub env: &'static str,
-    pub placement: Placement,
-}
-
-/// Where a credential goes on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Placement {
-    /// `Authorization: Bearer <value>` (`type: http, scheme: bearer`).
-    Bearer,
-    /// A header of its own (`type: apiKey, in: header`).
-    Header(&'static str),
-}
+use crate::transport::{Runtime, Settings};
 
 /// Why a client could not be built.
 #[derive(Debug)]
@@ -111,6 +76,10 @@ impl std::error::Error for ConfigError {
 
 /// Builds the parts of a generated `Client`. Generated crates wrap it in their own
 /// `ClientBuilder`, which adds one setter per credential named after the spec.
+///
+/// Settings do not depend on the order of calls: `max_retries`, `deadline` and
+/// `retry_statuses` always win over the same fields of a `retry_policy`, whichever
+/// was called first.
 #[derive(Clone)]
 pub struct ClientBuilder {
     provider: &'static ProviderInfo,
@@ -119,7 +88,11 @@ pub struct ClientBuilder {
     extra_headers: Vec<(String, Secret)>,
     timeout: Duration,
     connect_timeout: Duration,
-    retry: RetryPolicy,
+    retry_policy: Option<RetryPolicy>,
+    max_retries: Option<u32>,
+    deadline: Option<Duration>,
+    retry_statuses: Option<Vec<u16>>,
+    max_pages: Option<u64>,
     user_agent: Option<String>,
 }
 
@@ -138,7 +111,9 @@ impl fmt::Debug for ClientBuilder {
                     .collect::<Vec<_>>(),
             )
             .field("timeout", &self.timeout)
-            .field("retry", &self.retry)
+            .field("retry", &self.resolved_retry_policy())
+            .field("retry_statuses", &self.resolved_retry_statuses())
+            .field("max_pages", &self.max_pages)
             .finish()
     }
 }
@@ -152,7 +127,11 @@ impl ClientBuilder {
             extra_headers: Vec::new(),
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
-            retry: RetryPolicy::default(),
+            retry_policy: None,
+            max_retries: None,
+            deadline: None,
+            retry_statuses: None,
+            max_pages: None,
             user_agent: None,
         }
     }
@@ -206,17 +185,40 @@ impl ClientBuilder {
 
     /// Retries after the first attempt; `0` turns retries off.
     pub fn max_retries(mut self, retries: u32) -> Self {
-        self.retry.max_retries = retries;
+        self.max_retries = Some(retries);
         self
     }
 
+    /// Time allowed for a whole call, retries and waits included.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Backoff, `Retry-After` cap, retries and deadline in one value. `max_retries`
+    /// and `deadline` set on the builder win over the policy's, in any order.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.retry_policy = Some(policy);
+        self
+    }
+
+    /// The HTTP statuses that are retried (default: the provider's list, see
+    /// [`ProviderInfo::retry_statuses`]). `Retry-After` is honoured on each of them.
+    pub fn retry_statuses(mut self, statuses: impl IntoIterator<Item = u16>) -> Self {
+        self.retry_statuses = Some(statuses.into_iter().collect());
+        self
+    }
+
+    /// Stops every `stream()` with a pagination error after this many pages
+    /// (default: no limit; a repeated cursor always stops a stream).
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = Some(pages);
         self
     }
 
     /// Sends `name: value` with every request, e.g. a header the provider documents
-    /// outside its spec. The value is treated as sensitive.
+    /// outside its spec, or a replacement for one of the provider's default headers.
+    /// The value is treated as sensitive: never logged, never sent to another origin.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<Secret>) -> Self {
         self.extra_headers.push((name.into(), value.into()));
         self
@@ -227,15 +229,43 @@ impl ClientBuilder {
         self
     }
 
+    fn resolved_retry_policy(&self) -> RetryPolicy {
+        let mut policy = self.retry_policy.clone().unwrap_or_default();
+        if let Some(retries) = self.max_retries {
+            policy.max_retries = retries;
+        }
+        if let Some(deadline) = self.deadline {
+            policy.deadline = deadline;
+        }
+        policy
+    }
+
+    fn resolved_retry_statuses(&self) -> Vec<u16> {
+        self.retry_statuses
+            .clone()
+            .unwrap_or_else(|| self.provider.retry_statuses.to_vec())
+    }
+
     /// Validates everything and returns the base URL (no trailing slash), the HTTP
     /// client and the runtime that generated clients are made of.
     pub fn build_parts(self) -> Result<(String, reqwest::Client, Runtime), ConfigError> {
         let base_url = self
             .base_url
+            .clone()
             .unwrap_or_else(|| self.provider.default_base_url.to_owned());
         let base_url = validate_base_url(&base_url)?;
 
         let mut headers = HeaderMap::new();
+        for (name, value) in self.provider.default_headers {
+            let invalid = || ConfigError::InvalidHeader {
+                name: (*name).to_owned(),
+            };
+            headers.insert(
+                HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?,
+                HeaderValue::from_str(value).map_err(|_| invalid())?,
+            );
+        }
+        let mut sensitive_headers = HeaderMap::new();
         for (value, spec) in self.credentials.iter().zip(self.provider.credentials) {
             let value = value.as_ref().ok_or(ConfigError::MissingCredential {
                 provider: self.provider.name,
@@ -251,16 +281,24 @@ impl ClientBuilder {
                     (HeaderName::from_static(name), value.expose().to_owned())
                 }
             };
-            headers.insert(name, sensitive(&value, spec.setter)?);
+            sensitive_headers.insert(name, sensitive(&value, spec.setter)?);
         }
         for (name, value) in &self.extra_headers {
             let header = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| ConfigError::InvalidHeader { name: name.clone() })?;
-            headers.append(header, sensitive(value.expose(), name)?);
+            // A user's header replaces a provider default of the same name.
+            headers.remove(&header);
+            sensitive_headers.append(header, sensitive(value.expose(), name)?);
         }
+        headers.extend(sensitive_headers);
 
+        let origin = Url::parse(&base_url).map_err(|e| ConfigError::InvalidBaseUrl {
+            url: base_url.clone(),
+            reason: e.to_string(),
+        })?;
         let http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
+            .redirect(crate::redirect::same_origin_only(origin))
             .user_agent(
                 self.user_agent
                     .as_deref()
@@ -268,7 +306,16 @@ impl ClientBuilder {
             )
             .build()
             .map_err(ConfigError::Http)?;
-        let runtime = Runtime::new(self.provider, headers, self.timeout, self.retry);
+        let runtime = Runtime::new(
+            self.provider,
+            headers,
+            Settings {
+                attempt_timeout: self.timeout,
+                retry: self.resolved_retry_policy(),
+                retry_statuses: self.resolved_retry_statuses(),
+                max_pages: self.max_pages,
+            },
+        );
         Ok((base_url, http, runtime))
     }
 }
@@ -306,6 +353,7 @@ fn non_empty_env(var: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::CredentialSpec;
 
     static PROVIDER: ProviderInfo = ProviderInfo {
         name: "Example",
@@ -326,6 +374,8 @@ mod tests {
                 placement: Placement::Bearer,
             },
         ],
+        retry_statuses: crate::provider::DEFAULT_RETRY_STATUSES,
+        default_headers: &[("x-api-version", "2024-01-01")],
     };
 
     #[test]
@@ -373,6 +423,63 @@ mod tests {
             .build_parts()
             .unwrap_err();
         assert!(!format!("{err} {err:?}").contains("break-secret"));
+    }
+
+    fn runtime(builder: ClientBuilder) -> Runtime {
+        builder
+            .credential("KeyAuth", "k")
+            .credential("Bearer", "t")
+            .build_parts()
+            .unwrap()
+            .2
+    }
+
+    #[test]
+    fn settings_do_not_depend_on_call_order() {
+        let policy = RetryPolicy {
+            max_retries: 7,
+            deadline: Duration::from_secs(1),
+            ..RetryPolicy::default()
+        };
+        let before = runtime(
+            ClientBuilder::new(&PROVIDER)
+                .max_retries(0)
+                .deadline(Duration::from_secs(9))
+                .retry_policy(policy.clone()),
+        );
+        let after = runtime(
+            ClientBuilder::new(&PROVIDER)
+                .retry_policy(policy)
+                .max_retries(0)
+                .deadline(Duration::from_secs(9)),
+        );
+        for runtime in [before, after] {
+            assert_eq!(runtime.retry_policy().max_retries, 0);
+            assert_eq!(runtime.retry_policy().deadline, Duration::from_secs(9));
+            assert_eq!(
+                runtime.retry_policy().initial_backoff,
+                Duration::from_millis(500)
+            );
+        }
+    }
+
+    #[test]
+    fn retry_statuses_default_to_the_provider_and_can_be_replaced() {
+        let default = runtime(ClientBuilder::new(&PROVIDER));
+        assert!(default.is_retryable_status(reqwest::StatusCode::TOO_MANY_REQUESTS));
+        assert!(!default.is_retryable_status(reqwest::StatusCode::from_u16(529).unwrap()));
+        let custom = runtime(ClientBuilder::new(&PROVIDER).retry_statuses([529]));
+        assert!(custom.is_retryable_status(reqwest::StatusCode::from_u16(529).unwrap()));
+        assert!(!custom.is_retryable_status(reqwest::StatusCode::TOO_MANY_REQUESTS));
+    }
+
+    #[test]
+    fn a_user_header_replaces_the_provider_default_of_the_same_name() {
+        let default = runtime(ClientBuilder::new(&PROVIDER));
+        assert_eq!(default.headers()["x-api-version"], "2024-01-01");
+        let replaced = runtime(ClientBuilder::new(&PROVIDER).header("X-Api-Version", "2025-06-01"));
+        let values: Vec<_> = replaced.headers().get_all("x-api-version").iter().collect();
+        assert_eq!(values, ["2025-06-01"]);
     }
 
     #[test]

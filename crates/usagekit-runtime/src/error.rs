@@ -1,9 +1,12 @@
 use std::fmt;
+use std::future::Future;
 
 use bytes::Bytes;
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+
+use crate::transport::observing;
 
 /// How much of an unreadable body an error keeps and shows.
 const SNIPPET_CHARS: usize = 200;
@@ -22,8 +25,25 @@ pub struct Error<E> {
 pub enum ErrorKind<E> {
     /// The request was not sent: a required parameter is missing or a value is invalid.
     InvalidRequest(String),
-    /// No usable response: connection failure, timeout, or a broken body stream.
+    /// No response: connection failure, timeout before the status arrived, or a
+    /// redirect loop.
     Transport(reqwest::Error),
+    /// The status and headers arrived, then reading the body failed (reset,
+    /// truncated, stalled past the timeout).
+    Body {
+        status: StatusCode,
+        source: reqwest::Error,
+    },
+    /// A redirect that was not followed: it leads to another origin, where the
+    /// client's credentials must not go.
+    Redirect {
+        status: StatusCode,
+        location: Option<String>,
+    },
+    /// The server's pagination broke its own rules: a cursor it already gave, "more"
+    /// with no cursor, or more pages than the client's `max_pages`. The items before
+    /// the fault were delivered.
+    Pagination(String),
     /// A documented error response, decoded into its typed body.
     Api(ApiError<E>),
     /// An error status without a typed body: undocumented, or documented with no
@@ -74,10 +94,12 @@ impl<E> Error<E> {
     pub fn status(&self) -> Option<StatusCode> {
         match &self.kind {
             ErrorKind::Api(api) => Some(api.status),
-            ErrorKind::Status { status, .. } => Some(*status),
+            ErrorKind::Status { status, .. }
+            | ErrorKind::Body { status, .. }
+            | ErrorKind::Redirect { status, .. } => Some(*status),
             ErrorKind::Decode { status, .. } => *status,
             ErrorKind::Transport(e) => e.status(),
-            ErrorKind::InvalidRequest(_) => None,
+            ErrorKind::InvalidRequest(_) | ErrorKind::Pagination(_) => None,
         }
     }
 
@@ -90,7 +112,7 @@ impl<E> Error<E> {
     }
 
     pub fn is_timeout(&self) -> bool {
-        matches!(&self.kind, ErrorKind::Transport(e) if e.is_timeout())
+        matches!(&self.kind, ErrorKind::Transport(e) | ErrorKind::Body { source: e, .. } if e.is_timeout())
     }
 }
 
@@ -102,13 +124,21 @@ impl<E> fmt::Display for Error<E> {
                 write!(f, "{operation}: invalid request: {reason}")
             }
             ErrorKind::Transport(e) => {
-                write!(f, "{operation}: request failed: {e}")?;
-                let mut source = std::error::Error::source(e);
-                while let Some(cause) = source {
-                    write!(f, ": {cause}")?;
-                    source = cause.source();
-                }
-                Ok(())
+                write!(f, "{operation}: request failed: ")?;
+                write_chain(f, e)
+            }
+            ErrorKind::Body { status, source } => {
+                write!(f, "{operation}: HTTP {status}: reading the body failed: ")?;
+                write_chain(f, source)
+            }
+            ErrorKind::Redirect { status, location } => write!(
+                f,
+                "{operation}: HTTP {status}: redirect to {} not followed: it leads to another \
+                 origin, and credentials are only sent to the configured base URL",
+                location.as_deref().unwrap_or("(no Location header)")
+            ),
+            ErrorKind::Pagination(reason) => {
+                write!(f, "{operation}: pagination stopped: {reason}")
             }
             ErrorKind::Api(api) => {
                 write!(f, "{operation}: HTTP {}", api.status)?;
@@ -145,10 +175,21 @@ impl<E> fmt::Display for Error<E> {
     }
 }
 
+/// `error: cause: cause …`, each cause once.
+fn write_chain(f: &mut fmt::Formatter<'_>, error: &reqwest::Error) -> fmt::Result {
+    write!(f, "{error}")?;
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        write!(f, ": {cause}")?;
+        source = cause.source();
+    }
+    Ok(())
+}
+
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.kind {
-            ErrorKind::Transport(e) => Some(e),
+            ErrorKind::Transport(e) | ErrorKind::Body { source: e, .. } => Some(e),
             ErrorKind::Decode { source, .. } => Some(source),
             _ => None,
         }
@@ -166,30 +207,34 @@ pub fn decode_error_json<E: serde::de::DeserializeOwned>(
 /// where the spec documents no body for it.
 pub type ErrorDecoder<E> = fn(u16, &[u8]) -> Option<Result<E, serde_json::Error>>;
 
-/// Finishes a generated operation: turns progenitor's raw outcome into
+/// Runs a generated operation and turns progenitor's raw outcome into
 /// `Result<_, Error<E>>`.
 ///
-/// - `success_status`: the one success status the spec documents, if it documents
-///   exactly one; it labels a success body that fails to decode.
+/// - `dispatch`: progenitor's call, which sends the request and decodes success.
 /// - `decode_error`: the spec's error responses; `None` for statuses it leaves out.
 /// - `message_pointers`: JSON pointers to the provider's message in its error bodies,
 ///   tried in order.
+///
+/// Every error that follows a response names its status, even when progenitor's
+/// error does not carry it (a body that breaks mid-read, or fails to decode).
 pub async fn complete<T, E>(
     operation: &'static str,
-    success_status: Option<u16>,
-    outcome: Result<ResponseValue<T>, progenitor_client::Error<()>>,
+    dispatch: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<()>>>,
     decode_error: ErrorDecoder<E>,
     message_pointers: &[&str],
 ) -> Result<ResponseValue<T>, Error<E>> {
     use progenitor_client::Error as Raw;
+    let (outcome, status) = observing(dispatch).await;
     let kind = match outcome {
         Ok(value) => return Ok(value),
         Err(Raw::InvalidRequest(reason) | Raw::Custom(reason)) => ErrorKind::InvalidRequest(reason),
-        Err(Raw::CommunicationError(e) | Raw::InvalidUpgrade(e) | Raw::ResponseBodyError(e)) => {
-            ErrorKind::Transport(e)
-        }
+        Err(Raw::ResponseBodyError(e)) => match status {
+            Some(status) => ErrorKind::Body { status, source: e },
+            None => ErrorKind::Transport(e),
+        },
+        Err(Raw::CommunicationError(e) | Raw::InvalidUpgrade(e)) => ErrorKind::Transport(e),
         Err(Raw::InvalidResponsePayload(body, source)) => ErrorKind::Decode {
-            status: success_status.and_then(|code| StatusCode::from_u16(code).ok()),
+            status,
             snippet: snippet(&body),
             source,
         },
@@ -213,10 +258,17 @@ async fn error_response<E>(
     message_pointers: &[&str],
 ) -> ErrorKind<E> {
     let status = response.status();
+    // A 3xx with a target here is one the redirect policy refused to follow.
+    if status.is_redirection()
+        && let Some(location) = response.headers().get(reqwest::header::LOCATION)
+    {
+        let location = Some(String::from_utf8_lossy(location.as_bytes()).into_owned());
+        return ErrorKind::Redirect { status, location };
+    }
     let headers = response.headers().clone();
     let body: Bytes = match response.bytes().await {
         Ok(body) => body,
-        Err(e) => return ErrorKind::Transport(e),
+        Err(source) => return ErrorKind::Body { status, source },
     };
     let decoded = if status.is_success() {
         None

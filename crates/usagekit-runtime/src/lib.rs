@@ -18,18 +18,22 @@
 mod config;
 mod error;
 mod paginate;
+mod provider;
 mod query;
+mod redirect;
 mod retry;
 mod secret;
 mod tagged;
 mod transport;
 
-pub use config::{ClientBuilder, ConfigError, CredentialSpec, Placement, ProviderInfo};
+pub use config::{ClientBuilder, ConfigError};
 pub use error::{ApiError, Error, ErrorDecoder, ErrorKind, complete, decode_error_json};
 /// Re-exported for `while let Some(item) = stream.try_next().await?`.
 pub use futures_util::TryStreamExt;
 pub use paginate::{Cursor, HasMore, Page, collect_all, paginate};
+pub use provider::{CredentialSpec, DEFAULT_RETRY_STATUSES, Placement, ProviderInfo};
 pub use query::QueryString;
+pub use redirect::MAX_REDIRECTS;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use tagged::{TaggedObject, TaggedUnion, deserialize_tagged};

@@ -1,32 +1,51 @@
+use std::collections::HashSet;
+use std::fmt::Debug;
 use std::future::Future;
+use std::hash::Hash;
 
 use futures_core::Stream;
 use futures_util::{TryStreamExt, stream};
 
 use crate::error::{Error, ErrorKind};
 
-/// One page of a cursor-paginated response, as generated code reads it.
-pub struct Page<T> {
+/// One page of a paginated response, as generated code reads it.
+pub struct Page<T, C = String> {
     pub items: Vec<T>,
-    /// The cursor for the next page; `None` (or empty) when the server gives none.
-    pub next_cursor: Option<String>,
+    /// Where the next page starts; `None` when the server gives nothing to follow.
+    pub next_cursor: Option<C>,
     /// The server's own "more pages" flag, where the response has one.
     pub has_more: Option<bool>,
 }
 
-/// Normalises the cursor fields generated types use (`String`, `Option<String>`).
+/// Normalises the cursor fields generated types use (`String`, `Option<String>`,
+/// integers): an empty string is no cursor.
 pub trait Cursor {
-    fn into_cursor(self) -> Option<String>;
+    type Value;
+    fn into_cursor(self) -> Option<Self::Value>;
 }
 
 impl Cursor for String {
+    type Value = String;
     fn into_cursor(self) -> Option<String> {
         Some(self).filter(|cursor| !cursor.is_empty())
     }
 }
 
-impl Cursor for Option<String> {
-    fn into_cursor(self) -> Option<String> {
+macro_rules! integer_cursor {
+    ($($int:ty),*) => {$(
+        impl Cursor for $int {
+            type Value = $int;
+            fn into_cursor(self) -> Option<$int> {
+                Some(self)
+            }
+        }
+    )*};
+}
+integer_cursor!(i32, i64, u32, u64);
+
+impl<C: Cursor> Cursor for Option<C> {
+    type Value = C::Value;
+    fn into_cursor(self) -> Option<C::Value> {
         self.and_then(Cursor::into_cursor)
     }
 }
@@ -48,8 +67,18 @@ impl HasMore for Option<bool> {
     }
 }
 
-enum State<R> {
-    Next(R, Option<String>),
+/// Where the stream is between pages.
+struct State<R, C> {
+    request: R,
+    next: Next<C>,
+    /// Every cursor sent so far: a server whose cursors cycle (A → B → A) is caught
+    /// on the first repeat, not after memory runs out.
+    sent: HashSet<C>,
+    pages: u64,
+}
+
+enum Next<C> {
+    Fetch(Option<C>),
     /// The last page was fine but points nowhere sensible: fail after its items.
     Broken(String),
     Done,
@@ -60,49 +89,62 @@ enum State<R> {
 ///
 /// `fetch(request, cursor)` sends `request` with `cursor` (none for the first page).
 /// The stream ends when the server says there is no more (`has_more: false`, or no
-/// cursor), and fails rather than loop if a server claims more pages but gives no
-/// new cursor.
-pub fn paginate<'a, R, T, E, F, Fut>(
+/// cursor). It fails with [`ErrorKind::Pagination`], after the items already
+/// fetched, if the server claims more pages but gives no cursor, gives a cursor it
+/// gave before, or if `max_pages` pages were fetched and the server still has more.
+pub fn paginate<'a, R, T, C, E, F, Fut>(
     operation: &'static str,
+    max_pages: Option<u64>,
     request: R,
     fetch: F,
 ) -> impl Stream<Item = Result<T, Error<E>>> + Send + Unpin + 'a
 where
     R: Clone + Send + 'a,
     T: Send + 'a,
+    C: Clone + Eq + Hash + Debug + Send + 'a,
     E: Send + 'a,
-    F: Fn(R, Option<String>) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<Page<T>, Error<E>>> + Send + 'a,
+    F: Fn(R, Option<C>) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<Page<T, C>, Error<E>>> + Send + 'a,
 {
-    let pages = stream::try_unfold(State::Next(request, None), move |state| {
-        let fetched = match state {
-            State::Done => Ok(None),
-            State::Broken(reason) => Err(reason),
-            State::Next(request, cursor) => Ok(Some((
-                fetch(request.clone(), cursor.clone()),
-                request,
-                cursor,
-            ))),
+    let start = State {
+        request,
+        next: Next::Fetch(None),
+        sent: HashSet::new(),
+        pages: 0,
+    };
+    let pages = stream::try_unfold(start, move |mut state| {
+        let fetched = match std::mem::replace(&mut state.next, Next::Done) {
+            Next::Done => Ok(None),
+            Next::Broken(reason) => Err(reason),
+            Next::Fetch(cursor) => Ok(Some(fetch(state.request.clone(), cursor))),
         };
         async move {
-            let (page, request, cursor) = match fetched {
-                Ok(Some(next)) => next,
+            let page = match fetched {
+                Ok(Some(page)) => page.await?,
                 Ok(None) => return Ok(None),
-                Err(reason) => {
-                    return Err(Error::new(operation, ErrorKind::InvalidRequest(reason)));
-                }
+                Err(reason) => return Err(Error::new(operation, ErrorKind::Pagination(reason))),
             };
-            let page = page.await?;
-            let next = page.next_cursor.into_cursor();
-            let state = match (page.has_more, next) {
-                (Some(false), _) | (None, None) => State::Done,
-                (Some(true), None) => State::Broken(
-                    "the server said has_more but sent no cursor for the next page".into(),
+            state.pages += 1;
+            state.next = match (page.has_more, page.next_cursor) {
+                (Some(false), _) | (None, None) => Next::Done,
+                (Some(true), None) => Next::Broken(
+                    "the server said there are more pages but sent no cursor for the next one"
+                        .into(),
                 ),
-                (_, Some(next)) if Some(&next) == cursor.as_ref() => State::Broken(format!(
-                    "the server returned cursor {next:?} twice in a row; stopping instead of looping"
+                (_, Some(_)) if max_pages.is_some_and(|max| state.pages >= max) => {
+                    Next::Broken(format!(
+                        "the server has more pages after {} (the client's max_pages)",
+                        state.pages
+                    ))
+                }
+                (_, Some(next)) if state.sent.contains(&next) => Next::Broken(format!(
+                    "the server returned cursor {next:?} again after {} pages; stopping instead of looping",
+                    state.pages
                 )),
-                (_, Some(next)) => State::Next(request, Some(next)),
+                (_, Some(next)) => {
+                    state.sent.insert(next.clone());
+                    Next::Fetch(Some(next))
+                }
             };
             Ok(Some((stream::iter(page.items.into_iter().map(Ok)), state)))
         }

@@ -1,12 +1,12 @@
 use std::time::{Duration, SystemTime};
 
-use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 /// When and how often a failed request is tried again.
 ///
-/// Retried: connection failures, timeouts, and the statuses 408, 429, 500, 502, 503
-/// and 504. Every other response, including all other 4xx, is returned at once.
+/// Retried: connection failures, timeouts, and the provider's retryable statuses
+/// ([`ProviderInfo::retry_statuses`](crate::ProviderInfo::retry_statuses), by default
+/// 408, 429, 500, 502, 503 and 504). Every other response is returned at once.
 ///
 /// The wait before retry `n` (0-based) is a random duration between half and all of
 /// `min(initial_backoff * 2^n, max_backoff)`. A `Retry-After` header (seconds or an
@@ -41,10 +41,6 @@ impl RetryPolicy {
             max_retries: 0,
             ..Self::default()
         }
-    }
-
-    pub fn is_retryable_status(status: StatusCode) -> bool {
-        matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
     }
 
     /// The wait before retry number `retry` (0-based), or `None` if the server asked
@@ -131,20 +127,6 @@ mod tests {
             assert!(second >= Duration::from_millis(500) && second <= Duration::from_secs(1));
             let late = policy.delay(30, None).unwrap();
             assert!(late >= Duration::from_secs(4) && late <= Duration::from_secs(8));
-        }
-    }
-
-    #[test]
-    fn only_transient_statuses_are_retryable() {
-        for code in [408, 429, 500, 502, 503, 504] {
-            assert!(RetryPolicy::is_retryable_status(
-                StatusCode::from_u16(code).unwrap()
-            ));
-        }
-        for code in [200, 400, 401, 403, 404, 409, 422, 501] {
-            assert!(!RetryPolicy::is_retryable_status(
-                StatusCode::from_u16(code).unwrap()
-            ));
         }
     }
 }

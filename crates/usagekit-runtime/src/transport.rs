@@ -1,11 +1,44 @@
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
 
+use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-use crate::config::ProviderInfo;
+use crate::provider::ProviderInfo;
 use crate::retry::RetryPolicy;
+
+/// How a built client behaves, resolved from the builder.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    pub attempt_timeout: Duration,
+    pub retry: RetryPolicy,
+    pub retry_statuses: Vec<u16>,
+    pub max_pages: Option<u64>,
+}
+
+tokio::task_local! {
+    /// The status of the last response `execute` returned inside [`observing`].
+    static LAST_STATUS: Arc<AtomicU16>;
+}
+
+/// Runs one call and reports the status of the response it got, if any.
+///
+/// progenitor's errors for a body that fails to read or decode carry no status;
+/// this is how `complete` still names it. A task-local rather than a field: the
+/// client is shared by concurrent calls, each with its own scope.
+pub(crate) async fn observing<F: Future>(call: F) -> (F::Output, Option<StatusCode>) {
+    let status = Arc::new(AtomicU16::new(0));
+    let output = LAST_STATUS.scope(Arc::clone(&status), call).await;
+    let code = status.load(Ordering::Relaxed);
+    (output, StatusCode::from_u16(code).ok())
+}
+
+fn record_status(status: StatusCode) {
+    let _ = LAST_STATUS.try_with(|last| last.store(status.as_u16(), Ordering::Relaxed));
+}
 
 /// Sends requests for a generated client: attaches credentials, enforces timeouts
 /// and retries transient failures. Cheap to clone; clones share configuration.
@@ -16,10 +49,10 @@ pub struct Runtime {
 
 struct Inner {
     provider: &'static ProviderInfo,
-    /// Credentials and user-chosen headers, every value marked sensitive.
+    /// The provider's default headers, then credentials and user-chosen headers,
+    /// the latter marked sensitive.
     headers: HeaderMap,
-    attempt_timeout: Duration,
-    retry: RetryPolicy,
+    settings: Settings,
 }
 
 impl fmt::Debug for Runtime {
@@ -33,8 +66,7 @@ impl fmt::Debug for Runtime {
         f.debug_struct("Runtime")
             .field("provider", &self.inner.provider.name)
             .field("headers", &header_names)
-            .field("attempt_timeout", &self.inner.attempt_timeout)
-            .field("retry", &self.inner.retry)
+            .field("settings", &self.inner.settings)
             .finish()
     }
 }
@@ -43,21 +75,38 @@ impl Runtime {
     pub(crate) fn new(
         provider: &'static ProviderInfo,
         headers: HeaderMap,
-        attempt_timeout: Duration,
-        retry: RetryPolicy,
+        settings: Settings,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 provider,
                 headers,
-                attempt_timeout,
-                retry,
+                settings,
             }),
         }
     }
 
     pub fn retry_policy(&self) -> &RetryPolicy {
-        &self.inner.retry
+        &self.inner.settings.retry
+    }
+
+    /// Whether a response with `status` is tried again (the provider's list, or the
+    /// builder's `retry_statuses`).
+    pub fn is_retryable_status(&self, status: StatusCode) -> bool {
+        self.inner
+            .settings
+            .retry_statuses
+            .contains(&status.as_u16())
+    }
+
+    /// The page limit for `stream()`, if the builder set one.
+    pub fn max_pages(&self) -> Option<u64> {
+        self.inner.settings.max_pages
+    }
+
+    #[cfg(test)]
+    pub(crate) fn headers(&self) -> &HeaderMap {
+        &self.inner.headers
     }
 
     /// Sends `request`, retrying as the [`RetryPolicy`] says. Returns the last
@@ -70,22 +119,25 @@ impl Runtime {
         for (name, value) in &self.inner.headers {
             request.headers_mut().insert(name.clone(), value.clone());
         }
-        let policy = &self.inner.retry;
+        let policy = &self.inner.settings.retry;
         let started = Instant::now();
         let mut retry = 0;
         loop {
             let remaining = policy.deadline.saturating_sub(started.elapsed());
-            *request.timeout_mut() = Some(self.inner.attempt_timeout.min(remaining));
+            *request.timeout_mut() = Some(self.inner.settings.attempt_timeout.min(remaining));
             // A streaming body cannot be cloned; such a request gets one attempt.
             let spare = (retry < policy.max_retries)
                 .then(|| request.try_clone())
                 .flatten();
             let outcome = http.execute(request).await;
+            if let Ok(response) = &outcome {
+                record_status(response.status());
+            }
             let Some(next) = spare else {
                 return outcome;
             };
             let wait = match &outcome {
-                Ok(response) if RetryPolicy::is_retryable_status(response.status()) => {
+                Ok(response) if self.is_retryable_status(response.status()) => {
                     policy.delay(retry, Some(response.headers()))
                 }
                 Err(error) if is_transient(error) => policy.delay(retry, None),
