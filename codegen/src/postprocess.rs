@@ -9,6 +9,8 @@
 //!   instead of one URL rewrite per parameter (measured in BENCHMARKS.md);
 //! - each builder's `send` becomes `dispatch`, wrapped by `extras`.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use quote::ToTokens;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, File, ImplItem, Item};
@@ -21,7 +23,14 @@ pub fn apply(file: &mut File, context: &Context<'_>) -> Result<(), String> {
     OneQueryString.visit_file_mut(file);
     remove_constructors(file);
     privatise_raw_error(file);
-    wrap_builders(file, context)
+    let mut response_roots = wrap_builders(file, context)?;
+    for operation in &context.operations {
+        response_roots.extend(operation.errors.iter().map(|e| e.type_name.clone()));
+    }
+    for union in &context.unions {
+        response_roots.extend(union.variants.iter().map(|(_, ty, _)| ty.clone()));
+    }
+    open_response_enums(file, &response_roots)
 }
 
 struct StripApiVersion;
@@ -170,7 +179,9 @@ fn privatise_raw_error(file: &mut File) {
     );
 }
 
-fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<(), String> {
+/// Wraps every builder's `send`; returns the type names its success bodies mention.
+fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<BTreeSet<String>, String> {
+    let mut success_types = BTreeSet::new();
     let builder = file
         .items
         .iter_mut()
@@ -204,6 +215,7 @@ fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<(), String> {
         };
         let success = result_ok_type(output)
             .ok_or_else(|| format!("`send` of `{operation_id}` does not return a Result"))?;
+        success_types.extend(type_idents(&success));
         send.sig.ident = syn::Ident::new("dispatch", send.sig.ident.span());
         send.vis = syn::parse_quote!(pub(crate));
         send.attrs.retain(|attr| !attr.path().is_ident("doc"));
@@ -218,7 +230,166 @@ fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<(), String> {
             context.operations.len()
         ));
     }
+    Ok(success_types)
+}
+
+/// Every identifier in a type's paths (`ResponseValue<Vec<types::Page>>` gives
+/// `ResponseValue`, `Vec`, `types`, `Page`).
+fn type_idents(ty: &syn::Type) -> BTreeSet<String> {
+    struct Idents(BTreeSet<String>);
+    impl VisitMut for Idents {
+        fn visit_path_segment_mut(&mut self, segment: &mut syn::PathSegment) {
+            self.0.insert(segment.ident.to_string());
+            visit_mut::visit_path_segment_mut(self, segment);
+        }
+    }
+    let mut idents = Idents(BTreeSet::new());
+    idents.visit_type_mut(&mut ty.clone());
+    idents.0
+}
+
+/// String enums that responses can contain get an `Unknown(String)` variant and a
+/// decoder that keeps values the spec does not list, so a provider adding one does
+/// not fail every page. `FromStr`/`TryFrom` stay strict: values a user passes to a
+/// request are checked against the spec. Enums only requests use are untouched.
+fn open_response_enums(file: &mut File, roots: &BTreeSet<String>) -> Result<(), String> {
+    let types = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+            _ => None,
+        })
+        .ok_or("progenitor output has no `types` module")?;
+    let items = &mut types.1;
+
+    // Which top-level types each type's fields mention.
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for item in items.iter() {
+        let (name, fields): (_, Vec<&syn::Field>) = match item {
+            Item::Struct(s) => (&s.ident, s.fields.iter().collect()),
+            Item::Enum(e) => (
+                &e.ident,
+                e.variants.iter().flat_map(|v| &v.fields).collect(),
+            ),
+            _ => continue,
+        };
+        let mentioned = fields.iter().flat_map(|f| type_idents(&f.ty)).collect();
+        edges.insert(name.to_string(), mentioned);
+    }
+    let mut reachable = BTreeSet::new();
+    let mut pending: Vec<String> = roots.iter().cloned().collect();
+    while let Some(name) = pending.pop() {
+        if let Some(next) = edges.get(&name)
+            && reachable.insert(name)
+        {
+            pending.extend(next.iter().cloned());
+        }
+    }
+
+    let mut opened = Vec::new();
+    for item in items.iter_mut() {
+        if let Item::Enum(e) = item
+            && reachable.contains(&e.ident.to_string())
+            && let Some(values) = string_enum_values(e)
+        {
+            opened.push(open_enum(e, &values));
+        }
+    }
+    // Replace typify's `Display` (its `match` would miss the new variant) and add
+    // the decoder.
+    let names: BTreeSet<String> = opened.iter().map(|(name, _)| name.to_string()).collect();
+    items.retain(|item| {
+        !matches!(item, Item::Impl(imp)
+            if imp.trait_.as_ref().is_some_and(|(path, _)| path.segments.last().is_some_and(|s| s.ident == "Display"))
+            && names.contains(&imp.self_ty.to_token_stream().to_string()))
+    });
+    for (_, impls) in opened {
+        items.extend(impls);
+    }
     Ok(())
+}
+
+/// `(variant, wire value)` of an enum whose variants are all unit variants.
+fn string_enum_values(e: &syn::ItemEnum) -> Option<Vec<(syn::Ident, String)>> {
+    e.variants
+        .iter()
+        .map(|variant| {
+            if !matches!(variant.fields, syn::Fields::Unit) {
+                return None;
+            }
+            let mut wire = variant.ident.to_string();
+            for attr in variant.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+                let _ = attr.parse_nested_meta(|meta| {
+                    if meta.path.is_ident("rename") {
+                        let value: syn::LitStr = meta.value()?.parse()?;
+                        wire = value.value();
+                    }
+                    Ok(())
+                });
+            }
+            Some((variant.ident.clone(), wire))
+        })
+        .collect()
+}
+
+/// Adds the unknown variant and drops `Copy` and the derived `Deserialize`; returns
+/// the enum's name and the impls that replace them.
+fn open_enum(e: &mut syn::ItemEnum, values: &[(syn::Ident, String)]) -> (syn::Ident, Vec<Item>) {
+    let taken: BTreeSet<String> = values.iter().map(|(v, _)| v.to_string()).collect();
+    let unknown = ["Unknown", "UnknownValue", "Unrecognized"]
+        .into_iter()
+        .find(|name| !taken.contains(*name))
+        .map(|name| syn::Ident::new(name, proc_macro2::Span::call_site()))
+        .expect("an enum cannot use all three names");
+    for attr in &mut e.attrs {
+        if attr.path().is_ident("derive")
+            && let Ok(paths) = attr.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            )
+        {
+            let kept = paths.into_iter().filter(|path| {
+                let last = path.segments.last().map(|s| s.ident.to_string());
+                !matches!(last.as_deref(), Some("Copy" | "Deserialize"))
+            });
+            *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+        }
+    }
+    e.variants.push(syn::parse_quote! {
+        /// A value this client does not know yet, kept as the server sent it.
+        #[serde(untagged)]
+        #unknown(::std::string::String)
+    });
+    let ty = &e.ident;
+    let variants: Vec<&syn::Ident> = values.iter().map(|(v, _)| v).collect();
+    let wires: Vec<&String> = values.iter().map(|(_, w)| w).collect();
+    let impls = vec![
+        syn::parse_quote! {
+            impl ::std::fmt::Display for #ty {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    match self {
+                        #(Self::#variants => f.write_str(#wires),)*
+                        Self::#unknown(value) => f.write_str(value),
+                    }
+                }
+            }
+        },
+        syn::parse_quote! {
+            impl<'de> ::serde::Deserialize<'de> for #ty {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    usagekit_runtime::deserialize_open_enum(
+                        deserializer,
+                        |value| match value {
+                            #(#wires => Some(Self::#variants),)*
+                            _ => None,
+                        },
+                        Self::#unknown,
+                    )
+                }
+            }
+        },
+    ];
+    (ty.clone(), impls)
 }
 
 /// progenitor writes `OperationInfo { operation_id: "…" }` into every `send`.

@@ -83,9 +83,18 @@ fn declared_retry_statuses_and_default_headers_reach_the_provider_info() {
     };
     let files = generate_crate(&path, &text, &declared).unwrap();
     let code = module(&files);
-    assert!(code.contains("retry_statuses: &[429u16, 500u16, 529u16]"), "{code}");
-    assert!(code.contains(r#"default_headers: &[("anthropic-version", "2023-06-01")]"#), "{code}");
-    assert!(code.contains("default for Fixture: 429, 500, 529"), "{code}");
+    assert!(
+        code.contains("retry_statuses: &[429u16, 500u16, 529u16]"),
+        "{code}"
+    );
+    assert!(
+        code.contains(r#"default_headers: &[("anthropic-version", "2023-06-01")]"#),
+        "{code}"
+    );
+    assert!(
+        code.contains("default for Fixture: 429, 500, 529"),
+        "{code}"
+    );
 
     let plain = module(&generated("ok_basic.yaml")).to_owned();
     assert!(plain.contains("retry_statuses: usagekit_runtime::DEFAULT_RETRY_STATUSES"));

@@ -44,28 +44,13 @@ pub mod types {
         }
     }
     ///`CostsResultObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum CostsResultObject {
         #[serde(rename = "organization.costs.result")]
         OrganizationCostsResult,
-    }
-    impl ::std::fmt::Display for CostsResultObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::OrganizationCostsResult => f.write_str("organization.costs.result"),
-            }
-        }
+        /// A value this client does not know yet, kept as the server sent it.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for CostsResultObject {
         type Err = self::error::ConversionError;
@@ -280,30 +265,13 @@ pub mod types {
         }
     }
     ///`UsageAudioSpeechesResultObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UsageAudioSpeechesResultObject {
         #[serde(rename = "organization.usage.audio_speeches.result")]
         OrganizationUsageAudioSpeechesResult,
-    }
-    impl ::std::fmt::Display for UsageAudioSpeechesResultObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::OrganizationUsageAudioSpeechesResult => {
-                    f.write_str("organization.usage.audio_speeches.result")
-                }
-            }
-        }
+        /// A value this client does not know yet, kept as the server sent it.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for UsageAudioSpeechesResultObject {
         type Err = self::error::ConversionError;
@@ -491,30 +459,13 @@ pub mod types {
         }
     }
     ///`UsageAudioTranscriptionsResultObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UsageAudioTranscriptionsResultObject {
         #[serde(rename = "organization.usage.audio_transcriptions.result")]
         OrganizationUsageAudioTranscriptionsResult,
-    }
-    impl ::std::fmt::Display for UsageAudioTranscriptionsResultObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::OrganizationUsageAudioTranscriptionsResult => {
-                    f.write_str("organization.usage.audio_transcriptions.result")
-                }
-            }
-        }
+        /// A value this client does not know yet, kept as the server sent it.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for UsageAudioTranscriptionsResultObject {
         type Err = self::error::ConversionError;
@@ -679,30 +630,13 @@ pub mod types {
         }
     }
     ///`UsageCodeInterpreterSessionsResultObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UsageCodeInterpreterSessionsResultObject {
         #[serde(rename = "organization.usage.code_interpreter_sessions.result")]
         OrganizationUsageCodeInterpreterSessionsResult,
-    }
-    impl ::std::fmt::Display for UsageCodeInterpreterSessionsResultObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::OrganizationUsageCodeInterpreterSessionsResult => {
-                    f.write_str("organization.usage.code_interpreter_sessions.result")
-                }
-            }
-        }
+        /// A value this client does not know yet, kept as the server sent it.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for UsageCodeInterpreterSessionsResultObject {
         type Err = self::error::ConversionError;
@@ -906,30 +840,13 @@ pub mod types {
         }
     }
     ///`UsageCompletionsResultObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UsageCompletionsResultObject {
         #[serde(rename = "organization.usage.completions.result")]
         OrganizationUsageCompletionsResult,
-    }
-    impl ::std::fmt::Display for UsageCompletionsResultObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::OrganizationUsageCompletionsResult => {
-                    f.write_str("organization.usage.completions.result")
-                }
-            }
-        }
+        /// A value this client does not know yet, kept as the server sent it.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for UsageCompletionsResultObject {
         type Err = self::error::ConversionError;
@@ -1226,30 +1143,13 @@ pub mod types {
         }
     }
     ///`UsageEmbeddingsResultObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UsageEmbeddingsResultObject {
         #[serde(rename = "organization.usage.embeddings.result")]
         OrganizationUsageEmbeddingsResult,
-    }
-    impl ::std::fmt::Display for UsageEmbeddingsResultObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::OrganizationUsageEmbeddingsResult => {
-                    f.write_str("organization.usage.embeddings.result")
-                }
-            }
-        }
+        /// A value this client does not know yet, kept as the server sent it.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for UsageEmbeddingsResultObject {
         type Err = self::error::ConversionError;
@@ -1448,30 +1348,13 @@ pub mod types {
         }
     }
     ///`UsageImagesResultObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UsageImagesResultObject {
         #[serde(rename = "organization.usage.images.result")]
         OrganizationUsageImagesResult,
-    }
-    impl ::std::fmt::Display for UsageImagesResultObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::OrganizationUsageImagesResult => {
-                    f.write_str("organization.usage.images.result")
-                }
-            }
-        }
+        /// A value this client does not know yet, kept as the server sent it.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for UsageImagesResultObject {
         type Err = self::error::ConversionError;
@@ -1782,30 +1665,13 @@ pub mod types {
         }
     }
     ///`UsageModerationsResultObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UsageModerationsResultObject {
         #[serde(rename = "organization.usage.moderations.result")]
         OrganizationUsageModerationsResult,
-    }
-    impl ::std::fmt::Display for UsageModerationsResultObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::OrganizationUsageModerationsResult => {
-                    f.write_str("organization.usage.moderations.result")
-                }
-            }
-        }
+        /// A value this client does not know yet, kept as the server sent it.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for UsageModerationsResultObject {
         type Err = self::error::ConversionError;
@@ -1854,28 +1720,13 @@ pub mod types {
         }
     }
     ///`UsageResponseObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UsageResponseObject {
         #[serde(rename = "page")]
         Page,
-    }
-    impl ::std::fmt::Display for UsageResponseObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Page => f.write_str("page"),
-            }
-        }
+        /// A value this client does not know yet, kept as the server sent it.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for UsageResponseObject {
         type Err = self::error::ConversionError;
@@ -1920,28 +1771,13 @@ pub mod types {
         }
     }
     ///`UsageTimeBucketObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UsageTimeBucketObject {
         #[serde(rename = "bucket")]
         Bucket,
-    }
-    impl ::std::fmt::Display for UsageTimeBucketObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Bucket => f.write_str("bucket"),
-            }
-        }
+        /// A value this client does not know yet, kept as the server sent it.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for UsageTimeBucketObject {
         type Err = self::error::ConversionError;
@@ -2103,30 +1939,13 @@ pub mod types {
         }
     }
     ///`UsageVectorStoresResultObject`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UsageVectorStoresResultObject {
         #[serde(rename = "organization.usage.vector_stores.result")]
         OrganizationUsageVectorStoresResult,
-    }
-    impl ::std::fmt::Display for UsageVectorStoresResultObject {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::OrganizationUsageVectorStoresResult => {
-                    f.write_str("organization.usage.vector_stores.result")
-                }
-            }
-        }
+        /// A value this client does not know yet, kept as the server sent it.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::str::FromStr for UsageVectorStoresResultObject {
         type Err = self::error::ConversionError;
@@ -3944,6 +3763,280 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl ::std::fmt::Display for CostsResultObject {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::OrganizationCostsResult => f.write_str("organization.costs.result"),
+                Self::Unknown(value) => f.write_str(value),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CostsResultObject {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            usagekit_runtime::deserialize_open_enum(
+                deserializer,
+                |value| match value {
+                    "organization.costs.result" => Some(Self::OrganizationCostsResult),
+                    _ => None,
+                },
+                Self::Unknown,
+            )
+        }
+    }
+    impl ::std::fmt::Display for UsageAudioSpeechesResultObject {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::OrganizationUsageAudioSpeechesResult => {
+                    f.write_str("organization.usage.audio_speeches.result")
+                }
+                Self::Unknown(value) => f.write_str(value),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UsageAudioSpeechesResultObject {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            usagekit_runtime::deserialize_open_enum(
+                deserializer,
+                |value| match value {
+                    "organization.usage.audio_speeches.result" => {
+                        Some(Self::OrganizationUsageAudioSpeechesResult)
+                    }
+                    _ => None,
+                },
+                Self::Unknown,
+            )
+        }
+    }
+    impl ::std::fmt::Display for UsageAudioTranscriptionsResultObject {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::OrganizationUsageAudioTranscriptionsResult => {
+                    f.write_str("organization.usage.audio_transcriptions.result")
+                }
+                Self::Unknown(value) => f.write_str(value),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UsageAudioTranscriptionsResultObject {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            usagekit_runtime::deserialize_open_enum(
+                deserializer,
+                |value| match value {
+                    "organization.usage.audio_transcriptions.result" => {
+                        Some(Self::OrganizationUsageAudioTranscriptionsResult)
+                    }
+                    _ => None,
+                },
+                Self::Unknown,
+            )
+        }
+    }
+    impl ::std::fmt::Display for UsageCodeInterpreterSessionsResultObject {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::OrganizationUsageCodeInterpreterSessionsResult => {
+                    f.write_str("organization.usage.code_interpreter_sessions.result")
+                }
+                Self::Unknown(value) => f.write_str(value),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UsageCodeInterpreterSessionsResultObject {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            usagekit_runtime::deserialize_open_enum(
+                deserializer,
+                |value| match value {
+                    "organization.usage.code_interpreter_sessions.result" => {
+                        Some(Self::OrganizationUsageCodeInterpreterSessionsResult)
+                    }
+                    _ => None,
+                },
+                Self::Unknown,
+            )
+        }
+    }
+    impl ::std::fmt::Display for UsageCompletionsResultObject {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::OrganizationUsageCompletionsResult => {
+                    f.write_str("organization.usage.completions.result")
+                }
+                Self::Unknown(value) => f.write_str(value),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UsageCompletionsResultObject {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            usagekit_runtime::deserialize_open_enum(
+                deserializer,
+                |value| match value {
+                    "organization.usage.completions.result" => {
+                        Some(Self::OrganizationUsageCompletionsResult)
+                    }
+                    _ => None,
+                },
+                Self::Unknown,
+            )
+        }
+    }
+    impl ::std::fmt::Display for UsageEmbeddingsResultObject {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::OrganizationUsageEmbeddingsResult => {
+                    f.write_str("organization.usage.embeddings.result")
+                }
+                Self::Unknown(value) => f.write_str(value),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UsageEmbeddingsResultObject {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            usagekit_runtime::deserialize_open_enum(
+                deserializer,
+                |value| match value {
+                    "organization.usage.embeddings.result" => {
+                        Some(Self::OrganizationUsageEmbeddingsResult)
+                    }
+                    _ => None,
+                },
+                Self::Unknown,
+            )
+        }
+    }
+    impl ::std::fmt::Display for UsageImagesResultObject {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::OrganizationUsageImagesResult => {
+                    f.write_str("organization.usage.images.result")
+                }
+                Self::Unknown(value) => f.write_str(value),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UsageImagesResultObject {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            usagekit_runtime::deserialize_open_enum(
+                deserializer,
+                |value| match value {
+                    "organization.usage.images.result" => {
+                        Some(Self::OrganizationUsageImagesResult)
+                    }
+                    _ => None,
+                },
+                Self::Unknown,
+            )
+        }
+    }
+    impl ::std::fmt::Display for UsageModerationsResultObject {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::OrganizationUsageModerationsResult => {
+                    f.write_str("organization.usage.moderations.result")
+                }
+                Self::Unknown(value) => f.write_str(value),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UsageModerationsResultObject {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            usagekit_runtime::deserialize_open_enum(
+                deserializer,
+                |value| match value {
+                    "organization.usage.moderations.result" => {
+                        Some(Self::OrganizationUsageModerationsResult)
+                    }
+                    _ => None,
+                },
+                Self::Unknown,
+            )
+        }
+    }
+    impl ::std::fmt::Display for UsageResponseObject {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Page => f.write_str("page"),
+                Self::Unknown(value) => f.write_str(value),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UsageResponseObject {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            usagekit_runtime::deserialize_open_enum(
+                deserializer,
+                |value| match value {
+                    "page" => Some(Self::Page),
+                    _ => None,
+                },
+                Self::Unknown,
+            )
+        }
+    }
+    impl ::std::fmt::Display for UsageTimeBucketObject {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Bucket => f.write_str("bucket"),
+                Self::Unknown(value) => f.write_str(value),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UsageTimeBucketObject {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            usagekit_runtime::deserialize_open_enum(
+                deserializer,
+                |value| match value {
+                    "bucket" => Some(Self::Bucket),
+                    _ => None,
+                },
+                Self::Unknown,
+            )
+        }
+    }
+    impl ::std::fmt::Display for UsageVectorStoresResultObject {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::OrganizationUsageVectorStoresResult => {
+                    f.write_str("organization.usage.vector_stores.result")
+                }
+                Self::Unknown(value) => f.write_str(value),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UsageVectorStoresResultObject {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            usagekit_runtime::deserialize_open_enum(
+                deserializer,
+                |value| match value {
+                    "organization.usage.vector_stores.result" => {
+                        Some(Self::OrganizationUsageVectorStoresResult)
+                    }
+                    _ => None,
+                },
+                Self::Unknown,
+            )
         }
     }
     /**One result of a time bucket; its `object` field names its kind.

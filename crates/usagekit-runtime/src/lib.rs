@@ -17,6 +17,7 @@
 
 mod config;
 mod error;
+mod open_enum;
 mod paginate;
 mod provider;
 mod query;
@@ -30,6 +31,7 @@ pub use config::{ClientBuilder, ConfigError};
 pub use error::{ApiError, Error, ErrorDecoder, ErrorKind, complete, decode_error_json};
 /// Re-exported for `while let Some(item) = stream.try_next().await?`.
 pub use futures_util::TryStreamExt;
+pub use open_enum::deserialize_open_enum;
 pub use paginate::{Cursor, HasMore, Page, collect_all, paginate};
 pub use provider::{CredentialSpec, DEFAULT_RETRY_STATUSES, Placement, ProviderInfo};
 pub use query::QueryString;

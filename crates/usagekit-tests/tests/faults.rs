@@ -365,3 +365,53 @@ async fn a_declared_overload_status_is_retried_after_retry_after() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(529));
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn values_the_spec_does_not_list_yet_decode_instead_of_failing_the_page() {
+    use openai_usage::types::{
+        UsageCompletionsResult, UsageCompletionsResultObject, UsageResponseObject,
+        UsageTimeBucketObject,
+    };
+    // The envelope and a bucket carry `object` values this client has never seen.
+    let body = r#"{"object":"list","data":[{"object":"bucket.v2","start_time":1,"end_time":2,"results":[]}],"has_more":false,"next_page":null}"#;
+    let server = usagekit_tests::serve(COSTS, 200, body).await;
+    let page = openai(&server.uri())
+        .build()
+        .unwrap()
+        .usage_costs()
+        .start_time(0)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(page.object, UsageResponseObject::Unknown("list".into()));
+    assert_eq!(page.object.to_string(), "list");
+    assert_eq!(
+        page.data[0].object,
+        UsageTimeBucketObject::Unknown("bucket.v2".into())
+    );
+
+    // An enum field inside a result, decoded on its own.
+    let result: UsageCompletionsResult = serde_json::from_str(
+        r#"{"object":"organization.usage.completions.result.v2","input_tokens":1,"output_tokens":2,"num_model_requests":3}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        result.object,
+        UsageCompletionsResultObject::Unknown("organization.usage.completions.result.v2".into())
+    );
+    // Known values still map to their variants, and re-encode as they came.
+    let known: UsageResponseObject = serde_json::from_str(r#""page""#).unwrap();
+    assert_eq!(known, UsageResponseObject::Page);
+    assert_eq!(serde_json::to_string(&page.object).unwrap(), r#""list""#);
+}
+
+#[test]
+fn request_enums_accept_only_the_values_the_spec_lists() {
+    use openai_usage::types::{UsageCompletionsBucketWidth, UsageResponseObject};
+    assert!("1d".parse::<UsageCompletionsBucketWidth>().is_ok());
+    assert!("2d".parse::<UsageCompletionsBucketWidth>().is_err());
+    assert!(serde_json::from_str::<UsageCompletionsBucketWidth>(r#""2d""#).is_err());
+    // Response enums decode openly, but a user's string is still checked.
+    assert!("list".parse::<UsageResponseObject>().is_err());
+}
