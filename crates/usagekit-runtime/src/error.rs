@@ -252,7 +252,7 @@ pub async fn complete<T, E>(
     Err(Error::new(operation, kind))
 }
 
-async fn error_response<E>(
+pub(crate) async fn error_response<E>(
     response: reqwest::Response,
     decode_error: ErrorDecoder<E>,
     message_pointers: &[&str],

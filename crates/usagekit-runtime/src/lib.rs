@@ -19,6 +19,8 @@ mod config;
 mod error;
 mod open_enum;
 mod paginate;
+#[cfg(test)]
+mod properties;
 mod provider;
 mod query;
 mod redirect;
