@@ -43,6 +43,19 @@ pub fn generate_crate(
     Ok(emit::files(spec_path, &context, code))
 }
 
+/// `name` as a TOML key: bare where TOML allows, quoted otherwise.
+fn toml_key(name: &str) -> String {
+    let bare = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if bare {
+        name.to_owned()
+    } else {
+        toml::Value::from(name).to_string()
+    }
+}
+
 /// The settings must cover the spec: a credential entry per security scheme, and an
 /// example that calls a real operation.
 fn check_settings(
@@ -65,7 +78,8 @@ fn check_settings(
                 .at(format!("[{}]", settings.key))
                 .help(format!(
                     "add `credentials.{} = {{ setter = \"api_key\", env = \"{}_API_KEY\" }}`",
-                    credential.scheme, settings.env_prefix
+                    toml_key(&credential.scheme),
+                    settings.env_prefix
                 )),
             );
         }

@@ -28,6 +28,7 @@ pub fn lint(file: &str, spec: &LoadedSpec) -> Vec<Diagnostic> {
         // Later checks resolve references; report the broken ones alone.
         return found;
     }
+    check_component_names(file, &spec.raw, &mut found);
     check_servers(file, &spec.api, &mut found);
     check_security(file, &spec.api, &mut found);
     check_operations(file, &spec.api, &mut found);
@@ -78,6 +79,43 @@ fn check_refs(
             }
         }
         _ => {}
+    }
+}
+
+/// OpenAPI 3.0.3 §4.7.7: component names match `^[a-zA-Z0-9.\-_]+$`; other tools
+/// reject a spec that breaks it.
+fn check_component_names(file: &str, raw: &Value, found: &mut Vec<Diagnostic>) {
+    let Some(Value::Object(components)) = raw.get("components") else {
+        return;
+    };
+    for (kind, entries) in components {
+        let Value::Object(entries) = entries else {
+            continue;
+        };
+        for name in entries.keys() {
+            let valid = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+            if !valid && !kind.starts_with("x-") {
+                let suggestion: String = name
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+                    .map(|part| {
+                        let mut chars = part.chars();
+                        chars.next().map_or_else(String::new, |first| {
+                            first.to_ascii_uppercase().to_string() + chars.as_str()
+                        })
+                    })
+                    .collect();
+                found.push(
+                    Diagnostic::new(file, format!("component name `{name}` is not valid OpenAPI"))
+                        .at(format!("#/components/{}/{}", pointer_token(kind), pointer_token(name)))
+                        .help(format!(
+                            "names may use only letters, digits, `.`, `-` and `_`: rename it (e.g. `{suggestion}`) and every reference to it"
+                        )),
+                );
+            }
+        }
     }
 }
 

@@ -25,12 +25,18 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, Diagnostic> {
     } else {
         let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| {
             let mut diagnostic = Diagnostic::new(file, format!("invalid YAML: {e}"));
-            if let Some(location) = e.location() {
-                diagnostic = diagnostic.at(format!(
-                    "line {}, column {}",
-                    location.line(),
-                    location.column()
-                ));
+            let location = e.location().map(|l| (l.line(), l.column()));
+            // The parser points at the mapping that holds a duplicate key; point at
+            // the duplicate itself.
+            let duplicate = duplicate_key(&e.to_string())
+                .zip(location)
+                .and_then(|(key, (line, column))| second_key(text, line, column, key));
+            if let Some((line, column)) = duplicate.or(location) {
+                diagnostic = diagnostic.at(format!("line {line}, column {column}"));
+            }
+            if duplicate.is_some() {
+                diagnostic = diagnostic
+                    .help("a mapping may name each key once: remove or rename one of them");
             }
             diagnostic
         })?;
@@ -63,6 +69,44 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, Diagnostic> {
         .at(format!("#/{}", path.replace('.', "/")))
     })?;
     Ok(LoadedSpec { raw, api })
+}
+
+/// The key of serde_yaml's "duplicate entry with key \"…\"" message.
+fn duplicate_key(message: &str) -> Option<&str> {
+    let rest = message.split("duplicate entry with key \"").nth(1)?;
+    rest.split('"').next()
+}
+
+/// Line and column (1-based) of the second `key:` of the block mapping whose first
+/// key is at `line`, `column`.
+fn second_key(text: &str, line: usize, column: usize, key: &str) -> Option<(usize, usize)> {
+    let indent = column.checked_sub(1)?;
+    let mut seen = 0;
+    for (index, content) in text.lines().enumerate().skip(line.checked_sub(1)?) {
+        let trimmed = content.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let depth = content.len() - trimmed.len();
+        if depth < indent {
+            return None;
+        }
+        let is_key = depth == indent
+            && [
+                format!("{key}:"),
+                format!("\"{key}\":"),
+                format!("'{key}':"),
+            ]
+            .iter()
+            .any(|k| trimmed.starts_with(k.as_str()));
+        if is_key {
+            seen += 1;
+            if seen == 2 {
+                return Some((index + 1, column));
+            }
+        }
+    }
+    None
 }
 
 /// YAML allows non-string keys (`200:`); OpenAPI means them as strings.

@@ -197,4 +197,6 @@ rejects! {
     rejects_unsupported_security => "err_unsupported_security.yaml",
     rejects_pagination_unknown_parameter => "err_pagination_unknown_parameter.yaml",
     rejects_discriminator_without_tag => "err_discriminator_without_tag.yaml",
+    rejects_invalid_component_name => "err_invalid_component_name.yaml",
+    rejects_duplicate_key_at_the_duplicate => "err_duplicate_key.yaml",
 }

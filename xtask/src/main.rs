@@ -1,23 +1,51 @@
 //! `cargo xtask generate [--check] [PROVIDER…]`: regenerate the client crates under
 //! `crates/` from `specs/`, or (`--check`) prove they are current without writing.
 
+mod msrv;
 mod plan;
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask generate [--check] [PROVIDER…]
+       cargo xtask rust-version
 
   Regenerates crates/<crate>/ for every provider in specs/providers.toml
-  (or only the named ones).
+  (or only the named ones), in the checkout that holds the current directory.
+  If any spec fails, nothing is written.
 
-  --check   write nothing; exit 1 and print a diff if any generated file is stale";
+  --check   write nothing; exit 1 and print a diff if any generated file is stale
+  --help    print this
+
+  rust-version checks that every package in Cargo.lock builds on the workspace's
+  declared rust-version (CI runs it).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args
+        .iter()
+        .any(|arg| arg == "--help" || arg == "-h" || arg == "help")
+    {
+        // `cargo xtask --help | head` must not panic on a closed pipe.
+        let _ = writeln!(std::io::stdout(), "{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     let Some((command, rest)) = args.split_first() else {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
+    if command == "rust-version" {
+        return match plan::workspace_root().and_then(|root| msrv::check(&root)) {
+            Ok(summary) => {
+                println!("{summary}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     if command != "generate" {
         eprintln!("unknown command `{command}`\n\n{USAGE}");
         return ExitCode::from(2);
@@ -36,7 +64,13 @@ fn main() -> ExitCode {
         .map(String::as_str)
         .collect();
 
-    let root = plan::workspace_root();
+    let root = match plan::workspace_root() {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let started = std::time::Instant::now();
     let plan = match plan::plan(&root, &only) {
         Ok(plan) => plan,

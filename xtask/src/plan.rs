@@ -10,11 +10,22 @@ use usagekit_codegen::{Diagnostic, ProviderSettings};
 const SETTINGS: &str = "specs/providers.toml";
 const DIFF_LINES: usize = 40;
 
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives one level below the workspace root")
-        .to_path_buf()
+/// The checkout to work on: the nearest directory, from where the command runs,
+/// that has `specs/providers.toml`. Not a path compiled into the binary: two clones
+/// may share one target directory, and then one binary serves both.
+pub fn workspace_root() -> Result<PathBuf, String> {
+    let start =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    start
+        .ancestors()
+        .find(|dir| dir.join(SETTINGS).is_file() && dir.join("Cargo.toml").is_file())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| {
+            format!(
+                "{} is not inside a UsageKit checkout: no {SETTINGS} here or above; run `cargo xtask` from the workspace",
+                start.display()
+            )
+        })
 }
 
 /// One file whose content on disk differs from what the specs generate.
@@ -268,7 +279,7 @@ mod tests {
     /// Keeps `cargo test` honest: editing a spec without regenerating fails here.
     #[test]
     fn generated_crates_are_current() {
-        let plan = match plan(&workspace_root(), &[]) {
+        let plan = match plan(&workspace_root().unwrap(), &[]) {
             Ok(plan) => plan,
             Err(problems) => panic!("the specs do not generate:\n{}", problems.join("\n")),
         };

@@ -746,7 +746,7 @@ static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
     credentials: &[
         usagekit_runtime::CredentialSpec {
-            scheme: "API Key",
+            scheme: "ApiKeyAuth",
             setter: "api_key",
             env: "ARTHUR_API_KEY",
             placement: usagekit_runtime::Placement::Bearer,
@@ -789,9 +789,9 @@ impl ClientBuilder {
     }
     /**Bearer token authentication with an API key
 
-Sets the `API Key` credential, sent as `Authorization: Bearer …`. Read from `ARTHUR_API_KEY` by `from_env`.*/
+Sets the `ApiKeyAuth` credential, sent as `Authorization: Bearer …`. Read from `ARTHUR_API_KEY` by `from_env`.*/
     pub fn api_key(self, value: impl Into<usagekit_runtime::Secret>) -> Self {
-        Self(self.0.credential("API Key", value))
+        Self(self.0.credential("ApiKeyAuth", value))
     }
     /// Time allowed for one attempt (default 60 s).
     pub fn timeout(self, timeout: std::time::Duration) -> Self {
