@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use crate::context::Context;
 use crate::format;
-use crate::generate::Context;
 use crate::model::OperationModel;
 use crate::settings::ProviderSettings;
 

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{File, ImplItem, Item};
 
-use crate::generate::Context;
+use crate::context::Context;
 use crate::model::{OperationModel, Union};
 
 pub fn append(file: &mut File, context: &Context<'_>) {

@@ -9,36 +9,10 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use openapiv3::{OpenAPI, StatusCode};
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 
+use crate::context::Context;
 use crate::diagnostic::Diagnostic;
 use crate::extras;
-use crate::model::{self, OperationModel, Union};
 use crate::postprocess;
-use crate::settings::ProviderSettings;
-
-/// Everything `extras` needs to know besides progenitor's output.
-pub struct Context<'a> {
-    pub settings: &'a ProviderSettings,
-    pub operations: Vec<OperationModel>,
-    pub unions: Vec<Union>,
-    pub credentials: Vec<model::Credential>,
-    pub default_base_url: String,
-}
-
-impl<'a> Context<'a> {
-    pub fn new(api: &OpenAPI, settings: &'a ProviderSettings) -> Self {
-        Self {
-            settings,
-            operations: model::operations(api),
-            unions: model::unions(api),
-            credentials: model::credentials(api),
-            default_base_url: api
-                .servers
-                .first()
-                .map(|s| s.url.clone())
-                .unwrap_or_default(),
-        }
-    }
-}
 
 pub fn generate(file: &str, api: &OpenAPI, context: &Context<'_>) -> Result<syn::File, Diagnostic> {
     let input = progenitor_input(api);

@@ -2,24 +2,28 @@
 //! crate out. Pure: no file or network I/O; `xtask` reads and writes.
 //!
 //! The pipeline, one module per stage:
-//! [`load`] (YAML/JSON to a document) → [`lint`] (reject what progenitor would get
-//! wrong) → `generate` (progenitor, then UsageKit's additions) → [`format`]
-//! (prettyplease) → [`emit`] (the crate's files).
+//! `load` (YAML/JSON to a document) → `lint` (reject what progenitor would get
+//! wrong) → `generate` (progenitor, then UsageKit's additions) → `format`
+//! (prettyplease) → `emit` (the crate's files).
+//!
+//! Imports point only down the pipeline: `generate` → `postprocess` → `extras` →
+//! `context` → `model`; `emit` and `format` take the finished tree.
 
-pub mod diagnostic;
-pub mod emit;
+mod context;
+mod diagnostic;
+mod emit;
 mod extras;
-pub mod format;
+mod format;
 mod generate;
-pub mod lint;
-pub mod load;
-pub mod model;
+mod lint;
+mod load;
+mod model;
 mod postprocess;
-pub mod settings;
+mod settings;
 
 pub use diagnostic::Diagnostic;
 pub use emit::GeneratedFile;
-pub use settings::{ProviderSettings, parse_settings};
+pub use settings::{CredentialSettings, ExampleSettings, ProviderSettings, parse_settings};
 
 /// Generates one provider's client crate.
 ///
@@ -37,7 +41,7 @@ pub fn generate_crate(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let context = generate::Context::new(&spec.api, settings);
+    let context = context::Context::new(&spec.api, settings);
     let syntax = generate::generate(spec_path, &spec.api, &context).map_err(|d| vec![d])?;
     let code = format::rust(spec_path, &syntax);
     Ok(emit::files(spec_path, &context, code))

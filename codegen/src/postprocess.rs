@@ -15,8 +15,8 @@ use quote::ToTokens;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, File, ImplItem, Item};
 
+use crate::context::Context;
 use crate::extras;
-use crate::generate::Context;
 
 pub fn apply(file: &mut File, context: &Context<'_>) -> Result<(), String> {
     StripApiVersion.visit_file_mut(file);

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use usagekit_codegen::settings::CredentialSettings;
+use usagekit_codegen::CredentialSettings;
 use usagekit_codegen::{GeneratedFile, ProviderSettings, generate_crate};
 
 fn settings() -> ProviderSettings {

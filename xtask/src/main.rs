@@ -1,6 +1,7 @@
 //! `cargo xtask generate [--check] [PROVIDER…]`: regenerate the client crates under
 //! `crates/` from `specs/`, or (`--check`) prove they are current without writing.
 
+mod layers;
 mod msrv;
 mod plan;
 
