@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use syn::{File, ImplItem, Item};
 
 use crate::context::Context;
-use crate::model::{OperationModel, Union};
+use crate::model::{OperationModel, ParameterModel, Union};
 
 pub fn append(file: &mut File, context: &Context<'_>) {
     let client: syn::File = syn::parse2(client_items(context)).expect("client items parse");
@@ -378,4 +378,42 @@ fn union_items(union: &Union) -> TokenStream {
             }
         }
     }
+}
+
+/// The doc comment of a parameter's builder setter: the spec's description, then
+/// where it goes, its type, whether it is required, its default and allowed values.
+pub fn setter_doc(parameter: &ParameterModel) -> String {
+    let mut facts = format!(
+        "{} parameter `{}`: {}",
+        capitalised(parameter.location),
+        parameter.name,
+        parameter.schema
+    );
+    if !parameter.allowed.is_empty() {
+        let allowed: Vec<String> = parameter.allowed.iter().map(|v| format!("`{v}`")).collect();
+        facts.push_str(&format!(", one of {}", allowed.join(", ")));
+    }
+    facts.push_str(if parameter.required {
+        ". Required: `send` fails without it."
+    } else {
+        ". Optional."
+    });
+    if let Some(default) = &parameter.default {
+        facts.push_str(&format!(
+            " The server's default: `{}`.",
+            default.trim_matches('"')
+        ));
+    }
+    match &parameter.description {
+        Some(description) => format!(" {}\n\n {facts}", description.trim().replace('\n', "\n ")),
+        None => format!(" {facts}"),
+    }
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }

@@ -423,6 +423,119 @@ pub struct OperationModel {
     pub summary: Option<String>,
     pub errors: Option<ErrorModel>,
     pub pagination: Option<Pagination>,
+    /// Path-item parameters first, then the operation's (progenitor's setters).
+    pub parameters: Vec<ParameterModel>,
+}
+
+/// A parameter as its builder setter documents it.
+#[derive(Debug, Clone)]
+pub struct ParameterModel {
+    /// The setter progenitor generates (`bucket_width`).
+    pub setter: String,
+    /// The name on the wire (`bucket_width`, `X-Trace`).
+    pub name: String,
+    /// `path`, `query` or `header`.
+    pub location: &'static str,
+    pub required: bool,
+    pub description: Option<String>,
+    /// The spec's type in words: `integer`, `string (date-time)`, `array of string`.
+    pub schema: String,
+    /// The spec's `default`, as JSON.
+    pub default: Option<String>,
+    /// The spec's `enum` values, as JSON scalars without quotes.
+    pub allowed: Vec<String>,
+}
+
+fn parameters(
+    api: &OpenAPI,
+    path_item: &openapiv3::PathItem,
+    operation: &Operation,
+) -> Vec<ParameterModel> {
+    path_item
+        .parameters
+        .iter()
+        .chain(&operation.parameters)
+        .filter_map(|p| resolve_parameter(api, p))
+        .map(|parameter| {
+            let data = parameter.parameter_data_ref();
+            let location = match parameter {
+                Parameter::Query { .. } => "query",
+                Parameter::Header { .. } => "header",
+                Parameter::Path { .. } => "path",
+                Parameter::Cookie { .. } => "cookie",
+            };
+            let schema = match &data.format {
+                openapiv3::ParameterSchemaOrContent::Schema(schema) => {
+                    resolve_schema(api, schema).map(|(s, _)| s)
+                }
+                openapiv3::ParameterSchemaOrContent::Content(_) => None,
+            };
+            ParameterModel {
+                setter: field_name(&data.name),
+                name: data.name.clone(),
+                location,
+                required: data.required,
+                description: data.description.clone(),
+                schema: schema.map_or_else(|| "value".to_owned(), |s| describe_schema(api, s)),
+                default: schema
+                    .and_then(|s| s.schema_data.default.as_ref())
+                    .map(|v| v.to_string()),
+                allowed: schema.map(|s| enum_values(api, s)).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+fn describe_schema(api: &OpenAPI, schema: &Schema) -> String {
+    let with_format = |name: &str, format: String| {
+        if format.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{name} ({format})")
+        }
+    };
+    fn format_of<F: serde::Serialize>(format: &openapiv3::VariantOrUnknownOrEmpty<F>) -> String {
+        match format {
+            openapiv3::VariantOrUnknownOrEmpty::Item(item) => serde_json::to_value(item)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            openapiv3::VariantOrUnknownOrEmpty::Unknown(name) => name.clone(),
+            openapiv3::VariantOrUnknownOrEmpty::Empty => String::new(),
+        }
+    }
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => with_format("string", format_of(&s.format)),
+        SchemaKind::Type(Type::Integer(i)) => with_format("integer", format_of(&i.format)),
+        SchemaKind::Type(Type::Number(n)) => with_format("number", format_of(&n.format)),
+        SchemaKind::Type(Type::Boolean(_)) => "boolean".to_owned(),
+        SchemaKind::Type(Type::Array(array)) => {
+            let items = array
+                .items
+                .as_ref()
+                .map(|b| b.clone().unbox())
+                .and_then(|item| resolve_schema(api, &item).map(|(s, _)| describe_schema(api, s)))
+                .unwrap_or_else(|| "values".to_owned());
+            format!("array of {items}")
+        }
+        _ => "object".to_owned(),
+    }
+}
+
+fn enum_values(api: &OpenAPI, schema: &Schema) -> Vec<String> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => s.enumeration.iter().flatten().cloned().collect(),
+        SchemaKind::Type(Type::Integer(i)) => {
+            i.enumeration.iter().flatten().map(i64::to_string).collect()
+        }
+        SchemaKind::Type(Type::Array(array)) => array
+            .items
+            .as_ref()
+            .map(|b| b.clone().unbox())
+            .and_then(|item| resolve_schema(api, &item).map(|(s, _)| enum_values(api, s)))
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
 }
 
 pub fn operations(api: &OpenAPI) -> Vec<OperationModel> {
@@ -444,6 +557,7 @@ pub fn operations(api: &OpenAPI) -> Vec<OperationModel> {
                         .contains_key(PAGINATION_EXTENSION)
                         .then(|| pagination(api, operation).ok())
                         .flatten(),
+                    parameters: parameters(api, item, operation),
                 }
             })
         })

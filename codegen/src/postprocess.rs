@@ -222,6 +222,20 @@ fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<BTreeSet<Stri
         send.attrs.push(syn::parse_quote!(#[doc = "Sends the request; `send` turns its error into `usagekit_runtime::Error`."]));
         imp.items
             .extend(extras::builder_methods(operation, &success));
+        for item in &mut imp.items {
+            if let ImplItem::Fn(setter) = item
+                && let Some(parameter) = operation
+                    .parameters
+                    .iter()
+                    .find(|p| setter.sig.ident == p.setter)
+            {
+                setter.attrs.retain(|attr| !attr.path().is_ident("doc"));
+                // One attribute a line, so prettyplease prints `///` comments.
+                for line in extras::setter_doc(parameter).lines() {
+                    setter.attrs.push(syn::parse_quote!(#[doc = #line]));
+                }
+            }
+        }
         wrapped += 1;
     }
     if wrapped != context.operations.len() {

@@ -102,6 +102,19 @@ fn declared_retry_statuses_and_default_headers_reach_the_provider_info() {
 }
 
 #[test]
+fn every_parameter_setter_is_documented_from_the_spec() {
+    let files = generated("ok_basic.yaml");
+    let code = module(&files);
+    for expected in [
+        "/// Unix seconds.\n        ///\n        /// Query parameter `since`: integer. Required: `send` fails without it.",
+        "/// Query parameter `kinds`: array of string, one of `a`, `b`. Optional.",
+        "/// Header parameter `X-Trace`: string. Optional.",
+    ] {
+        assert!(code.contains(expected), "missing {expected:?} in\n{code}");
+    }
+}
+
+#[test]
 fn basic_operation_with_typed_errors() {
     let files = generated("ok_basic.yaml");
     let code = module(&files);

@@ -635,6 +635,9 @@ pub mod builder {
                 start_time: Ok(None),
             }
         }
+        /// Exclusive end date in ISO8601 string format. Defaults to the end of the current day if not provided.
+        ///
+        /// Query parameter `end_time`: string (date-time). Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -648,6 +651,9 @@ pub mod builder {
                 });
             self
         }
+        /// Entities to group token counts on.
+        ///
+        /// Query parameter `group_by`: array of string, one of `rule_type`, `task`. Optional. The server's default: `["rule_type"]`.
         pub fn group_by<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<types::TokenUsageScope>>,
@@ -661,6 +667,9 @@ pub mod builder {
                 });
             self
         }
+        /// Inclusive start date in ISO8601 string format. Defaults to the beginning of the current day if not provided.
+        ///
+        /// Query parameter `start_time`: string (date-time). Optional.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,

@@ -771,6 +771,9 @@ pub mod builder {
                 x_language: Ok(None),
             }
         }
+        /// The company id. Defaults to the logged-in user's company when omitted.
+        ///
+        /// Query parameter `CompanyId`: string (uuid). Optional.
         pub fn company_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
@@ -783,6 +786,9 @@ pub mod builder {
                 });
             self
         }
+        /// The language of messages in the response.
+        ///
+        /// Header parameter `x-language`: string, one of `sv`, `en`. Optional.
         pub fn x_language<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::GetAiChatUsageXLanguage>,

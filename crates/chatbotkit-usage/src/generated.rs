@@ -447,6 +447,9 @@ pub mod builder {
                 x_timezone: Ok(None),
             }
         }
+        /// Act on behalf of this sub-account user.
+        ///
+        /// Header parameter `X-RunAs-UserId`: string. Optional.
         pub fn x_run_as_user_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -460,6 +463,9 @@ pub mod builder {
                 });
             self
         }
+        /// The timezone to interpret dates in, e.g. `Europe/London`.
+        ///
+        /// Header parameter `X-Timezone`: string. Optional.
         pub fn x_timezone<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,

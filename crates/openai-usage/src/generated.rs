@@ -4538,6 +4538,9 @@ pub mod builder {
                 start_time: Err("start_time was not initialized".to_string()),
             }
         }
+        /// Width of each time bucket in response. Currently only `1d` is supported, default to `1d`.
+        ///
+        /// Query parameter `bucket_width`: string, one of `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UsageCostsBucketWidth>,
@@ -4551,6 +4554,9 @@ pub mod builder {
                 });
             self
         }
+        /// End time (Unix seconds) of the query time range, exclusive.
+        ///
+        /// Query parameter `end_time`: integer. Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4561,6 +4567,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for end_time failed".to_string());
             self
         }
+        /// Group the costs by the specified fields. Support fields include `project_id`, `line_item` and any combination of them.
+        ///
+        /// Query parameter `group_by`: array of string, one of `project_id`, `line_item`. Optional.
         pub fn group_by<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<types::UsageCostsGroupByItem>>,
@@ -4574,6 +4583,9 @@ pub mod builder {
                 });
             self
         }
+        /// A limit on the number of buckets to be returned. Limit can range between 1 and 180, and the default is 7.
+        ///
+        /// Query parameter `limit`: integer. Optional. The server's default: `7`.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4584,6 +4596,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for limit failed".to_string());
             self
         }
+        /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        ///
+        /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4597,6 +4612,9 @@ pub mod builder {
                 });
             self
         }
+        /// Return only costs for these projects.
+        ///
+        /// Query parameter `project_ids`: array of string. Optional.
         pub fn project_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -4610,6 +4628,9 @@ pub mod builder {
                 });
             self
         }
+        /// Start time (Unix seconds) of the query time range, inclusive.
+        ///
+        /// Query parameter `start_time`: integer. Required: `send` fails without it.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4770,6 +4791,9 @@ pub mod builder {
                 user_ids: Ok(None),
             }
         }
+        /// Return only usage for these API keys.
+        ///
+        /// Query parameter `api_key_ids`: array of string. Optional.
         pub fn api_key_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -4783,6 +4807,9 @@ pub mod builder {
                 });
             self
         }
+        /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        ///
+        /// Query parameter `bucket_width`: string, one of `1m`, `1h`, `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UsageAudioSpeechesBucketWidth>,
@@ -4796,6 +4823,9 @@ pub mod builder {
                 });
             self
         }
+        /// End time (Unix seconds) of the query time range, exclusive.
+        ///
+        /// Query parameter `end_time`: integer. Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4806,6 +4836,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for end_time failed".to_string());
             self
         }
+        /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
+        ///
+        /// Query parameter `group_by`: array of string, one of `project_id`, `user_id`, `api_key_id`, `model`. Optional.
         pub fn group_by<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<
@@ -4821,6 +4854,12 @@ pub mod builder {
                 });
             self
         }
+        /// Specifies the number of buckets to return.
+        /// - `bucket_width=1d`: default: 7, max: 31
+        /// - `bucket_width=1h`: default: 24, max: 168
+        /// - `bucket_width=1m`: default: 60, max: 1440
+        ///
+        /// Query parameter `limit`: integer. Optional.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4831,6 +4870,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for limit failed".to_string());
             self
         }
+        /// Return only usage for these models.
+        ///
+        /// Query parameter `models`: array of string. Optional.
         pub fn models<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -4844,6 +4886,9 @@ pub mod builder {
                 });
             self
         }
+        /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        ///
+        /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4857,6 +4902,9 @@ pub mod builder {
                 });
             self
         }
+        /// Return only usage for these projects.
+        ///
+        /// Query parameter `project_ids`: array of string. Optional.
         pub fn project_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -4870,6 +4918,9 @@ pub mod builder {
                 });
             self
         }
+        /// Start time (Unix seconds) of the query time range, inclusive.
+        ///
+        /// Query parameter `start_time`: integer. Required: `send` fails without it.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4879,6 +4930,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for start_time failed".to_string());
             self
         }
+        /// Return only usage for these users.
+        ///
+        /// Query parameter `user_ids`: array of string. Optional.
         pub fn user_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -5052,6 +5106,9 @@ pub mod builder {
                 user_ids: Ok(None),
             }
         }
+        /// Return only usage for these API keys.
+        ///
+        /// Query parameter `api_key_ids`: array of string. Optional.
         pub fn api_key_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -5065,6 +5122,9 @@ pub mod builder {
                 });
             self
         }
+        /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        ///
+        /// Query parameter `bucket_width`: string, one of `1m`, `1h`, `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UsageAudioTranscriptionsBucketWidth>,
@@ -5078,6 +5138,9 @@ pub mod builder {
                 });
             self
         }
+        /// End time (Unix seconds) of the query time range, exclusive.
+        ///
+        /// Query parameter `end_time`: integer. Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5088,6 +5151,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for end_time failed".to_string());
             self
         }
+        /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
+        ///
+        /// Query parameter `group_by`: array of string, one of `project_id`, `user_id`, `api_key_id`, `model`. Optional.
         pub fn group_by<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<
@@ -5103,6 +5169,12 @@ pub mod builder {
                 });
             self
         }
+        /// Specifies the number of buckets to return.
+        /// - `bucket_width=1d`: default: 7, max: 31
+        /// - `bucket_width=1h`: default: 24, max: 168
+        /// - `bucket_width=1m`: default: 60, max: 1440
+        ///
+        /// Query parameter `limit`: integer. Optional.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5113,6 +5185,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for limit failed".to_string());
             self
         }
+        /// Return only usage for these models.
+        ///
+        /// Query parameter `models`: array of string. Optional.
         pub fn models<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -5126,6 +5201,9 @@ pub mod builder {
                 });
             self
         }
+        /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        ///
+        /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5139,6 +5217,9 @@ pub mod builder {
                 });
             self
         }
+        /// Return only usage for these projects.
+        ///
+        /// Query parameter `project_ids`: array of string. Optional.
         pub fn project_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -5152,6 +5233,9 @@ pub mod builder {
                 });
             self
         }
+        /// Start time (Unix seconds) of the query time range, inclusive.
+        ///
+        /// Query parameter `start_time`: integer. Required: `send` fails without it.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5161,6 +5245,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for start_time failed".to_string());
             self
         }
+        /// Return only usage for these users.
+        ///
+        /// Query parameter `user_ids`: array of string. Optional.
         pub fn user_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -5333,6 +5420,9 @@ pub mod builder {
                 start_time: Err("start_time was not initialized".to_string()),
             }
         }
+        /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        ///
+        /// Query parameter `bucket_width`: string, one of `1m`, `1h`, `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UsageCodeInterpreterSessionsBucketWidth>,
@@ -5346,6 +5436,9 @@ pub mod builder {
                 });
             self
         }
+        /// End time (Unix seconds) of the query time range, exclusive.
+        ///
+        /// Query parameter `end_time`: integer. Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5356,6 +5449,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for end_time failed".to_string());
             self
         }
+        /// Group the usage data by the specified fields. Support fields include `project_id`.
+        ///
+        /// Query parameter `group_by`: array of string, one of `project_id`. Optional.
         pub fn group_by<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<
@@ -5371,6 +5467,12 @@ pub mod builder {
                 });
             self
         }
+        /// Specifies the number of buckets to return.
+        /// - `bucket_width=1d`: default: 7, max: 31
+        /// - `bucket_width=1h`: default: 24, max: 168
+        /// - `bucket_width=1m`: default: 60, max: 1440
+        ///
+        /// Query parameter `limit`: integer. Optional.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5381,6 +5483,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for limit failed".to_string());
             self
         }
+        /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        ///
+        /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5394,6 +5499,9 @@ pub mod builder {
                 });
             self
         }
+        /// Return only usage for these projects.
+        ///
+        /// Query parameter `project_ids`: array of string. Optional.
         pub fn project_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -5407,6 +5515,9 @@ pub mod builder {
                 });
             self
         }
+        /// Start time (Unix seconds) of the query time range, inclusive.
+        ///
+        /// Query parameter `start_time`: integer. Required: `send` fails without it.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5571,6 +5682,9 @@ pub mod builder {
                 user_ids: Ok(None),
             }
         }
+        /// Return only usage for these API keys.
+        ///
+        /// Query parameter `api_key_ids`: array of string. Optional.
         pub fn api_key_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -5584,6 +5698,9 @@ pub mod builder {
                 });
             self
         }
+        /// If `true`, return batch jobs only. If `false`, return non-batch jobs only. By default, return both.
+        ///
+        /// Query parameter `batch`: boolean. Optional.
         pub fn batch<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
@@ -5594,6 +5711,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `bool` for batch failed".to_string());
             self
         }
+        /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        ///
+        /// Query parameter `bucket_width`: string, one of `1m`, `1h`, `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UsageCompletionsBucketWidth>,
@@ -5607,6 +5727,9 @@ pub mod builder {
                 });
             self
         }
+        /// End time (Unix seconds) of the query time range, exclusive.
+        ///
+        /// Query parameter `end_time`: integer. Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5617,6 +5740,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for end_time failed".to_string());
             self
         }
+        /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `batch` or any combination of them.
+        ///
+        /// Query parameter `group_by`: array of string, one of `project_id`, `user_id`, `api_key_id`, `model`, `batch`. Optional.
         pub fn group_by<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<
@@ -5632,6 +5758,12 @@ pub mod builder {
                 });
             self
         }
+        /// Specifies the number of buckets to return.
+        /// - `bucket_width=1d`: default: 7, max: 31
+        /// - `bucket_width=1h`: default: 24, max: 168
+        /// - `bucket_width=1m`: default: 60, max: 1440
+        ///
+        /// Query parameter `limit`: integer. Optional.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5642,6 +5774,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for limit failed".to_string());
             self
         }
+        /// Return only usage for these models.
+        ///
+        /// Query parameter `models`: array of string. Optional.
         pub fn models<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -5655,6 +5790,9 @@ pub mod builder {
                 });
             self
         }
+        /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        ///
+        /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5668,6 +5806,9 @@ pub mod builder {
                 });
             self
         }
+        /// Return only usage for these projects.
+        ///
+        /// Query parameter `project_ids`: array of string. Optional.
         pub fn project_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -5681,6 +5822,9 @@ pub mod builder {
                 });
             self
         }
+        /// Start time (Unix seconds) of the query time range, inclusive.
+        ///
+        /// Query parameter `start_time`: integer. Required: `send` fails without it.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5690,6 +5834,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for start_time failed".to_string());
             self
         }
+        /// Return only usage for these users.
+        ///
+        /// Query parameter `user_ids`: array of string. Optional.
         pub fn user_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -5866,6 +6013,9 @@ pub mod builder {
                 user_ids: Ok(None),
             }
         }
+        /// Return only usage for these API keys.
+        ///
+        /// Query parameter `api_key_ids`: array of string. Optional.
         pub fn api_key_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -5879,6 +6029,9 @@ pub mod builder {
                 });
             self
         }
+        /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        ///
+        /// Query parameter `bucket_width`: string, one of `1m`, `1h`, `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UsageEmbeddingsBucketWidth>,
@@ -5892,6 +6045,9 @@ pub mod builder {
                 });
             self
         }
+        /// End time (Unix seconds) of the query time range, exclusive.
+        ///
+        /// Query parameter `end_time`: integer. Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5902,6 +6058,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for end_time failed".to_string());
             self
         }
+        /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
+        ///
+        /// Query parameter `group_by`: array of string, one of `project_id`, `user_id`, `api_key_id`, `model`. Optional.
         pub fn group_by<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<types::UsageEmbeddingsGroupByItem>>,
@@ -5915,6 +6074,12 @@ pub mod builder {
                 });
             self
         }
+        /// Specifies the number of buckets to return.
+        /// - `bucket_width=1d`: default: 7, max: 31
+        /// - `bucket_width=1h`: default: 24, max: 168
+        /// - `bucket_width=1m`: default: 60, max: 1440
+        ///
+        /// Query parameter `limit`: integer. Optional.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5925,6 +6090,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for limit failed".to_string());
             self
         }
+        /// Return only usage for these models.
+        ///
+        /// Query parameter `models`: array of string. Optional.
         pub fn models<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -5938,6 +6106,9 @@ pub mod builder {
                 });
             self
         }
+        /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        ///
+        /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5951,6 +6122,9 @@ pub mod builder {
                 });
             self
         }
+        /// Return only usage for these projects.
+        ///
+        /// Query parameter `project_ids`: array of string. Optional.
         pub fn project_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -5964,6 +6138,9 @@ pub mod builder {
                 });
             self
         }
+        /// Start time (Unix seconds) of the query time range, inclusive.
+        ///
+        /// Query parameter `start_time`: integer. Required: `send` fails without it.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5973,6 +6150,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for start_time failed".to_string());
             self
         }
+        /// Return only usage for these users.
+        ///
+        /// Query parameter `user_ids`: array of string. Optional.
         pub fn user_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -6147,6 +6327,9 @@ pub mod builder {
                 user_ids: Ok(None),
             }
         }
+        /// Return only usage for these API keys.
+        ///
+        /// Query parameter `api_key_ids`: array of string. Optional.
         pub fn api_key_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -6160,6 +6343,9 @@ pub mod builder {
                 });
             self
         }
+        /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        ///
+        /// Query parameter `bucket_width`: string, one of `1m`, `1h`, `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UsageImagesBucketWidth>,
@@ -6173,6 +6359,9 @@ pub mod builder {
                 });
             self
         }
+        /// End time (Unix seconds) of the query time range, exclusive.
+        ///
+        /// Query parameter `end_time`: integer. Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -6183,6 +6372,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for end_time failed".to_string());
             self
         }
+        /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `size`, `source` or any combination of them.
+        ///
+        /// Query parameter `group_by`: array of string, one of `project_id`, `user_id`, `api_key_id`, `model`, `size`, `source`. Optional.
         pub fn group_by<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<types::UsageImagesGroupByItem>>,
@@ -6196,6 +6388,12 @@ pub mod builder {
                 });
             self
         }
+        /// Specifies the number of buckets to return.
+        /// - `bucket_width=1d`: default: 7, max: 31
+        /// - `bucket_width=1h`: default: 24, max: 168
+        /// - `bucket_width=1m`: default: 60, max: 1440
+        ///
+        /// Query parameter `limit`: integer. Optional.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -6206,6 +6404,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for limit failed".to_string());
             self
         }
+        /// Return only usage for these models.
+        ///
+        /// Query parameter `models`: array of string. Optional.
         pub fn models<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -6219,6 +6420,9 @@ pub mod builder {
                 });
             self
         }
+        /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        ///
+        /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6232,6 +6436,9 @@ pub mod builder {
                 });
             self
         }
+        /// Return only usage for these projects.
+        ///
+        /// Query parameter `project_ids`: array of string. Optional.
         pub fn project_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -6245,6 +6452,9 @@ pub mod builder {
                 });
             self
         }
+        /// Return only usages for these image sizes. Possible values are `256x256`, `512x512`, `1024x1024`, `1792x1792`, `1024x1792` or any combination of them.
+        ///
+        /// Query parameter `sizes`: array of string, one of `256x256`, `512x512`, `1024x1024`, `1792x1792`, `1024x1792`. Optional.
         pub fn sizes<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<types::UsageImagesSizesItem>>,
@@ -6258,6 +6468,9 @@ pub mod builder {
                 });
             self
         }
+        /// Return only usages for these sources. Possible values are `image.generation`, `image.edit`, `image.variation` or any combination of them.
+        ///
+        /// Query parameter `sources`: array of string, one of `image.generation`, `image.edit`, `image.variation`. Optional.
         pub fn sources<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<types::UsageImagesSourcesItem>>,
@@ -6271,6 +6484,9 @@ pub mod builder {
                 });
             self
         }
+        /// Start time (Unix seconds) of the query time range, inclusive.
+        ///
+        /// Query parameter `start_time`: integer. Required: `send` fails without it.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -6280,6 +6496,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for start_time failed".to_string());
             self
         }
+        /// Return only usage for these users.
+        ///
+        /// Query parameter `user_ids`: array of string. Optional.
         pub fn user_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -6459,6 +6678,9 @@ pub mod builder {
                 user_ids: Ok(None),
             }
         }
+        /// Return only usage for these API keys.
+        ///
+        /// Query parameter `api_key_ids`: array of string. Optional.
         pub fn api_key_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -6472,6 +6694,9 @@ pub mod builder {
                 });
             self
         }
+        /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        ///
+        /// Query parameter `bucket_width`: string, one of `1m`, `1h`, `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UsageModerationsBucketWidth>,
@@ -6485,6 +6710,9 @@ pub mod builder {
                 });
             self
         }
+        /// End time (Unix seconds) of the query time range, exclusive.
+        ///
+        /// Query parameter `end_time`: integer. Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -6495,6 +6723,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for end_time failed".to_string());
             self
         }
+        /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
+        ///
+        /// Query parameter `group_by`: array of string, one of `project_id`, `user_id`, `api_key_id`, `model`. Optional.
         pub fn group_by<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<
@@ -6510,6 +6741,12 @@ pub mod builder {
                 });
             self
         }
+        /// Specifies the number of buckets to return.
+        /// - `bucket_width=1d`: default: 7, max: 31
+        /// - `bucket_width=1h`: default: 24, max: 168
+        /// - `bucket_width=1m`: default: 60, max: 1440
+        ///
+        /// Query parameter `limit`: integer. Optional.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -6520,6 +6757,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for limit failed".to_string());
             self
         }
+        /// Return only usage for these models.
+        ///
+        /// Query parameter `models`: array of string. Optional.
         pub fn models<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -6533,6 +6773,9 @@ pub mod builder {
                 });
             self
         }
+        /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        ///
+        /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6546,6 +6789,9 @@ pub mod builder {
                 });
             self
         }
+        /// Return only usage for these projects.
+        ///
+        /// Query parameter `project_ids`: array of string. Optional.
         pub fn project_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -6559,6 +6805,9 @@ pub mod builder {
                 });
             self
         }
+        /// Start time (Unix seconds) of the query time range, inclusive.
+        ///
+        /// Query parameter `start_time`: integer. Required: `send` fails without it.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -6568,6 +6817,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for start_time failed".to_string());
             self
         }
+        /// Return only usage for these users.
+        ///
+        /// Query parameter `user_ids`: array of string. Optional.
         pub fn user_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -6735,6 +6987,9 @@ pub mod builder {
                 start_time: Err("start_time was not initialized".to_string()),
             }
         }
+        /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        ///
+        /// Query parameter `bucket_width`: string, one of `1m`, `1h`, `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::UsageVectorStoresBucketWidth>,
@@ -6748,6 +7003,9 @@ pub mod builder {
                 });
             self
         }
+        /// End time (Unix seconds) of the query time range, exclusive.
+        ///
+        /// Query parameter `end_time`: integer. Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -6758,6 +7016,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for end_time failed".to_string());
             self
         }
+        /// Group the usage data by the specified fields. Support fields include `project_id`.
+        ///
+        /// Query parameter `group_by`: array of string, one of `project_id`. Optional.
         pub fn group_by<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<
@@ -6773,6 +7034,12 @@ pub mod builder {
                 });
             self
         }
+        /// Specifies the number of buckets to return.
+        /// - `bucket_width=1d`: default: 7, max: 31
+        /// - `bucket_width=1h`: default: 24, max: 168
+        /// - `bucket_width=1m`: default: 60, max: 1440
+        ///
+        /// Query parameter `limit`: integer. Optional.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -6783,6 +7050,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for limit failed".to_string());
             self
         }
+        /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        ///
+        /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -6796,6 +7066,9 @@ pub mod builder {
                 });
             self
         }
+        /// Return only usage for these projects.
+        ///
+        /// Query parameter `project_ids`: array of string. Optional.
         pub fn project_ids<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -6809,6 +7082,9 @@ pub mod builder {
                 });
             self
         }
+        /// Start time (Unix seconds) of the query time range, inclusive.
+        ///
+        /// Query parameter `start_time`: integer. Required: `send` fails without it.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
