@@ -3,18 +3,16 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::{File, ImplItem, Item};
+use syn::{File, ImplItem};
 
 use crate::context::Context;
 use crate::model::{OperationModel, ParameterModel, Union};
+use crate::tree::module_items;
 
 pub fn append(file: &mut File, context: &Context<'_>) {
     let client: syn::File = syn::parse2(client_items(context)).expect("client items parse");
     file.items.extend(client.items);
-    if let Some((_, items)) = file.items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
-        _ => None,
-    }) {
+    if let Ok(items) = module_items(file, "types") {
         for union in &context.unions {
             let union: syn::File = syn::parse2(union_items(union)).expect("union items parse");
             items.extend(union.items);
@@ -81,9 +79,9 @@ fn client_items(context: &Context<'_>) -> TokenStream {
         |statuses| quote!(&[#(#statuses),*]),
     );
     let retry_doc = match &settings.retry_statuses {
-        None => {
-            "The HTTP statuses that are retried (default: 408, 429, 500, 502, 503, 504).".to_owned()
-        }
+        None => "The HTTP statuses that are retried (default: \
+                 [`usagekit_runtime::DEFAULT_RETRY_STATUSES`])."
+            .to_owned(),
         Some(statuses) => format!(
             "The HTTP statuses that are retried (default for {name}: {}).",
             statuses
@@ -385,7 +383,7 @@ fn union_items(union: &Union) -> TokenStream {
 pub fn setter_doc(parameter: &ParameterModel) -> String {
     let mut facts = format!(
         "{} parameter `{}`: {}",
-        capitalised(parameter.location),
+        heck::ToTitleCase::to_title_case(parameter.location),
         parameter.name,
         parameter.schema
     );
@@ -408,12 +406,4 @@ pub fn setter_doc(parameter: &ParameterModel) -> String {
         Some(description) => format!(" {}\n\n {facts}", description.trim().replace('\n', "\n ")),
         None => format!(" {facts}"),
     }
-}
-
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
-        .unwrap_or_default()
 }

@@ -20,6 +20,7 @@ mod load;
 mod model;
 mod postprocess;
 mod settings;
+mod tree;
 
 pub use diagnostic::Diagnostic;
 pub use emit::GeneratedFile;

@@ -98,15 +98,7 @@ fn check_component_names(file: &str, raw: &Value, found: &mut Vec<Diagnostic>) {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
             if !valid && !kind.starts_with("x-") {
-                let suggestion: String = name
-                    .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
-                    .map(|part| {
-                        let mut chars = part.chars();
-                        chars.next().map_or_else(String::new, |first| {
-                            first.to_ascii_uppercase().to_string() + chars.as_str()
-                        })
-                    })
-                    .collect();
+                let suggestion = model::type_name(name);
                 found.push(
                     Diagnostic::new(file, format!("component name `{name}` is not valid OpenAPI"))
                         .at(format!("#/components/{}/{}", pointer_token(kind), pointer_token(name)))

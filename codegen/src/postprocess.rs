@@ -17,8 +17,10 @@ use syn::{Block, Expr, File, ImplItem, Item};
 
 use crate::context::Context;
 use crate::extras;
+use crate::tree::module_items;
 
 pub fn apply(file: &mut File, context: &Context<'_>) -> Result<(), String> {
+    LinkBareUrls.visit_file_mut(file);
     StripApiVersion.visit_file_mut(file);
     OneQueryString.visit_file_mut(file);
     remove_constructors(file);
@@ -31,6 +33,44 @@ pub fn apply(file: &mut File, context: &Context<'_>) -> Result<(), String> {
         response_roots.extend(union.variants.iter().map(|(_, ty, _)| ty.clone()));
     }
     open_response_enums(file, &response_roots)
+}
+
+/// progenitor copies spec text such as `info.termsOfService` into doc comments;
+/// a bare URL there is a rustdoc warning. Each becomes an autolink `<…>`.
+struct LinkBareUrls;
+
+impl VisitMut for LinkBareUrls {
+    fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+        if let syn::Meta::NameValue(doc) = &mut attr.meta
+            && doc.path.is_ident("doc")
+            && let Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
+                ..
+            }) = &doc.value
+            && let Some(linked) = link_bare_urls(&text.value())
+        {
+            doc.value = syn::parse_quote!(#linked);
+        }
+    }
+}
+
+/// The text with every URL that stands alone as a word wrapped in `<…>`; `None`
+/// when there is none. URLs already in `<…>`, `(…)` or backticks stay as they are.
+fn link_bare_urls(text: &str) -> Option<String> {
+    let mut changed = false;
+    let linked = text
+        .split_inclusive(char::is_whitespace)
+        .map(|word| {
+            let trimmed = word.trim_end();
+            if trimmed.starts_with("https://") || trimmed.starts_with("http://") {
+                changed = true;
+                format!("<{trimmed}>{}", &word[trimmed.len()..])
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect();
+    changed.then_some(linked)
 }
 
 struct StripApiVersion;
@@ -182,16 +222,8 @@ fn privatise_raw_error(file: &mut File) {
 /// Wraps every builder's `send`; returns the type names its success bodies mention.
 fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<BTreeSet<String>, String> {
     let mut success_types = BTreeSet::new();
-    let builder = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "builder" => m.content.as_mut(),
-            _ => None,
-        })
-        .ok_or("progenitor output has no `builder` module")?;
     let mut wrapped = 0;
-    for item in &mut builder.1 {
+    for item in module_items(file, "builder")? {
         let Item::Impl(imp) = item else { continue };
         let Some(send) = imp.items.iter_mut().find_map(|item| match item {
             ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
@@ -267,15 +299,7 @@ fn type_idents(ty: &syn::Type) -> BTreeSet<String> {
 /// not fail every page. `FromStr`/`TryFrom` stay strict: values a user passes to a
 /// request are checked against the spec. Enums only requests use are untouched.
 fn open_response_enums(file: &mut File, roots: &BTreeSet<String>) -> Result<(), String> {
-    let types = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
-            _ => None,
-        })
-        .ok_or("progenitor output has no `types` module")?;
-    let items = &mut types.1;
+    let items = module_items(file, "types")?;
 
     // Which top-level types each type's fields mention.
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -351,11 +375,12 @@ fn string_enum_values(e: &syn::ItemEnum) -> Option<Vec<(syn::Ident, String)>> {
 /// the enum's name and the impls that replace them.
 fn open_enum(e: &mut syn::ItemEnum, values: &[(syn::Ident, String)]) -> (syn::Ident, Vec<Item>) {
     let taken: BTreeSet<String> = values.iter().map(|(v, _)| v.to_string()).collect();
-    let unknown = ["Unknown", "UnknownValue", "Unrecognized"]
-        .into_iter()
-        .find(|name| !taken.contains(*name))
-        .map(|name| syn::Ident::new(name, proc_macro2::Span::call_site()))
-        .expect("an enum cannot use all three names");
+    // `Unknown`, or `Unknown2`, `Unknown3`, … if the spec already has that value.
+    let unknown = std::iter::once("Unknown".to_owned())
+        .chain((2..).map(|n| format!("Unknown{n}")))
+        .find(|name| !taken.contains(name))
+        .map(|name| syn::Ident::new(&name, proc_macro2::Span::call_site()))
+        .unwrap_or_else(|| unreachable!("the names are endless"));
     for attr in &mut e.attrs {
         if attr.path().is_ident("derive")
             && let Ok(paths) = attr.parse_args_with(
@@ -440,5 +465,21 @@ fn result_ok_type(ty: &syn::Type) -> Option<syn::Type> {
     match args.args.first()? {
         syn::GenericArgument::Type(ok) => Some(ok.clone()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bare_urls_become_autolinks_and_others_stay() {
+        use super::link_bare_urls;
+        assert_eq!(
+            link_bare_urls("See\n\nhttps://example.com/terms\n\nVersion: 1").as_deref(),
+            Some("See\n\n<https://example.com/terms>\n\nVersion: 1")
+        );
+        assert_eq!(
+            link_bare_urls("a `https://x.io` and <https://y.io> and [z](https://z.io)"),
+            None
+        );
     }
 }

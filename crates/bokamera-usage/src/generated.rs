@@ -953,7 +953,7 @@ Sets the `BearerAuth` credential, sent as `Authorization: Bearer …`. Read from
     pub fn retry_policy(self, policy: usagekit_runtime::RetryPolicy) -> Self {
         Self(self.0.retry_policy(policy))
     }
-    ///The HTTP statuses that are retried (default: 408, 429, 500, 502, 503, 504).
+    ///The HTTP statuses that are retried (default: [`usagekit_runtime::DEFAULT_RETRY_STATUSES`]).
     pub fn retry_statuses(self, statuses: impl IntoIterator<Item = u16>) -> Self {
         Self(self.0.retry_statuses(statuses))
     }

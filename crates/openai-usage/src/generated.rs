@@ -4150,7 +4150,7 @@ Decoded by its `object` field; a kind this client does not know is kept as [`Usa
 
 Usage and costs of an OpenAI organization, in time buckets: tokens, requests, images, audio, vector storage, code interpreter sessions, and the money spent. Requires an admin API key.
 
-https://openai.com/policies/terms-of-use
+<https://openai.com/policies/terms-of-use>
 
 Version: 2.3.0*/
 pub struct Client {
@@ -7289,7 +7289,7 @@ Sets the `ApiKeyAuth` credential, sent as `Authorization: Bearer …`. Read from
     pub fn retry_policy(self, policy: usagekit_runtime::RetryPolicy) -> Self {
         Self(self.0.retry_policy(policy))
     }
-    ///The HTTP statuses that are retried (default: 408, 429, 500, 502, 503, 504).
+    ///The HTTP statuses that are retried (default: [`usagekit_runtime::DEFAULT_RETRY_STATUSES`]).
     pub fn retry_statuses(self, statuses: impl IntoIterator<Item = u16>) -> Self {
         Self(self.0.retry_statuses(statuses))
     }

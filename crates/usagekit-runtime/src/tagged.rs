@@ -190,18 +190,18 @@ impl Visitor<'_> for FirstKeySeed {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A two-variant union written the way codegen writes them.
     #[derive(Debug, PartialEq)]
-    enum Shape {
+    pub(crate) enum Shape {
         Circle(Circle),
         Unknown(Value),
     }
 
     #[derive(Debug, PartialEq, serde::Deserialize)]
-    struct Circle {
+    pub(crate) struct Circle {
         kind: CircleKind,
         radius: f64,
         #[serde(default)]

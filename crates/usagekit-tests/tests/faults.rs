@@ -41,19 +41,27 @@ fn openai(base_url: &str) -> openai_usage::ClientBuilder {
         })
 }
 
-/// One `usage_costs` call, no retries, that must fail.
-async fn costs_once(
-    builder: openai_usage::ClientBuilder,
-) -> openai_usage::Error<openai_usage::types::ErrorResponse> {
+type CostsResult = Result<
+    openai_usage::ResponseValue<openai_usage::types::UsageResponse>,
+    openai_usage::Error<openai_usage::types::ErrorResponse>,
+>;
+
+/// One `usage_costs` call from `builder`'s client.
+async fn send_costs(builder: openai_usage::ClientBuilder) -> CostsResult {
     builder
-        .max_retries(0)
         .build()
         .unwrap()
         .usage_costs()
         .start_time(0)
         .send()
         .await
-        .unwrap_err()
+}
+
+/// One `usage_costs` call, no retries, that must fail.
+async fn costs_once(
+    builder: openai_usage::ClientBuilder,
+) -> openai_usage::Error<openai_usage::types::ErrorResponse> {
+    send_costs(builder.max_retries(0)).await.unwrap_err()
 }
 
 #[tokio::test]
@@ -158,13 +166,7 @@ async fn no_credential_follows_a_redirect_to_another_host() {
     for status in [301, 302, 303, 307, 308] {
         // A bearer token plus a sensitive user header (OpenAI).
         let origin = redirecting_to(status, &target).await;
-        let err = openai(&origin.uri())
-            .header("x-custom-secret", SECRET)
-            .build()
-            .unwrap()
-            .usage_costs()
-            .start_time(0)
-            .send()
+        let err = send_costs(openai(&origin.uri()).header("x-custom-secret", SECRET))
             .await
             .unwrap_err();
         assert_refused_redirect(&err, status);
@@ -197,14 +199,7 @@ async fn no_credential_follows_a_redirect_to_another_host() {
 async fn a_redirect_to_another_port_on_the_same_host_is_another_origin() {
     let elsewhere = MockServer::start().await;
     let origin = redirecting_to(307, &format!("{}{COSTS}", elsewhere.uri())).await;
-    let err = openai(&origin.uri())
-        .build()
-        .unwrap()
-        .usage_costs()
-        .start_time(0)
-        .send()
-        .await
-        .unwrap_err();
+    let err = send_costs(openai(&origin.uri())).await.unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::Redirect { .. }), "{err:?}");
     assert!(elsewhere.received_requests().await.unwrap().is_empty());
 }
@@ -224,12 +219,7 @@ async fn same_origin_redirects_are_followed_with_credentials_up_to_a_limit() {
         .respond_with(json(200, page(None)))
         .mount(&server)
         .await;
-    let response = openai(&format!("{}/moved", server.uri()))
-        .build()
-        .unwrap()
-        .usage_costs()
-        .start_time(0)
-        .send()
+    let response = send_costs(openai(&format!("{}/moved", server.uri())))
         .await
         .unwrap();
     assert_eq!(response.status().as_u16(), 200);
@@ -354,14 +344,7 @@ async fn a_declared_overload_status_is_retried_after_retry_after() {
         .respond_with(json(529, "{}").insert_header("Retry-After", "1"))
         .mount(&server)
         .await;
-    let err = openai(&server.uri())
-        .build()
-        .unwrap()
-        .usage_costs()
-        .start_time(0)
-        .send()
-        .await
-        .unwrap_err();
+    let err = send_costs(openai(&server.uri())).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(529));
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
@@ -375,12 +358,7 @@ async fn values_the_spec_does_not_list_yet_decode_instead_of_failing_the_page() 
     // The envelope and a bucket carry `object` values this client has never seen.
     let body = r#"{"object":"list","data":[{"object":"bucket.v2","start_time":1,"end_time":2,"results":[]}],"has_more":false,"next_page":null}"#;
     let server = usagekit_tests::serve(COSTS, 200, body).await;
-    let page = openai(&server.uri())
-        .build()
-        .unwrap()
-        .usage_costs()
-        .start_time(0)
-        .send()
+    let page = send_costs(openai(&server.uri()))
         .await
         .unwrap()
         .into_inner();
