@@ -137,7 +137,7 @@ fn example_main(context: &Context<'_>) -> Option<(String, String)> {
     let krate = settings.crate_ident();
     let mut call = format!("client.{}()", operation.method);
     for (name, value) in &chosen.args {
-        let _ = write!(call, ".{}({value})", crate::model::field_name(name));
+        let _ = write!(call, ".{}({value})", crate::naming::setter_name(name));
     }
     let fetch = if operation.pagination.is_some() {
         format!(

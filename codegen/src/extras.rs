@@ -3,24 +3,32 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::{File, ImplItem};
+use syn::{ImplItem, Item};
 
 use crate::context::Context;
-use crate::model::{OperationModel, ParameterModel, Union};
-use crate::tree::module_items;
+use crate::model::{OperationModel, PageStyle, ParameterModel, Union};
 
-pub fn append(file: &mut File, context: &Context<'_>) {
-    let client: syn::File = syn::parse2(client_items(context)).expect("client items parse");
-    file.items.extend(client.items);
-    if let Ok(items) = module_items(file, "types") {
-        for union in &context.unions {
-            let union: syn::File = syn::parse2(union_items(union)).expect("union items parse");
-            items.extend(union.items);
-        }
-    }
+/// Items beside progenitor's `Client`: its builder, provider facts, `from_env`.
+pub fn client_items(context: &Context<'_>) -> Result<Vec<Item>, String> {
+    parse_items(client_tokens(context))
 }
 
-fn client_items(context: &Context<'_>) -> TokenStream {
+/// The discriminated unions, for progenitor's `types` module.
+pub fn union_items(context: &Context<'_>) -> Result<Vec<Item>, String> {
+    let mut items = Vec::new();
+    for union in &context.unions {
+        items.extend(parse_items(union_tokens(union))?);
+    }
+    Ok(items)
+}
+
+fn parse_items(tokens: TokenStream) -> Result<Vec<Item>, String> {
+    syn::parse2::<syn::File>(tokens)
+        .map(|file| file.items)
+        .map_err(|e| format!("the generator built code that does not parse (a generator bug): {e}"))
+}
+
+fn client_tokens(context: &Context<'_>) -> TokenStream {
     let settings = context.settings;
     let name = &settings.name;
     let base_url = &context.default_base_url;
@@ -261,7 +269,6 @@ pub fn builder_methods(operation: &OperationModel, success: &syn::Type) -> Vec<I
         let item = format_ident!("{}", pagination.item_type);
         let setter = format_ident!("{}", pagination.cursor_setter);
         let items_field = format_ident!("{}", pagination.items_field);
-        let cursor_field = format_ident!("{}", pagination.next_cursor_field);
         let has_more = match &pagination.has_more_field {
             Some(field) => {
                 let field = format_ident!("{field}");
@@ -269,10 +276,91 @@ pub fn builder_methods(operation: &OperationModel, success: &syn::Type) -> Vec<I
             }
             None => quote!(None),
         };
+        // The first page is the request as built; later ones carry the cursor.
+        let send_from_cursor = quote! {
+            let request = match cursor {
+                Some(cursor) => request.#setter(cursor),
+                None => request,
+            };
+            let page = request.send().await?.into_inner();
+        };
+        let (follows, fetch) = match &pagination.style {
+            PageStyle::Cursor { next_cursor_field } => {
+                let field = format_ident!("{next_cursor_field}");
+                let fetch = quote! {
+                    |request: Self, cursor| async move {
+                        #send_from_cursor
+                        Ok(usagekit_runtime::Page {
+                            next_cursor: usagekit_runtime::Cursor::into_cursor(page.#field),
+                            has_more: #has_more,
+                            items: page.#items_field,
+                        })
+                    }
+                };
+                (format!("Follows `{next_cursor_field}`"), fetch)
+            }
+            PageStyle::AfterLastId { item_id_field } => {
+                let field = format_ident!("{item_id_field}");
+                let fetch = quote! {
+                    |request: Self, cursor| async move {
+                        #send_from_cursor
+                        Ok(usagekit_runtime::Page {
+                            next_cursor: page
+                                .#items_field
+                                .last()
+                                .and_then(|item| usagekit_runtime::Cursor::into_cursor(item.#field.clone())),
+                            has_more: #has_more,
+                            items: page.#items_field,
+                        })
+                    }
+                };
+                (
+                    format!(
+                        "Sends the last item's `{item_id_field}` as `{}`",
+                        pagination.cursor_setter
+                    ),
+                    fetch,
+                )
+            }
+            PageStyle::PageNumber {
+                first,
+                total_pages_field,
+            } => {
+                let within_total = match total_pages_field {
+                    Some(total) => {
+                        let total = format_ident!("{total}");
+                        quote! {
+                            && usagekit_runtime::Cursor::into_cursor(page.#total)
+                                .is_none_or(|total| u64::try_from(total).is_ok_and(|total| number < total))
+                        }
+                    }
+                    None => quote!(),
+                };
+                let fetch = quote! {
+                    |request: Self, number: Option<u64>| async move {
+                        let number = number.unwrap_or(#first);
+                        let page = request.#setter(number).send().await?.into_inner();
+                        Ok(usagekit_runtime::Page {
+                            next_cursor: (!page.#items_field.is_empty() #within_total)
+                                .then(|| number + 1),
+                            has_more: #has_more,
+                            items: page.#items_field,
+                        })
+                    }
+                };
+                (
+                    format!(
+                        "Counts `{}` up from {first} (a page set on the builder is replaced)",
+                        pagination.cursor_setter
+                    ),
+                    fetch,
+                )
+            }
+        };
         let stream_doc = format!(
             "Every `{}` of every page, fetching the next page only when this one is used up. \
-             Follows `{}` until the server says there is no more.",
-            pagination.item_type, pagination.next_cursor_field
+             {follows} until the server says there is no more.",
+            pagination.item_type
         );
         items.push(syn::parse_quote! {
             #[doc = #stream_doc]
@@ -281,18 +369,7 @@ pub fn builder_methods(operation: &OperationModel, success: &syn::Type) -> Vec<I
             ) -> impl usagekit_runtime::Stream<Item = Result<types::#item, usagekit_runtime::Error<#error_type>>>
                    + Send + Unpin + 'a {
                 let max_pages = self.client.inner.max_pages();
-                usagekit_runtime::paginate(#id, max_pages, self, |request: Self, cursor: Option<String>| async move {
-                    let request = match cursor {
-                        Some(cursor) => request.#setter(cursor),
-                        None => request,
-                    };
-                    let page = request.send().await?.into_inner();
-                    Ok(usagekit_runtime::Page {
-                        items: page.#items_field,
-                        next_cursor: usagekit_runtime::Cursor::into_cursor(page.#cursor_field),
-                        has_more: #has_more,
-                    })
-                })
+                usagekit_runtime::paginate(#id, max_pages, self, #fetch)
             }
         });
         items.push(syn::parse_quote! {
@@ -305,7 +382,7 @@ pub fn builder_methods(operation: &OperationModel, success: &syn::Type) -> Vec<I
     items
 }
 
-fn union_items(union: &Union) -> TokenStream {
+fn union_tokens(union: &Union) -> TokenStream {
     let ty = format_ident!("{}", union.type_name);
     let property = &union.property;
     let doc = union
@@ -391,16 +468,20 @@ pub fn setter_doc(parameter: &ParameterModel) -> String {
         let allowed: Vec<String> = parameter.allowed.iter().map(|v| format!("`{v}`")).collect();
         facts.push_str(&format!(", one of {}", allowed.join(", ")));
     }
-    facts.push_str(if parameter.required {
-        ". Required: `send` fails without it."
-    } else {
-        ". Optional."
-    });
-    if let Some(default) = &parameter.default {
-        facts.push_str(&format!(
-            " The server's default: `{}`.",
+    match &parameter.default {
+        Some(default) if parameter.sends_default() => facts.push_str(&format!(
+            ". Optional: the client sends `{}` when it is not set.",
             default.trim_matches('"')
-        ));
+        )),
+        Some(default) => facts.push_str(&format!(
+            ". Optional. The server's default: `{}`.",
+            default.trim_matches('"')
+        )),
+        None if parameter.required => facts.push_str(". Required: `send` fails without it."),
+        None => facts.push_str(". Optional."),
+    }
+    if parameter.list && parameter.location == "header" {
+        facts.push_str(" Sent comma-joined.");
     }
     match &parameter.description {
         Some(description) => format!(" {}\n\n {facts}", description.trim().replace('\n', "\n ")),

@@ -6,35 +6,22 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use openapiv3::{OpenAPI, StatusCode};
+use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 
 use crate::context::Context;
 use crate::diagnostic::Diagnostic;
-use crate::extras;
+use crate::input;
 use crate::postprocess;
 
 pub fn generate(file: &str, api: &OpenAPI, context: &Context<'_>) -> Result<syn::File, Diagnostic> {
-    let input = progenitor_input(api);
-    let mut settings = GenerationSettings::default();
-    settings
-        .with_interface(InterfaceStyle::Builder)
-        .with_tag(TagStyle::Merged)
-        .with_hooks(progenitor::HooksMode::Expected)
-        .with_inner_type(quote::quote!(usagekit_runtime::Runtime))
-        .with_derive("PartialEq");
-    for union in &context.unions {
-        // The union is emitted into `types` by `extras`; typify only refers to it.
-        settings.with_replacement(
-            &union.type_name,
-            format!("crate::types::{}", union.type_name),
-            std::iter::empty(),
-        );
-    }
+    let (input, renamed) = input::progenitor_input(api);
+    let settings = progenitor_settings(context);
 
     let generated = catch_unwind(AssertUnwindSafe(|| {
         Generator::new(&settings).generate_tokens(&input)
     }));
+
     let tokens = match generated {
         Ok(Ok(tokens)) => tokens,
         Ok(Err(e)) => {
@@ -63,40 +50,86 @@ pub fn generate(file: &str, api: &OpenAPI, context: &Context<'_>) -> Result<syn:
             format!("progenitor produced code that does not parse: {e}"),
         )
     })?;
-    postprocess::apply(&mut syntax, context).map_err(|e| Diagnostic::new(file, e))?;
-    extras::append(&mut syntax, context);
+    postprocess::apply(&mut syntax, context, &renamed).map_err(|e| {
+        Diagnostic::new(file, e).help(
+            "progenitor's output changed shape: see \"Bumping progenitor\" in ARCHITECTURE.md",
+        )
+    })?;
     Ok(syntax)
 }
 
-/// The spec as progenitor should see it: success responses only.
-fn progenitor_input(api: &OpenAPI) -> OpenAPI {
-    let mut input = api.clone();
-    for (_, item) in input.paths.paths.iter_mut() {
-        let openapiv3::ReferenceOr::Item(item) = item else {
-            continue;
-        };
-        for operation in [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.options,
-            &mut item.head,
-            &mut item.patch,
-            &mut item.trace,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            operation.responses.default = None;
-            operation
-                .responses
-                .responses
-                .retain(|status, _| match status {
-                    StatusCode::Code(code) => *code < 400,
-                    StatusCode::Range(range) => *range < 4,
-                });
+fn progenitor_settings(context: &Context<'_>) -> GenerationSettings {
+    let mut settings = GenerationSettings::default();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        .with_hooks(progenitor::HooksMode::Expected)
+        .with_inner_type(quote::quote!(usagekit_runtime::Runtime))
+        .with_derive("PartialEq");
+    for union in &context.unions {
+        // The union is emitted into `types` by `extras`; typify only refers to it.
+        settings.with_replacement(
+            &union.type_name,
+            format!("crate::types::{}", union.type_name),
+            std::iter::empty(),
+        );
+    }
+    settings
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    /// Every identifier in a token stream, nested groups included.
+    fn idents(tokens: proc_macro2::TokenStream, into: &mut BTreeSet<String>) {
+        for tree in tokens {
+            match tree {
+                proc_macro2::TokenTree::Ident(ident) => {
+                    into.insert(ident.to_string());
+                }
+                proc_macro2::TokenTree::Group(group) => idents(group.stream(), into),
+                _ => {}
+            }
         }
     }
-    input
+
+    /// The names `postprocess` relies on are in progenitor's raw output; a bump
+    /// of progenitor that renames one fails here, naming it.
+    #[test]
+    fn progenitor_surface() {
+        let text = include_str!("../tests/fixtures/ok_basic.yaml");
+        let spec = crate::load::load("ok_basic.yaml", text).unwrap();
+        let settings = crate::ProviderSettings {
+            key: "fixture".into(),
+            spec: "ok_basic.yaml".into(),
+            crate_name: "fixture".into(),
+            version: "0.1.0".into(),
+            name: "Fixture".into(),
+            description: "A fixture".into(),
+            env_prefix: "FIXTURE".into(),
+            credentials: Default::default(),
+            example: None,
+            retry_statuses: None,
+            default_headers: Default::default(),
+        };
+        let context = Context::new(&spec.api, &settings);
+        let (input, _) = input::progenitor_input(&spec.api);
+        let tokens = Generator::new(&progenitor_settings(&context))
+            .generate_tokens(&input)
+            .unwrap();
+        let mut seen = BTreeSet::new();
+        idents(tokens, &mut seen);
+        let missing: Vec<&str> = postprocess::PROGENITOR_NAMES
+            .iter()
+            .copied()
+            .filter(|name| !seen.contains(*name))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "progenitor no longer emits {missing:?}: update postprocess.rs"
+        );
+    }
 }

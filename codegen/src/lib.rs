@@ -15,12 +15,14 @@ mod emit;
 mod extras;
 mod format;
 mod generate;
+mod input;
 mod lint;
 mod load;
 mod model;
+mod naming;
 mod postprocess;
 mod settings;
-mod tree;
+mod status;
 
 pub use diagnostic::Diagnostic;
 pub use emit::GeneratedFile;

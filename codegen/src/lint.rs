@@ -6,29 +6,26 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
     APIKeyLocation, OpenAPI, Operation, Parameter, ParameterSchemaOrContent, QueryStyle,
-    ReferenceOr, SecurityScheme, StatusCode,
+    ReferenceOr, SecurityScheme,
 };
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, pointer_token};
 use crate::load::LoadedSpec;
 use crate::model::{self, PAGINATION_EXTENSION};
+use crate::naming;
+use crate::status;
 
 /// All problems found; empty when the spec can be generated.
 pub fn lint(file: &str, spec: &LoadedSpec) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    check_refs(
-        file,
-        &spec.raw,
-        &spec.raw,
-        &mut String::from("#"),
-        &mut found,
-    );
+    check_refs(file, &spec.raw, &mut found);
     if !found.is_empty() {
         // Later checks resolve references; report the broken ones alone.
         return found;
     }
     check_component_names(file, &spec.raw, &mut found);
+    check_enum_values(file, &spec.raw, &mut found);
     check_servers(file, &spec.api, &mut found);
     check_security(file, &spec.api, &mut found);
     check_operations(file, &spec.api, &mut found);
@@ -36,50 +33,156 @@ pub fn lint(file: &str, spec: &LoadedSpec) -> Vec<Diagnostic> {
     found
 }
 
-fn check_refs(
-    file: &str,
-    root: &Value,
+/// Where a JSON object sits in an OpenAPI document, for [`walk`].
+#[derive(Clone, Copy)]
+enum Place {
+    /// An OpenAPI object (a schema, an operation, …): its keys are keywords.
+    Object,
+    /// A map whose keys are names (`properties`, `paths`, `schemas`, …).
+    Names,
+    /// A map of Example Objects, whose `value`s are literal data.
+    Examples,
+    /// One Example Object.
+    Example,
+}
+
+/// Keys whose values are maps of names to OpenAPI objects.
+const NAMED_MAPS: &[&str] = &[
+    "callbacks",
+    "content",
+    "encoding",
+    "headers",
+    "links",
+    "parameters",
+    "paths",
+    "properties",
+    "requestBodies",
+    "responses",
+    "schemas",
+    "securitySchemes",
+    "variables",
+];
+
+/// Calls `visit` on every OpenAPI object of the document with its JSON pointer,
+/// skipping literal data: `example`, `default` and `enum` values, Example
+/// Objects' `value`s and `x-` extensions are data, never references or schemas.
+fn walk(
     node: &Value,
+    place: Place,
     at: &mut String,
-    found: &mut Vec<Diagnostic>,
+    visit: &mut dyn FnMut(&serde_json::Map<String, Value>, &str),
 ) {
+    fn descend(
+        key: &str,
+        value: &Value,
+        place: Place,
+        at: &mut String,
+        visit: &mut dyn FnMut(&serde_json::Map<String, Value>, &str),
+    ) {
+        let len = at.len();
+        at.push('/');
+        at.push_str(&pointer_token(key));
+        walk(value, place, at, visit);
+        at.truncate(len);
+    }
     match node {
-        Value::Object(map) => {
-            if let Some(Value::String(target)) = map.get("$ref") {
-                let resolves = target
-                    .strip_prefix('#')
-                    .is_some_and(|pointer| root.pointer(pointer).is_some());
-                if !resolves {
-                    let help = if target.starts_with('#') {
-                        "define the target, or point the $ref at an existing `#/components/...` entry"
-                    } else {
-                        "only references inside the same document (`#/...`) are supported; inline the external definition"
-                    };
-                    found.push(
-                        Diagnostic::new(file, format!("unresolved $ref `{target}`"))
-                            .at(format!("{at}/$ref"))
-                            .help(help),
-                    );
+        Value::Object(map) => match place {
+            Place::Names | Place::Examples => {
+                let child = if matches!(place, Place::Examples) {
+                    Place::Example
+                } else {
+                    Place::Object
+                };
+                for (key, value) in map {
+                    descend(key, value, child, at, visit);
                 }
             }
-            for (key, value) in map {
-                let len = at.len();
-                at.push('/');
-                at.push_str(&pointer_token(key));
-                check_refs(file, root, value, at, found);
-                at.truncate(len);
+            Place::Object | Place::Example => {
+                visit(map, at);
+                for (key, value) in map {
+                    let literal = key.starts_with("x-")
+                        || matches!(key.as_str(), "example" | "default" | "enum")
+                        || (matches!(place, Place::Example) && key == "value");
+                    if literal {
+                        continue;
+                    }
+                    let child = if key == "examples" {
+                        Place::Examples
+                    } else if NAMED_MAPS.contains(&key.as_str()) {
+                        Place::Names
+                    } else {
+                        Place::Object
+                    };
+                    descend(key, value, child, at, visit);
+                }
             }
-        }
+        },
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                let len = at.len();
-                at.push_str(&format!("/{index}"));
-                check_refs(file, root, item, at, found);
-                at.truncate(len);
+                descend(&index.to_string(), item, Place::Object, at, visit);
             }
         }
         _ => {}
     }
+}
+
+fn check_refs(file: &str, root: &Value, found: &mut Vec<Diagnostic>) {
+    walk(
+        root,
+        Place::Object,
+        &mut String::from("#"),
+        &mut |map, at| {
+            let Some(Value::String(target)) = map.get("$ref") else {
+                return;
+            };
+            let resolves = target
+                .strip_prefix('#')
+                .is_some_and(|pointer| root.pointer(pointer).is_some());
+            if !resolves {
+                let help = if target.starts_with('#') {
+                    "define the target, or point the $ref at an existing `#/components/...` entry"
+                } else {
+                    "only references inside the same document (`#/...`) are supported; inline the external definition"
+                };
+                found.push(
+                    Diagnostic::new(file, format!("unresolved $ref `{target}`"))
+                        .at(format!("{at}/$ref"))
+                        .help(help),
+                );
+            }
+        },
+    );
+}
+
+/// typify names a string enum's variants from its values and panics when two
+/// values give one name (`1m` and `1M`, `per-day` and `per_day`).
+fn check_enum_values(file: &str, root: &Value, found: &mut Vec<Diagnostic>) {
+    walk(
+        root,
+        Place::Object,
+        &mut String::from("#"),
+        &mut |map, at| {
+            let Some(Value::Array(values)) = map.get("enum") else {
+                return;
+            };
+            let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+            if let Err(colliding) = naming::variant_names(&strings) {
+                let listed = colliding
+                    .iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                found.push(
+                Diagnostic::new(
+                    file,
+                    format!("enum values {listed} differ only in case or punctuation, so they would share one Rust variant name"),
+                )
+                .at(format!("{at}/enum"))
+                .help("a Rust enum cannot keep them apart: make this schema `type: string` without `enum` and list the values in its `description`"),
+            );
+            }
+        },
+    );
 }
 
 /// OpenAPI 3.0.3 §4.7.7: component names match `^[a-zA-Z0-9.\-_]+$`; other tools
@@ -98,7 +201,7 @@ fn check_component_names(file: &str, raw: &Value, found: &mut Vec<Diagnostic>) {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
             if !valid && !kind.starts_with("x-") {
-                let suggestion = model::type_name(name);
+                let suggestion = naming::type_name(name);
                 found.push(
                     Diagnostic::new(file, format!("component name `{name}` is not valid OpenAPI"))
                         .at(format!("#/components/{}/{}", pointer_token(kind), pointer_token(name)))
@@ -219,13 +322,13 @@ fn check_operations(file: &str, api: &OpenAPI, found: &mut Vec<Diagnostic>) {
                     .at(here.join(""))
                     .help("operationIds must be unique; rename one"),
                 );
-            } else if let Some(other) = methods.insert(model::method_name(id), id.to_owned()) {
+            } else if let Some(other) = methods.insert(naming::method_name(id), id.to_owned()) {
                 found.push(
                     Diagnostic::new(
                         file,
                         format!(
                             "operationIds `{other}` and `{id}` give the same method name `{}`",
-                            model::method_name(id)
+                            naming::method_name(id)
                         ),
                     )
                     .at(here.join(""))
@@ -251,7 +354,7 @@ fn check_operations(file: &str, api: &OpenAPI, found: &mut Vec<Diagnostic>) {
                 found.push(
                     Diagnostic::new(file, message)
                         .at(here.join(&format!("/{PAGINATION_EXTENSION}")))
-                        .help("`x-usagekit-pagination: {cursor-param: page, next-cursor: next_page, has-more: has_more, items: data}`, naming a query parameter and properties of the 200 response's $ref'd schema"),
+                        .help("one of `{cursor-param: after, next-cursor: next_page, has-more: has_more, items: data}` (a cursor in the response), `{style: after-last-id, cursor-param: after, item-id: id, has-more: has_more, items: data}` or `{style: page-number, page-param: page, items: data}` (optionally `total-pages`, `first-page`), naming a query parameter and properties of the 2xx response; cursors are strings or integers (see ARCHITECTURE.md)"),
                 );
             }
         }
@@ -277,12 +380,24 @@ fn check_parameters<'a>(
     at: &OperationAt<'_>,
     found: &mut Vec<Diagnostic>,
 ) {
+    let mut setters: BTreeMap<String, String> = BTreeMap::new();
     for parameter in parameters {
         let Some(parameter) = model::resolve_parameter(api, parameter) else {
             continue;
         };
         let data = parameter.parameter_data_ref();
         let place = format!("{} parameter `{}`", at.join(""), data.name);
+        let setter = naming::setter_name(&data.name);
+        if let Some(other) = setters.insert(setter.clone(), data.name.clone()) {
+            found.push(
+                Diagnostic::new(
+                    file,
+                    format!("parameters `{other}` and `{}` would both be the builder setter `{setter}`", data.name),
+                )
+                .at(place.clone())
+                .help("a builder cannot have two setters of one name: leave one of them (an alias the server also accepts) out of the spec"),
+            );
+        }
         match parameter {
             Parameter::Cookie { .. } => found.push(
                 Diagnostic::new(file, "cookie parameters are not supported by progenitor")
@@ -344,14 +459,12 @@ fn check_responses(
     let mut success = BTreeSet::new();
     let mut errors = BTreeSet::new();
     for (status, response) in &operation.responses.responses {
-        let is_success = match status {
-            StatusCode::Code(code) => (200..300).contains(code),
-            StatusCode::Range(range) => *range == 2,
-        };
         let key = schema_of(response);
-        if is_success {
+        if status::is_success(status) {
             success.insert(key);
-        } else if let Some(key) = key {
+        } else if status::is_error(status)
+            && let Some(key) = key
+        {
             errors.insert(key);
         }
     }
@@ -383,8 +496,7 @@ fn check_responses(
         );
     }
     for (status, response) in &operation.responses.responses {
-        let is_error = matches!(status, StatusCode::Code(400..) | StatusCode::Range(4..));
-        if is_error
+        if status::is_error(status)
             && let Some(response) = model::resolve_response(api, response)
             && let Some(media) = model::json_media(response)
             && !matches!(media.schema, Some(ReferenceOr::Reference { .. }))

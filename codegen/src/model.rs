@@ -3,54 +3,17 @@
 
 use openapiv3::{
     MediaType, OpenAPI, Operation, Parameter, ReferenceOr, Response, Schema, SchemaKind,
-    SecurityScheme, StatusCode, Type,
+    SecurityScheme, Type,
 };
 use serde::Deserialize;
+
+use crate::naming::{field_name, method_name, setter_name, type_name};
+use crate::status;
 
 /// Operation extension declaring cursor pagination.
 pub const PAGINATION_EXTENSION: &str = "x-usagekit-pagination";
 /// Schema extension: JSON pointers to the provider's message inside an error body.
 pub const ERROR_MESSAGE_EXTENSION: &str = "x-usagekit-error-message";
-
-/// The Rust method name progenitor gives an operationId.
-pub fn method_name(operation_id: &str) -> String {
-    sanitize(operation_id, heck::ToSnakeCase::to_snake_case)
-}
-
-/// The Rust type name progenitor and typify give a component schema.
-pub fn type_name(schema_name: &str) -> String {
-    sanitize(schema_name, heck::ToPascalCase::to_pascal_case)
-}
-
-/// The Rust field name typify gives a property.
-pub fn field_name(property: &str) -> String {
-    sanitize(property, heck::ToSnakeCase::to_snake_case)
-}
-
-fn sanitize(input: &str, to_case: fn(&str) -> String) -> String {
-    let cleaned: String = input
-        .replace('\'', "")
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let mut out = to_case(&cleaned);
-    if out.is_empty() {
-        out = to_case("x");
-    }
-    if out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, '_');
-    }
-    if syn::parse_str::<syn::Ident>(&out).is_err() {
-        out.push('_');
-    }
-    out
-}
 
 pub fn resolve_parameter<'a>(
     api: &'a OpenAPI,
@@ -146,11 +109,10 @@ pub fn errors(api: &OpenAPI, operation: &Operation) -> Option<ErrorModel> {
         schema_name.is_some()
     };
     for (status, response) in &operation.responses.responses {
-        let range = match status {
-            StatusCode::Code(code) if *code >= 400 => (*code, *code),
-            StatusCode::Range(range) if *range >= 4 => (range * 100, range * 100 + 99),
-            _ => continue,
-        };
+        if !status::is_error(status) {
+            continue;
+        }
+        let range = status::range(status);
         if note(response) {
             typed.push(range);
         }
@@ -178,22 +140,83 @@ pub fn errors(api: &OpenAPI, operation: &Operation) -> Option<ErrorModel> {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct PaginationExtension {
-    cursor_param: String,
-    next_cursor: String,
+    #[serde(default)]
+    style: PageStyleName,
+    #[serde(default)]
+    cursor_param: Option<String>,
+    #[serde(default)]
+    page_param: Option<String>,
+    #[serde(default)]
+    next_cursor: Option<String>,
+    #[serde(default)]
+    item_id: Option<String>,
+    #[serde(default)]
+    first_page: Option<u64>,
+    #[serde(default)]
+    total_pages: Option<String>,
     #[serde(default)]
     has_more: Option<String>,
     items: String,
 }
 
-/// Cursor pagination, resolved to Rust names.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum PageStyleName {
+    #[default]
+    Cursor,
+    AfterLastId,
+    PageNumber,
+}
+
+/// How the next page is asked for.
+#[derive(Debug, Clone)]
+pub enum PageStyle {
+    /// The response carries the next page's cursor (`next_page`).
+    Cursor { next_cursor_field: String },
+    /// The next page starts after the last item's id (`after` + `has_more`).
+    AfterLastId { item_id_field: String },
+    /// Pages are numbered from `first`; the stream stops on an empty page, at
+    /// `total_pages`, or when `has_more` says so.
+    PageNumber {
+        first: u64,
+        total_pages_field: Option<String>,
+    },
+}
+
+/// Pagination, resolved to Rust names.
 #[derive(Debug, Clone)]
 pub struct Pagination {
-    /// The builder setter for the cursor parameter.
+    /// The builder setter of the cursor or page-number parameter.
     pub cursor_setter: String,
     pub items_field: String,
-    pub next_cursor_field: String,
     pub has_more_field: Option<String>,
     pub item_type: String,
+    pub style: PageStyle,
+}
+
+/// What a cursor can be: the runtime carries strings and integers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CursorKind {
+    String,
+    Integer,
+}
+
+fn cursor_kind(api: &OpenAPI, schema: &ReferenceOr<Schema>) -> Option<CursorKind> {
+    let (schema, _) = resolve_schema(api, schema)?;
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_)) => Some(CursorKind::String),
+        SchemaKind::Type(Type::Integer(_)) => Some(CursorKind::Integer),
+        SchemaKind::AllOf { all_of } if all_of.len() == 1 => cursor_kind(api, &all_of[0]),
+        _ => None,
+    }
+}
+
+fn describe(kind: Option<CursorKind>) -> &'static str {
+    match kind {
+        Some(CursorKind::String) => "a string",
+        Some(CursorKind::Integer) => "an integer",
+        None => "neither a string nor an integer",
+    }
 }
 
 pub fn pagination(api: &OpenAPI, operation: &Operation) -> Result<Pagination, String> {
@@ -202,30 +225,48 @@ pub fn pagination(api: &OpenAPI, operation: &Operation) -> Result<Pagination, St
     };
     let ext: PaginationExtension = serde_json::from_value(value.clone())
         .map_err(|e| format!("malformed {PAGINATION_EXTENSION}: {e}"))?;
+    let needs = |key: &str, value: &Option<String>| {
+        value
+            .clone()
+            .ok_or_else(|| format!("style `{:?}` needs `{key}`", ext.style).to_lowercase())
+    };
+    let refuses = |key: &str, set: bool| {
+        if set {
+            Err(format!("`{key}` does not apply to style `{:?}`", ext.style).to_lowercase())
+        } else {
+            Ok(())
+        }
+    };
+    let param_name = match ext.style {
+        PageStyleName::PageNumber => {
+            refuses("cursor-param", ext.cursor_param.is_some())?;
+            needs("page-param", &ext.page_param)?
+        }
+        _ => {
+            refuses("page-param", ext.page_param.is_some())?;
+            needs("cursor-param", &ext.cursor_param)?
+        }
+    };
 
-    let cursor = operation
+    let parameter = operation
         .parameters
         .iter()
         .filter_map(|p| resolve_parameter(api, p))
-        .find(|p| p.parameter_data_ref().name == ext.cursor_param)
-        .ok_or_else(|| {
-            format!(
-                "cursor parameter `{}` is not a parameter of this operation",
-                ext.cursor_param
-            )
-        })?;
-    if !matches!(cursor, Parameter::Query { .. }) {
-        return Err(format!(
-            "cursor parameter `{}` must be a query parameter",
-            ext.cursor_param
-        ));
-    }
+        .find(|p| p.parameter_data_ref().name == param_name)
+        .ok_or_else(|| format!("`{param_name}` is not a parameter of this operation"))?;
+    let Parameter::Query { parameter_data, .. } = parameter else {
+        return Err(format!("`{param_name}` must be a query parameter"));
+    };
+    let param_kind = match &parameter_data.format {
+        openapiv3::ParameterSchemaOrContent::Schema(schema) => cursor_kind(api, schema),
+        openapiv3::ParameterSchemaOrContent::Content(_) => None,
+    };
 
     let response = operation
         .responses
         .responses
         .iter()
-        .find(|(status, _)| matches!(status, StatusCode::Code(200..=299)))
+        .find(|(status, _)| status::is_success(status))
         .and_then(|(_, r)| resolve_response(api, r))
         .ok_or("the operation has no 2xx response")?;
     let schema = json_media(response)
@@ -240,18 +281,20 @@ pub fn pagination(api: &OpenAPI, operation: &Operation) -> Result<Pagination, St
         object
             .properties
             .get(name)
-            .and_then(|p| match p {
-                ReferenceOr::Item(item) => Some(item.as_ref()),
-                ReferenceOr::Reference { .. } => None,
-            })
-            .ok_or_else(|| format!("the response has no inline property `{name}`"))
+            .ok_or_else(|| format!("the response has no property `{name}`"))
     };
-    let items = property(&ext.items)?;
+    let items = match property(&ext.items)? {
+        ReferenceOr::Item(item) => item.as_ref(),
+        ReferenceOr::Reference { .. } => {
+            return Err(format!("`{}` must be an inline array of $refs", ext.items));
+        }
+    };
     let SchemaKind::Type(Type::Array(array)) = &items.schema_kind else {
         return Err(format!("`{}` is not an array", ext.items));
     };
-    let item_type = match array.items.as_ref().map(|b| b.clone().unbox()) {
-        Some(ReferenceOr::Reference { reference }) => schema_ref_name(&reference).map(type_name),
+    let item_ref = array.items.as_ref().map(|b| b.clone().unbox());
+    let item_type = match &item_ref {
+        Some(ReferenceOr::Reference { reference }) => schema_ref_name(reference).map(type_name),
         _ => None,
     }
     .ok_or_else(|| {
@@ -260,16 +303,80 @@ pub fn pagination(api: &OpenAPI, operation: &Operation) -> Result<Pagination, St
             ext.items
         )
     })?;
-    property(&ext.next_cursor)?;
     if let Some(has_more) = &ext.has_more {
         property(has_more)?;
     }
+
+    let same_kind = |what: &str, kind: Option<CursorKind>| {
+        if param_kind.is_none() || kind != param_kind {
+            Err(format!(
+                "the cursor parameter `{param_name}` is {} and {what} is {}: a cursor must be a string or an integer, the same in both",
+                describe(param_kind),
+                describe(kind)
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    let style = match ext.style {
+        PageStyleName::Cursor => {
+            refuses("item-id", ext.item_id.is_some())?;
+            refuses("total-pages", ext.total_pages.is_some())?;
+            refuses("first-page", ext.first_page.is_some())?;
+            let next = needs("next-cursor", &ext.next_cursor)?;
+            let kind = cursor_kind(api, &property(&next)?.clone().unbox());
+            same_kind(&format!("`{next}`"), kind)?;
+            PageStyle::Cursor {
+                next_cursor_field: field_name(&next),
+            }
+        }
+        PageStyleName::AfterLastId => {
+            refuses("next-cursor", ext.next_cursor.is_some())?;
+            refuses("total-pages", ext.total_pages.is_some())?;
+            refuses("first-page", ext.first_page.is_some())?;
+            let id = needs("item-id", &ext.item_id)?;
+            let item_schema = item_ref
+                .as_ref()
+                .and_then(|r| resolve_schema(api, r))
+                .map(|(s, _)| s);
+            let id_schema = match item_schema.map(|s| &s.schema_kind) {
+                Some(SchemaKind::Type(Type::Object(item))) => item.properties.get(&id),
+                _ => None,
+            }
+            .ok_or_else(|| format!("the items of `{}` have no property `{id}`", ext.items))?;
+            same_kind(
+                &format!("the items' `{id}`"),
+                cursor_kind(api, &id_schema.clone().unbox()),
+            )?;
+            PageStyle::AfterLastId {
+                item_id_field: field_name(&id),
+            }
+        }
+        PageStyleName::PageNumber => {
+            refuses("next-cursor", ext.next_cursor.is_some())?;
+            refuses("item-id", ext.item_id.is_some())?;
+            if param_kind != Some(CursorKind::Integer) {
+                return Err(format!(
+                    "the page parameter `{param_name}` must be an integer"
+                ));
+            }
+            if let Some(total) = &ext.total_pages
+                && cursor_kind(api, &property(total)?.clone().unbox()) != Some(CursorKind::Integer)
+            {
+                return Err(format!("`{total}` must be an integer"));
+            }
+            PageStyle::PageNumber {
+                first: ext.first_page.unwrap_or(1),
+                total_pages_field: ext.total_pages.as_deref().map(field_name),
+            }
+        }
+    };
     Ok(Pagination {
-        cursor_setter: field_name(&ext.cursor_param),
+        cursor_setter: setter_name(&param_name),
         items_field: field_name(&ext.items),
-        next_cursor_field: field_name(&ext.next_cursor),
         has_more_field: ext.has_more.as_deref().map(field_name),
         item_type,
+        style,
     })
 }
 
@@ -444,6 +551,8 @@ pub struct ParameterModel {
     pub default: Option<String>,
     /// The spec's `enum` values, as JSON scalars without quotes.
     pub allowed: Vec<String>,
+    /// An array, sent comma-joined in a header (OpenAPI's `simple` style).
+    pub list: bool,
 }
 
 fn parameters(
@@ -471,7 +580,7 @@ fn parameters(
                 openapiv3::ParameterSchemaOrContent::Content(_) => None,
             };
             ParameterModel {
-                setter: field_name(&data.name),
+                setter: setter_name(&data.name),
                 name: data.name.clone(),
                 location,
                 required: data.required,
@@ -481,6 +590,8 @@ fn parameters(
                     .and_then(|s| s.schema_data.default.as_ref())
                     .map(|v| v.to_string()),
                 allowed: schema.map(|s| enum_values(api, s)).unwrap_or_default(),
+                list: schema
+                    .is_some_and(|s| matches!(s.schema_kind, SchemaKind::Type(Type::Array(_)))),
             }
         })
         .collect()
@@ -535,6 +646,14 @@ fn enum_values(api: &OpenAPI, schema: &Schema) -> Vec<String> {
             .and_then(|item| resolve_schema(api, &item).map(|(s, _)| enum_values(api, s)))
             .unwrap_or_default(),
         _ => Vec::new(),
+    }
+}
+
+impl ParameterModel {
+    /// Required by the spec yet with a `default`: optional on the builder, and the
+    /// client sends the default when it is not set.
+    pub fn sends_default(&self) -> bool {
+        self.required && self.default.is_some() && self.location != "path"
     }
 }
 

@@ -1,13 +1,23 @@
-//! Edits to progenitor's syntax tree, each for a reason a user would notice:
+//! The one module that knows the shape of progenitor's output. Every edit says
+//! how many places it must change, computed from the spec; a different count is a
+//! generator error naming the edit, so a progenitor upgrade that moves something
+//! fails loudly instead of silently skipping an edit. Edits match syntax, never
+//! printed token text. [`PROGENITOR_NAMES`] lists every name relied on; a test
+//! checks them against progenitor's raw output. The edits, each for a reason a
+//! user would notice:
 //!
 //! - no `api-version` header: only what the spec or the user asks for is sent;
+//! - array headers comma-joined (OpenAPI's `simple` style);
+//! - a required parameter with a `default` sends it when unset;
+//! - properties renamed by `input` get their wire names back;
 //! - no `Client::new`: it panics on a bad TLS setup and skips credentials — the
 //!   generated `ClientBuilder` is the one way in;
 //! - progenitor's `Error` stays private: `send` returns `usagekit_runtime::Error`,
 //!   which knows the operation, the status and the decoded error body;
 //! - query parameters are encoded in one pass by `usagekit_runtime::QueryString`
 //!   instead of one URL rewrite per parameter (measured in BENCHMARKS.md);
-//! - each builder's `send` becomes `dispatch`, wrapped by `extras`.
+//! - each builder's `send` becomes `dispatch`, wrapped by `extras`;
+//! - response enums are open (`Unknown(String)`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,14 +27,94 @@ use syn::{Block, Expr, File, ImplItem, Item};
 
 use crate::context::Context;
 use crate::extras;
-use crate::tree::module_items;
+use crate::input::RenamedProperty;
 
-pub fn apply(file: &mut File, context: &Context<'_>) -> Result<(), String> {
+/// Every name in progenitor's output the edits below rely on (checked by
+/// `generate::tests::progenitor_surface`).
+#[cfg(test)]
+pub const PROGENITOR_NAMES: &[&str] = &[
+    // modules and items
+    "types",
+    "builder",
+    "Client",
+    "new",
+    "new_with_client",
+    "progenitor_client",
+    "Error",
+    "ResponseValue",
+    // inside each builder's `send`
+    "send",
+    "OperationInfo",
+    "operation_id",
+    "header_map",
+    "append",
+    "from_static",
+    "to_string",
+    "try_into",
+    "query",
+    "request",
+    "map_err",
+    "InvalidRequest",
+];
+
+/// A failed edit, named.
+fn miss(edit: &str, expected: usize, found: usize) -> String {
+    format!("edit `{edit}` expected {expected} place(s) in progenitor's output and found {found}")
+}
+
+fn check(edit: &str, expected: usize, found: usize) -> Result<(), String> {
+    if expected == found {
+        Ok(())
+    } else {
+        Err(miss(edit, expected, found))
+    }
+}
+
+pub fn apply(
+    file: &mut File,
+    context: &Context<'_>,
+    renamed: &[RenamedProperty],
+) -> Result<(), String> {
     LinkBareUrls.visit_file_mut(file);
-    StripApiVersion.visit_file_mut(file);
-    OneQueryString.visit_file_mut(file);
-    remove_constructors(file);
-    privatise_raw_error(file);
+    let parameters = || context.operations.iter().flat_map(|op| &op.parameters);
+    let mut headers = HeaderAppends {
+        lists: parameters()
+            .filter(|p| p.location == "header" && p.list)
+            .map(|p| p.name.to_ascii_lowercase())
+            .collect(),
+        ..HeaderAppends::default()
+    };
+    headers.visit_file_mut(file);
+    check(
+        "remove the api-version header",
+        context.operations.len(),
+        headers.api_versions_removed,
+    )?;
+    let header_parameters = parameters().filter(|p| p.location == "header").count();
+    check(
+        "lower-case header names",
+        header_parameters,
+        headers.names_seen,
+    )?;
+    check(
+        "comma-join array headers",
+        headers.lists.len(),
+        headers.lists_joined,
+    )?;
+
+    let mut queries = OneQueryString::default();
+    queries.visit_file_mut(file);
+    let with_query = context
+        .operations
+        .iter()
+        .filter(|op| op.parameters.iter().any(|p| p.location == "query"))
+        .count();
+    check("one QueryString per request", with_query, queries.requests)?;
+
+    restore_wire_names(file, renamed)?;
+    remove_constructors(file)?;
+    privatise_raw_error(file)?;
+    allow_unused_types_import(file)?;
     let mut response_roots = wrap_builders(file, context)?;
     for operation in &context.operations {
         response_roots.extend(operation.errors.iter().map(|e| e.type_name.clone()));
@@ -32,11 +122,26 @@ pub fn apply(file: &mut File, context: &Context<'_>) -> Result<(), String> {
     for union in &context.unions {
         response_roots.extend(union.variants.iter().map(|(_, ty, _)| ty.clone()));
     }
-    open_response_enums(file, &response_roots)
+    open_response_enums(file, &response_roots)?;
+    module_items(file, "types")?.extend(extras::union_items(context)?);
+    file.items.extend(extras::client_items(context)?);
+    Ok(())
+}
+
+/// The items of progenitor's inline `mod name { … }` (`types`, `builder`).
+fn module_items<'f>(file: &'f mut File, name: &str) -> Result<&'f mut Vec<Item>, String> {
+    file.items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+            _ => None,
+        })
+        .ok_or_else(|| format!("progenitor output has no `{name}` module"))
 }
 
 /// progenitor copies spec text such as `info.termsOfService` into doc comments;
 /// a bare URL there is a rustdoc warning. Each becomes an autolink `<…>`.
+/// (Spec text, not progenitor's shape: matching nothing is fine.)
 struct LinkBareUrls;
 
 impl VisitMut for LinkBareUrls {
@@ -73,42 +178,108 @@ fn link_bare_urls(text: &str) -> Option<String> {
     changed.then_some(linked)
 }
 
-struct StripApiVersion;
+/// A string literal's value.
+fn lit_str(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(value),
+            ..
+        }) => Some(value.value()),
+        _ => None,
+    }
+}
 
-impl VisitMut for StripApiVersion {
+/// `header_map.append(name, value)`.
+fn as_header_append(expr: &mut Expr) -> Option<&mut syn::ExprMethodCall> {
+    let Expr::MethodCall(call) = expr else {
+        return None;
+    };
+    let on_header_map = matches!(&*call.receiver, Expr::Path(p) if p.path.is_ident("header_map"));
+    (on_header_map && call.method == "append" && call.args.len() == 2).then_some(call)
+}
+
+/// progenitor's `api-version` append names the header `HeaderName::from_static("api-version")`.
+fn is_api_version_append(stmt: &mut syn::Stmt) -> bool {
+    let syn::Stmt::Expr(expr, _) = stmt else {
+        return false;
+    };
+    let Some(call) = as_header_append(expr) else {
+        return false;
+    };
+    matches!(&call.args[0], Expr::Call(name)
+        if name.args.len() == 1
+            && lit_str(&name.args[0]).as_deref() == Some("api-version")
+            && matches!(&*name.func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "from_static")))
+}
+
+#[derive(Default)]
+struct HeaderAppends {
+    /// Lower-cased names of array-typed header parameters.
+    lists: BTreeSet<String>,
+    api_versions_removed: usize,
+    names_seen: usize,
+    lists_joined: usize,
+}
+
+impl VisitMut for HeaderAppends {
     fn visit_block_mut(&mut self, block: &mut Block) {
         let before = block.stmts.len();
-        block.stmts.retain(|stmt| !is_api_version_append(stmt));
+        block.stmts.retain_mut(|stmt| !is_api_version_append(stmt));
         if block.stmts.len() != before {
+            self.api_versions_removed += before - block.stmts.len();
             unmut_unused_header_map(block);
         }
         visit_mut::visit_block_mut(self, block);
     }
+
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Some(call) = as_header_append(expr)
+            && let Some(name) = lit_str(&call.args[0])
+        {
+            self.names_seen += 1;
+            if self.lists.contains(&name.to_ascii_lowercase())
+                && let Some(joined) = join_list(&call.args[1])
+            {
+                call.args[1] = joined;
+                self.lists_joined += 1;
+            }
+            return;
+        }
+        visit_mut::visit_expr_mut(self, expr);
+    }
 }
 
-/// `header_map.append(HeaderName::from_static("api-version"), …);`, matched by shape
-/// first so that only `append` calls are ever printed to compare.
-fn is_api_version_append(stmt: &syn::Stmt) -> bool {
-    let syn::Stmt::Expr(Expr::MethodCall(call), _) = stmt else {
-        return false;
+/// `value.to_string().try_into()?` becomes `usagekit_runtime::header_list(&value).try_into()?`.
+fn join_list(value: &Expr) -> Option<Expr> {
+    let Expr::Try(tried) = value else { return None };
+    let Expr::MethodCall(try_into) = &*tried.expr else {
+        return None;
     };
-    call.method == "append"
-        && call.args.first().is_some_and(|name| {
-            name.to_token_stream()
-                .to_string()
-                .contains("\"api-version\"")
-        })
+    let Expr::MethodCall(to_string) = &*try_into.receiver else {
+        return None;
+    };
+    if try_into.method != "try_into" || to_string.method != "to_string" {
+        return None;
+    }
+    let list = &to_string.receiver;
+    Some(syn::parse_quote!(usagekit_runtime::header_list(&#list).try_into()?))
 }
 
 /// Without `api-version`, an operation with no header parameters never appends to
 /// `header_map`; keep rustc's `unused_mut` quiet by declaring it immutable.
 fn unmut_unused_header_map(block: &mut Block) {
-    let appends = block.stmts.iter().any(|stmt| {
-        stmt.to_token_stream()
-            .to_string()
-            .contains("header_map . append")
-    });
-    if appends {
+    struct Appends(bool);
+    impl VisitMut for Appends {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            if as_header_append(expr).is_some() {
+                self.0 = true;
+            }
+            visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+    let mut appends = Appends(false);
+    appends.visit_block_mut(&mut block.clone());
+    if appends.0 {
         return;
     }
     for stmt in &mut block.stmts {
@@ -123,7 +294,10 @@ fn unmut_unused_header_map(block: &mut Block) {
 
 /// Turns `let mut request = ….query(a).query(b)….build()?;` into the same request
 /// without `.query` calls, followed by one `QueryString` that encodes `a`, `b`, ….
-struct OneQueryString;
+#[derive(Default)]
+struct OneQueryString {
+    requests: usize,
+}
 
 impl VisitMut for OneQueryString {
     fn visit_block_mut(&mut self, block: &mut Block) {
@@ -131,6 +305,7 @@ impl VisitMut for OneQueryString {
         while index < block.stmts.len() {
             if let Some(apply) = take_query_calls_from_request(&mut block.stmts[index]) {
                 block.stmts.insert(index + 1, apply);
+                self.requests += 1;
                 index += 1;
             }
             index += 1;
@@ -179,37 +354,127 @@ fn take_query_calls(expr: &mut Expr, params: &mut Vec<Expr>) {
     }
 }
 
-fn remove_constructors(file: &mut File) {
+/// typify names a renamed property's field from its `…~n` key and keeps the key
+/// as the serde rename; the rename goes back to the wire name.
+fn restore_wire_names(file: &mut File, renamed: &[RenamedProperty]) -> Result<(), String> {
+    struct Restore<'r> {
+        renamed: &'r [RenamedProperty],
+        restored: usize,
+    }
+    impl VisitMut for Restore<'_> {
+        fn visit_field_mut(&mut self, field: &mut syn::Field) {
+            for attr in field
+                .attrs
+                .iter_mut()
+                .filter(|a| a.path().is_ident("serde"))
+            {
+                let mut rename = None;
+                let _ = attr.parse_nested_meta(|meta| {
+                    if meta.path.is_ident("rename") {
+                        rename = Some(meta.value()?.parse::<syn::LitStr>()?.value());
+                    } else if meta.input.peek(syn::Token![=]) {
+                        meta.value()?.parse::<Expr>()?;
+                    }
+                    Ok(())
+                });
+                if let Some(property) =
+                    rename.and_then(|rename| self.renamed.iter().find(|r| r.seen_as == rename))
+                {
+                    let wire = &property.wire_name;
+                    let seen_as = &property.seen_as;
+                    let tokens = attr.meta.to_token_stream();
+                    // Swap the one string literal; the attribute's other options stay.
+                    let swapped: proc_macro2::TokenStream = replace_literal(tokens, seen_as, wire);
+                    if let Ok(meta) = syn::parse2(swapped) {
+                        attr.meta = meta;
+                        self.restored += 1;
+                    }
+                }
+            }
+            visit_mut::visit_field_mut(self, field);
+        }
+    }
+    let mut restore = Restore {
+        renamed,
+        restored: 0,
+    };
+    for item in module_items(file, "types")? {
+        if matches!(item, Item::Struct(_)) {
+            restore.visit_item_mut(item);
+        }
+    }
+    check(
+        "restore renamed properties' wire names",
+        renamed.len(),
+        restore.restored,
+    )
+}
+
+/// The token stream with the string literal `from` replaced by `to`.
+fn replace_literal(
+    tokens: proc_macro2::TokenStream,
+    from: &str,
+    to: &str,
+) -> proc_macro2::TokenStream {
+    tokens
+        .into_iter()
+        .map(|tree| match tree {
+            proc_macro2::TokenTree::Group(group) => {
+                let mut replaced = proc_macro2::Group::new(
+                    group.delimiter(),
+                    replace_literal(group.stream(), from, to),
+                );
+                replaced.set_span(group.span());
+                proc_macro2::TokenTree::Group(replaced)
+            }
+            proc_macro2::TokenTree::Literal(literal)
+                if syn::parse_str::<syn::LitStr>(&literal.to_string())
+                    .is_ok_and(|l| l.value() == from) =>
+            {
+                proc_macro2::TokenTree::Literal(proc_macro2::Literal::string(to))
+            }
+            other => other,
+        })
+        .collect()
+}
+
+/// `impl Client { fn new(…); fn new_with_client(…) }` loses both constructors.
+fn remove_constructors(file: &mut File) -> Result<(), String> {
+    let mut removed = 0;
     for item in &mut file.items {
         if let Item::Impl(imp) = item
             && imp.trait_.is_none()
-            && imp.self_ty.to_token_stream().to_string() == "Client"
+            && matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
         {
+            let before = imp.items.len();
             imp.items.retain(|item| {
                 !matches!(item, ImplItem::Fn(f) if f.sig.ident == "new" || f.sig.ident == "new_with_client")
             });
+            removed += before - imp.items.len();
         }
     }
     file.items.retain(
         |item| !matches!(item, Item::Impl(imp) if imp.trait_.is_none() && imp.items.is_empty()),
     );
+    check("remove Client::new and Client::new_with_client", 2, removed)
 }
 
-fn privatise_raw_error(file: &mut File) {
+/// `pub use progenitor_client::{…, Error, …}` becomes a private `use` of `Error`.
+fn privatise_raw_error(file: &mut File) -> Result<(), String> {
+    let mut replaced = 0;
     for item in &mut file.items {
         if let Item::Use(use_item) = item
             && matches!(use_item.vis, syn::Visibility::Public(_))
-            && use_item
-                .to_token_stream()
-                .to_string()
-                .contains("progenitor_client")
+            && matches!(&use_item.tree, syn::UseTree::Path(p) if p.ident == "progenitor_client")
         {
             *item = syn::parse_quote! {
                 #[allow(unused_imports)]
                 pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
             };
+            replaced += 1;
         }
     }
+    check("make progenitor's Error private", 1, replaced)?;
     file.items.insert(
         0,
         syn::parse_quote! {
@@ -217,12 +482,32 @@ fn privatise_raw_error(file: &mut File) {
             use progenitor_client::Error;
         },
     );
+    Ok(())
+}
+
+/// `builder` imports `super::types`, unused when every type it names is a
+/// replacement spelled `crate::types::…` (a spec whose only result is a union).
+fn allow_unused_types_import(file: &mut File) -> Result<(), String> {
+    let mut marked = 0;
+    for item in module_items(file, "builder")? {
+        if let Item::Use(use_item) = item
+            && matches!(&use_item.tree, syn::UseTree::Path(p)
+                if p.ident == "super" && matches!(&*p.tree, syn::UseTree::Name(n) if n.ident == "types"))
+        {
+            use_item
+                .attrs
+                .push(syn::parse_quote!(#[allow(unused_imports)]));
+            marked += 1;
+        }
+    }
+    check("allow builder's unused `use super::types`", 1, marked)
 }
 
 /// Wraps every builder's `send`; returns the type names its success bodies mention.
 fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<BTreeSet<String>, String> {
     let mut success_types = BTreeSet::new();
     let mut wrapped = 0;
+    let mut defaults_sent = 0;
     for item in module_items(file, "builder")? {
         let Item::Impl(imp) = item else { continue };
         let Some(send) = imp.items.iter_mut().find_map(|item| match item {
@@ -248,6 +533,10 @@ fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<BTreeSet<Stri
         let success = result_ok_type(output)
             .ok_or_else(|| format!("`send` of `{operation_id}` does not return a Result"))?;
         success_types.extend(type_idents(&success));
+        for parameter in operation.parameters.iter().filter(|p| p.sends_default()) {
+            let json = parameter.default.clone().unwrap_or_default();
+            defaults_sent += send_default(&mut send.block, &parameter.setter, &json);
+        }
         send.sig.ident = syn::Ident::new("dispatch", send.sig.ident.span());
         send.vis = syn::parse_quote!(pub(crate));
         send.attrs.retain(|attr| !attr.path().is_ident("doc"));
@@ -276,7 +565,50 @@ fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<BTreeSet<Stri
             context.operations.len()
         ));
     }
+    let expected = context
+        .operations
+        .iter()
+        .flat_map(|op| &op.parameters)
+        .filter(|p| p.sends_default())
+        .count();
+    check(
+        "send required parameters' defaults",
+        expected,
+        defaults_sent,
+    )?;
     Ok(success_types)
+}
+
+/// After `let name = name.map_err(Error::InvalidRequest)?;` in `send`, adds
+/// `let name = name.or_else(|| usagekit_runtime::spec_default(json));`.
+fn send_default(block: &mut Block, setter: &str, json: &str) -> usize {
+    let position = block.stmts.iter().position(|stmt| {
+        let syn::Stmt::Local(local) = stmt else {
+            return false;
+        };
+        let syn::Pat::Ident(binding) = &local.pat else {
+            return false;
+        };
+        let Some(init) = &local.init else {
+            return false;
+        };
+        let Expr::Try(tried) = &*init.expr else {
+            return false;
+        };
+        let Expr::MethodCall(call) = &*tried.expr else {
+            return false;
+        };
+        binding.ident == setter
+            && call.method == "map_err"
+            && matches!(&*call.receiver, Expr::Path(p) if p.path.is_ident(setter))
+    });
+    let Some(position) = position else { return 0 };
+    let name = syn::Ident::new(setter, proc_macro2::Span::call_site());
+    block.stmts.insert(
+        position + 1,
+        syn::parse_quote!(let #name = #name.or_else(|| usagekit_runtime::spec_default(#json));),
+    );
+    1
 }
 
 /// Every identifier in a type's paths (`ResponseValue<Vec<types::Page>>` gives

@@ -610,6 +610,7 @@ let response = client.get_token_usage_api_v2_usage_tokens_get()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    #[allow(unused_imports)]
     use super::types;
     #[allow(unused_imports)]
     use super::{

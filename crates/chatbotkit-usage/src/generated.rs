@@ -424,6 +424,7 @@ let response = client.fetch_usage()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    #[allow(unused_imports)]
     use super::types;
     #[allow(unused_imports)]
     use super::{

@@ -4505,6 +4505,7 @@ let response = client.usage_vector_stores()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    #[allow(unused_imports)]
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -4729,18 +4730,20 @@ pub mod builder {
                 "usage-costs",
                 max_pages,
                 self,
-                |request: Self, cursor: Option<String>| async move {
+                |request: Self, cursor| async move {
                     let request = match cursor {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
                     let page = request.send().await?.into_inner();
                     Ok(usagekit_runtime::Page {
-                        items: page.data,
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
                         ),
-                        has_more: usagekit_runtime::HasMore::into_has_more(page.has_more),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: page.data,
                     })
                 },
             )
@@ -5044,18 +5047,20 @@ pub mod builder {
                 "usage-audio-speeches",
                 max_pages,
                 self,
-                |request: Self, cursor: Option<String>| async move {
+                |request: Self, cursor| async move {
                     let request = match cursor {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
                     let page = request.send().await?.into_inner();
                     Ok(usagekit_runtime::Page {
-                        items: page.data,
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
                         ),
-                        has_more: usagekit_runtime::HasMore::into_has_more(page.has_more),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: page.data,
                     })
                 },
             )
@@ -5361,18 +5366,20 @@ pub mod builder {
                 "usage-audio-transcriptions",
                 max_pages,
                 self,
-                |request: Self, cursor: Option<String>| async move {
+                |request: Self, cursor| async move {
                     let request = match cursor {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
                     let page = request.send().await?.into_inner();
                     Ok(usagekit_runtime::Page {
-                        items: page.data,
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
                         ),
-                        has_more: usagekit_runtime::HasMore::into_has_more(page.has_more),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: page.data,
                     })
                 },
             )
@@ -5618,18 +5625,20 @@ pub mod builder {
                 "usage-code-interpreter-sessions",
                 max_pages,
                 self,
-                |request: Self, cursor: Option<String>| async move {
+                |request: Self, cursor| async move {
                     let request = match cursor {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
                     let page = request.send().await?.into_inner();
                     Ok(usagekit_runtime::Page {
-                        items: page.data,
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
                         ),
-                        has_more: usagekit_runtime::HasMore::into_has_more(page.has_more),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: page.data,
                     })
                 },
             )
@@ -5951,18 +5960,20 @@ pub mod builder {
                 "usage-completions",
                 max_pages,
                 self,
-                |request: Self, cursor: Option<String>| async move {
+                |request: Self, cursor| async move {
                     let request = match cursor {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
                     let page = request.send().await?.into_inner();
                     Ok(usagekit_runtime::Page {
-                        items: page.data,
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
                         ),
-                        has_more: usagekit_runtime::HasMore::into_has_more(page.has_more),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: page.data,
                     })
                 },
             )
@@ -6264,18 +6275,20 @@ pub mod builder {
                 "usage-embeddings",
                 max_pages,
                 self,
-                |request: Self, cursor: Option<String>| async move {
+                |request: Self, cursor| async move {
                     let request = match cursor {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
                     let page = request.send().await?.into_inner();
                     Ok(usagekit_runtime::Page {
-                        items: page.data,
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
                         ),
-                        has_more: usagekit_runtime::HasMore::into_has_more(page.has_more),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: page.data,
                     })
                 },
             )
@@ -6616,18 +6629,20 @@ pub mod builder {
                 "usage-images",
                 max_pages,
                 self,
-                |request: Self, cursor: Option<String>| async move {
+                |request: Self, cursor| async move {
                     let request = match cursor {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
                     let page = request.send().await?.into_inner();
                     Ok(usagekit_runtime::Page {
-                        items: page.data,
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
                         ),
-                        has_more: usagekit_runtime::HasMore::into_has_more(page.has_more),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: page.data,
                     })
                 },
             )
@@ -6931,18 +6946,20 @@ pub mod builder {
                 "usage-moderations",
                 max_pages,
                 self,
-                |request: Self, cursor: Option<String>| async move {
+                |request: Self, cursor| async move {
                     let request = match cursor {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
                     let page = request.send().await?.into_inner();
                     Ok(usagekit_runtime::Page {
-                        items: page.data,
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
                         ),
-                        has_more: usagekit_runtime::HasMore::into_has_more(page.has_more),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: page.data,
                     })
                 },
             )
@@ -7183,18 +7200,20 @@ pub mod builder {
                 "usage-vector-stores",
                 max_pages,
                 self,
-                |request: Self, cursor: Option<String>| async move {
+                |request: Self, cursor| async move {
                     let request = match cursor {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
                     let page = request.send().await?.into_inner();
                     Ok(usagekit_runtime::Page {
-                        items: page.data,
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
                         ),
-                        has_more: usagekit_runtime::HasMore::into_has_more(page.has_more),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: page.data,
                     })
                 },
             )

@@ -19,6 +19,7 @@ mod config;
 mod error;
 mod open_enum;
 mod paginate;
+mod params;
 #[cfg(test)]
 mod properties;
 mod provider;
@@ -35,6 +36,7 @@ pub use error::{ApiError, Error, ErrorDecoder, ErrorKind, complete, decode_error
 pub use futures_util::TryStreamExt;
 pub use open_enum::deserialize_open_enum;
 pub use paginate::{Cursor, HasMore, Page, collect_all, paginate};
+pub use params::{header_list, spec_default};
 pub use provider::{CredentialSpec, DEFAULT_RETRY_STATUSES, Placement, ProviderInfo};
 pub use query::QueryString;
 pub use redirect::MAX_REDIRECTS;

@@ -1,0 +1,258 @@
+//! Stage 3a: the spec as progenitor should see it. Errors are the runtime's to
+//! decode, defaults make parameters optional, and properties whose Rust names
+//! collide get names typify can tell apart (`postprocess` restores the wire names).
+
+use openapiv3::{OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, Type};
+
+use crate::naming;
+use crate::status;
+
+/// A property progenitor sees under another name, because its Rust field name
+/// collides with another property's (`userId` beside `user_id`).
+pub struct RenamedProperty {
+    /// The key progenitor sees: the wire name and a `~n` suffix, which typify
+    /// turns into the field `…_n` with this key as its serde rename.
+    pub seen_as: String,
+    pub wire_name: String,
+}
+
+/// The spec as progenitor should see it: success (2xx) responses only; parameters
+/// with a `default` optional; colliding property names told apart.
+pub fn progenitor_input(api: &OpenAPI) -> (OpenAPI, Vec<RenamedProperty>) {
+    let mut input = api.clone();
+    for (_, item) in input.paths.paths.iter_mut() {
+        let openapiv3::ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for operation in operations_mut(item) {
+            operation.responses.default = None;
+            operation
+                .responses
+                .responses
+                .retain(|status, _| status::is_success(status));
+            operation
+                .parameters
+                .iter_mut()
+                .for_each(optional_when_defaulted);
+        }
+        item.parameters.iter_mut().for_each(optional_when_defaulted);
+    }
+    if let Some(components) = &mut input.components {
+        components
+            .parameters
+            .values_mut()
+            .for_each(optional_when_defaulted);
+    }
+    let mut renamed = Vec::new();
+    for_each_schema(&mut input, &mut |schema| {
+        tell_colliding_properties_apart(schema, &mut renamed)
+    });
+    (input, renamed)
+}
+
+/// A header or query parameter with a `default` is optional on the builder; when
+/// the spec also marks it required, `postprocess` sends the default if unset.
+fn optional_when_defaulted(parameter: &mut openapiv3::ReferenceOr<openapiv3::Parameter>) {
+    let openapiv3::ReferenceOr::Item(parameter) = parameter else {
+        return;
+    };
+    if matches!(parameter, openapiv3::Parameter::Path { .. }) {
+        return;
+    }
+    let data = parameter_data(parameter);
+    let defaulted = match &data.format {
+        openapiv3::ParameterSchemaOrContent::Schema(openapiv3::ReferenceOr::Item(schema)) => {
+            schema.schema_data.default.is_some()
+        }
+        _ => false,
+    };
+    if defaulted {
+        data.required = false;
+    }
+}
+
+/// Renames, in an object schema, each property whose Rust field name an earlier
+/// property already has, to `<wire name>~2`, `~3`, …
+fn tell_colliding_properties_apart(schema: &mut Schema, renamed: &mut Vec<RenamedProperty>) {
+    let SchemaKind::Type(Type::Object(object)) = &mut schema.schema_kind else {
+        return;
+    };
+    // The property already spelled like its field (`user_id`) keeps the plain
+    // name; the others, in document order, get `_2`, `_3`, …
+    let mut keepers = std::collections::BTreeMap::new();
+    for key in object.properties.keys() {
+        let field = naming::field_name(key);
+        let keeper = keepers.entry(field.clone()).or_insert_with(|| key.clone());
+        if *key == field {
+            keeper.clone_from(key);
+        }
+    }
+    let mut fields: std::collections::BTreeSet<String> = keepers.keys().cloned().collect();
+    let mut renames = Vec::new();
+    for key in object.properties.keys() {
+        if keepers.get(&naming::field_name(key)) != Some(key) {
+            let seen_as = (2..)
+                .map(|n| format!("{key}~{n}"))
+                .find(|candidate| fields.insert(naming::field_name(candidate)))
+                .unwrap_or_else(|| unreachable!("the suffixes are endless"));
+            renames.push((key.clone(), seen_as));
+        }
+    }
+    for (key, seen_as) in renames {
+        // Same position, new key: field order stays the spec's.
+        if let Some(index) = object.properties.get_index_of(&key) {
+            let (_, property) = object
+                .properties
+                .shift_remove_index(index)
+                .unwrap_or_else(|| unreachable!("index from get_index_of"));
+            object
+                .properties
+                .shift_insert(index, seen_as.clone(), property);
+        }
+        for name in object.required.iter_mut().filter(|name| **name == key) {
+            name.clone_from(&seen_as);
+        }
+        renamed.push(RenamedProperty {
+            seen_as,
+            wire_name: key,
+        });
+    }
+}
+
+/// Calls `visit` on every schema of the document, nested ones included.
+fn for_each_schema(api: &mut OpenAPI, visit: &mut dyn FnMut(&mut Schema)) {
+    fn schema_ref(schema: &mut ReferenceOr<Schema>, visit: &mut dyn FnMut(&mut Schema)) {
+        if let ReferenceOr::Item(schema) = schema {
+            walk(schema, visit);
+        }
+    }
+    fn boxed(schema: &mut ReferenceOr<Box<Schema>>, visit: &mut dyn FnMut(&mut Schema)) {
+        if let ReferenceOr::Item(schema) = schema {
+            walk(schema, visit);
+        }
+    }
+    fn walk(schema: &mut Schema, visit: &mut dyn FnMut(&mut Schema)) {
+        visit(schema);
+        match &mut schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                object.properties.values_mut().for_each(|p| boxed(p, visit));
+                if let Some(openapiv3::AdditionalProperties::Schema(extra)) =
+                    &mut object.additional_properties
+                {
+                    schema_ref(extra, visit);
+                }
+            }
+            SchemaKind::Type(Type::Array(array)) => {
+                if let Some(items) = &mut array.items {
+                    boxed(items, visit);
+                }
+            }
+            SchemaKind::OneOf { one_of: all }
+            | SchemaKind::AllOf { all_of: all }
+            | SchemaKind::AnyOf { any_of: all } => {
+                all.iter_mut().for_each(|s| schema_ref(s, visit))
+            }
+            SchemaKind::Not { not } => schema_ref(not, visit),
+            SchemaKind::Any(any) => {
+                any.properties.values_mut().for_each(|p| boxed(p, visit));
+                any.items.iter_mut().for_each(|s| boxed(s, visit));
+                for list in [&mut any.one_of, &mut any.all_of, &mut any.any_of] {
+                    list.iter_mut().for_each(|s| schema_ref(s, visit));
+                }
+            }
+            _ => {}
+        }
+    }
+    fn media(content: &mut openapiv3::Content, visit: &mut dyn FnMut(&mut Schema)) {
+        for media in content.values_mut() {
+            if let Some(schema) = &mut media.schema {
+                schema_ref(schema, visit);
+            }
+        }
+    }
+    fn parameter(parameter: &mut ReferenceOr<Parameter>, visit: &mut dyn FnMut(&mut Schema)) {
+        if let ReferenceOr::Item(parameter) = parameter {
+            match &mut parameter_data(parameter).format {
+                openapiv3::ParameterSchemaOrContent::Schema(schema) => schema_ref(schema, visit),
+                openapiv3::ParameterSchemaOrContent::Content(content) => media(content, visit),
+            }
+        }
+    }
+    fn response(
+        response: &mut ReferenceOr<openapiv3::Response>,
+        visit: &mut dyn FnMut(&mut Schema),
+    ) {
+        if let ReferenceOr::Item(response) = response {
+            media(&mut response.content, visit);
+        }
+    }
+    fn body(body: &mut ReferenceOr<openapiv3::RequestBody>, visit: &mut dyn FnMut(&mut Schema)) {
+        if let ReferenceOr::Item(body) = body {
+            media(&mut body.content, visit);
+        }
+    }
+    if let Some(components) = &mut api.components {
+        components
+            .schemas
+            .values_mut()
+            .for_each(|s| schema_ref(s, visit));
+        components
+            .parameters
+            .values_mut()
+            .for_each(|p| parameter(p, visit));
+        components
+            .responses
+            .values_mut()
+            .for_each(|r| response(r, visit));
+        components
+            .request_bodies
+            .values_mut()
+            .for_each(|b| body(b, visit));
+    }
+    for (_, item) in api.paths.paths.iter_mut() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        item.parameters.iter_mut().for_each(|p| parameter(p, visit));
+        for operation in operations_mut(item) {
+            operation
+                .parameters
+                .iter_mut()
+                .for_each(|p| parameter(p, visit));
+            if let Some(request) = &mut operation.request_body {
+                body(request, visit);
+            }
+            operation
+                .responses
+                .responses
+                .values_mut()
+                .for_each(|r| response(r, visit));
+        }
+    }
+}
+
+fn parameter_data(parameter: &mut Parameter) -> &mut openapiv3::ParameterData {
+    match parameter {
+        Parameter::Query { parameter_data, .. }
+        | Parameter::Header { parameter_data, .. }
+        | Parameter::Path { parameter_data, .. }
+        | Parameter::Cookie { parameter_data, .. } => parameter_data,
+    }
+}
+
+fn operations_mut(
+    item: &mut openapiv3::PathItem,
+) -> impl Iterator<Item = &mut openapiv3::Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+    ]
+    .into_iter()
+    .flatten()
+}
