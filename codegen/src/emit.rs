@@ -3,6 +3,9 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use quote::{format_ident, quote};
+use syn::visit::Visit;
+
 use crate::context::Context;
 use crate::format;
 use crate::model::OperationModel;
@@ -16,21 +19,39 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Crates the generated module may name, with the feature test for each.
-const OPTIONAL_DEPENDENCIES: &[(&str, &str)] = &[
-    ("chrono", "chrono::"),
-    ("regress", "regress::"),
-    ("serde_json", "serde_json::"),
-    ("uuid", "uuid::"),
+/// The crates generated code may name, each a `[workspace.dependencies]` entry.
+/// `usagekit-runtime`, `progenitor-client`, `reqwest` and `serde` are always used.
+/// (name in code, package name).
+const KNOWN_CRATES: &[(&str, &str)] = &[
+    ("base64", "base64"),
+    ("chrono", "chrono"),
+    ("progenitor_client", "progenitor-client"),
+    ("regress", "regress"),
+    ("reqwest", "reqwest"),
+    ("serde", "serde"),
+    ("serde_json", "serde_json"),
+    ("usagekit_runtime", "usagekit-runtime"),
+    ("uuid", "uuid"),
 ];
 
-pub fn files(spec_path: &str, context: &Context<'_>, generated: String) -> Vec<GeneratedFile> {
+/// Roots of paths that are not crates: the language's and the module's own.
+const NOT_CRATES: &[&str] = &[
+    "std", "core", "alloc", "crate", "self", "super", "Self", "bool", "char", "str", "f32", "f64",
+    "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
+];
+
+pub fn files(
+    spec_path: &str,
+    context: &Context<'_>,
+    syntax: &syn::File,
+) -> Result<Vec<GeneratedFile>, String> {
     let settings = context.settings;
-    let example = example_main(context);
+    let dependencies = dependencies(syntax)?;
+    let example = example_main(context)?;
     let mut files = vec![
         GeneratedFile {
             path: "Cargo.toml".into(),
-            contents: cargo_toml(spec_path, settings, &generated),
+            contents: cargo_toml(spec_path, settings, &dependencies),
         },
         GeneratedFile {
             path: "README.md".into(),
@@ -42,83 +63,172 @@ pub fn files(spec_path: &str, context: &Context<'_>, generated: String) -> Vec<G
         },
         GeneratedFile {
             path: "src/lib.rs".into(),
-            contents: lib_rs(spec_path),
+            contents: format::rust(spec_path, &lib_rs()),
         },
         GeneratedFile {
             path: "src/generated.rs".into(),
-            contents: generated,
+            contents: format::rust(spec_path, syntax),
         },
     ];
-    if let Some((doc, body)) = example {
+    if let Some((file, _)) = example {
         files.push(GeneratedFile {
             path: format!("examples/{}.rs", example_name(settings)),
-            contents: format!("{}{doc}\n{body}", format::header("//", spec_path)),
+            contents: format::rust(spec_path, &file),
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    Ok(files)
 }
 
-fn cargo_toml(spec_path: &str, settings: &ProviderSettings, generated: &str) -> String {
-    let mut dependencies: BTreeSet<&str> = ["progenitor-client", "reqwest", "serde"].into();
-    for (name, marker) in OPTIONAL_DEPENDENCIES {
-        if generated.contains(marker) {
-            dependencies.insert(name);
+/// The crates the generated code names, read from its syntax tree: the first
+/// segment of every path of two or more segments that is not one of its modules.
+fn dependencies(syntax: &syn::File) -> Result<BTreeSet<&'static str>, String> {
+    struct Roots {
+        modules: BTreeSet<String>,
+        roots: BTreeSet<String>,
+    }
+    impl<'ast> Visit<'ast> for Roots {
+        fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
+            self.modules.insert(item.ident.to_string());
+            syn::visit::visit_item_mod(self, item);
+        }
+        fn visit_path(&mut self, path: &'ast syn::Path) {
+            if path.segments.len() > 1 || path.leading_colon.is_some() {
+                self.roots.insert(path.segments[0].ident.to_string());
+            }
+            syn::visit::visit_path(self, path);
+        }
+        // `<i64>::deserialize`, `<T as Trait>::f`: the path hangs off a type.
+        fn visit_qself(&mut self, qself: &'ast syn::QSelf) {
+            self.visit_type(&qself.ty);
+        }
+        fn visit_expr_path(&mut self, expr: &'ast syn::ExprPath) {
+            match &expr.qself {
+                Some(qself) => self.visit_qself(qself),
+                None => self.visit_path(&expr.path),
+            }
+        }
+        fn visit_type_path(&mut self, ty: &'ast syn::TypePath) {
+            match &ty.qself {
+                Some(qself) => self.visit_qself(qself),
+                None => self.visit_path(&ty.path),
+            }
+        }
+        fn visit_use_tree(&mut self, tree: &'ast syn::UseTree) {
+            if let syn::UseTree::Path(path) = tree {
+                self.roots.insert(path.ident.to_string());
+            }
         }
     }
-    let mut out = format::header("#", spec_path);
-    let description = settings
-        .description
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"");
-    let _ = write!(
-        out,
-        "\n[package]\n\
-         name = \"{name}\"\n\
-         version = \"{version}\"\n\
-         description = \"{description}\"\n\
-         readme = \"README.md\"\n\
-         keywords = [\"openapi\", \"usage\", \"api-client\"]\n\
-         edition.workspace = true\n\
-         rust-version.workspace = true\n\
-         license.workspace = true\n\
-         repository.workspace = true\n\
-         \n\
-         [features]\n\
-         default = [\"rustls\"]\n\
-         # TLS through rustls (reqwest's default backend).\n\
-         rustls = [\"usagekit-runtime/rustls\"]\n\
-         # TLS through the platform's library (OpenSSL on Linux).\n\
-         native-tls = [\"usagekit-runtime/native-tls\"]\n\
-         \n\
-         [dependencies]\n",
-        name = settings.crate_name,
-        version = settings.version,
-    );
-    for dependency in &dependencies {
-        let _ = writeln!(out, "{dependency}.workspace = true");
+    let mut found = Roots {
+        modules: BTreeSet::new(),
+        roots: BTreeSet::new(),
+    };
+    found.visit_file(syntax);
+    let mut crates: BTreeSet<&'static str> =
+        ["progenitor-client", "reqwest", "serde", "usagekit-runtime"].into();
+    for root in &found.roots {
+        let local = NOT_CRATES.contains(&root.as_str())
+            || found.modules.contains(root)
+            || root.starts_with(|c: char| c.is_uppercase());
+        if local {
+            continue;
+        }
+        let (_, package) = KNOWN_CRATES
+            .iter()
+            .find(|(name, _)| name == root)
+            .ok_or_else(|| {
+                let known: Vec<&str> = KNOWN_CRATES.iter().map(|(name, _)| *name).collect();
+                format!("the generated code uses the crate `{root}`, which is not among the crates a generated client may depend on ({}); add it to `KNOWN_CRATES` in codegen/src/emit.rs and to `[workspace.dependencies]`", known.join(", "))
+            })?;
+        crates.insert(package);
     }
-    out.push_str("usagekit-runtime.workspace = true\n\n[dev-dependencies]\n");
-    if !dependencies.contains("serde_json") {
-        out.push_str("serde_json.workspace = true\n");
-    }
-    out.push_str("tokio = { workspace = true, features = [\"macros\", \"rt\"] }\n");
-    out
+    Ok(crates)
 }
 
-fn lib_rs(spec_path: &str) -> String {
-    format!(
-        "{}#![doc = include_str!(\"../README.md\")]\n\
-         \n\
-         #[rustfmt::skip]\n\
-         mod generated;\n\
-         \n\
-         pub use generated::*;\n\
-         pub use usagekit_runtime::{{\n    \
-             ApiError, ConfigError, Error, ErrorKind, RetryPolicy, Secret, Stream, TryStreamExt,\n\
-         }};\n",
-        format::header("//", spec_path)
-    )
+/// `name = value` on one line, both sides written by `toml` (tables inline).
+fn toml_entry(name: &str, value: impl Into<toml::Value>) -> String {
+    [
+        crate::toml_key(name),
+        " = ".to_owned(),
+        value.into().to_string(),
+        "\n".to_owned(),
+    ]
+    .concat()
+}
+
+/// `{ workspace = true }` plus `extra` keys, as an inline table.
+fn workspace_dependency(extra: &[(&str, toml::Value)]) -> toml::Value {
+    let mut table = toml::Table::new();
+    table.insert("workspace".into(), true.into());
+    for (key, value) in extra {
+        table.insert((*key).to_owned(), value.clone());
+    }
+    toml::Value::Table(table)
+}
+
+fn cargo_toml(
+    spec_path: &str,
+    settings: &ProviderSettings,
+    dependencies: &BTreeSet<&str>,
+) -> String {
+    let inherited = || workspace_dependency(&[]);
+    let package: Vec<String> = vec![
+        toml_entry("name", settings.crate_name.as_str()),
+        toml_entry("version", settings.version.as_str()),
+        toml_entry("description", settings.description.as_str()),
+        toml_entry("readme", "README.md"),
+        toml_entry("keywords", vec!["openapi", "usage", "api-client"]),
+        toml_entry("edition", inherited()),
+        toml_entry("rust-version", inherited()),
+        toml_entry("license", inherited()),
+        toml_entry("repository", inherited()),
+    ];
+    let features = [
+        toml_entry("default", vec!["rustls"]),
+        "# TLS through rustls (reqwest's default backend).\n".to_owned(),
+        toml_entry("rustls", vec!["usagekit-runtime/rustls"]),
+        "# TLS through the platform's library (OpenSSL on Linux).\n".to_owned(),
+        toml_entry("native-tls", vec!["usagekit-runtime/native-tls"]),
+    ];
+    let dependency_lines: Vec<String> = dependencies
+        .iter()
+        .map(|name| toml_entry(name, inherited()))
+        .collect();
+    let mut dev_lines = Vec::new();
+    if !dependencies.contains("serde_json") {
+        dev_lines.push(toml_entry("serde_json", inherited()));
+    }
+    dev_lines.push(toml_entry(
+        "tokio",
+        workspace_dependency(&[("features", vec!["macros", "rt"].into())]),
+    ));
+    [
+        format::header("#", spec_path),
+        "\n[package]\n".to_owned(),
+        package.concat(),
+        "\n[features]\n".to_owned(),
+        features.concat(),
+        "\n[dependencies]\n".to_owned(),
+        dependency_lines.concat(),
+        "\n[dev-dependencies]\n".to_owned(),
+        dev_lines.concat(),
+    ]
+    .concat()
+}
+
+fn lib_rs() -> syn::File {
+    syn::parse_quote! {
+        #![doc = include_str!("../README.md")]
+
+        #[rustfmt::skip]
+        mod generated;
+
+        pub use generated::*;
+        pub use usagekit_runtime::{
+            ApiError, ConfigError, Error, ErrorKind, RetryPolicy, Secret, Stream, TryStreamExt,
+        };
+    }
 }
 
 /// Example names are global to the workspace's target directory: prefix the provider.
@@ -126,82 +236,105 @@ pub fn example_name(settings: &ProviderSettings) -> String {
     format!("{}_summary", settings.key.replace('-', "_"))
 }
 
-/// The example program: its doc comment, and the code shown in the README too.
-fn example_main(context: &Context<'_>) -> Option<(String, String)> {
+/// The example program, and its `main` as the README shows it.
+fn example_main(context: &Context<'_>) -> Result<Option<(syn::File, String)>, String> {
     let settings = context.settings;
-    let chosen = settings.example.as_ref()?;
-    let operation = context
+    let Some(chosen) = settings.example.as_ref() else {
+        return Ok(None);
+    };
+    let Some(operation) = context
         .operations
         .iter()
-        .find(|op| op.id == chosen.operation)?;
-    let krate = settings.crate_ident();
-    let mut call = format!("client.{}()", operation.method);
+        .find(|op| op.id == chosen.operation)
+    else {
+        return Ok(None);
+    };
+    let krate = format_ident!("{}", settings.crate_ident());
+    let method = format_ident!("{}", operation.method);
+    let mut call = quote!(client.#method());
     for (name, value) in &chosen.args {
-        let _ = write!(call, ".{}({value})", crate::naming::setter_name(name));
+        let setter = format_ident!("{}", crate::naming::setter_name(name));
+        let value: syn::Expr = syn::parse_str(value).map_err(|e| {
+            format!("example argument `{name}` = {value:?} is not a Rust expression: {e}")
+        })?;
+        call = quote!(#call.#setter(#value));
     }
-    let fetch = if operation.pagination.is_some() {
-        format!(
-            "    // Pages are fetched one at a time, as the stream is read.\n    \
-             let mut items = {call}.stream();\n    \
-             let mut count = 0;\n    \
-             while let Some(item) = items.try_next().await? {{\n        \
-                 count += 1;\n        \
-                 println!(\"{{}}\", serde_json::to_string(&item)?);\n    \
-             }}\n    \
-             println!(\"{{count}} items\");\n"
+    let (imports, fetch) = if operation.pagination.is_some() {
+        (
+            quote!(use #krate::{Client, TryStreamExt};),
+            quote! {
+                // Pages are fetched one at a time, as the stream is read.
+                let mut items = #call.stream();
+                let mut count = 0;
+                while let Some(item) = items.try_next().await? {
+                    count += 1;
+                    let line = serde_json::to_string(&item)?;
+                    println!("{line}");
+                }
+                println!("{count} items");
+            },
         )
     } else {
-        format!(
-            "    let response = {call}.send().await?.into_inner();\n    \
-             println!(\"{{}}\", serde_json::to_string_pretty(&response)?);\n"
+        (
+            quote!(use #krate::Client;),
+            quote! {
+                let response = #call.send().await?.into_inner();
+                let json = serde_json::to_string_pretty(&response)?;
+                println!("{json}");
+            },
         )
     };
-    let imports = if operation.pagination.is_some() {
-        format!("use {krate}::{{Client, TryStreamExt}};")
-    } else {
-        format!("use {krate}::Client;")
-    };
-    let mut env = settings
+    let mut env: Vec<&str> = settings
         .credentials
         .values()
         .map(|c| c.env.as_str())
-        .collect::<Vec<_>>();
+        .collect();
     env.sort_unstable();
-    let doc = format!(
-        "//! Calls `{id}` and prints the result, one JSON line per item.\n\
-         //!\n\
-         //! Credentials come from {vars}; the base URL from `{base}` or the first argument:\n\
-         //!\n\
-         //! ```sh\n\
-         //! cargo run -p {crate_name} --example {example} -- http://127.0.0.1:8080\n\
-         //! ```\n",
-        id = operation.id,
-        vars = env
-            .iter()
-            .map(|v| format!("`{v}`"))
-            .collect::<Vec<_>>()
-            .join(" and "),
-        base = settings.base_url_env(),
-        crate_name = settings.crate_name,
-        example = example_name(settings),
-    );
-    let body = format!(
-        "{imports}\n\
-         \n\
-         #[rustfmt::skip]\n\
-         #[tokio::main(flavor = \"current_thread\")]\n\
-         async fn main() -> Result<(), Box<dyn std::error::Error>> {{\n    \
-             let mut builder = Client::builder().from_env()?;\n    \
-             if let Some(base_url) = std::env::args().nth(1) {{\n        \
-                 builder = builder.base_url(base_url);\n    \
-             }}\n    \
-             let client = builder.build()?;\n\
-         \n\
-         {fetch}    \
-             Ok(())\n\
-         }}\n"
-    );
-    Some((doc, body))
+    let vars = env
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let docs = [
+        format!(
+            " Calls `{}` and prints the result, one JSON line per item.",
+            operation.id
+        ),
+        String::new(),
+        format!(
+            " Credentials come from {vars}; the base URL from `{}` or the first argument:",
+            settings.base_url_env()
+        ),
+        String::new(),
+        " ```sh".to_owned(),
+        format!(
+            " cargo run -p {} --example {} -- http://127.0.0.1:8080",
+            settings.crate_name,
+            example_name(settings)
+        ),
+        " ```".to_owned(),
+    ];
+    let main: syn::File = syn::parse_quote! {
+        #imports
+
+        #[tokio::main(flavor = "current_thread")]
+        async fn main() -> Result<(), Box<dyn std::error::Error>> {
+            let mut builder = Client::builder().from_env()?;
+            if let Some(base_url) = std::env::args().nth(1) {
+                builder = builder.base_url(base_url);
+            }
+            let client = builder.build()?;
+            #fetch
+            Ok(())
+        }
+    };
+    let shown = prettyplease::unparse(&main);
+    let mut file = main;
+    file.attrs = docs
+        .iter()
+        .map(|line| syn::parse_quote!(#![doc = #line]))
+        .collect();
+    Ok(Some((file, shown)))
 }
 
 fn readme(spec_path: &str, context: &Context<'_>, example: Option<&str>) -> String {
@@ -231,7 +364,6 @@ fn readme(spec_path: &str, context: &Context<'_>, example: Option<&str>) -> Stri
         url = context.default_base_url,
     );
     if let Some(example) = example {
-        let example = example.replace("#[rustfmt::skip]\n", "");
         let _ = write!(
             out,
             "## Use\n\n```rust,no_run\n{example}```\n\n\
@@ -267,4 +399,43 @@ fn method_cell(operation: &OperationModel) -> String {
         ""
     };
     format!("`{}()`{paged}", operation.method)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dependencies_come_from_the_paths_the_code_names() {
+        let code: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub mod defaults { pub fn one() -> u64 { 1 } }
+                pub struct A { at: ::chrono::DateTime<::chrono::Utc>, n: ::std::num::NonZeroU64 }
+                fn f() { let _ = <i64>::deserialize; let _ = u64::try_from(1i64); defaults::one(); }
+            }
+            use uuid::Uuid;
+        };
+        let found: Vec<&str> = dependencies(&code).unwrap().into_iter().collect();
+        assert_eq!(
+            found,
+            [
+                "chrono",
+                "progenitor-client",
+                "reqwest",
+                "serde",
+                "usagekit-runtime",
+                "uuid"
+            ]
+        );
+        let unknown: syn::File = syn::parse_quote!(
+            struct B {
+                x: ::base32::Alphabet,
+            }
+        );
+        let message = dependencies(&unknown).unwrap_err();
+        assert!(
+            message.contains("`base32`") && message.contains("KNOWN_CRATES"),
+            "{message}"
+        );
+    }
 }

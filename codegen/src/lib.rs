@@ -46,8 +46,7 @@ pub fn generate_crate(
     }
     let context = context::Context::new(&spec.api, settings);
     let syntax = generate::generate(spec_path, &spec.api, &context).map_err(|d| vec![d])?;
-    let code = format::rust(spec_path, &syntax);
-    Ok(emit::files(spec_path, &context, code))
+    emit::files(spec_path, &context, &syntax).map_err(|e| vec![Diagnostic::new(spec_path, e)])
 }
 
 /// `name` as a TOML key: bare where TOML allows, quoted otherwise.
