@@ -79,6 +79,106 @@ fn generation() {
     println!();
 }
 
+/// A spec of `operations` GET operations, each with a path, query and array
+/// parameter, a typed error and its own five-field result type.
+fn synthetic_spec(operations: usize) -> String {
+    let mut paths = String::new();
+    let mut schemas = String::new();
+    for i in 0..operations {
+        paths.push_str(&format!(
+            "  /resources{i}/{{id}}:\n    get:\n      operationId: get-resource-{i}\n      summary: Gets resource {i}.\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: string}}}}\n        - {{name: since, in: query, schema: {{type: integer}}}}\n        - {{name: kinds, in: query, schema: {{type: array, items: {{type: string, enum: [a, b, c]}}}}}}\n      responses:\n        '200':\n          description: OK.\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Resource{i}'}}\n        4XX:\n          description: Failed.\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Problem'}}\n"
+        ));
+        schemas.push_str(&format!(
+            "    Resource{i}:\n      type: object\n      required: [id, amount]\n      properties:\n        id: {{type: string}}\n        amount: {{type: string, format: decimal}}\n        count: {{type: integer, format: int64}}\n        status: {{type: string, enum: [active, archived]}}\n        created_at: {{type: string, format: date-time}}\n"
+        ));
+    }
+    format!(
+        "openapi: 3.0.3\ninfo: {{title: Synthetic, version: 1.0.0}}\nservers: [{{url: \"https://api.example.com/v1\"}}]\nsecurity: [{{Bearer: []}}]\npaths:\n{paths}components:\n  securitySchemes:\n    Bearer: {{type: http, scheme: bearer}}\n  schemas:\n    Problem:\n      type: object\n      x-usagekit-error-message: [/message]\n      required: [message]\n      properties:\n        message: {{type: string}}\n{schemas}"
+    )
+}
+
+const SYNTHETIC_PROVIDERS: &str = r#"[synthetic]
+spec = "synthetic.yaml"
+crate = "synthetic-usage"
+version = "0.1.0"
+name = "Synthetic"
+description = "Operations for the generation benchmark"
+env-prefix = "SYNTHETIC"
+credentials.Bearer = { setter = "token", env = "SYNTHETIC_TOKEN" }
+"#;
+
+/// Generation time against spec size, in process, and `cargo xtask generate` as a
+/// user runs it (cargo, the xtask binary, reading, generating, writing) on a
+/// 300-operation spec in a scratch checkout.
+fn generation_at_scale() {
+    let settings = usagekit_codegen::parse_settings("providers.toml", SYNTHETIC_PROVIDERS)
+        .unwrap()
+        .remove(0);
+    println!(
+        "## Generation at scale (synthetic specs)\n\n| operations | in-process median | per operation | generated lines |\n|---|---|---|---|"
+    );
+    for operations in [75, 150, 300] {
+        let spec = synthetic_spec(operations);
+        let mut lines = 0;
+        let samples: Vec<Duration> = (0..6)
+            .map(|_| {
+                let started = Instant::now();
+                let files =
+                    usagekit_codegen::generate_crate("specs/synthetic.yaml", &spec, &settings)
+                        .unwrap();
+                let elapsed = started.elapsed();
+                lines = files.iter().map(|f| f.contents.lines().count()).sum();
+                elapsed
+            })
+            .skip(1)
+            .collect();
+        let time = median(samples);
+        println!(
+            "| {operations} | {:.0} ms | {:.2} ms | {lines} |",
+            time.as_secs_f64() * 1e3,
+            time.as_secs_f64() * 1e3 / operations as f64
+        );
+    }
+
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let scratch = std::env::temp_dir().join(format!("usagekit-bench-{}", std::process::id()));
+    std::fs::create_dir_all(scratch.join("specs")).unwrap();
+    std::fs::write(scratch.join("Cargo.toml"), "[workspace]\n").unwrap();
+    std::fs::write(scratch.join("specs/providers.toml"), SYNTHETIC_PROVIDERS).unwrap();
+    std::fs::write(scratch.join("specs/synthetic.yaml"), synthetic_spec(300)).unwrap();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    // `cargo xtask` is an alias of the workspace; from the scratch checkout it is
+    // spelled out, with the workspace's manifest.
+    let run = || {
+        let started = Instant::now();
+        let status = std::process::Command::new(&cargo)
+            .args([
+                "run",
+                "--quiet",
+                "--profile",
+                "xtask",
+                "--package",
+                "xtask",
+                "--manifest-path",
+            ])
+            .arg(root.join("Cargo.toml"))
+            .args(["--", "generate"])
+            .current_dir(&scratch)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        started.elapsed()
+    };
+    run(); // builds the xtask binary if needed, and writes the crate once
+    let samples: Vec<Duration> = (0..5).map(|_| run()).collect();
+    println!(
+        "\n`cargo xtask generate`, whole process, 300 operations: median {:.0} ms of 5 (target: under 1 s)\n",
+        median(samples).as_secs_f64() * 1e3
+    );
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
 /// A realistic month: 31 daily buckets, each with many grouped results of mixed kinds.
 /// With `tag_first: false`, every result's `object` tag is written last, which sends
 /// generated unions down their buffered path.
@@ -518,6 +618,7 @@ fn main() {
     println!("Machine: {}\n", machine());
     if wanted("generation") {
         generation();
+        generation_at_scale();
     }
     if wanted("decoding") {
         decoding();
