@@ -96,9 +96,12 @@ pub fn apply(
         header_parameters,
         headers.names_seen,
     )?;
+    let list_headers = parameters()
+        .filter(|p| p.location == "header" && p.list)
+        .count();
     check(
         "comma-join array headers",
-        headers.lists.len(),
+        list_headers,
         headers.lists_joined,
     )?;
 

@@ -544,3 +544,134 @@ fn default_base_url_is_the_specs_first_server() {
         .unwrap();
     assert_eq!(client.baseurl(), "https://api.bookmore.com");
 }
+
+const ANTHROPIC_MESSAGES: &str = "/v1/organizations/usage_report/messages";
+
+fn anthropic(server: &MockServer) -> anthropic_usage::Client {
+    anthropic_usage::Client::builder()
+        .base_url(server.uri())
+        .admin_key(SECRET)
+        .retry_policy(RetryPolicy {
+            initial_backoff: Duration::from_millis(10),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap()
+}
+
+fn anthropic_messages(
+    client: &anthropic_usage::Client,
+) -> anthropic_usage::builder::GetMessagesUsageReport<'_> {
+    client.get_messages_usage_report().starting_at(
+        "2026-11-01T00:00:00Z"
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap(),
+    )
+}
+
+/// 529 `overloaded_error` is retried like a 503, honouring `retry-after`.
+#[tokio::test]
+async fn anthropic_overloaded_is_retried_then_succeeds() {
+    let server = MockServer::start().await;
+    Mock::given(path(ANTHROPIC_MESSAGES))
+        .respond_with(json(529, fixture("anthropic_error.json")).insert_header("retry-after", "1"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path(ANTHROPIC_MESSAGES))
+        .respond_with(json(200, fixture("anthropic_messages.json")))
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    let report = anthropic_messages(&anthropic(&server))
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(report.data.len(), 2);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "retry-after honoured"
+    );
+    assert_eq!(requests(&server).await, 2);
+}
+
+/// The error body is typed, `Display` shows Anthropic's message and type, an
+/// error type the spec does not list is kept, and the key never shows.
+#[tokio::test]
+async fn anthropic_error_body_is_decoded_and_shown() {
+    let body = r#"{"type":"error","error":{"type":"brand_new_error","message":"Something new"},"request_id":"req_1"}"#;
+    let server = serve(ANTHROPIC_MESSAGES, 402, body).await;
+    let err = anthropic_messages(&anthropic(&server))
+        .send()
+        .await
+        .unwrap_err();
+    let api = err.api_error().unwrap();
+    assert_eq!(api.status.as_u16(), 402);
+    assert_eq!(api.body.error.type_, "brand_new_error");
+    assert_eq!(api.body.request_id.as_deref(), Some("req_1"));
+    let shown = err.to_string();
+    assert!(
+        shown.contains("get-messages-usage-report")
+            && shown.contains("HTTP 402")
+            && shown.contains("Something new"),
+        "{shown}"
+    );
+    assert!(!shown.contains(SECRET) && !format!("{err:?}").contains(SECRET));
+    assert_eq!(requests(&server).await, 1, "402 is not retried");
+}
+
+/// `stream()` follows `next_page` as `page` until `has_more` is false.
+#[tokio::test]
+async fn anthropic_stream_follows_next_page() {
+    let server = MockServer::start().await;
+    Mock::given(path(ANTHROPIC_MESSAGES))
+        .and(query_param_is_missing("page"))
+        .respond_with(json(200, fixture("anthropic_messages.json")))
+        .mount(&server)
+        .await;
+    let last = r#"{"data":[{"starting_at":"2026-11-03T00:00:00Z","ending_at":"2026-11-04T00:00:00Z","results":[]}],"has_more":false,"next_page":null}"#;
+    Mock::given(path(ANTHROPIC_MESSAGES))
+        .and(query_param("page", "page_MjAyNi0xMS0wM1QwMDowMDowMFo="))
+        .respond_with(json(200, last))
+        .mount(&server)
+        .await;
+    let buckets = anthropic_messages(&anthropic(&server))
+        .collect_all()
+        .await
+        .unwrap();
+    let starts: Vec<String> = buckets.iter().map(|b| b.starting_at.to_rfc3339()).collect();
+    assert_eq!(
+        starts,
+        [
+            "2026-11-01T00:00:00+00:00",
+            "2026-11-02T00:00:00+00:00",
+            "2026-11-03T00:00:00+00:00"
+        ]
+    );
+    let sent = server.received_requests().await.unwrap();
+    assert!(
+        sent.iter()
+            .all(|r| r.headers["anthropic-version"] == "2023-06-01")
+    );
+}
+
+/// The version header is data: a user can replace it on the builder.
+#[tokio::test]
+async fn anthropic_version_header_can_be_overridden() {
+    let server = serve(ANTHROPIC_MESSAGES, 200, fixture("anthropic_messages.json")).await;
+    let client = anthropic_usage::Client::builder()
+        .base_url(server.uri())
+        .admin_key(SECRET)
+        .header("anthropic-version", "2099-01-01")
+        .build()
+        .unwrap();
+    anthropic_messages(&client).send().await.unwrap();
+    let sent = server.received_requests().await.unwrap();
+    let versions: Vec<_> = sent[0]
+        .headers
+        .get_all("anthropic-version")
+        .iter()
+        .collect();
+    assert_eq!(versions, ["2099-01-01"]);
+}

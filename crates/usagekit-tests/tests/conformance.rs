@@ -580,3 +580,217 @@ async fn openai_results_decode_the_same_whatever_the_field_order() {
     assert_eq!(tag_first.data[0].results.len(), 5);
     assert_eq!(tag_first, tag_last);
 }
+
+fn anthropic(server: &MockServer) -> anthropic_usage::Client {
+    anthropic_usage::Client::builder()
+        .base_url(server.uri())
+        .admin_key(SECRET)
+        .build()
+        .unwrap()
+}
+
+fn utc(text: &str) -> chrono::DateTime<chrono::Utc> {
+    text.parse().unwrap()
+}
+
+/// Every parameter set: bracketed array names, one key per value, and the fixed
+/// `anthropic-version` header nobody passed.
+#[tokio::test]
+async fn anthropic_messages_usage_report_sends_exactly_the_documented_request() {
+    use anthropic_usage::types::{
+        BucketWidth, ContextWindow, InferenceGeo, MessagesGroupBy, ServiceTier, Speed,
+    };
+    let route = "/v1/organizations/usage_report/messages";
+    let server = serve(route, 200, fixture("anthropic_messages.json")).await;
+    let report = anthropic(&server)
+        .get_messages_usage_report()
+        .starting_at(utc("2026-11-01T00:00:00Z"))
+        .ending_at(utc("2026-11-03T00:00:00Z"))
+        .bucket_width(BucketWidth::X1d)
+        .limit(std::num::NonZeroU64::new(7).unwrap())
+        .page("page_abc")
+        .group_by(vec![MessagesGroupBy::Model, MessagesGroupBy::WorkspaceId])
+        .api_key_ids(vec!["k1".to_owned()])
+        .workspace_ids(vec!["w1".to_owned(), "w2".to_owned()])
+        .models(vec!["claude-sonnet-4-5".to_owned()])
+        .service_tiers(vec![ServiceTier::Standard, ServiceTier::Batch])
+        .context_window(vec![ContextWindow::X0200k, ContextWindow::X200k1m])
+        .inference_geos(vec![InferenceGeo::Us])
+        .speeds(vec![Speed::Fast])
+        .anthropic_beta(vec!["fast-mode-2026-01-01".to_owned(), "other".to_owned()])
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+
+    let (path, query, headers) = only_request(&server).await;
+    assert_eq!(path, route);
+    let decoded: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let expected = [
+        ("starting_at", "2026-11-01T00:00:00Z"),
+        ("ending_at", "2026-11-03T00:00:00Z"),
+        ("bucket_width", "1d"),
+        ("limit", "7"),
+        ("page", "page_abc"),
+        ("group_by[]", "model"),
+        ("group_by[]", "workspace_id"),
+        ("api_key_ids[]", "k1"),
+        ("workspace_ids[]", "w1"),
+        ("workspace_ids[]", "w2"),
+        ("models[]", "claude-sonnet-4-5"),
+        ("service_tiers[]", "standard"),
+        ("service_tiers[]", "batch"),
+        ("context_window[]", "0-200k"),
+        ("context_window[]", "200k-1M"),
+        ("inference_geos[]", "us"),
+        ("speeds[]", "fast"),
+    ];
+    for (key, value) in expected {
+        assert!(
+            decoded.iter().any(|(k, v)| k == key && v == value),
+            "missing {key}={value} in {query}"
+        );
+    }
+    assert_eq!(decoded.len(), expected.len(), "{query}");
+    assert_eq!(header(&headers, "x-api-key"), Some(SECRET));
+    assert_eq!(header(&headers, "anthropic-version"), Some("2023-06-01"));
+    assert_eq!(
+        header(&headers, "anthropic-beta"),
+        Some("fast-mode-2026-01-01,other")
+    );
+    assert!(header(&headers, "authorization").is_none());
+    assert_no_stray_headers(
+        &headers,
+        &["x-api-key", "anthropic-version", "anthropic-beta"],
+    );
+
+    assert_eq!(report.data.len(), 2);
+    assert!(report.has_more);
+    assert_eq!(
+        report.next_page.as_deref(),
+        Some("page_MjAyNi0xMS0wM1QwMDowMDowMFo=")
+    );
+    let grouped = &report.data[0].results[0];
+    assert_eq!(grouped.uncached_input_tokens, 1500);
+    assert_eq!(grouped.cache_creation.ephemeral_1h_input_tokens, 1000);
+    assert_eq!(grouped.cache_creation.ephemeral_5m_input_tokens, 500);
+    assert_eq!(grouped.cache_read_input_tokens, 200);
+    assert_eq!(grouped.output_tokens, 500);
+    assert_eq!(
+        grouped
+            .server_tool_use
+            .as_ref()
+            .map(|s| s.web_search_requests),
+        Some(10)
+    );
+    assert_eq!(grouped.model.as_deref(), Some("claude-sonnet-4-5-20250929"));
+    assert_eq!(grouped.context_window.as_deref(), Some("0-200k"));
+    let console = &report.data[0].results[1];
+    assert_eq!(console.api_key_id, None, "Console usage has no API key");
+    assert_eq!(console.workspace_id, None, "the default workspace is null");
+    assert!(console.server_tool_use.is_none());
+    assert_eq!(console.speed.as_deref(), Some("fast"));
+    assert_eq!(report.data[1].starting_at, utc("2026-11-02T00:00:00Z"));
+    assert!(report.data[1].results.is_empty());
+}
+
+#[tokio::test]
+async fn anthropic_minimal_request_sends_only_what_is_required() {
+    let route = "/v1/organizations/usage_report/messages";
+    let server = serve(route, 200, fixture("anthropic_messages.json")).await;
+    anthropic(&server)
+        .get_messages_usage_report()
+        .starting_at(utc("2026-11-01T00:00:00Z"))
+        .send()
+        .await
+        .unwrap();
+    let (_, query, headers) = only_request(&server).await;
+    assert_eq!(query, "starting_at=2026-11-01T00%3A00%3A00Z");
+    assert_no_stray_headers(&headers, &["x-api-key", "anthropic-version"]);
+}
+
+/// Amounts stay the exact decimal strings (cents) the API sent.
+#[tokio::test]
+async fn anthropic_cost_report_keeps_amounts_exact() {
+    use anthropic_usage::types::CostGroupBy;
+    let route = "/v1/organizations/cost_report";
+    let server = serve(route, 200, fixture("anthropic_cost.json")).await;
+    let report = anthropic(&server)
+        .get_cost_report()
+        .starting_at(utc("2026-11-01T00:00:00Z"))
+        .ending_at(utc("2026-11-02T00:00:00Z"))
+        .group_by(vec![CostGroupBy::WorkspaceId, CostGroupBy::Description])
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let (path, query, headers) = only_request(&server).await;
+    assert_eq!(path, route);
+    assert_eq!(
+        sorted_query(&query),
+        [
+            "ending_at=2026-11-02T00%3A00%3A00Z",
+            "group_by%5B%5D=workspace_id",
+            "group_by%5B%5D=description",
+            "starting_at=2026-11-01T00%3A00%3A00Z",
+        ]
+    );
+    assert_eq!(header(&headers, "anthropic-version"), Some("2023-06-01"));
+    assert!(!report.has_more);
+    assert_eq!(report.next_page, None);
+    let results = &report.data[0].results;
+    assert_eq!(results[0].amount, "123.45");
+    assert_eq!(results[0].currency, "USD");
+    assert_eq!(
+        results[0].token_type.as_deref(),
+        Some("uncached_input_tokens")
+    );
+    assert_eq!(
+        results[1].amount, "0.000000000000000000000000001",
+        "no float could hold this"
+    );
+    assert_eq!(results[1].cost_type.as_deref(), Some("code_execution"));
+    assert!(results[1].workspace_id.is_none() && results[1].model.is_none());
+}
+
+#[tokio::test]
+async fn anthropic_claude_code_report_decodes_actors_metrics_and_tools() {
+    use anthropic_usage::types::{Actor, ClaudeCodeRecordCustomerType};
+    let route = "/v1/organizations/usage_report/claude_code";
+    let server = serve(route, 200, fixture("anthropic_claude_code.json")).await;
+    let report = anthropic(&server)
+        .get_claude_code_usage_report()
+        .starting_at(chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap())
+        .limit(std::num::NonZeroU64::new(2).unwrap())
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let (path, query, _) = only_request(&server).await;
+    assert_eq!(path, route);
+    assert_eq!(sorted_query(&query), ["limit=2", "starting_at=2026-11-01"]);
+    let person = &report.data[0];
+    match &person.actor {
+        Actor::UserActor(actor) => assert_eq!(actor.email_address, "dev@example.com"),
+        other => panic!("expected a user, got {other:?}"),
+    }
+    assert!(matches!(
+        person.customer_type,
+        ClaudeCodeRecordCustomerType::Api
+    ));
+    assert_eq!(person.core_metrics.lines_of_code.added, 1543);
+    assert_eq!(person.core_metrics.commits_by_claude_code, 12);
+    assert_eq!(person.tool_actions["edit_tool"].accepted, 45);
+    assert_eq!(person.tool_actions["write_tool"].rejected, 1);
+    let model = &person.model_breakdown[0];
+    assert_eq!(model.tokens.cache_creation, 5000);
+    assert_eq!(model.estimated_cost.amount, 1025, "cents");
+    let key = &report.data[1];
+    match &key.actor {
+        Actor::ApiActor(actor) => assert_eq!(actor.api_key_name, "ci-bot"),
+        other => panic!("expected an API key, got {other:?}"),
+    }
+    assert!(key.tool_actions.is_empty());
+}
