@@ -417,6 +417,7 @@ fn union_tokens(union: &Union) -> TokenStream {
         #[doc = #doc]
         #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #ty {
             #(#variants,)*
             /// A kind this client does not know yet, kept as it came.

@@ -9,6 +9,7 @@
 //! Imports point only down the pipeline: `generate` → `postprocess` → `extras` →
 //! `context` → `model`; `emit` and `format` take the finished tree.
 
+mod changes;
 mod context;
 mod diagnostic;
 mod emit;
@@ -23,7 +24,9 @@ mod naming;
 mod postprocess;
 mod settings;
 mod status;
+mod surface;
 
+pub use changes::{ApiChange, Version, changelog, check_version, compare};
 pub use diagnostic::Diagnostic;
 pub use emit::GeneratedFile;
 pub use settings::{CredentialSettings, ExampleSettings, ProviderSettings, parse_settings};

@@ -125,7 +125,15 @@ pub fn apply(
     for union in &context.unions {
         response_roots.extend(union.variants.iter().map(|(_, ty, _)| ty.clone()));
     }
-    open_response_enums(file, &response_roots)?;
+    let mut request_roots = BTreeSet::new();
+    for item in module_items(file, "builder")?.iter() {
+        if let Item::Struct(builder) = item {
+            for field in &builder.fields {
+                request_roots.extend(type_idents(&field.ty));
+            }
+        }
+    }
+    open_response_enums(file, &response_roots, &request_roots)?;
     module_items(file, "types")?.extend(extras::union_items(context)?);
     file.items.extend(extras::client_items(context)?);
     Ok(())
@@ -633,7 +641,11 @@ fn type_idents(ty: &syn::Type) -> BTreeSet<String> {
 /// decoder that keeps values the spec does not list, so a provider adding one does
 /// not fail every page. `FromStr`/`TryFrom` stay strict: values a user passes to a
 /// request are checked against the spec. Enums only requests use are untouched.
-fn open_response_enums(file: &mut File, roots: &BTreeSet<String>) -> Result<(), String> {
+fn open_response_enums(
+    file: &mut File,
+    roots: &BTreeSet<String>,
+    request_roots: &BTreeSet<String>,
+) -> Result<(), String> {
     let items = module_items(file, "types")?;
 
     // Which top-level types each type's fields mention.
@@ -650,13 +662,34 @@ fn open_response_enums(file: &mut File, roots: &BTreeSet<String>) -> Result<(), 
         let mentioned = fields.iter().flat_map(|f| type_idents(&f.ty)).collect();
         edges.insert(name.to_string(), mentioned);
     }
-    let mut reachable = BTreeSet::new();
-    let mut pending: Vec<String> = roots.iter().cloned().collect();
-    while let Some(name) = pending.pop() {
-        if let Some(next) = edges.get(&name)
-            && reachable.insert(name)
-        {
-            pending.extend(next.iter().cloned());
+    let reach = |roots: &BTreeSet<String>| {
+        let mut reachable = BTreeSet::new();
+        let mut pending: Vec<String> = roots.iter().cloned().collect();
+        while let Some(name) = pending.pop() {
+            if let Some(next) = edges.get(&name)
+                && reachable.insert(name)
+            {
+                pending.extend(next.iter().cloned());
+            }
+        }
+        reachable
+    };
+    let reachable = reach(roots);
+    let in_requests = reach(request_roots);
+
+    // What providers add most, fields and values, stays additive for users: every
+    // enum, and every struct users only receive, is `#[non_exhaustive]`. Structs a
+    // request carries stay buildable with a literal.
+    for item in items.iter_mut() {
+        match item {
+            Item::Enum(e) => e.attrs.push(syn::parse_quote!(#[non_exhaustive])),
+            Item::Struct(s)
+                if reachable.contains(&s.ident.to_string())
+                    && !in_requests.contains(&s.ident.to_string()) =>
+            {
+                s.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+            }
+            _ => {}
         }
     }
 

@@ -155,3 +155,22 @@ fn every_err_fixture_is_refused() {
         });
     }
 }
+
+/// What providers add — fields of what users receive, enum values — must not break
+/// users: those types are `#[non_exhaustive]`; request bodies stay buildable.
+#[test]
+fn received_types_and_enums_are_non_exhaustive_request_bodies_are_not() {
+    let files = generated("ok_write_methods.yaml");
+    let code = module(&files);
+    assert!(attrs_before_in(code, "pub struct Budget {").contains("#[non_exhaustive]"));
+    assert!(!attrs_before_in(code, "pub struct BudgetInput {").contains("#[non_exhaustive]"));
+    let enums = generated("ok_enum_values.yaml");
+    assert!(attrs_before_in(module(&enums), "pub enum Width {").contains("#[non_exhaustive]"));
+}
+
+/// The attributes above an item, from the end of its doc comment.
+fn attrs_before_in(code: &str, item: &str) -> String {
+    let at = code.find(item).unwrap();
+    let start = code[..at].rfind("///").unwrap_or(0);
+    code[start..at].to_owned()
+}

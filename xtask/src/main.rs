@@ -84,6 +84,7 @@ fn main() -> ExitCode {
         }
     };
 
+    print!("{}", plan.change_report());
     if check {
         let report = plan.check_report();
         if report.is_empty() {

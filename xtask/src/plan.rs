@@ -5,9 +5,10 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use usagekit_codegen::{Diagnostic, ProviderSettings};
+use usagekit_codegen::{ApiChange, Diagnostic, GeneratedFile, ProviderSettings, Version};
 
 const SETTINGS: &str = "specs/providers.toml";
+const CHANGELOG: &str = "CHANGELOG.md";
 const DIFF_LINES: usize = 40;
 
 /// The checkout to work on: the nearest directory, from where the command runs,
@@ -44,6 +45,8 @@ pub struct Plan {
     root: PathBuf,
     crates: Vec<String>,
     changes: Vec<Change>,
+    /// Per crate whose public API changes: what changed for its users.
+    reports: Vec<(String, Vec<ApiChange>)>,
 }
 
 /// Generates every selected provider in memory. Fails, listing every problem, if
@@ -77,11 +80,15 @@ pub fn plan(root: &Path, only: &[&str]) -> Result<Plan, Vec<String>> {
     let mut problems = Vec::new();
     let mut changes = Vec::new();
     let mut crates = Vec::new();
+    let mut reports = Vec::new();
     for provider in selected {
         match generate_one(root, provider) {
-            Ok(mut crate_changes) => {
+            Ok((mut crate_changes, report)) => {
                 changes.append(&mut crate_changes);
                 crates.push(provider.crate_name.clone());
+                if !report.is_empty() {
+                    reports.push((provider.crate_name.clone(), report));
+                }
             }
             Err(diagnostics) => problems.extend(
                 diagnostics
@@ -95,19 +102,24 @@ pub fn plan(root: &Path, only: &[&str]) -> Result<Plan, Vec<String>> {
             root: root.to_path_buf(),
             crates,
             changes,
+            reports,
         })
     } else {
         Err(problems)
     }
 }
 
-fn generate_one(root: &Path, provider: &ProviderSettings) -> Result<Vec<Change>, Vec<Diagnostic>> {
+type Generated = (Vec<Change>, Vec<ApiChange>);
+
+fn generate_one(root: &Path, provider: &ProviderSettings) -> Result<Generated, Vec<Diagnostic>> {
     let spec_path = format!("specs/{}", provider.spec);
     let text = fs::read_to_string(root.join(&spec_path))
         .map_err(|e| vec![Diagnostic::new(&spec_path, format!("cannot read: {e}"))])?;
-    let files = quietly(|| usagekit_codegen::generate_crate(&spec_path, &text, provider))?;
-
+    let mut files = quietly(|| usagekit_codegen::generate_crate(&spec_path, &text, provider))?;
     let dir = root.join("crates").join(&provider.crate_name);
+    let report = change_report(&dir, provider, &mut files)
+        .map_err(|e| vec![Diagnostic::new(SETTINGS, e)])?;
+
     let mut changes = Vec::new();
     for file in &files {
         let path = dir.join(&file.path);
@@ -131,7 +143,61 @@ fn generate_one(root: &Path, provider: &ProviderSettings) -> Result<Vec<Change>,
             changes.push(Change::Remove { path });
         }
     }
-    Ok(changes)
+    Ok((changes, report))
+}
+
+/// Compares the new crate with the one on disk (the baseline: no git, no network),
+/// refuses breaking changes without the version they need, and adds the updated
+/// CHANGELOG.md to `files`.
+fn change_report(
+    dir: &Path,
+    provider: &ProviderSettings,
+    files: &mut Vec<GeneratedFile>,
+) -> Result<Vec<ApiChange>, String> {
+    let declared = Version::parse(&provider.version)
+        .map_err(|e| format!("[{}] version: {e}", provider.key))?;
+    let committed_code = fs::read_to_string(dir.join("src/generated.rs")).ok();
+    // A crate whose manifest cannot be read counts as new: never stuck on a bad one.
+    let committed_version = fs::read_to_string(dir.join("Cargo.toml"))
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|manifest| {
+            let version = manifest
+                .get("package")?
+                .get("version")?
+                .as_str()?
+                .to_owned();
+            Version::parse(&version).ok()
+        });
+    let new_code = files
+        .iter()
+        .find(|f| f.path == "src/generated.rs")
+        .map(|f| f.contents.as_str())
+        .unwrap_or_default();
+    let report = match (&committed_code, committed_version) {
+        (Some(old), Some(_)) => usagekit_codegen::compare(old, new_code).map_err(|e| {
+            format!(
+                "{}: the committed src/generated.rs: {e}",
+                provider.crate_name
+            )
+        })?,
+        _ => Vec::new(),
+    };
+    if let Some(committed) = committed_version {
+        usagekit_codegen::check_version(&provider.crate_name, committed, declared, &report)?;
+    }
+    let old_changelog = fs::read_to_string(dir.join(CHANGELOG)).ok();
+    files.push(GeneratedFile {
+        path: CHANGELOG.into(),
+        contents: usagekit_codegen::changelog(
+            &provider.crate_name,
+            old_changelog.as_deref(),
+            committed_version.filter(|_| committed_code.is_some()),
+            declared,
+            &report,
+        ),
+    });
+    Ok(report)
 }
 
 /// Runs codegen with the panic hook silenced: codegen turns a progenitor panic into
@@ -169,6 +235,23 @@ fn existing_files(dir: &Path) -> Vec<PathBuf> {
 impl Plan {
     pub fn crate_count(&self) -> usize {
         self.crates.len()
+    }
+
+    /// What changes for users of each crate whose public API changes.
+    pub fn change_report(&self) -> String {
+        let mut out = String::new();
+        for (name, changes) in &self.reports {
+            let breaking = changes.iter().filter(|c| c.breaking).count();
+            let _ = writeln!(
+                out,
+                "{name}: {breaking} breaking, {} additive change(s)",
+                changes.len() - breaking
+            );
+            for change in changes {
+                let _ = writeln!(out, "  - {change}");
+            }
+        }
+        out
     }
 
     fn relative<'a>(&self, path: &'a Path) -> std::borrow::Cow<'a, str> {
@@ -303,6 +386,7 @@ mod tests {
                     path: root.join("crates/c-usage/src/extra.rs"),
                 },
             ],
+            reports: Vec::new(),
         };
         let report = plan.check_report();
         assert!(
@@ -328,5 +412,113 @@ mod tests {
         let diff = short_diff("x.rs", &old, &new);
         assert!(diff.lines().count() <= DIFF_LINES + 1);
         assert!(diff.contains("more diff lines"));
+    }
+
+    /// A scratch checkout with one provider whose spec has the given operations.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(name: &str) -> Self {
+            let dir =
+                std::env::temp_dir().join(format!("usagekit-xtask-{name}-{}", std::process::id()));
+            let _ = fs::remove_dir_all(&dir);
+            fs::create_dir_all(dir.join("specs")).unwrap();
+            fs::write(dir.join("Cargo.toml"), "[workspace]\n").unwrap();
+            Self(dir)
+        }
+
+        fn write(&self, version: &str, operations: &[&str], with_limit: bool) {
+            let providers = format!(
+                "[acme]\nspec = \"acme.yaml\"\ncrate = \"acme-usage\"\nversion = \"{version}\"\nname = \"Acme\"\ndescription = \"Acme\"\nenv-prefix = \"ACME\"\ncredentials.Bearer = {{ setter = \"token\", env = \"ACME_TOKEN\" }}\n"
+            );
+            let limit = if with_limit {
+                "\n      parameters:\n        - {name: limit, in: query, required: true, schema: {type: integer}}"
+            } else {
+                ""
+            };
+            let paths: String = operations
+                .iter()
+                .map(|op| format!("  /{op}:\n    get:\n      operationId: {op}{limit}\n      responses:\n        '200':\n          description: OK.\n          content:\n            application/json:\n              schema: {{type: object, properties: {{total: {{type: integer}}}}}}\n"))
+                .collect();
+            let spec = format!(
+                "openapi: 3.0.3\ninfo: {{title: Acme, version: 1.0.0}}\nservers: [{{url: \"https://acme.test\"}}]\nsecurity: [{{Bearer: []}}]\npaths:\n{paths}components:\n  securitySchemes:\n    Bearer: {{type: http, scheme: bearer}}\n"
+            );
+            fs::write(self.0.join("specs/providers.toml"), providers).unwrap();
+            fs::write(self.0.join("specs/acme.yaml"), spec).unwrap();
+        }
+
+        fn read(&self, file: &str) -> String {
+            fs::read_to_string(self.0.join("crates/acme-usage").join(file)).unwrap()
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn breaking_changes_without_a_bump_are_refused_and_nothing_is_written() {
+        let scratch = Scratch::new("semver");
+        scratch.write("0.1.0", &["list-a", "list-b"], false);
+        plan(&scratch.0, &[]).unwrap().write().unwrap();
+        let first = scratch.read("CHANGELOG.md");
+        assert!(
+            first.contains("## 0.1.0") && first.contains("First generated release."),
+            "{first}"
+        );
+        let code = scratch.read("src/generated.rs");
+
+        // Removing an operation and adding a required parameter, still 0.1.0.
+        scratch.write("0.1.0", &["list-a"], true);
+        let problems = plan(&scratch.0, &[]).err().expect("must be refused");
+        let message = problems.join("\n");
+        for expected in [
+            "acme-usage: 3 breaking change(s) need version 0.2.0 or later",
+            "operation `list_b()` removed",
+            "`list_a()`: required parameter `limit` (i64) added",
+            "set `version = \"0.2.0\"`",
+        ] {
+            assert!(
+                message.contains(expected),
+                "missing {expected:?} in\n{message}"
+            );
+        }
+        assert_eq!(scratch.read("src/generated.rs"), code, "nothing written");
+
+        // With the bump: generated, reported and recorded.
+        scratch.write("0.2.0", &["list-a"], true);
+        let plan2 = plan(&scratch.0, &[]).unwrap();
+        assert!(
+            plan2
+                .change_report()
+                .contains("acme-usage: 3 breaking, 0 additive"),
+            "{}",
+            plan2.change_report()
+        );
+        plan2.write().unwrap();
+        let changelog = scratch.read("CHANGELOG.md");
+        assert!(
+            changelog.contains("## 0.2.0\n\n### Breaking\n"),
+            "{changelog}"
+        );
+        assert!(
+            changelog.find("## 0.2.0") < changelog.find("## 0.1.0"),
+            "{changelog}"
+        );
+        assert!(scratch.read("Cargo.toml").contains("version = \"0.2.0\""));
+
+        // Additive: no bump needed, collected under Unreleased; a rerun changes nothing.
+        scratch.write("0.2.0", &["list-a", "list-c"], true);
+        plan(&scratch.0, &[]).unwrap().write().unwrap();
+        let changelog = scratch.read("CHANGELOG.md");
+        assert!(
+            changelog.contains("## Unreleased\n\n### Added\n\n- operation `list_c()` added"),
+            "{changelog}"
+        );
+        let again = plan(&scratch.0, &[]).unwrap();
+        assert!(again.check_report().is_empty(), "{}", again.check_report());
+        assert!(again.change_report().is_empty());
     }
 }

@@ -12,6 +12,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///An API key, by name.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ApiActor {
         pub api_key_name: ::std::string::String,
         #[serde(rename = "type")]
@@ -24,6 +25,7 @@ pub mod types {
     }
     ///`ApiActorType`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ApiActorType {
         #[serde(rename = "api_actor")]
         ApiActor,
@@ -71,6 +73,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum BucketWidth {
         #[serde(rename = "1d")]
         X1d,
@@ -124,6 +127,7 @@ pub mod types {
     }
     ///`CacheCreation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct CacheCreation {
         pub ephemeral_1h_input_tokens: i64,
         pub ephemeral_5m_input_tokens: i64,
@@ -135,6 +139,7 @@ pub mod types {
     }
     ///One user's or API key's Claude Code activity on one day.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ClaudeCodeRecord {
         pub actor: crate::types::Actor,
         pub core_metrics: CoreMetrics,
@@ -159,6 +164,7 @@ pub mod types {
     }
     ///`ClaudeCodeRecordCustomerType`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ClaudeCodeRecordCustomerType {
         #[serde(rename = "api")]
         Api,
@@ -199,6 +205,7 @@ pub mod types {
     }
     ///`ClaudeCodeRecordSubscriptionType`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ClaudeCodeRecordSubscriptionType {
         #[serde(rename = "enterprise")]
         Enterprise,
@@ -239,6 +246,7 @@ pub mod types {
     }
     ///`ClaudeCodeUsageReport`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ClaudeCodeUsageReport {
         pub data: ::std::vec::Vec<ClaudeCodeRecord>,
         pub has_more: bool,
@@ -263,6 +271,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum ContextWindow {
         #[serde(rename = "0-200k")]
         X0200k,
@@ -307,6 +316,7 @@ pub mod types {
     }
     ///`CoreMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct CoreMetrics {
         pub commits_by_claude_code: i64,
         pub lines_of_code: LinesOfCode,
@@ -320,6 +330,7 @@ pub mod types {
     }
     ///`CostBucket`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct CostBucket {
         pub ending_at: ::chrono::DateTime<::chrono::offset::Utc>,
         pub results: ::std::vec::Vec<CostItem>,
@@ -343,6 +354,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum CostGroupBy {
         #[serde(rename = "workspace_id")]
         WorkspaceId,
@@ -387,6 +399,7 @@ pub mod types {
     }
     ///`CostItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct CostItem {
         ///A decimal string in cents of `currency` ("123.45" is $1.2345). Never a float.
         pub amount: ::std::string::String,
@@ -420,6 +433,7 @@ pub mod types {
     }
     ///`CostReport`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct CostReport {
         pub data: ::std::vec::Vec<CostBucket>,
         pub has_more: bool,
@@ -433,6 +447,7 @@ pub mod types {
     }
     ///`ErrorDetail`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ErrorDetail {
         pub message: ::std::string::String,
         ///`invalid_request_error` (400), `authentication_error` (401), `billing_error` (402), `permission_error` (403), `not_found_error` (404), `request_too_large` (413), `rate_limit_error` (429), `api_error` (500), `overloaded_error` (529); new types appear over time.
@@ -446,6 +461,7 @@ pub mod types {
     }
     ///Anthropic's error body.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ErrorResponse {
         pub error: ErrorDetail,
         ///Quote this when contacting support.
@@ -461,6 +477,7 @@ pub mod types {
     }
     ///`ErrorResponseType`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum ErrorResponseType {
         #[serde(rename = "error")]
         Error,
@@ -497,6 +514,7 @@ pub mod types {
     }
     ///`EstimatedCost`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct EstimatedCost {
         ///In cents of `currency`.
         pub amount: i64,
@@ -520,6 +538,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum GetCostReportBucketWidth {
         #[serde(rename = "1d")]
         X1d,
@@ -576,6 +595,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum InferenceGeo {
         #[serde(rename = "global")]
         Global,
@@ -624,6 +644,7 @@ pub mod types {
     }
     ///`LinesOfCode`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct LinesOfCode {
         pub added: i64,
         pub removed: i64,
@@ -646,6 +667,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum MessagesGroupBy {
         #[serde(rename = "api_key_id")]
         ApiKeyId,
@@ -710,6 +732,7 @@ pub mod types {
     }
     ///Token counts of one bucket and group.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct MessagesUsage {
         ///Null unless grouped by it, and for Console usage.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -741,6 +764,7 @@ pub mod types {
     }
     ///`MessagesUsageBucket`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct MessagesUsageBucket {
         pub ending_at: ::chrono::DateTime<::chrono::offset::Utc>,
         pub results: ::std::vec::Vec<MessagesUsage>,
@@ -753,6 +777,7 @@ pub mod types {
     }
     ///`MessagesUsageReport`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct MessagesUsageReport {
         pub data: ::std::vec::Vec<MessagesUsageBucket>,
         pub has_more: bool,
@@ -767,6 +792,7 @@ pub mod types {
     }
     ///`ModelBreakdown`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ModelBreakdown {
         pub estimated_cost: EstimatedCost,
         pub model: ::std::string::String,
@@ -779,6 +805,7 @@ pub mod types {
     }
     ///`ModelTokens`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ModelTokens {
         pub cache_creation: i64,
         pub cache_read: i64,
@@ -792,6 +819,7 @@ pub mod types {
     }
     ///`ServerToolUse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ServerToolUse {
         pub web_search_requests: i64,
     }
@@ -813,6 +841,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum ServiceTier {
         #[serde(rename = "standard")]
         Standard,
@@ -884,6 +913,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum Speed {
         #[serde(rename = "standard")]
         Standard,
@@ -928,6 +958,7 @@ pub mod types {
     }
     ///`ToolActions`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ToolActions {
         pub accepted: i64,
         pub rejected: i64,
@@ -939,6 +970,7 @@ pub mod types {
     }
     ///A person, by email address.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct UserActor {
         pub email_address: ::std::string::String,
         #[serde(rename = "type")]
@@ -951,6 +983,7 @@ pub mod types {
     }
     ///`UserActorType`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UserActorType {
         #[serde(rename = "user_actor")]
         UserActor,
@@ -3091,6 +3124,7 @@ pub mod types {
 Decoded by its `type` field; a kind this client does not know is kept as [`Actor::Unknown`].*/
     #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum Actor {
         ///`type: "user_actor"`. A person, by email address.
         UserActor(UserActor),

@@ -12,6 +12,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///FastAPI's request validation error.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct HttpValidationError {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub detail: ::std::vec::Vec<ValidationError>,
@@ -24,6 +25,7 @@ pub mod types {
     ///`LocationItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum LocationItem {
         String(::std::string::String),
         Integer(i64),
@@ -43,6 +45,7 @@ pub mod types {
     }
     ///`TokenUsageCount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct TokenUsageCount {
         ///Number of Completion tokens incurred by Arthur rules. This field is deprecated and will be removed in the future. Use eval_completion instead.
         pub completion: i64,
@@ -64,6 +67,7 @@ pub mod types {
     }
     ///`TokenUsageResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct TokenUsageResponse {
         pub count: TokenUsageCount,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -89,6 +93,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum TokenUsageScope {
         #[serde(rename = "rule_type")]
         RuleType,
@@ -133,6 +138,7 @@ pub mod types {
     }
     ///`ValidationError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ValidationError {
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub ctx: ::serde_json::Map<::std::string::String, ::serde_json::Value>,

@@ -12,6 +12,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///The AI assistant's token usage for a company. Every field may be absent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct AiChatUsageResponse {
         ///The company the usage applies to.
         #[serde(
@@ -62,6 +63,7 @@ pub mod types {
     }
     ///ServiceStack's error body.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct ErrorResponse {
         #[serde(
             rename = "ResponseStatus",
@@ -87,6 +89,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum GetAiChatUsageXLanguage {
         #[serde(rename = "sv")]
         Sv,
@@ -131,6 +134,7 @@ pub mod types {
     }
     ///One field's error.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct ResponseError {
         #[serde(
             rename = "ErrorCode",
@@ -164,6 +168,7 @@ pub mod types {
     }
     ///ServiceStack's error details.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct ResponseStatus {
         ///The exception type or validation code.
         #[serde(

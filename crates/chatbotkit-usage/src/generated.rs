@@ -12,6 +12,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///An error response
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Error {
         ///The error code
         pub code: ::std::string::String,
@@ -25,6 +26,7 @@ pub mod types {
     }
     ///Database usage information
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct UsageDatabase {
         ///The number of abilities the user has created
         pub abilities: f64,
@@ -46,6 +48,7 @@ pub mod types {
     }
     ///Usage in the current billing period.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct UsageFetchResponse {
         ///The number of conversations the user has created
         pub conversations: f64,

@@ -12,6 +12,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///The aggregated costs details of the specific time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct CostsResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<CostsResultAmount>,
@@ -30,6 +31,7 @@ pub mod types {
     }
     ///The monetary value in its associated currency.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
     pub struct CostsResultAmount {
         ///Lowercase ISO-4217 currency e.g. "usd"
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -45,6 +47,7 @@ pub mod types {
     }
     ///`CostsResultObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum CostsResultObject {
         #[serde(rename = "organization.costs.result")]
         OrganizationCostsResult,
@@ -81,6 +84,7 @@ pub mod types {
     }
     ///`Error`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct Error {
         ///A machine-readable error code, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -101,6 +105,7 @@ pub mod types {
     }
     ///The body OpenAI sends with every 4xx and 5xx response.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct ErrorResponse {
         pub error: Error,
     }
@@ -122,6 +127,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UsageAudioSpeechesBucketWidth {
         #[serde(rename = "1m")]
         X1m,
@@ -187,6 +193,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UsageAudioSpeechesGroupByItem {
         #[serde(rename = "project_id")]
         ProjectId,
@@ -240,6 +247,7 @@ pub mod types {
     }
     ///The aggregated audio speeches usage details of the specific time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct UsageAudioSpeechesResult {
         ///When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -266,6 +274,7 @@ pub mod types {
     }
     ///`UsageAudioSpeechesResultObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UsageAudioSpeechesResultObject {
         #[serde(rename = "organization.usage.audio_speeches.result")]
         OrganizationUsageAudioSpeechesResult,
@@ -316,6 +325,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UsageAudioTranscriptionsBucketWidth {
         #[serde(rename = "1m")]
         X1m,
@@ -381,6 +391,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UsageAudioTranscriptionsGroupByItem {
         #[serde(rename = "project_id")]
         ProjectId,
@@ -434,6 +445,7 @@ pub mod types {
     }
     ///The aggregated audio transcriptions usage details of the specific time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct UsageAudioTranscriptionsResult {
         ///When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -460,6 +472,7 @@ pub mod types {
     }
     ///`UsageAudioTranscriptionsResultObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UsageAudioTranscriptionsResultObject {
         #[serde(rename = "organization.usage.audio_transcriptions.result")]
         OrganizationUsageAudioTranscriptionsResult,
@@ -510,6 +523,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UsageCodeInterpreterSessionsBucketWidth {
         #[serde(rename = "1m")]
         X1m,
@@ -575,6 +589,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UsageCodeInterpreterSessionsGroupByItem {
         #[serde(rename = "project_id")]
         ProjectId,
@@ -616,6 +631,7 @@ pub mod types {
     }
     ///The aggregated code interpreter sessions usage details of the specific time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct UsageCodeInterpreterSessionsResult {
         ///The number of code interpreter sessions.
         pub num_sessions: i64,
@@ -631,6 +647,7 @@ pub mod types {
     }
     ///`UsageCodeInterpreterSessionsResultObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UsageCodeInterpreterSessionsResultObject {
         #[serde(rename = "organization.usage.code_interpreter_sessions.result")]
         OrganizationUsageCodeInterpreterSessionsResult,
@@ -681,6 +698,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UsageCompletionsBucketWidth {
         #[serde(rename = "1m")]
         X1m,
@@ -745,6 +763,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UsageCompletionsGroupByItem {
         #[serde(rename = "project_id")]
         ProjectId,
@@ -801,6 +820,7 @@ pub mod types {
     }
     ///The aggregated completions usage details of the specific time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct UsageCompletionsResult {
         ///When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -841,6 +861,7 @@ pub mod types {
     }
     ///`UsageCompletionsResultObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UsageCompletionsResultObject {
         #[serde(rename = "organization.usage.completions.result")]
         OrganizationUsageCompletionsResult,
@@ -891,6 +912,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UsageCostsBucketWidth {
         #[serde(rename = "1d")]
         X1d,
@@ -947,6 +969,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UsageCostsGroupByItem {
         #[serde(rename = "project_id")]
         ProjectId,
@@ -1002,6 +1025,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UsageEmbeddingsBucketWidth {
         #[serde(rename = "1m")]
         X1m,
@@ -1066,6 +1090,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UsageEmbeddingsGroupByItem {
         #[serde(rename = "project_id")]
         ProjectId,
@@ -1118,6 +1143,7 @@ pub mod types {
     }
     ///The aggregated embeddings usage details of the specific time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct UsageEmbeddingsResult {
         ///When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1144,6 +1170,7 @@ pub mod types {
     }
     ///`UsageEmbeddingsResultObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UsageEmbeddingsResultObject {
         #[serde(rename = "organization.usage.embeddings.result")]
         OrganizationUsageEmbeddingsResult,
@@ -1193,6 +1220,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UsageImagesBucketWidth {
         #[serde(rename = "1m")]
         X1m,
@@ -1257,6 +1285,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UsageImagesGroupByItem {
         #[serde(rename = "project_id")]
         ProjectId,
@@ -1317,6 +1346,7 @@ pub mod types {
     }
     ///The aggregated images usage details of the specific time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct UsageImagesResult {
         ///When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1349,6 +1379,7 @@ pub mod types {
     }
     ///`UsageImagesResultObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UsageImagesResultObject {
         #[serde(rename = "organization.usage.images.result")]
         OrganizationUsageImagesResult,
@@ -1398,6 +1429,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UsageImagesSizesItem {
         #[serde(rename = "256x256")]
         X256x256,
@@ -1465,6 +1497,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UsageImagesSourcesItem {
         #[serde(rename = "image.generation")]
         ImageGeneration,
@@ -1524,6 +1557,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UsageModerationsBucketWidth {
         #[serde(rename = "1m")]
         X1m,
@@ -1588,6 +1622,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UsageModerationsGroupByItem {
         #[serde(rename = "project_id")]
         ProjectId,
@@ -1640,6 +1675,7 @@ pub mod types {
     }
     ///The aggregated moderations usage details of the specific time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct UsageModerationsResult {
         ///When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1666,6 +1702,7 @@ pub mod types {
     }
     ///`UsageModerationsResultObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UsageModerationsResultObject {
         #[serde(rename = "organization.usage.moderations.result")]
         OrganizationUsageModerationsResult,
@@ -1705,6 +1742,7 @@ pub mod types {
     }
     ///One page of time buckets.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct UsageResponse {
         pub data: ::std::vec::Vec<UsageTimeBucket>,
         ///Whether there are more buckets after this page.
@@ -1721,6 +1759,7 @@ pub mod types {
     }
     ///`UsageResponseObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UsageResponseObject {
         #[serde(rename = "page")]
         Page,
@@ -1757,6 +1796,7 @@ pub mod types {
     }
     ///The results of one time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct UsageTimeBucket {
         ///End of the bucket (Unix seconds), exclusive.
         pub end_time: i64,
@@ -1772,6 +1812,7 @@ pub mod types {
     }
     ///`UsageTimeBucketObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UsageTimeBucketObject {
         #[serde(rename = "bucket")]
         Bucket,
@@ -1819,6 +1860,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UsageVectorStoresBucketWidth {
         #[serde(rename = "1m")]
         X1m,
@@ -1884,6 +1926,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum UsageVectorStoresGroupByItem {
         #[serde(rename = "project_id")]
         ProjectId,
@@ -1925,6 +1968,7 @@ pub mod types {
     }
     ///The aggregated vector stores usage details of the specific time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
     pub struct UsageVectorStoresResult {
         pub object: UsageVectorStoresResultObject,
         ///When `group_by=project_id`, this field provides the project ID of the grouped usage result.
@@ -1940,6 +1984,7 @@ pub mod types {
     }
     ///`UsageVectorStoresResultObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
     pub enum UsageVectorStoresResultObject {
         #[serde(rename = "organization.usage.vector_stores.result")]
         OrganizationUsageVectorStoresResult,
@@ -4044,6 +4089,7 @@ pub mod types {
 Decoded by its `object` field; a kind this client does not know is kept as [`UsageResult::Unknown`].*/
     #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum UsageResult {
         ///`object: "organization.usage.completions.result"`. The aggregated completions usage details of the specific time bucket.
         UsageCompletionsResult(UsageCompletionsResult),

@@ -1,0 +1,245 @@
+//! The public API of a generated module, read back from its code: the operations
+//! with their parameters and results, and the types with their fields and
+//! variants. `changes` compares two of these.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use quote::ToTokens;
+use syn::{ImplItem, Item};
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Surface {
+    /// Client method → its operation.
+    pub operations: BTreeMap<String, Operation>,
+    pub structs: BTreeMap<String, Struct>,
+    pub enums: BTreeMap<String, Enum>,
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Operation {
+    /// Setter → parameter.
+    pub parameters: BTreeMap<String, Parameter>,
+    /// What `send` returns on success.
+    pub result: String,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Parameter {
+    pub ty: String,
+    pub required: bool,
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Struct {
+    /// Field → type.
+    pub fields: BTreeMap<String, String>,
+    pub non_exhaustive: bool,
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Enum {
+    pub variants: BTreeSet<String>,
+    pub non_exhaustive: bool,
+}
+
+/// Reads the surface of a generated `src/generated.rs`.
+pub fn read(code: &str) -> Result<Surface, String> {
+    let file = syn::parse_file(code).map_err(|e| format!("cannot parse generated code: {e}"))?;
+    let mut surface = Surface::default();
+    let mut builders: BTreeMap<String, String> = BTreeMap::new();
+    for item in &file.items {
+        match item {
+            Item::Impl(imp) if imp.trait_.is_none() && type_name(&imp.self_ty) == "Client" => {
+                for item in &imp.items {
+                    if let ImplItem::Fn(method) = item
+                        && matches!(method.vis, syn::Visibility::Public(_))
+                        && let syn::ReturnType::Type(_, ty) = &method.sig.output
+                        && let syn::Type::Path(path) = &**ty
+                        && path.path.segments.len() == 2
+                        && path.path.segments[0].ident == "builder"
+                    {
+                        builders.insert(
+                            path.path.segments[1].ident.to_string(),
+                            method.sig.ident.to_string(),
+                        );
+                    }
+                }
+            }
+            Item::Mod(module) if module.ident == "types" => {
+                read_types(module_items(module), &mut surface);
+            }
+            _ => {}
+        }
+    }
+    let builder_items = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            Item::Mod(module) if module.ident == "builder" => Some(module_items(module)),
+            _ => None,
+        })
+        .unwrap_or_default();
+    for item in builder_items {
+        match item {
+            Item::Struct(builder) => {
+                if let Some(method) = builders.get(&builder.ident.to_string()) {
+                    let operation = surface.operations.entry(method.clone()).or_default();
+                    for field in &builder.fields {
+                        let Some(name) = &field.ident else { continue };
+                        if name == "client" {
+                            continue;
+                        }
+                        // `Result<T, String>`: required; `Result<Option<T>, String>`: optional.
+                        let value = first_generic(&field.ty).unwrap_or(&field.ty);
+                        let (ty, required) = match first_generic_of(value, "Option") {
+                            Some(inner) => (inner, false),
+                            None => (value, true),
+                        };
+                        operation.parameters.insert(
+                            name.to_string(),
+                            Parameter {
+                                ty: short_type(ty),
+                                required,
+                            },
+                        );
+                    }
+                }
+            }
+            Item::Impl(imp) if imp.trait_.is_none() => {
+                let Some(method) = builders.get(&type_name(&imp.self_ty)) else {
+                    continue;
+                };
+                for item in &imp.items {
+                    if let ImplItem::Fn(send) = item
+                        && send.sig.ident == "send"
+                        && let syn::ReturnType::Type(_, ty) = &send.sig.output
+                    {
+                        let ok = first_generic(ty).unwrap_or(ty);
+                        surface.operations.entry(method.clone()).or_default().result =
+                            short_type(ok);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(surface)
+}
+
+fn read_types(items: &[Item], surface: &mut Surface) {
+    for item in items {
+        match item {
+            Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
+                let fields = s
+                    .fields
+                    .iter()
+                    .filter(|f| matches!(f.vis, syn::Visibility::Public(_)))
+                    .filter_map(|f| Some((f.ident.as_ref()?.to_string(), short_type(&f.ty))))
+                    .collect();
+                surface.structs.insert(
+                    s.ident.to_string(),
+                    Struct {
+                        fields,
+                        non_exhaustive: non_exhaustive(&s.attrs),
+                    },
+                );
+            }
+            Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
+                surface.enums.insert(
+                    e.ident.to_string(),
+                    Enum {
+                        variants: e.variants.iter().map(|v| v.ident.to_string()).collect(),
+                        non_exhaustive: non_exhaustive(&e.attrs),
+                    },
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+fn module_items(module: &syn::ItemMod) -> &[Item] {
+    module
+        .content
+        .as_ref()
+        .map(|(_, items)| items.as_slice())
+        .unwrap_or_default()
+}
+
+fn non_exhaustive(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("non_exhaustive"))
+}
+
+fn type_name(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// `T` of `Outer<T, …>`.
+fn first_generic(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|arg| match arg {
+        syn::GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    })
+}
+
+/// `T` of `Outer<T>` when the outer type is named `outer`.
+fn first_generic_of<'t>(ty: &'t syn::Type, outer: &str) -> Option<&'t syn::Type> {
+    (type_name(ty) == outer)
+        .then(|| first_generic(ty))
+        .flatten()
+}
+
+/// A type as users read it: each path by its last segment (`Vec<MessagesGroupBy>`,
+/// `DateTime<Utc>`), so moving a type between modules is not a change.
+pub fn short_type(ty: &syn::Type) -> String {
+    struct Shorten;
+    impl syn::visit_mut::VisitMut for Shorten {
+        fn visit_path_mut(&mut self, path: &mut syn::Path) {
+            if let Some(last) = path.segments.pop() {
+                path.segments.clear();
+                path.segments.push(last);
+            }
+            path.leading_colon = None;
+            syn::visit_mut::visit_path_mut(self, path);
+        }
+        fn visit_lifetime_mut(&mut self, lifetime: &mut syn::Lifetime) {
+            lifetime.ident = syn::Ident::new("_", lifetime.ident.span());
+        }
+    }
+    let mut ty = ty.clone();
+    syn::visit_mut::VisitMut::visit_type_mut(&mut Shorten, &mut ty);
+    ty.to_token_stream()
+        .to_string()
+        .replace(" < ", "<")
+        .replace(" >", ">")
+        .replace("< ", "<")
+        .replace(" ,", ",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_types_keep_only_last_segments() {
+        let ty: syn::Type =
+            syn::parse_quote!(::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>);
+        assert_eq!(short_type(&ty), "Vec<DateTime<Utc>>");
+        let ty: syn::Type = syn::parse_quote!(ResponseValue<types::UsageResponse>);
+        assert_eq!(short_type(&ty), "ResponseValue<UsageResponse>");
+    }
+}
