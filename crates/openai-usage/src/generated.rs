@@ -16,6 +16,9 @@ pub mod types {
     pub struct CostsResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<CostsResultAmount>,
+        ///When `group_by=api_key_id`, this field provides the API key ID of the grouped costs result.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub api_key_id: ::std::option::Option<::std::string::String>,
         ///When `group_by=line_item`, this field provides the line item of the grouped costs result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub line_item: ::std::option::Option<::std::string::String>,
@@ -23,6 +26,12 @@ pub mod types {
         ///When `group_by=project_id`, this field provides the project ID of the grouped costs result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
+        ///When `group_by=line_item`, the quantity billed for the line item, in `quantity_unit`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub quantity: ::std::option::Option<f64>,
+        ///The unit of `quantity`: values seen include `tokens`, `1000_tokens`, `duration_seconds`, `duration_minutes`, `duration_hours`, `gibibyte_hours`, `images` and `characters`; OpenAI may add others.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub quantity_unit: ::std::option::Option<::std::string::String>,
     }
     impl CostsResult {
         pub fn builder() -> builder::CostsResult {
@@ -775,6 +784,8 @@ pub mod types {
         Model,
         #[serde(rename = "batch")]
         Batch,
+        #[serde(rename = "service_tier")]
+        ServiceTier,
     }
     impl ::std::fmt::Display for UsageCompletionsGroupByItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -784,6 +795,7 @@ pub mod types {
                 Self::ApiKeyId => f.write_str("api_key_id"),
                 Self::Model => f.write_str("model"),
                 Self::Batch => f.write_str("batch"),
+                Self::ServiceTier => f.write_str("service_tier"),
             }
         }
     }
@@ -798,6 +810,7 @@ pub mod types {
                 "api_key_id" => Ok(Self::ApiKeyId),
                 "model" => Ok(Self::Model),
                 "batch" => Ok(Self::Batch),
+                "service_tier" => Ok(Self::ServiceTier),
                 _ => Err("invalid value".into()),
             }
         }
@@ -831,11 +844,32 @@ pub mod types {
         ///The aggregated number of audio input tokens used, including cached tokens.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub input_audio_tokens: ::std::option::Option<i64>,
+        ///The aggregated number of input tokens written to the cache.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub input_cache_write_tokens: ::std::option::Option<i64>,
+        ///The aggregated number of audio input tokens read from the cache.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub input_cached_audio_tokens: ::std::option::Option<i64>,
+        ///The aggregated number of image input tokens read from the cache.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub input_cached_image_tokens: ::std::option::Option<i64>,
+        ///The aggregated number of text input tokens read from the cache.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub input_cached_text_tokens: ::std::option::Option<i64>,
         ///The aggregated number of text input tokens that has been cached from previous requests. For customers subscribe to scale tier, this includes scale tier tokens.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub input_cached_tokens: ::std::option::Option<i64>,
+        ///The aggregated number of image input tokens.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub input_image_tokens: ::std::option::Option<i64>,
+        ///The aggregated number of text input tokens.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub input_text_tokens: ::std::option::Option<i64>,
         ///The aggregated number of text input tokens used, including cached tokens. For customers subscribe to scale tier, this includes scale tier tokens.
         pub input_tokens: i64,
+        ///The aggregated number of input tokens that were not read from the cache.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub input_uncached_tokens: ::std::option::Option<i64>,
         ///When `group_by=model`, this field provides the model name of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub model: ::std::option::Option<::std::string::String>,
@@ -845,11 +879,20 @@ pub mod types {
         ///The aggregated number of audio output tokens used.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub output_audio_tokens: ::std::option::Option<i64>,
+        ///The aggregated number of image output tokens.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub output_image_tokens: ::std::option::Option<i64>,
+        ///The aggregated number of text output tokens.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub output_text_tokens: ::std::option::Option<i64>,
         ///The aggregated number of text output tokens used. For customers subscribe to scale tier, this includes scale tier tokens.
         pub output_tokens: i64,
         ///When `group_by=project_id`, this field provides the project ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
+        ///When `group_by=service_tier`, this field provides the service tier of the grouped usage result.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub service_tier: ::std::option::Option<::std::string::String>,
         ///When `group_by=user_id`, this field provides the user ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
@@ -975,12 +1018,15 @@ pub mod types {
         ProjectId,
         #[serde(rename = "line_item")]
         LineItem,
+        #[serde(rename = "api_key_id")]
+        ApiKeyId,
     }
     impl ::std::fmt::Display for UsageCostsGroupByItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::ProjectId => f.write_str("project_id"),
                 Self::LineItem => f.write_str("line_item"),
+                Self::ApiKeyId => f.write_str("api_key_id"),
             }
         }
     }
@@ -992,6 +1038,7 @@ pub mod types {
             match value {
                 "project_id" => Ok(Self::ProjectId),
                 "line_item" => Ok(Self::LineItem),
+                "api_key_id" => Ok(Self::ApiKeyId),
                 _ => Err("invalid value".into()),
             }
         }
@@ -1200,6 +1247,202 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for UsageEmbeddingsResultObject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`UsageFileSearchCallsBucketWidth`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    pub enum UsageFileSearchCallsBucketWidth {
+        #[serde(rename = "1m")]
+        X1m,
+        #[serde(rename = "1h")]
+        X1h,
+        #[serde(rename = "1d")]
+        X1d,
+    }
+    impl ::std::fmt::Display for UsageFileSearchCallsBucketWidth {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X1m => f.write_str("1m"),
+                Self::X1h => f.write_str("1h"),
+                Self::X1d => f.write_str("1d"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UsageFileSearchCallsBucketWidth {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "1m" => Ok(Self::X1m),
+                "1h" => Ok(Self::X1h),
+                "1d" => Ok(Self::X1d),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UsageFileSearchCallsBucketWidth {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UsageFileSearchCallsBucketWidth {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::default::Default for UsageFileSearchCallsBucketWidth {
+        fn default() -> Self {
+            UsageFileSearchCallsBucketWidth::X1d
+        }
+    }
+    ///`UsageFileSearchCallsGroupByItem`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    pub enum UsageFileSearchCallsGroupByItem {
+        #[serde(rename = "project_id")]
+        ProjectId,
+        #[serde(rename = "user_id")]
+        UserId,
+        #[serde(rename = "api_key_id")]
+        ApiKeyId,
+        #[serde(rename = "vector_store_id")]
+        VectorStoreId,
+    }
+    impl ::std::fmt::Display for UsageFileSearchCallsGroupByItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ProjectId => f.write_str("project_id"),
+                Self::UserId => f.write_str("user_id"),
+                Self::ApiKeyId => f.write_str("api_key_id"),
+                Self::VectorStoreId => f.write_str("vector_store_id"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UsageFileSearchCallsGroupByItem {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "project_id" => Ok(Self::ProjectId),
+                "user_id" => Ok(Self::UserId),
+                "api_key_id" => Ok(Self::ApiKeyId),
+                "vector_store_id" => Ok(Self::VectorStoreId),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UsageFileSearchCallsGroupByItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UsageFileSearchCallsGroupByItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The aggregated file search calls usage details of the specific time bucket.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct UsageFileSearchCallsResult {
+        ///When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub api_key_id: ::std::option::Option<::std::string::String>,
+        ///The number of file search calls.
+        pub num_requests: i64,
+        pub object: UsageFileSearchCallsResultObject,
+        ///When `group_by=project_id`, this field provides the project ID of the grouped usage result.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///When `group_by=user_id`, this field provides the user ID of the grouped usage result.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        ///When `group_by=vector_store_id`, this field provides the vector store ID of the grouped usage result.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub vector_store_id: ::std::option::Option<::std::string::String>,
+    }
+    impl UsageFileSearchCallsResult {
+        pub fn builder() -> builder::UsageFileSearchCallsResult {
+            Default::default()
+        }
+    }
+    ///`UsageFileSearchCallsResultObject`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
+    pub enum UsageFileSearchCallsResultObject {
+        #[serde(rename = "organization.usage.file_searches.result")]
+        OrganizationUsageFileSearchesResult,
+        /// A value this client does not know yet, kept as the server sent it.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ::std::str::FromStr for UsageFileSearchCallsResultObject {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "organization.usage.file_searches.result" => {
+                    Ok(Self::OrganizationUsageFileSearchesResult)
+                }
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UsageFileSearchCallsResultObject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UsageFileSearchCallsResultObject {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2022,12 +2265,282 @@ pub mod types {
             value.parse()
         }
     }
+    ///`UsageWebSearchCallsBucketWidth`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    pub enum UsageWebSearchCallsBucketWidth {
+        #[serde(rename = "1m")]
+        X1m,
+        #[serde(rename = "1h")]
+        X1h,
+        #[serde(rename = "1d")]
+        X1d,
+    }
+    impl ::std::fmt::Display for UsageWebSearchCallsBucketWidth {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X1m => f.write_str("1m"),
+                Self::X1h => f.write_str("1h"),
+                Self::X1d => f.write_str("1d"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UsageWebSearchCallsBucketWidth {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "1m" => Ok(Self::X1m),
+                "1h" => Ok(Self::X1h),
+                "1d" => Ok(Self::X1d),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UsageWebSearchCallsBucketWidth {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UsageWebSearchCallsBucketWidth {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::default::Default for UsageWebSearchCallsBucketWidth {
+        fn default() -> Self {
+            UsageWebSearchCallsBucketWidth::X1d
+        }
+    }
+    ///`UsageWebSearchCallsContextLevelsItem`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    pub enum UsageWebSearchCallsContextLevelsItem {
+        #[serde(rename = "low")]
+        Low,
+        #[serde(rename = "medium")]
+        Medium,
+        #[serde(rename = "high")]
+        High,
+    }
+    impl ::std::fmt::Display for UsageWebSearchCallsContextLevelsItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Low => f.write_str("low"),
+                Self::Medium => f.write_str("medium"),
+                Self::High => f.write_str("high"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UsageWebSearchCallsContextLevelsItem {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "low" => Ok(Self::Low),
+                "medium" => Ok(Self::Medium),
+                "high" => Ok(Self::High),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UsageWebSearchCallsContextLevelsItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UsageWebSearchCallsContextLevelsItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`UsageWebSearchCallsGroupByItem`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    pub enum UsageWebSearchCallsGroupByItem {
+        #[serde(rename = "project_id")]
+        ProjectId,
+        #[serde(rename = "user_id")]
+        UserId,
+        #[serde(rename = "api_key_id")]
+        ApiKeyId,
+        #[serde(rename = "model")]
+        Model,
+        #[serde(rename = "context_level")]
+        ContextLevel,
+    }
+    impl ::std::fmt::Display for UsageWebSearchCallsGroupByItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ProjectId => f.write_str("project_id"),
+                Self::UserId => f.write_str("user_id"),
+                Self::ApiKeyId => f.write_str("api_key_id"),
+                Self::Model => f.write_str("model"),
+                Self::ContextLevel => f.write_str("context_level"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UsageWebSearchCallsGroupByItem {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "project_id" => Ok(Self::ProjectId),
+                "user_id" => Ok(Self::UserId),
+                "api_key_id" => Ok(Self::ApiKeyId),
+                "model" => Ok(Self::Model),
+                "context_level" => Ok(Self::ContextLevel),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UsageWebSearchCallsGroupByItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UsageWebSearchCallsGroupByItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The aggregated web search calls usage details of the specific time bucket.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct UsageWebSearchCallsResult {
+        ///When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub api_key_id: ::std::option::Option<::std::string::String>,
+        ///When `group_by=context_level`, this field provides the search context size of the grouped usage result.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub context_level: ::std::option::Option<::std::string::String>,
+        ///When `group_by=model`, this field provides the model name of the grouped usage result.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub model: ::std::option::Option<::std::string::String>,
+        ///The count of model requests that made web search calls.
+        pub num_model_requests: i64,
+        ///The number of web search calls.
+        pub num_requests: i64,
+        pub object: UsageWebSearchCallsResultObject,
+        ///When `group_by=project_id`, this field provides the project ID of the grouped usage result.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///When `group_by=user_id`, this field provides the user ID of the grouped usage result.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<::std::string::String>,
+    }
+    impl UsageWebSearchCallsResult {
+        pub fn builder() -> builder::UsageWebSearchCallsResult {
+            Default::default()
+        }
+    }
+    ///`UsageWebSearchCallsResultObject`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
+    pub enum UsageWebSearchCallsResultObject {
+        #[serde(rename = "organization.usage.web_searches.result")]
+        OrganizationUsageWebSearchesResult,
+        /// A value this client does not know yet, kept as the server sent it.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ::std::str::FromStr for UsageWebSearchCallsResultObject {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "organization.usage.web_searches.result" => {
+                    Ok(Self::OrganizationUsageWebSearchesResult)
+                }
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UsageWebSearchCallsResultObject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UsageWebSearchCallsResultObject {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct CostsResult {
             amount: ::std::result::Result<
                 ::std::option::Option<super::CostsResultAmount>,
+                ::std::string::String,
+            >,
+            api_key_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             line_item: ::std::result::Result<
@@ -2042,14 +2555,25 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            quantity: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            quantity_unit: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CostsResult {
             fn default() -> Self {
                 Self {
                     amount: Ok(Default::default()),
+                    api_key_id: Ok(Default::default()),
                     line_item: Ok(Default::default()),
                     object: Err("no value supplied for object".to_string()),
                     project_id: Ok(Default::default()),
+                    quantity: Ok(Default::default()),
+                    quantity_unit: Ok(Default::default()),
                 }
             }
         }
@@ -2065,6 +2589,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn api_key_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api_key_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for api_key_id: {e}")
                     });
                 self
             }
@@ -2104,6 +2640,30 @@ pub mod types {
                     });
                 self
             }
+            pub fn quantity<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.quantity = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for quantity: {e}")
+                    });
+                self
+            }
+            pub fn quantity_unit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.quantity_unit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for quantity_unit: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CostsResult> for super::CostsResult {
             type Error = super::error::ConversionError;
@@ -2112,9 +2672,12 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     amount: value.amount?,
+                    api_key_id: value.api_key_id?,
                     line_item: value.line_item?,
                     object: value.object?,
                     project_id: value.project_id?,
+                    quantity: value.quantity?,
+                    quantity_unit: value.quantity_unit?,
                 })
             }
         }
@@ -2122,9 +2685,12 @@ pub mod types {
             fn from(value: super::CostsResult) -> Self {
                 Self {
                     amount: Ok(value.amount),
+                    api_key_id: Ok(value.api_key_id),
                     line_item: Ok(value.line_item),
                     object: Ok(value.object),
                     project_id: Ok(value.project_id),
+                    quantity: Ok(value.quantity),
+                    quantity_unit: Ok(value.quantity_unit),
                 }
             }
         }
@@ -2742,11 +3308,39 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            input_cache_write_tokens: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            input_cached_audio_tokens: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            input_cached_image_tokens: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            input_cached_text_tokens: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             input_cached_tokens: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            input_image_tokens: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            input_text_tokens: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             input_tokens: ::std::result::Result<i64, ::std::string::String>,
+            input_uncached_tokens: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             model: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2760,8 +3354,20 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            output_image_tokens: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            output_text_tokens: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             output_tokens: ::std::result::Result<i64, ::std::string::String>,
             project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            service_tier: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -2776,18 +3382,28 @@ pub mod types {
                     api_key_id: Ok(Default::default()),
                     batch: Ok(Default::default()),
                     input_audio_tokens: Ok(Default::default()),
+                    input_cache_write_tokens: Ok(Default::default()),
+                    input_cached_audio_tokens: Ok(Default::default()),
+                    input_cached_image_tokens: Ok(Default::default()),
+                    input_cached_text_tokens: Ok(Default::default()),
                     input_cached_tokens: Ok(Default::default()),
+                    input_image_tokens: Ok(Default::default()),
+                    input_text_tokens: Ok(Default::default()),
                     input_tokens: Err("no value supplied for input_tokens".to_string()),
+                    input_uncached_tokens: Ok(Default::default()),
                     model: Ok(Default::default()),
                     num_model_requests: Err(
                         "no value supplied for num_model_requests".to_string(),
                     ),
                     object: Err("no value supplied for object".to_string()),
                     output_audio_tokens: Ok(Default::default()),
+                    output_image_tokens: Ok(Default::default()),
+                    output_text_tokens: Ok(Default::default()),
                     output_tokens: Err(
                         "no value supplied for output_tokens".to_string(),
                     ),
                     project_id: Ok(Default::default()),
+                    service_tier: Ok(Default::default()),
                     user_id: Ok(Default::default()),
                 }
             }
@@ -2831,6 +3447,62 @@ pub mod types {
                     });
                 self
             }
+            pub fn input_cache_write_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input_cache_write_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for input_cache_write_tokens: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn input_cached_audio_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input_cached_audio_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for input_cached_audio_tokens: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn input_cached_image_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input_cached_image_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for input_cached_image_tokens: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn input_cached_text_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input_cached_text_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for input_cached_text_tokens: {e}"
+                        )
+                    });
+                self
+            }
             pub fn input_cached_tokens<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -2845,6 +3517,34 @@ pub mod types {
                     });
                 self
             }
+            pub fn input_image_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input_image_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for input_image_tokens: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn input_text_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input_text_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for input_text_tokens: {e}"
+                        )
+                    });
+                self
+            }
             pub fn input_tokens<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -2854,6 +3554,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for input_tokens: {e}")
+                    });
+                self
+            }
+            pub fn input_uncached_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.input_uncached_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for input_uncached_tokens: {e}"
+                        )
                     });
                 self
             }
@@ -2909,6 +3623,34 @@ pub mod types {
                     });
                 self
             }
+            pub fn output_image_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.output_image_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for output_image_tokens: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn output_text_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.output_text_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for output_text_tokens: {e}"
+                        )
+                    });
+                self
+            }
             pub fn output_tokens<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -2930,6 +3672,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn service_tier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service_tier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for service_tier: {e}")
                     });
                 self
             }
@@ -2956,14 +3710,24 @@ pub mod types {
                     api_key_id: value.api_key_id?,
                     batch: value.batch?,
                     input_audio_tokens: value.input_audio_tokens?,
+                    input_cache_write_tokens: value.input_cache_write_tokens?,
+                    input_cached_audio_tokens: value.input_cached_audio_tokens?,
+                    input_cached_image_tokens: value.input_cached_image_tokens?,
+                    input_cached_text_tokens: value.input_cached_text_tokens?,
                     input_cached_tokens: value.input_cached_tokens?,
+                    input_image_tokens: value.input_image_tokens?,
+                    input_text_tokens: value.input_text_tokens?,
                     input_tokens: value.input_tokens?,
+                    input_uncached_tokens: value.input_uncached_tokens?,
                     model: value.model?,
                     num_model_requests: value.num_model_requests?,
                     object: value.object?,
                     output_audio_tokens: value.output_audio_tokens?,
+                    output_image_tokens: value.output_image_tokens?,
+                    output_text_tokens: value.output_text_tokens?,
                     output_tokens: value.output_tokens?,
                     project_id: value.project_id?,
+                    service_tier: value.service_tier?,
                     user_id: value.user_id?,
                 })
             }
@@ -2975,14 +3739,24 @@ pub mod types {
                     api_key_id: Ok(value.api_key_id),
                     batch: Ok(value.batch),
                     input_audio_tokens: Ok(value.input_audio_tokens),
+                    input_cache_write_tokens: Ok(value.input_cache_write_tokens),
+                    input_cached_audio_tokens: Ok(value.input_cached_audio_tokens),
+                    input_cached_image_tokens: Ok(value.input_cached_image_tokens),
+                    input_cached_text_tokens: Ok(value.input_cached_text_tokens),
                     input_cached_tokens: Ok(value.input_cached_tokens),
+                    input_image_tokens: Ok(value.input_image_tokens),
+                    input_text_tokens: Ok(value.input_text_tokens),
                     input_tokens: Ok(value.input_tokens),
+                    input_uncached_tokens: Ok(value.input_uncached_tokens),
                     model: Ok(value.model),
                     num_model_requests: Ok(value.num_model_requests),
                     object: Ok(value.object),
                     output_audio_tokens: Ok(value.output_audio_tokens),
+                    output_image_tokens: Ok(value.output_image_tokens),
+                    output_text_tokens: Ok(value.output_text_tokens),
                     output_tokens: Ok(value.output_tokens),
                     project_id: Ok(value.project_id),
+                    service_tier: Ok(value.service_tier),
                     user_id: Ok(value.user_id),
                 }
             }
@@ -3143,6 +3917,147 @@ pub mod types {
                     object: Ok(value.object),
                     project_id: Ok(value.project_id),
                     user_id: Ok(value.user_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UsageFileSearchCallsResult {
+            api_key_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            num_requests: ::std::result::Result<i64, ::std::string::String>,
+            object: ::std::result::Result<
+                super::UsageFileSearchCallsResultObject,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            vector_store_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UsageFileSearchCallsResult {
+            fn default() -> Self {
+                Self {
+                    api_key_id: Ok(Default::default()),
+                    num_requests: Err("no value supplied for num_requests".to_string()),
+                    object: Err("no value supplied for object".to_string()),
+                    project_id: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                    vector_store_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl UsageFileSearchCallsResult {
+            pub fn api_key_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api_key_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for api_key_id: {e}")
+                    });
+                self
+            }
+            pub fn num_requests<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.num_requests = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for num_requests: {e}")
+                    });
+                self
+            }
+            pub fn object<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UsageFileSearchCallsResultObject>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+            pub fn vector_store_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vector_store_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for vector_store_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UsageFileSearchCallsResult>
+        for super::UsageFileSearchCallsResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UsageFileSearchCallsResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    api_key_id: value.api_key_id?,
+                    num_requests: value.num_requests?,
+                    object: value.object?,
+                    project_id: value.project_id?,
+                    user_id: value.user_id?,
+                    vector_store_id: value.vector_store_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UsageFileSearchCallsResult>
+        for UsageFileSearchCallsResult {
+            fn from(value: super::UsageFileSearchCallsResult) -> Self {
+                Self {
+                    api_key_id: Ok(value.api_key_id),
+                    num_requests: Ok(value.num_requests),
+                    object: Ok(value.object),
+                    project_id: Ok(value.project_id),
+                    user_id: Ok(value.user_id),
+                    vector_store_id: Ok(value.vector_store_id),
                 }
             }
         }
@@ -3777,6 +4692,184 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct UsageWebSearchCallsResult {
+            api_key_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            context_level: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            model: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            num_model_requests: ::std::result::Result<i64, ::std::string::String>,
+            num_requests: ::std::result::Result<i64, ::std::string::String>,
+            object: ::std::result::Result<
+                super::UsageWebSearchCallsResultObject,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UsageWebSearchCallsResult {
+            fn default() -> Self {
+                Self {
+                    api_key_id: Ok(Default::default()),
+                    context_level: Ok(Default::default()),
+                    model: Ok(Default::default()),
+                    num_model_requests: Err(
+                        "no value supplied for num_model_requests".to_string(),
+                    ),
+                    num_requests: Err("no value supplied for num_requests".to_string()),
+                    object: Err("no value supplied for object".to_string()),
+                    project_id: Ok(Default::default()),
+                    user_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl UsageWebSearchCallsResult {
+            pub fn api_key_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api_key_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for api_key_id: {e}")
+                    });
+                self
+            }
+            pub fn context_level<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.context_level = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for context_level: {e}")
+                    });
+                self
+            }
+            pub fn model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model: {e}")
+                    });
+                self
+            }
+            pub fn num_model_requests<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.num_model_requests = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for num_model_requests: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn num_requests<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.num_requests = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for num_requests: {e}")
+                    });
+                self
+            }
+            pub fn object<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UsageWebSearchCallsResultObject>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object: {e}")
+                    });
+                self
+            }
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UsageWebSearchCallsResult>
+        for super::UsageWebSearchCallsResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UsageWebSearchCallsResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    api_key_id: value.api_key_id?,
+                    context_level: value.context_level?,
+                    model: value.model?,
+                    num_model_requests: value.num_model_requests?,
+                    num_requests: value.num_requests?,
+                    object: value.object?,
+                    project_id: value.project_id?,
+                    user_id: value.user_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UsageWebSearchCallsResult>
+        for UsageWebSearchCallsResult {
+            fn from(value: super::UsageWebSearchCallsResult) -> Self {
+                Self {
+                    api_key_id: Ok(value.api_key_id),
+                    context_level: Ok(value.context_level),
+                    model: Ok(value.model),
+                    num_model_requests: Ok(value.num_model_requests),
+                    num_requests: Ok(value.num_requests),
+                    object: Ok(value.object),
+                    project_id: Ok(value.project_id),
+                    user_id: Ok(value.user_id),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -3962,6 +5055,32 @@ pub mod types {
             )
         }
     }
+    impl ::std::fmt::Display for UsageFileSearchCallsResultObject {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::OrganizationUsageFileSearchesResult => {
+                    f.write_str("organization.usage.file_searches.result")
+                }
+                Self::Unknown(value) => f.write_str(value),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UsageFileSearchCallsResultObject {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            usagekit_runtime::deserialize_open_enum(
+                deserializer,
+                |value| match value {
+                    "organization.usage.file_searches.result" => {
+                        Some(Self::OrganizationUsageFileSearchesResult)
+                    }
+                    _ => None,
+                },
+                Self::Unknown,
+            )
+        }
+    }
     impl ::std::fmt::Display for UsageImagesResultObject {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
@@ -4084,6 +5203,32 @@ pub mod types {
             )
         }
     }
+    impl ::std::fmt::Display for UsageWebSearchCallsResultObject {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::OrganizationUsageWebSearchesResult => {
+                    f.write_str("organization.usage.web_searches.result")
+                }
+                Self::Unknown(value) => f.write_str(value),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UsageWebSearchCallsResultObject {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            usagekit_runtime::deserialize_open_enum(
+                deserializer,
+                |value| match value {
+                    "organization.usage.web_searches.result" => {
+                        Some(Self::OrganizationUsageWebSearchesResult)
+                    }
+                    _ => None,
+                },
+                Self::Unknown,
+            )
+        }
+    }
     /**One result of a time bucket; its `object` field names its kind.
 
 Decoded by its `object` field; a kind this client does not know is kept as [`UsageResult::Unknown`].*/
@@ -4109,6 +5254,10 @@ Decoded by its `object` field; a kind this client does not know is kept as [`Usa
         UsageCodeInterpreterSessionsResult(UsageCodeInterpreterSessionsResult),
         ///`object: "organization.costs.result"`. The aggregated costs details of the specific time bucket.
         CostsResult(CostsResult),
+        ///`object: "organization.usage.file_searches.result"`. The aggregated file search calls usage details of the specific time bucket.
+        UsageFileSearchCallsResult(UsageFileSearchCallsResult),
+        ///`object: "organization.usage.web_searches.result"`. The aggregated web search calls usage details of the specific time bucket.
+        UsageWebSearchCallsResult(UsageWebSearchCallsResult),
         /// A kind this client does not know yet, kept as it came.
         Unknown(::serde_json::Value),
     }
@@ -4139,6 +5288,12 @@ Decoded by its `object` field; a kind this client does not know is kept as [`Usa
                     Some("organization.usage.code_interpreter_sessions.result")
                 }
                 Self::CostsResult(_) => Some("organization.costs.result"),
+                Self::UsageFileSearchCallsResult(_) => {
+                    Some("organization.usage.file_searches.result")
+                }
+                Self::UsageWebSearchCallsResult(_) => {
+                    Some("organization.usage.web_searches.result")
+                }
                 Self::Unknown(value) => {
                     value.get("object").and_then(::serde_json::Value::as_str)
                 }
@@ -4178,6 +5333,12 @@ Decoded by its `object` field; a kind this client does not know is kept as [`Usa
                 }
                 Some("organization.costs.result") => {
                     object.decode().map(Self::CostsResult)
+                }
+                Some("organization.usage.file_searches.result") => {
+                    object.decode().map(Self::UsageFileSearchCallsResult)
+                }
+                Some("organization.usage.web_searches.result") => {
+                    object.decode().map(Self::UsageWebSearchCallsResult)
                 }
                 _ => object.decode().map(Self::Unknown),
             }
@@ -4231,6 +5392,7 @@ impl Client {
 Sends a `GET` request to `/organization/costs`
 
 Arguments:
+- `api_key_ids`: Return only costs for these API keys.
 - `bucket_width`: Width of each time bucket in response. Currently only `1d` is supported, default to `1d`.
 - `end_time`: End time (Unix seconds) of the query time range, exclusive.
 - `group_by`: Group the costs by the specified fields. Support fields include `project_id`, `line_item` and any combination of them.
@@ -4241,6 +5403,7 @@ Arguments:
 - `start_time`: Start time (Unix seconds) of the query time range, inclusive.
 ```ignore
 let response = client.usage_costs()
+    .api_key_ids(api_key_ids)
     .bucket_width(bucket_width)
     .end_time(end_time)
     .group_by(group_by)
@@ -4438,6 +5601,43 @@ let response = client.usage_embeddings()
     pub fn usage_embeddings(&self) -> builder::UsageEmbeddings<'_> {
         builder::UsageEmbeddings::new(self)
     }
+    /**Get file search calls usage details for the organization
+
+Sends a `GET` request to `/organization/usage/file_search_calls`
+
+Arguments:
+- `api_key_ids`: Return only usage for these API keys.
+- `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+- `end_time`: End time (Unix seconds) of the query time range, exclusive.
+- `group_by`: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `vector_store_id` or any combination of them.
+- `limit`: Specifies the number of buckets to return.
+- `bucket_width=1d`: default: 7, max: 31
+- `bucket_width=1h`: default: 24, max: 168
+- `bucket_width=1m`: default: 60, max: 1440
+
+- `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+- `project_ids`: Return only usage for these projects.
+- `start_time`: Start time (Unix seconds) of the query time range, inclusive.
+- `user_ids`: Return only usage for these users.
+- `vector_store_ids`: Return only usage for these vector stores.
+```ignore
+let response = client.usage_file_search_calls()
+    .api_key_ids(api_key_ids)
+    .bucket_width(bucket_width)
+    .end_time(end_time)
+    .group_by(group_by)
+    .limit(limit)
+    .page(page)
+    .project_ids(project_ids)
+    .start_time(start_time)
+    .user_ids(user_ids)
+    .vector_store_ids(vector_store_ids)
+    .send()
+    .await;
+```*/
+    pub fn usage_file_search_calls(&self) -> builder::UsageFileSearchCalls<'_> {
+        builder::UsageFileSearchCalls::new(self)
+    }
     /**Get images usage details for the organization
 
 Sends a `GET` request to `/organization/usage/images`
@@ -4547,6 +5747,45 @@ let response = client.usage_vector_stores()
     pub fn usage_vector_stores(&self) -> builder::UsageVectorStores<'_> {
         builder::UsageVectorStores::new(self)
     }
+    /**Get web search calls usage details for the organization
+
+Sends a `GET` request to `/organization/usage/web_search_calls`
+
+Arguments:
+- `api_key_ids`: Return only usage for these API keys.
+- `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+- `context_levels`: Return only usage for these search context sizes.
+- `end_time`: End time (Unix seconds) of the query time range, exclusive.
+- `group_by`: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `context_level` or any combination of them.
+- `limit`: Specifies the number of buckets to return.
+- `bucket_width=1d`: default: 7, max: 31
+- `bucket_width=1h`: default: 24, max: 168
+- `bucket_width=1m`: default: 60, max: 1440
+
+- `models`: Return only usage for these models.
+- `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+- `project_ids`: Return only usage for these projects.
+- `start_time`: Start time (Unix seconds) of the query time range, inclusive.
+- `user_ids`: Return only usage for these users.
+```ignore
+let response = client.usage_web_search_calls()
+    .api_key_ids(api_key_ids)
+    .bucket_width(bucket_width)
+    .context_levels(context_levels)
+    .end_time(end_time)
+    .group_by(group_by)
+    .limit(limit)
+    .models(models)
+    .page(page)
+    .project_ids(project_ids)
+    .start_time(start_time)
+    .user_ids(user_ids)
+    .send()
+    .await;
+```*/
+    pub fn usage_web_search_calls(&self) -> builder::UsageWebSearchCalls<'_> {
+        builder::UsageWebSearchCalls::new(self)
+    }
 }
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
@@ -4564,6 +5803,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UsageCosts<'a> {
         client: &'a super::Client,
+        api_key_ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         bucket_width: Result<Option<types::UsageCostsBucketWidth>, String>,
         end_time: Result<Option<i64>, String>,
         group_by: Result<Option<::std::vec::Vec<types::UsageCostsGroupByItem>>, String>,
@@ -4576,6 +5816,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
+                api_key_ids: Ok(None),
                 bucket_width: Ok(None),
                 end_time: Ok(None),
                 group_by: Ok(None),
@@ -4584,6 +5825,22 @@ pub mod builder {
                 project_ids: Ok(None),
                 start_time: Err("start_time was not initialized".to_string()),
             }
+        }
+        /// Return only costs for these API keys.
+        ///
+        /// Query parameter `api_key_ids`: array of string. Optional.
+        pub fn api_key_ids<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+        {
+            self.api_key_ids = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for api_key_ids failed"
+                        .to_string()
+                });
+            self
         }
         /// Width of each time bucket in response. Currently only `1d` is supported, default to `1d`.
         ///
@@ -4616,7 +5873,7 @@ pub mod builder {
         }
         /// Group the costs by the specified fields. Support fields include `project_id`, `line_item` and any combination of them.
         ///
-        /// Query parameter `group_by`: array of string, one of `project_id`, `line_item`. Optional.
+        /// Query parameter `group_by`: array of string, one of `project_id`, `line_item`, `api_key_id`. Optional.
         pub fn group_by<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<types::UsageCostsGroupByItem>>,
@@ -4693,6 +5950,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::UsageResponse>, Error<()>> {
             let Self {
                 client,
+                api_key_ids,
                 bucket_width,
                 end_time,
                 group_by,
@@ -4701,6 +5959,7 @@ pub mod builder {
                 project_ids,
                 start_time,
             } = self;
+            let api_key_ids = api_key_ids.map_err(Error::InvalidRequest)?;
             let bucket_width = bucket_width.map_err(Error::InvalidRequest)?;
             let end_time = end_time.map_err(Error::InvalidRequest)?;
             let group_by = group_by.map_err(Error::InvalidRequest)?;
@@ -4721,6 +5980,7 @@ pub mod builder {
                 .headers(header_map)
                 .build()?;
             usagekit_runtime::QueryString::default()
+                .push(&progenitor_client::QueryParam::new("api_key_ids", &api_key_ids))
                 .push(&progenitor_client::QueryParam::new("bucket_width", &bucket_width))
                 .push(&progenitor_client::QueryParam::new("end_time", &end_time))
                 .push(&progenitor_client::QueryParam::new("group_by", &group_by))
@@ -5797,7 +7057,7 @@ pub mod builder {
         }
         /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `batch` or any combination of them.
         ///
-        /// Query parameter `group_by`: array of string, one of `project_id`, `user_id`, `api_key_id`, `model`, `batch`. Optional.
+        /// Query parameter `group_by`: array of string, one of `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier`. Optional.
         pub fn group_by<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<
@@ -6319,6 +7579,330 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             usagekit_runtime::paginate(
                 "usage-embeddings",
+                max_pages,
+                self,
+                |request: Self, cursor| async move {
+                    let request = match cursor {
+                        Some(cursor) => request.page(cursor),
+                        None => request,
+                    };
+                    let page = request.send().await?.into_inner();
+                    Ok(usagekit_runtime::Page {
+                        next_cursor: usagekit_runtime::Cursor::into_cursor(
+                            page.next_page,
+                        ),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: page.data,
+                    })
+                },
+            )
+        }
+        /// Every item of every page, in one `Vec`. Prefer `stream` for long ranges.
+        pub async fn collect_all(
+            self,
+        ) -> Result<
+            Vec<types::UsageTimeBucket>,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            usagekit_runtime::collect_all(self.stream()).await
+        }
+    }
+    /**Builder for [`Client::usage_file_search_calls`]
+
+[`Client::usage_file_search_calls`]: super::Client::usage_file_search_calls*/
+    #[derive(Debug, Clone)]
+    pub struct UsageFileSearchCalls<'a> {
+        client: &'a super::Client,
+        api_key_ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        bucket_width: Result<Option<types::UsageFileSearchCallsBucketWidth>, String>,
+        end_time: Result<Option<i64>, String>,
+        group_by: Result<
+            Option<::std::vec::Vec<types::UsageFileSearchCallsGroupByItem>>,
+            String,
+        >,
+        limit: Result<Option<i64>, String>,
+        page: Result<Option<::std::string::String>, String>,
+        project_ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        start_time: Result<i64, String>,
+        user_ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        vector_store_ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    }
+    impl<'a> UsageFileSearchCalls<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                api_key_ids: Ok(None),
+                bucket_width: Ok(None),
+                end_time: Ok(None),
+                group_by: Ok(None),
+                limit: Ok(None),
+                page: Ok(None),
+                project_ids: Ok(None),
+                start_time: Err("start_time was not initialized".to_string()),
+                user_ids: Ok(None),
+                vector_store_ids: Ok(None),
+            }
+        }
+        /// Return only usage for these API keys.
+        ///
+        /// Query parameter `api_key_ids`: array of string. Optional.
+        pub fn api_key_ids<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+        {
+            self.api_key_ids = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for api_key_ids failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        ///
+        /// Query parameter `bucket_width`: string, one of `1m`, `1h`, `1d`. Optional. The server's default: `1d`.
+        pub fn bucket_width<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UsageFileSearchCallsBucketWidth>,
+        {
+            self.bucket_width = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `UsageFileSearchCallsBucketWidth` for bucket_width failed"
+                        .to_string()
+                });
+            self
+        }
+        /// End time (Unix seconds) of the query time range, exclusive.
+        ///
+        /// Query parameter `end_time`: integer. Optional.
+        pub fn end_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.end_time = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for end_time failed".to_string());
+            self
+        }
+        /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `vector_store_id` or any combination of them.
+        ///
+        /// Query parameter `group_by`: array of string, one of `project_id`, `user_id`, `api_key_id`, `vector_store_id`. Optional.
+        pub fn group_by<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                ::std::vec::Vec<types::UsageFileSearchCallsGroupByItem>,
+            >,
+        {
+            self.group_by = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < UsageFileSearchCallsGroupByItem >` for group_by failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Specifies the number of buckets to return.
+        /// - `bucket_width=1d`: default: 7, max: 31
+        /// - `bucket_width=1h`: default: 24, max: 168
+        /// - `bucket_width=1m`: default: 60, max: 1440
+        ///
+        /// Query parameter `limit`: integer. Optional.
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        ///
+        /// Query parameter `page`: string. Optional.
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for page failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Return only usage for these projects.
+        ///
+        /// Query parameter `project_ids`: array of string. Optional.
+        pub fn project_ids<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+        {
+            self.project_ids = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for project_ids failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Start time (Unix seconds) of the query time range, inclusive.
+        ///
+        /// Query parameter `start_time`: integer. Required: `send` fails without it.
+        pub fn start_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.start_time = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for start_time failed".to_string());
+            self
+        }
+        /// Return only usage for these users.
+        ///
+        /// Query parameter `user_ids`: array of string. Optional.
+        pub fn user_ids<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+        {
+            self.user_ids = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_ids failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Return only usage for these vector stores.
+        ///
+        /// Query parameter `vector_store_ids`: array of string. Optional.
+        pub fn vector_store_ids<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+        {
+            self.vector_store_ids = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for vector_store_ids failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends the request; `send` turns its error into `usagekit_runtime::Error`.
+        pub(crate) async fn dispatch(
+            self,
+        ) -> Result<ResponseValue<types::UsageResponse>, Error<()>> {
+            let Self {
+                client,
+                api_key_ids,
+                bucket_width,
+                end_time,
+                group_by,
+                limit,
+                page,
+                project_ids,
+                start_time,
+                user_ids,
+                vector_store_ids,
+            } = self;
+            let api_key_ids = api_key_ids.map_err(Error::InvalidRequest)?;
+            let bucket_width = bucket_width.map_err(Error::InvalidRequest)?;
+            let end_time = end_time.map_err(Error::InvalidRequest)?;
+            let group_by = group_by.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let project_ids = project_ids.map_err(Error::InvalidRequest)?;
+            let start_time = start_time.map_err(Error::InvalidRequest)?;
+            let user_ids = user_ids.map_err(Error::InvalidRequest)?;
+            let vector_store_ids = vector_store_ids.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/organization/usage/file_search_calls", client.baseurl,
+            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            usagekit_runtime::QueryString::default()
+                .push(&progenitor_client::QueryParam::new("api_key_ids", &api_key_ids))
+                .push(&progenitor_client::QueryParam::new("bucket_width", &bucket_width))
+                .push(&progenitor_client::QueryParam::new("end_time", &end_time))
+                .push(&progenitor_client::QueryParam::new("group_by", &group_by))
+                .push(&progenitor_client::QueryParam::new("limit", &limit))
+                .push(&progenitor_client::QueryParam::new("page", &page))
+                .push(&progenitor_client::QueryParam::new("project_ids", &project_ids))
+                .push(&progenitor_client::QueryParam::new("start_time", &start_time))
+                .push(&progenitor_client::QueryParam::new("user_ids", &user_ids))
+                .push(
+                    &progenitor_client::QueryParam::new(
+                        "vector_store_ids",
+                        &vector_store_ids,
+                    ),
+                )
+                .apply(request.url_mut())
+                .map_err(Error::InvalidRequest)?;
+            let info = OperationInfo {
+                operation_id: "usage_file_search_calls",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends `GET /organization/usage/file_search_calls`. Errors name the operation (`usage-file-search-calls`), the status and the decoded error body.
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::UsageResponse>,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            usagekit_runtime::complete(
+                    "usage-file-search-calls",
+                    self.dispatch(),
+                    |status, body| match status {
+                        429u16 | 400u16..=499u16 | 500u16..=599u16 => {
+                            Some(usagekit_runtime::decode_error_json(body))
+                        }
+                        _ => None,
+                    },
+                    &["/error/message"],
+                )
+                .await
+        }
+        ///Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
+        pub fn stream(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                types::UsageTimeBucket,
+                usagekit_runtime::Error<types::ErrorResponse>,
+            >,
+        > + Send + Unpin + 'a {
+            let max_pages = self.client.inner.max_pages();
+            usagekit_runtime::paginate(
+                "usage-file-search-calls",
                 max_pages,
                 self,
                 |request: Self, cursor| async move {
@@ -7244,6 +8828,354 @@ pub mod builder {
             let max_pages = self.client.inner.max_pages();
             usagekit_runtime::paginate(
                 "usage-vector-stores",
+                max_pages,
+                self,
+                |request: Self, cursor| async move {
+                    let request = match cursor {
+                        Some(cursor) => request.page(cursor),
+                        None => request,
+                    };
+                    let page = request.send().await?.into_inner();
+                    Ok(usagekit_runtime::Page {
+                        next_cursor: usagekit_runtime::Cursor::into_cursor(
+                            page.next_page,
+                        ),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: page.data,
+                    })
+                },
+            )
+        }
+        /// Every item of every page, in one `Vec`. Prefer `stream` for long ranges.
+        pub async fn collect_all(
+            self,
+        ) -> Result<
+            Vec<types::UsageTimeBucket>,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            usagekit_runtime::collect_all(self.stream()).await
+        }
+    }
+    /**Builder for [`Client::usage_web_search_calls`]
+
+[`Client::usage_web_search_calls`]: super::Client::usage_web_search_calls*/
+    #[derive(Debug, Clone)]
+    pub struct UsageWebSearchCalls<'a> {
+        client: &'a super::Client,
+        api_key_ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        bucket_width: Result<Option<types::UsageWebSearchCallsBucketWidth>, String>,
+        context_levels: Result<
+            Option<::std::vec::Vec<types::UsageWebSearchCallsContextLevelsItem>>,
+            String,
+        >,
+        end_time: Result<Option<i64>, String>,
+        group_by: Result<
+            Option<::std::vec::Vec<types::UsageWebSearchCallsGroupByItem>>,
+            String,
+        >,
+        limit: Result<Option<i64>, String>,
+        models: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        page: Result<Option<::std::string::String>, String>,
+        project_ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        start_time: Result<i64, String>,
+        user_ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    }
+    impl<'a> UsageWebSearchCalls<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                api_key_ids: Ok(None),
+                bucket_width: Ok(None),
+                context_levels: Ok(None),
+                end_time: Ok(None),
+                group_by: Ok(None),
+                limit: Ok(None),
+                models: Ok(None),
+                page: Ok(None),
+                project_ids: Ok(None),
+                start_time: Err("start_time was not initialized".to_string()),
+                user_ids: Ok(None),
+            }
+        }
+        /// Return only usage for these API keys.
+        ///
+        /// Query parameter `api_key_ids`: array of string. Optional.
+        pub fn api_key_ids<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+        {
+            self.api_key_ids = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for api_key_ids failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+        ///
+        /// Query parameter `bucket_width`: string, one of `1m`, `1h`, `1d`. Optional. The server's default: `1d`.
+        pub fn bucket_width<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UsageWebSearchCallsBucketWidth>,
+        {
+            self.bucket_width = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `UsageWebSearchCallsBucketWidth` for bucket_width failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Return only usage for these search context sizes.
+        ///
+        /// Query parameter `context_levels`: array of string, one of `low`, `medium`, `high`. Optional.
+        pub fn context_levels<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                ::std::vec::Vec<types::UsageWebSearchCallsContextLevelsItem>,
+            >,
+        {
+            self.context_levels = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < UsageWebSearchCallsContextLevelsItem >` for context_levels failed"
+                        .to_string()
+                });
+            self
+        }
+        /// End time (Unix seconds) of the query time range, exclusive.
+        ///
+        /// Query parameter `end_time`: integer. Optional.
+        pub fn end_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.end_time = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for end_time failed".to_string());
+            self
+        }
+        /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `context_level` or any combination of them.
+        ///
+        /// Query parameter `group_by`: array of string, one of `project_id`, `user_id`, `api_key_id`, `model`, `context_level`. Optional.
+        pub fn group_by<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                ::std::vec::Vec<types::UsageWebSearchCallsGroupByItem>,
+            >,
+        {
+            self.group_by = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < UsageWebSearchCallsGroupByItem >` for group_by failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Specifies the number of buckets to return.
+        /// - `bucket_width=1d`: default: 7, max: 31
+        /// - `bucket_width=1h`: default: 24, max: 168
+        /// - `bucket_width=1m`: default: 60, max: 1440
+        ///
+        /// Query parameter `limit`: integer. Optional.
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self
+        }
+        /// Return only usage for these models.
+        ///
+        /// Query parameter `models`: array of string. Optional.
+        pub fn models<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+        {
+            self.models = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for models failed"
+                        .to_string()
+                });
+            self
+        }
+        /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+        ///
+        /// Query parameter `page`: string. Optional.
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for page failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Return only usage for these projects.
+        ///
+        /// Query parameter `project_ids`: array of string. Optional.
+        pub fn project_ids<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+        {
+            self.project_ids = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for project_ids failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Start time (Unix seconds) of the query time range, inclusive.
+        ///
+        /// Query parameter `start_time`: integer. Required: `send` fails without it.
+        pub fn start_time<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.start_time = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for start_time failed".to_string());
+            self
+        }
+        /// Return only usage for these users.
+        ///
+        /// Query parameter `user_ids`: array of string. Optional.
+        pub fn user_ids<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+        {
+            self.user_ids = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_ids failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends the request; `send` turns its error into `usagekit_runtime::Error`.
+        pub(crate) async fn dispatch(
+            self,
+        ) -> Result<ResponseValue<types::UsageResponse>, Error<()>> {
+            let Self {
+                client,
+                api_key_ids,
+                bucket_width,
+                context_levels,
+                end_time,
+                group_by,
+                limit,
+                models,
+                page,
+                project_ids,
+                start_time,
+                user_ids,
+            } = self;
+            let api_key_ids = api_key_ids.map_err(Error::InvalidRequest)?;
+            let bucket_width = bucket_width.map_err(Error::InvalidRequest)?;
+            let context_levels = context_levels.map_err(Error::InvalidRequest)?;
+            let end_time = end_time.map_err(Error::InvalidRequest)?;
+            let group_by = group_by.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let models = models.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let project_ids = project_ids.map_err(Error::InvalidRequest)?;
+            let start_time = start_time.map_err(Error::InvalidRequest)?;
+            let user_ids = user_ids.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/organization/usage/web_search_calls", client.baseurl,);
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            usagekit_runtime::QueryString::default()
+                .push(&progenitor_client::QueryParam::new("api_key_ids", &api_key_ids))
+                .push(&progenitor_client::QueryParam::new("bucket_width", &bucket_width))
+                .push(
+                    &progenitor_client::QueryParam::new(
+                        "context_levels",
+                        &context_levels,
+                    ),
+                )
+                .push(&progenitor_client::QueryParam::new("end_time", &end_time))
+                .push(&progenitor_client::QueryParam::new("group_by", &group_by))
+                .push(&progenitor_client::QueryParam::new("limit", &limit))
+                .push(&progenitor_client::QueryParam::new("models", &models))
+                .push(&progenitor_client::QueryParam::new("page", &page))
+                .push(&progenitor_client::QueryParam::new("project_ids", &project_ids))
+                .push(&progenitor_client::QueryParam::new("start_time", &start_time))
+                .push(&progenitor_client::QueryParam::new("user_ids", &user_ids))
+                .apply(request.url_mut())
+                .map_err(Error::InvalidRequest)?;
+            let info = OperationInfo {
+                operation_id: "usage_web_search_calls",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        ///Sends `GET /organization/usage/web_search_calls`. Errors name the operation (`usage-web-search-calls`), the status and the decoded error body.
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::UsageResponse>,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            usagekit_runtime::complete(
+                    "usage-web-search-calls",
+                    self.dispatch(),
+                    |status, body| match status {
+                        429u16 | 400u16..=499u16 | 500u16..=599u16 => {
+                            Some(usagekit_runtime::decode_error_json(body))
+                        }
+                        _ => None,
+                    },
+                    &["/error/message"],
+                )
+                .await
+        }
+        ///Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
+        pub fn stream(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                types::UsageTimeBucket,
+                usagekit_runtime::Error<types::ErrorResponse>,
+            >,
+        > + Send + Unpin + 'a {
+            let max_pages = self.client.inner.max_pages();
+            usagekit_runtime::paginate(
+                "usage-web-search-calls",
                 max_pages,
                 self,
                 |request: Self, cursor| async move {

@@ -64,7 +64,7 @@ fn openai(server: &MockServer) -> openai_usage::Client {
         .unwrap()
 }
 
-/// Each of the nine OpenAI operations, with every parameter it has set.
+/// Each of the eleven OpenAI operations, with every parameter it has set.
 #[tokio::test]
 async fn openai_operations_send_exactly_the_documented_request() {
     let page = fixture("openai_all_kinds.json");
@@ -93,7 +93,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
     case!(
         "/organization/usage/completions",
         format!(
-            "{common}&bucket_width=1h&project_ids=p1&{users}&batch=true&group_by=model&group_by=batch&limit=24&page=cur"
+            "{common}&bucket_width=1h&project_ids=p1&{users}&batch=true&group_by=model&group_by=batch&group_by=service_tier&limit=24&page=cur"
         ),
         |c| c
             .usage_completions()
@@ -105,7 +105,11 @@ async fn openai_operations_send_exactly_the_documented_request() {
             .api_key_ids(vec!["k1".to_owned()])
             .models(vec!["gpt-4o".to_owned(), "o1".to_owned()])
             .batch(true)
-            .group_by(vec!["model".parse().unwrap(), "batch".parse().unwrap()])
+            .group_by(vec![
+                "model".parse().unwrap(),
+                "batch".parse().unwrap(),
+                "service_tier".parse().unwrap()
+            ])
             .limit(24)
             .page("cur")
             .send()
@@ -209,7 +213,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
     case!(
         "/organization/costs",
         format!(
-            "{common}&bucket_width=1d&project_ids=p1&group_by=project_id&group_by=line_item&limit=180"
+            "{common}&bucket_width=1d&project_ids=p1&api_key_ids=k1&api_key_ids=k2&group_by=project_id&group_by=line_item&group_by=api_key_id&limit=180"
         ),
         |c| c
             .usage_costs()
@@ -217,11 +221,57 @@ async fn openai_operations_send_exactly_the_documented_request() {
             .end_time(1730505600)
             .bucket_width("1d")
             .project_ids(vec!["p1".to_owned()])
+            .api_key_ids(vec!["k1".to_owned(), "k2".to_owned()])
             .group_by(vec![
                 "project_id".parse().unwrap(),
-                "line_item".parse().unwrap()
+                "line_item".parse().unwrap(),
+                "api_key_id".parse().unwrap()
             ])
             .limit(180)
+            .send()
+    );
+    case!(
+        "/organization/usage/file_search_calls",
+        format!(
+            "{common}&bucket_width=1d&project_ids=p1&user_ids=u1&user_ids=u2&api_key_ids=k1&vector_store_ids=vs1&vector_store_ids=vs2&group_by=vector_store_id&group_by=user_id&limit=7&page=cur"
+        ),
+        |c| c
+            .usage_file_search_calls()
+            .start_time(1730419200)
+            .end_time(1730505600)
+            .bucket_width("1d")
+            .project_ids(vec!["p1".to_owned()])
+            .user_ids(vec!["u1".to_owned(), "u2".to_owned()])
+            .api_key_ids(vec!["k1".to_owned()])
+            .vector_store_ids(vec!["vs1".to_owned(), "vs2".to_owned()])
+            .group_by(vec![
+                "vector_store_id".parse().unwrap(),
+                "user_id".parse().unwrap()
+            ])
+            .limit(7)
+            .page("cur")
+            .send()
+    );
+    case!(
+        "/organization/usage/web_search_calls",
+        format!(
+            "{common}&bucket_width=1h&project_ids=p1&{users}&context_levels=low&context_levels=high&group_by=model&group_by=context_level&limit=24"
+        ),
+        |c| c
+            .usage_web_search_calls()
+            .start_time(1730419200)
+            .end_time(1730505600)
+            .bucket_width("1h")
+            .project_ids(vec!["p1".to_owned()])
+            .user_ids(vec!["u1".to_owned(), "u2".to_owned()])
+            .api_key_ids(vec!["k1".to_owned()])
+            .models(vec!["gpt-4o".to_owned(), "o1".to_owned()])
+            .context_levels(vec!["low".parse().unwrap(), "high".parse().unwrap()])
+            .group_by(vec![
+                "model".parse().unwrap(),
+                "context_level".parse().unwrap()
+            ])
+            .limit(24)
             .send()
     );
 }
@@ -240,7 +290,7 @@ async fn openai_missing_required_start_time_is_an_invalid_request_not_a_call() {
 }
 
 #[tokio::test]
-async fn openai_page_mixing_all_nine_kinds_and_an_unknown_one_decodes() {
+async fn openai_page_mixing_all_eleven_kinds_and_an_unknown_one_decodes() {
     let server = serve(
         "/organization/usage/completions",
         200,
@@ -265,7 +315,7 @@ async fn openai_page_mixing_all_nine_kinds_and_an_unknown_one_decodes() {
         (1730419200, 1730505600)
     );
     let results: Vec<&UsageResult> = page.data.iter().flat_map(|b| &b.results).collect();
-    assert_eq!(results.len(), 10);
+    assert_eq!(results.len(), 12);
 
     let UsageResult::UsageCompletionsResult(c) = results[0] else {
         panic!("{:?}", results[0])
@@ -285,6 +335,32 @@ async fn openai_page_mixing_all_nine_kinds_and_an_unknown_one_decodes() {
     assert_eq!(c.project_id.as_deref(), Some("proj_abc"));
     assert_eq!(c.model.as_deref(), Some("gpt-4o-mini-2024-07-18"));
     assert_eq!(c.batch, Some(false));
+    // The counters OpenAI serves beyond the 2025 spec.
+    assert_eq!(c.service_tier.as_deref(), Some("default"));
+    assert_eq!(
+        (
+            c.input_cache_write_tokens,
+            c.input_uncached_tokens,
+            c.input_text_tokens,
+            c.output_text_tokens,
+            c.input_cached_text_tokens,
+            c.input_cached_audio_tokens,
+            c.input_image_tokens,
+            c.input_cached_image_tokens,
+            c.output_image_tokens,
+        ),
+        (
+            Some(11),
+            Some(1000),
+            Some(4500),
+            Some(900),
+            Some(3900),
+            Some(100),
+            Some(200),
+            Some(0),
+            Some(100)
+        )
+    );
     let UsageResult::UsageEmbeddingsResult(e) = results[1] else {
         panic!()
     };
@@ -334,14 +410,43 @@ async fn openai_page_mixing_all_nine_kinds_and_an_unknown_one_decodes() {
         (Some(0.06), Some("usd"))
     );
     assert_eq!(cost.line_item.as_deref(), Some("Image models"));
-    let UsageResult::Unknown(unknown) = results[9] else {
+    assert_eq!(cost.api_key_id.as_deref(), Some("key_abc"));
+    assert_eq!(
+        (cost.quantity, cost.quantity_unit.as_deref()),
+        (Some(1250000.5), Some("1000_tokens"))
+    );
+    let UsageResult::UsageFileSearchCallsResult(fs) = results[9] else {
         panic!("{:?}", results[9])
     };
     assert_eq!(
-        results[9].tag(),
-        Some("organization.usage.file_searches.result")
+        (
+            fs.num_requests,
+            fs.vector_store_id.as_deref(),
+            fs.user_id.as_deref()
+        ),
+        (7, Some("vs_abc"), None)
     );
-    assert_eq!(unknown["num_requests"], 7);
+    let UsageResult::UsageWebSearchCallsResult(ws) = results[10] else {
+        panic!("{:?}", results[10])
+    };
+    assert_eq!(
+        (
+            ws.num_model_requests,
+            ws.num_requests,
+            ws.context_level.as_deref()
+        ),
+        (3, 9, Some("medium"))
+    );
+    assert_eq!(ws.model.as_deref(), Some("gpt-4o-search-preview"));
+    // A kind this client does not know yet is kept, not an error.
+    let UsageResult::Unknown(unknown) = results[11] else {
+        panic!("{:?}", results[11])
+    };
+    assert_eq!(
+        results[11].tag(),
+        Some("organization.usage.realtime_sessions.result")
+    );
+    assert_eq!(unknown["num_sessions"], 2);
 }
 
 #[tokio::test]
