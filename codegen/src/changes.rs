@@ -419,6 +419,31 @@ mod tests {
             ]
         );
         assert!(compare(&old, &old).unwrap().is_empty());
+
+        // The other way round: removals and a retyped field.
+        let older = module(
+            "pub struct Page { pub data: Vec<String>, pub count: i64 } pub enum Width { X1d, X7d }",
+            "since: Result<i64, String>, page: Result<Option<String>, String>,",
+        );
+        let newer = module(
+            "pub struct Page { pub data: Vec<i64> } pub enum Width { X1d }",
+            "since: Result<Option<i64>, String>,",
+        );
+        assert_eq!(
+            descriptions(&compare(&older, &newer).unwrap()),
+            [
+                "breaking: `list_things()`: parameter `page` removed",
+                "additive: `list_things()`: parameter `since` is now optional",
+                "breaking: `types::Page`: field `count` removed",
+                "breaking: `types::Page`: field `data` changed type from Vec<String> to Vec<i64>",
+                "breaking: `types::Width`: variant `X7d` removed",
+            ]
+        );
+        let without_operation = "pub mod types {} pub mod builder {}";
+        assert_eq!(
+            descriptions(&compare(&older, without_operation).unwrap())[0],
+            "breaking: operation `list_things()` removed"
+        );
     }
 
     #[test]

@@ -675,3 +675,104 @@ async fn anthropic_version_header_can_be_overridden() {
         .collect();
     assert_eq!(versions, ["2099-01-01"]);
 }
+
+/// Every documented error type, at its status, decodes into the typed body and
+/// shows Anthropic's message; nothing is retried when retries are off.
+#[tokio::test]
+async fn anthropic_every_error_type_decodes() {
+    for (status, kind) in [
+        (400, "invalid_request_error"),
+        (401, "authentication_error"),
+        (402, "billing_error"),
+        (403, "permission_error"),
+        (404, "not_found_error"),
+        (413, "request_too_large"),
+        (429, "rate_limit_error"),
+        (500, "api_error"),
+        (529, "overloaded_error"),
+    ] {
+        let body = format!(
+            r#"{{"type":"error","error":{{"type":"{kind}","message":"message for {kind}"}},"request_id":"req_{status}"}}"#
+        );
+        let server = serve(ANTHROPIC_MESSAGES, status, body).await;
+        let client = anthropic_usage::Client::builder()
+            .base_url(server.uri())
+            .admin_key(SECRET)
+            .max_retries(0)
+            .build()
+            .unwrap();
+        let err = anthropic_messages(&client).send().await.unwrap_err();
+        let api = err
+            .api_error()
+            .unwrap_or_else(|| panic!("{status}: {err:?}"));
+        assert_eq!(api.status.as_u16(), status);
+        assert_eq!(api.body.error.type_, kind);
+        assert_eq!(
+            api.body.request_id.as_deref(),
+            Some(format!("req_{status}").as_str())
+        );
+        assert!(
+            err.to_string().contains(&format!("message for {kind}")),
+            "{err}"
+        );
+        assert_eq!(requests(&server).await, 1);
+    }
+}
+
+/// The cost and Claude Code reports page like the messages report.
+#[tokio::test]
+async fn anthropic_cost_and_claude_code_reports_stream_across_pages() {
+    let server = MockServer::start().await;
+    let cost_page = |start: &str, next: Option<&str>| {
+        let next_json = next.map_or("null".to_owned(), |n| format!("\"{n}\""));
+        format!(
+            r#"{{"data":[{{"starting_at":"{start}","ending_at":"2026-12-01T00:00:00Z","results":[{{"amount":"1.5","currency":"USD"}}]}}],"has_more":{},"next_page":{next_json}}}"#,
+            next.is_some()
+        )
+    };
+    Mock::given(path("/v1/organizations/cost_report"))
+        .and(query_param_is_missing("page"))
+        .respond_with(json(200, cost_page("2026-11-01T00:00:00Z", Some("c2"))))
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/organizations/cost_report"))
+        .and(query_param("page", "c2"))
+        .respond_with(json(200, cost_page("2026-11-02T00:00:00Z", None)))
+        .mount(&server)
+        .await;
+    let code_first: serde_json::Value =
+        serde_json::from_str(&fixture("anthropic_claude_code.json")).unwrap();
+    let mut first = code_first.clone();
+    first["has_more"] = true.into();
+    first["next_page"] = "cc2".into();
+    Mock::given(path("/v1/organizations/usage_report/claude_code"))
+        .and(query_param_is_missing("page"))
+        .respond_with(json(200, first.to_string()))
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/organizations/usage_report/claude_code"))
+        .and(query_param("page", "cc2"))
+        .respond_with(json(200, code_first.to_string()))
+        .mount(&server)
+        .await;
+    let client = anthropic(&server);
+    let costs = client
+        .get_cost_report()
+        .starting_at(
+            "2026-11-01T00:00:00Z"
+                .parse::<chrono::DateTime<chrono::Utc>>()
+                .unwrap(),
+        )
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(costs.len(), 2);
+    assert!(costs.iter().all(|bucket| bucket.results[0].amount == "1.5"));
+    let records = client
+        .get_claude_code_usage_report()
+        .starting_at(chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap())
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(records.len(), 4, "two records on each of two pages");
+}
