@@ -1,9 +1,12 @@
 //! What the later stages know about a spec besides progenitor's output: read once
 //! from the linted document and the provider's settings.
 
+use std::collections::BTreeMap;
+
 use openapiv3::OpenAPI;
 
 use crate::model::{self, OperationModel, Union};
+use crate::naming;
 use crate::settings::ProviderSettings;
 
 /// Everything `postprocess`, `extras` and `emit` need besides progenitor's output.
@@ -13,20 +16,52 @@ pub struct Context<'a> {
     pub unions: Vec<Union>,
     pub credentials: Vec<model::Credential>,
     pub default_base_url: String,
+    /// Component types renamed away from the crate root's names (`Error` → `ErrorObject`).
+    pub renamed_types: BTreeMap<String, String>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(api: &OpenAPI, settings: &'a ProviderSettings) -> Self {
+        let schema_names = api
+            .components
+            .iter()
+            .flat_map(|c| c.schemas.keys().map(String::as_str));
+        let renamed_types = naming::root_name_renames(schema_names);
+        let rename = |name: &mut String| {
+            if let Some(new) = renamed_types.get(name.as_str()) {
+                name.clone_from(new);
+            }
+        };
+        let mut operations = model::operations(api);
+        for operation in &mut operations {
+            if let Some(method) = settings.methods.get(&operation.id) {
+                operation.method.clone_from(method);
+            }
+            if let Some(errors) = &mut operation.errors {
+                rename(&mut errors.type_name);
+            }
+            if let Some(pagination) = &mut operation.pagination {
+                rename(&mut pagination.item_type);
+            }
+        }
+        let mut unions = model::unions(api);
+        for union in &mut unions {
+            rename(&mut union.type_name);
+            for (_, variant, _) in &mut union.variants {
+                rename(variant);
+            }
+        }
         Self {
             settings,
-            operations: model::operations(api),
-            unions: model::unions(api),
+            operations,
+            unions,
             credentials: model::credentials(api),
             default_base_url: api
                 .servers
                 .first()
                 .map(|s| s.url.clone())
                 .unwrap_or_default(),
+            renamed_types,
         }
     }
 }

@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::visit::Visit;
 
@@ -47,6 +48,8 @@ pub fn files(
 ) -> Result<Vec<GeneratedFile>, String> {
     let settings = context.settings;
     let dependencies = dependencies(syntax)?;
+    let lib = lib_rs(&dependencies);
+    check_name_clashes(&lib, syntax)?;
     let example = example_main(context)?;
     let mut files = vec![
         GeneratedFile {
@@ -63,7 +66,7 @@ pub fn files(
         },
         GeneratedFile {
             path: "src/lib.rs".into(),
-            contents: format::rust(spec_path, &lib_rs()),
+            contents: format::rust(spec_path, &lib),
         },
         GeneratedFile {
             path: "src/generated.rs".into(),
@@ -80,53 +83,60 @@ pub fn files(
     Ok(files)
 }
 
+/// The first segments of the paths in some code, and the modules it declares.
+#[derive(Default)]
+struct Roots {
+    modules: BTreeSet<String>,
+    roots: BTreeSet<String>,
+}
+impl<'ast> Visit<'ast> for Roots {
+    fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
+        self.modules.insert(item.ident.to_string());
+        syn::visit::visit_item_mod(self, item);
+    }
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        if path.segments.len() > 1 || path.leading_colon.is_some() {
+            self.roots.insert(path.segments[0].ident.to_string());
+        }
+        syn::visit::visit_path(self, path);
+    }
+    // `<i64>::deserialize`, `<T as Trait>::f`: the path hangs off a type.
+    fn visit_qself(&mut self, qself: &'ast syn::QSelf) {
+        self.visit_type(&qself.ty);
+    }
+    fn visit_expr_path(&mut self, expr: &'ast syn::ExprPath) {
+        match &expr.qself {
+            Some(qself) => self.visit_qself(qself),
+            None => self.visit_path(&expr.path),
+        }
+    }
+    fn visit_type_path(&mut self, ty: &'ast syn::TypePath) {
+        match &ty.qself {
+            Some(qself) => self.visit_qself(qself),
+            None => self.visit_path(&ty.path),
+        }
+    }
+    fn visit_use_tree(&mut self, tree: &'ast syn::UseTree) {
+        if let syn::UseTree::Path(path) = tree {
+            self.roots.insert(path.ident.to_string());
+        }
+    }
+}
+
 /// The crates the generated code names, read from its syntax tree: the first
 /// segment of every path of two or more segments that is not one of its modules.
 fn dependencies(syntax: &syn::File) -> Result<BTreeSet<&'static str>, String> {
-    struct Roots {
-        modules: BTreeSet<String>,
-        roots: BTreeSet<String>,
-    }
-    impl<'ast> Visit<'ast> for Roots {
-        fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
-            self.modules.insert(item.ident.to_string());
-            syn::visit::visit_item_mod(self, item);
-        }
-        fn visit_path(&mut self, path: &'ast syn::Path) {
-            if path.segments.len() > 1 || path.leading_colon.is_some() {
-                self.roots.insert(path.segments[0].ident.to_string());
-            }
-            syn::visit::visit_path(self, path);
-        }
-        // `<i64>::deserialize`, `<T as Trait>::f`: the path hangs off a type.
-        fn visit_qself(&mut self, qself: &'ast syn::QSelf) {
-            self.visit_type(&qself.ty);
-        }
-        fn visit_expr_path(&mut self, expr: &'ast syn::ExprPath) {
-            match &expr.qself {
-                Some(qself) => self.visit_qself(qself),
-                None => self.visit_path(&expr.path),
-            }
-        }
-        fn visit_type_path(&mut self, ty: &'ast syn::TypePath) {
-            match &ty.qself {
-                Some(qself) => self.visit_qself(qself),
-                None => self.visit_path(&ty.path),
-            }
-        }
-        fn visit_use_tree(&mut self, tree: &'ast syn::UseTree) {
-            if let syn::UseTree::Path(path) = tree {
-                self.roots.insert(path.ident.to_string());
-            }
-        }
-    }
-    let mut found = Roots {
-        modules: BTreeSet::new(),
-        roots: BTreeSet::new(),
-    };
+    let mut found = Roots::default();
     found.visit_file(syntax);
-    let mut crates: BTreeSet<&'static str> =
-        ["progenitor-client", "reqwest", "serde", "usagekit-runtime"].into();
+    // serde_json always: `lib.rs` re-exports it for the examples and for `Unknown` values.
+    let mut crates: BTreeSet<&'static str> = [
+        "progenitor-client",
+        "reqwest",
+        "serde",
+        "serde_json",
+        "usagekit-runtime",
+    ]
+    .into();
     for root in &found.roots {
         let local = NOT_CRATES.contains(&root.as_str())
             || found.modules.contains(root)
@@ -178,7 +188,14 @@ fn cargo_toml(
         toml_entry("version", settings.version.as_str()),
         toml_entry("description", settings.description.as_str()),
         toml_entry("readme", "README.md"),
-        toml_entry("keywords", vec!["openapi", "usage", "api-client"]),
+        toml_entry(
+            "keywords",
+            vec!["openapi", "usage", "api-client", "billing"],
+        ),
+        toml_entry(
+            "categories",
+            vec!["api-bindings", "web-programming::http-client"],
+        ),
         toml_entry("edition", inherited()),
         toml_entry("rust-version", inherited()),
         toml_entry("license", inherited()),
@@ -195,14 +212,10 @@ fn cargo_toml(
         .iter()
         .map(|name| toml_entry(name, inherited()))
         .collect();
-    let mut dev_lines = Vec::new();
-    if !dependencies.contains("serde_json") {
-        dev_lines.push(toml_entry("serde_json", inherited()));
-    }
-    dev_lines.push(toml_entry(
+    let dev_lines = [toml_entry(
         "tokio",
         workspace_dependency(&[("features", vec!["macros", "rt"].into())]),
-    ));
+    )];
     [
         format::header("#", spec_path),
         "\n[package]\n".to_owned(),
@@ -213,21 +226,104 @@ fn cargo_toml(
         dependency_lines.concat(),
         "\n[dev-dependencies]\n".to_owned(),
         dev_lines.concat(),
+        "\n# docs.rs: the default (rustls) build; the API is the same on every target.\n[package.metadata.docs.rs]\n".to_owned(),
+        toml_entry("targets", vec!["x86_64-unknown-linux-gnu"]),
     ]
     .concat()
 }
 
-fn lib_rs() -> syn::File {
+/// Crates whose types appear in generated signatures: re-exported, so users need
+/// not add them (at a version that must match) to use a parameter or a field.
+const REEXPORTED_CRATES: &[&str] = &["chrono", "serde_json", "uuid"];
+
+fn lib_rs(dependencies: &BTreeSet<&str>) -> syn::File {
+    // In the order rustfmt sorts them.
+    let mut uses: Vec<(String, TokenStream)> = REEXPORTED_CRATES
+        .iter()
+        .filter(|name| dependencies.contains(**name))
+        .map(|name| {
+            let ident = format_ident!("{name}");
+            ((*name).to_owned(), quote!(pub use #ident;))
+        })
+        .collect();
+    uses.push((
+        "generated".into(),
+        quote!(
+            pub use generated::*;
+        ),
+    ));
+    uses.push((
+        "usagekit_runtime".into(),
+        quote! {
+            pub use usagekit_runtime::{
+                ApiError, ConfigError, Error, ErrorKind, RetryPolicy, Secret, Stream, TryStreamExt,
+            };
+        },
+    ));
+    uses.sort_by(|a, b| a.0.cmp(&b.0));
+    let uses = uses.into_iter().map(|(_, tokens)| tokens);
     syn::parse_quote! {
         #![doc = include_str!("../README.md")]
 
         #[rustfmt::skip]
         mod generated;
 
-        pub use generated::*;
-        pub use usagekit_runtime::{
-            ApiError, ConfigError, Error, ErrorKind, RetryPolicy, Secret, Stream, TryStreamExt,
-        };
+        #(#uses)*
+    }
+}
+
+/// Every public name at the crate root, and every type in `types`: two items a
+/// user meets must not share a name (`naming::ROOT_NAMES` renames schemas).
+fn check_name_clashes(lib: &syn::File, generated: &syn::File) -> Result<(), String> {
+    fn use_names(tree: &syn::UseTree, into: &mut BTreeSet<String>) {
+        match tree {
+            syn::UseTree::Path(path) => use_names(&path.tree, into),
+            syn::UseTree::Name(name) => {
+                into.insert(name.ident.to_string());
+            }
+            syn::UseTree::Rename(rename) => {
+                into.insert(rename.rename.to_string());
+            }
+            syn::UseTree::Group(group) => group.items.iter().for_each(|t| use_names(t, into)),
+            syn::UseTree::Glob(_) => {}
+        }
+    }
+    let mut root = BTreeSet::new();
+    let mut types = BTreeSet::new();
+    for item in lib.items.iter().chain(&generated.items) {
+        match item {
+            syn::Item::Use(u) if matches!(u.vis, syn::Visibility::Public(_)) => {
+                use_names(&u.tree, &mut root)
+            }
+            syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
+                root.insert(s.ident.to_string());
+            }
+            syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
+                root.insert(e.ident.to_string());
+            }
+            syn::Item::Mod(m) if m.ident == "types" => {
+                for item in m.content.iter().flat_map(|(_, items)| items) {
+                    match item {
+                        syn::Item::Struct(s) => {
+                            types.insert(s.ident.to_string());
+                        }
+                        syn::Item::Enum(e) => {
+                            types.insert(e.ident.to_string());
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let clashes: Vec<&String> = root.intersection(&types).collect();
+    if clashes.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "generated names clash: {clashes:?} are both at the crate root and in `types`; add them to `naming::ROOT_NAMES` (a generator bug)"
+        ))
     }
 }
 
@@ -252,13 +348,33 @@ fn example_main(context: &Context<'_>) -> Result<Option<(syn::File, String)>, St
     let krate = format_ident!("{}", settings.crate_ident());
     let method = format_ident!("{}", operation.method);
     let mut call = quote!(client.#method());
+    // Arguments that are more than a literal get a `let` of their own: short
+    // lines that rustfmt and prettyplease print alike.
+    let mut arguments = Vec::new();
     for (name, value) in &chosen.args {
         let setter = format_ident!("{}", crate::naming::setter_name(name));
         let value: syn::Expr = syn::parse_str(value).map_err(|e| {
             format!("example argument `{name}` = {value:?} is not a Rust expression: {e}")
         })?;
-        call = quote!(#call.#setter(#value));
+        if matches!(value, syn::Expr::Lit(_)) {
+            call = quote!(#call.#setter(#value));
+        } else {
+            arguments.push(quote!(let #setter = #value;));
+            call = quote!(#call.#setter(#setter));
+        }
     }
+    // `chrono::…` in an argument is the crate's re-export.
+    let mut argument_roots = Roots::default();
+    for argument in &arguments {
+        if let Ok(stmt) = syn::parse2::<syn::Stmt>(argument.clone()) {
+            argument_roots.visit_stmt(&stmt);
+        }
+    }
+    let reexported = REEXPORTED_CRATES
+        .iter()
+        .filter(|name| argument_roots.roots.contains(**name))
+        .map(|name| format_ident!("{name}"));
+    let crate_imports = quote!(#(use #krate::#reexported;)*);
     let (imports, fetch) = if operation.pagination.is_some() {
         (
             quote!(use #krate::{Client, TryStreamExt};),
@@ -268,7 +384,7 @@ fn example_main(context: &Context<'_>) -> Result<Option<(syn::File, String)>, St
                 let mut count = 0;
                 while let Some(item) = items.try_next().await? {
                     count += 1;
-                    let line = serde_json::to_string(&item)?;
+                    let line = #krate::serde_json::to_string(&item)?;
                     println!("{line}");
                 }
                 println!("{count} items");
@@ -278,8 +394,8 @@ fn example_main(context: &Context<'_>) -> Result<Option<(syn::File, String)>, St
         (
             quote!(use #krate::Client;),
             quote! {
-                let response = #call.send().await?.into_inner();
-                let json = serde_json::to_string_pretty(&response)?;
+                let response = #call.send().await?;
+                let json = #krate::serde_json::to_string_pretty(&response)?;
                 println!("{json}");
             },
         )
@@ -315,6 +431,7 @@ fn example_main(context: &Context<'_>) -> Result<Option<(syn::File, String)>, St
         " ```".to_owned(),
     ];
     let main: syn::File = syn::parse_quote! {
+        #crate_imports
         #imports
 
         #[tokio::main(flavor = "current_thread")]
@@ -324,6 +441,7 @@ fn example_main(context: &Context<'_>) -> Result<Option<(syn::File, String)>, St
                 builder = builder.base_url(base_url);
             }
             let client = builder.build()?;
+            #(#arguments)*
             #fetch
             Ok(())
         }
@@ -423,6 +541,7 @@ mod tests {
                 "progenitor-client",
                 "reqwest",
                 "serde",
+                "serde_json",
                 "usagekit-runtime",
                 "uuid"
             ]
@@ -437,5 +556,23 @@ mod tests {
             message.contains("`base32`") && message.contains("KNOWN_CRATES"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn a_type_named_like_a_root_item_is_refused() {
+        let lib = lib_rs(&BTreeSet::new());
+        let clashing: syn::File = syn::parse_quote!(
+            pub mod types {
+                pub struct Error {}
+            }
+        );
+        let message = check_name_clashes(&lib, &clashing).unwrap_err();
+        assert!(message.contains("\"Error\""), "{message}");
+        let fine: syn::File = syn::parse_quote!(
+            pub mod types {
+                pub struct ErrorObject {}
+            }
+        );
+        assert!(check_name_clashes(&lib, &fine).is_ok());
     }
 }

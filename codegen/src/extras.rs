@@ -214,7 +214,12 @@ fn client_tokens(context: &Context<'_>) -> TokenStream {
 }
 
 /// `send`, and for paginated operations `stream` and `collect_all`.
-pub fn builder_methods(operation: &OperationModel, success: &syn::Type) -> Vec<ImplItem> {
+/// `success` is what `dispatch` returns (progenitor's `ResponseValue<T>`), `body` its `T`.
+pub fn builder_methods(
+    operation: &OperationModel,
+    success: &syn::Type,
+    body: &syn::Type,
+) -> Vec<ImplItem> {
     let id = &operation.id;
     let (error_type, decode, pointers) = match &operation.errors {
         None => (quote!(()), quote!(|_, _| None), Vec::new()),
@@ -249,21 +254,33 @@ pub fn builder_methods(operation: &OperationModel, success: &syn::Type) -> Vec<I
         }
     };
     let send_doc = format!(
-        "Sends `{} {}`. Errors name the operation (`{id}`), the status and the decoded error body.",
+        "Sends `{} {}` and decodes the result. Errors name the operation (`{id}`), the status and the decoded error body.",
         operation.http_method, operation.path
     );
-    let mut items: Vec<ImplItem> = vec![syn::parse_quote! {
-        #[doc = #send_doc]
-        pub async fn send(self) -> Result<#success, usagekit_runtime::Error<#error_type>> {
-            usagekit_runtime::complete(
-                #id,
-                self.dispatch(),
-                #decode,
-                &[#(#pointers),*],
-            )
-            .await
-        }
-    }];
+    let with_response_doc = format!(
+        "Like [`send`](Self::send), keeping the response's status and headers: `{} {}`.",
+        operation.http_method, operation.path
+    );
+    let mut items: Vec<ImplItem> = vec![
+        syn::parse_quote! {
+            #[doc = #send_doc]
+            pub async fn send(self) -> Result<#body, usagekit_runtime::Error<#error_type>> {
+                self.send_with_response().await.map(ResponseValue::into_inner)
+            }
+        },
+        syn::parse_quote! {
+            #[doc = #with_response_doc]
+            pub async fn send_with_response(self) -> Result<#success, usagekit_runtime::Error<#error_type>> {
+                usagekit_runtime::complete(
+                    #id,
+                    self.dispatch(),
+                    #decode,
+                    &[#(#pointers),*],
+                )
+                .await
+            }
+        },
+    ];
 
     if let Some(pagination) = &operation.pagination {
         let item = format_ident!("{}", pagination.item_type);
@@ -282,7 +299,7 @@ pub fn builder_methods(operation: &OperationModel, success: &syn::Type) -> Vec<I
                 Some(cursor) => request.#setter(cursor),
                 None => request,
             };
-            let page = request.send().await?.into_inner();
+            let page = request.send().await?;
         };
         let (follows, fetch) = match &pagination.style {
             PageStyle::Cursor { next_cursor_field } => {
@@ -339,7 +356,7 @@ pub fn builder_methods(operation: &OperationModel, success: &syn::Type) -> Vec<I
                 let fetch = quote! {
                     |request: Self, number: Option<u64>| async move {
                         let number = number.unwrap_or(#first);
-                        let page = request.#setter(number).send().await?.into_inner();
+                        let page = request.#setter(number).send().await?;
                         Ok(usagekit_runtime::Page {
                             next_cursor: (!page.#items_field.is_empty() #within_total)
                                 .then(|| number + 1),

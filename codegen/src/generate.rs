@@ -15,7 +15,7 @@ use crate::input;
 use crate::postprocess;
 
 pub fn generate(file: &str, api: &OpenAPI, context: &Context<'_>) -> Result<syn::File, Diagnostic> {
-    let (input, renamed) = input::progenitor_input(api);
+    let (input, renamed) = input::progenitor_input(api, &context.settings.methods);
     let settings = progenitor_settings(context);
 
     let generated = catch_unwind(AssertUnwindSafe(|| {
@@ -66,6 +66,9 @@ fn progenitor_settings(context: &Context<'_>) -> GenerationSettings {
         .with_hooks(progenitor::HooksMode::Expected)
         .with_inner_type(quote::quote!(usagekit_runtime::Runtime))
         .with_derive("PartialEq");
+    for (name, new) in &context.renamed_types {
+        settings.with_patch(name, progenitor::TypePatch::default().with_rename(new));
+    }
     for union in &context.unions {
         // The union is emitted into `types` by `extras`; typify only refers to it.
         settings.with_replacement(
@@ -114,9 +117,10 @@ mod tests {
             example: None,
             retry_statuses: None,
             default_headers: Default::default(),
+            methods: Default::default(),
         };
         let context = Context::new(&spec.api, &settings);
-        let (input, _) = input::progenitor_input(&spec.api);
+        let (input, _) = input::progenitor_input(&spec.api, &Default::default());
         let tokens = Generator::new(&progenitor_settings(&context))
             .generate_tokens(&input)
             .unwrap();

@@ -18,13 +18,24 @@ pub struct RenamedProperty {
 
 /// The spec as progenitor should see it: success (2xx) responses only; parameters
 /// with a `default` optional; colliding property names told apart.
-pub fn progenitor_input(api: &OpenAPI) -> (OpenAPI, Vec<RenamedProperty>) {
+pub fn progenitor_input(
+    api: &OpenAPI,
+    methods: &std::collections::BTreeMap<String, String>,
+) -> (OpenAPI, Vec<RenamedProperty>) {
     let mut input = api.clone();
     for (_, item) in input.paths.paths.iter_mut() {
         let openapiv3::ReferenceOr::Item(item) = item else {
             continue;
         };
         for operation in operations_mut(item) {
+            // progenitor names the method after the operationId.
+            if let Some(method) = operation
+                .operation_id
+                .as_ref()
+                .and_then(|id| methods.get(id))
+            {
+                operation.operation_id = Some(method.clone());
+            }
             operation.responses.default = None;
             operation
                 .responses

@@ -93,20 +93,55 @@ fn check_settings(
             );
         }
     }
-    if let Some(example) = &settings.example {
-        let operations = model::operations(api);
-        if !operations.iter().any(|op| op.id == example.operation) {
+    let operations = model::operations(api);
+    let mut methods: std::collections::BTreeMap<String, &str> = operations
+        .iter()
+        .filter(|op| !settings.methods.contains_key(&op.id))
+        .map(|op| (op.method.clone(), op.id.as_str()))
+        .collect();
+    for (id, method) in &settings.methods {
+        let at = format!("[{}.methods] {}", settings.key, toml_key(id));
+        if !operations.iter().any(|op| op.id == *id) {
+            problems.push(
+                Diagnostic::new(file, format!("`{id}` is not an operationId of {spec_path}"))
+                    .at(at.clone())
+                    .help("name an operation by its operationId, as written in the spec"),
+            );
+        }
+        if naming::method_name(method) != *method {
+            problems.push(
+                Diagnostic::new(file, format!("`{method}` is not a method name"))
+                    .at(at.clone())
+                    .help(format!(
+                        "use a snake_case Rust identifier, e.g. `{}`",
+                        naming::method_name(method)
+                    )),
+            );
+        }
+        if let Some(other) = methods.insert(method.clone(), id) {
             problems.push(
                 Diagnostic::new(
                     file,
-                    format!(
-                        "example operation `{}` is not in {spec_path}",
-                        example.operation
-                    ),
+                    format!("`{id}` and `{other}` would both be the method `{method}`"),
                 )
-                .at(format!("[{}.example] operation", settings.key)),
+                .at(at)
+                .help("give each operation its own method name"),
             );
         }
+    }
+    if let Some(example) = &settings.example
+        && !operations.iter().any(|op| op.id == example.operation)
+    {
+        problems.push(
+            Diagnostic::new(
+                file,
+                format!(
+                    "example operation `{}` is not in {spec_path}",
+                    example.operation
+                ),
+            )
+            .at(format!("[{}.example] operation", settings.key)),
+        );
     }
     problems
 }

@@ -26,6 +26,45 @@ pub fn field_name(property: &str) -> String {
     typify_rule(property, ToSnakeCase::to_snake_case)
 }
 
+/// Names at a generated crate's root (its own items and what `lib.rs` re-exports).
+/// A component schema whose type would share one is renamed `<Name>Object`, so
+/// that `Error` (the client's) and `types::ErrorObject` (the spec's) read apart.
+pub const ROOT_NAMES: &[&str] = &[
+    "ApiError",
+    "ByteStream",
+    "Client",
+    "ClientBuilder",
+    "ClientInfo",
+    "ConfigError",
+    "Error",
+    "ErrorKind",
+    "ResponseValue",
+    "Result",
+    "RetryPolicy",
+    "Secret",
+    "Stream",
+    "TryStreamExt",
+];
+
+/// For each schema whose type name is a root name, the name it gets instead.
+pub fn root_name_renames<'a>(
+    schema_names: impl Iterator<Item = &'a str> + Clone,
+) -> std::collections::BTreeMap<String, String> {
+    let taken: std::collections::BTreeSet<String> = schema_names.clone().map(type_name).collect();
+    let mut renames = std::collections::BTreeMap::new();
+    for name in schema_names {
+        let ty = type_name(name);
+        if ROOT_NAMES.contains(&ty.as_str()) {
+            let new = std::iter::once(format!("{ty}Object"))
+                .chain((2..).map(|n| format!("{ty}Object{n}")))
+                .find(|candidate| !taken.contains(candidate))
+                .unwrap_or_else(|| unreachable!("the suffixes are endless"));
+            renames.insert(ty, new);
+        }
+    }
+    renames
+}
+
 /// The variants typify gives a string enum's values, or the values that collide
 /// (typify panics on those: "Failed to make unique variant names").
 pub fn variant_names(values: &[&str]) -> Result<Vec<String>, Vec<String>> {

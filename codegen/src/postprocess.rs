@@ -35,6 +35,7 @@ use crate::input::RenamedProperty;
 pub const PROGENITOR_NAMES: &[&str] = &[
     // modules and items
     "types",
+    "prelude",
     "builder",
     "Client",
     "new",
@@ -115,6 +116,7 @@ pub fn apply(
     check("one QueryString per request", with_query, queries.requests)?;
 
     restore_wire_names(file, renamed)?;
+    replace_prelude(file)?;
     remove_constructors(file)?;
     privatise_raw_error(file)?;
     allow_unused_types_import(file)?;
@@ -136,6 +138,7 @@ pub fn apply(
     open_response_enums(file, &response_roots, &request_roots)?;
     module_items(file, "types")?.extend(extras::union_items(context)?);
     file.items.extend(extras::client_items(context)?);
+    SpacedDocs.visit_file_mut(file);
     Ok(())
 }
 
@@ -496,6 +499,93 @@ fn privatise_raw_error(file: &mut File) -> Result<(), String> {
     Ok(())
 }
 
+/// progenitor's `prelude` holds only `Client`; a program also needs the builder,
+/// the errors and the stream extension.
+fn replace_prelude(file: &mut File) -> Result<(), String> {
+    let mut replaced = 0;
+    for item in &mut file.items {
+        if let Item::Mod(module) = item
+            && module.ident == "prelude"
+        {
+            *module = syn::parse_quote! {
+                /// What a program using this client needs: `use <crate>::prelude::*;`.
+                pub mod prelude {
+                    pub use super::{Client, ClientBuilder};
+                    pub use usagekit_runtime::{ApiError, Error, ErrorKind, TryStreamExt};
+                }
+            };
+            replaced += 1;
+        }
+    }
+    check("replace the prelude", 1, replaced)
+}
+
+/// progenitor and typify write `///Text` and multi-line `/**…*/` docs; every doc
+/// becomes `/// Text`, one line an attribute, like hand-written code.
+struct SpacedDocs;
+
+fn spaced_docs(attrs: &mut Vec<syn::Attribute>) {
+    let mut out = Vec::with_capacity(attrs.len());
+    for attr in attrs.drain(..) {
+        let text = match &attr.meta {
+            syn::Meta::NameValue(doc) if doc.path.is_ident("doc") => lit_str(&doc.value),
+            _ => None,
+        };
+        let Some(text) = text else {
+            out.push(attr);
+            continue;
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        let unspaced = lines.iter().any(|l| !l.is_empty() && !l.starts_with(' '));
+        if !unspaced && lines.len() <= 1 {
+            out.push(attr);
+            continue;
+        }
+        for line in lines {
+            let line = if unspaced && !line.is_empty() {
+                format!(" {line}")
+            } else {
+                line.to_owned()
+            };
+            let mut doc = attr.clone();
+            doc.meta = syn::parse_quote!(doc = #line);
+            out.push(doc);
+        }
+    }
+    *attrs = out;
+}
+
+impl VisitMut for SpacedDocs {
+    fn visit_item_mut(&mut self, item: &mut Item) {
+        match item {
+            Item::Struct(i) => spaced_docs(&mut i.attrs),
+            Item::Enum(i) => spaced_docs(&mut i.attrs),
+            Item::Fn(i) => spaced_docs(&mut i.attrs),
+            Item::Impl(i) => spaced_docs(&mut i.attrs),
+            Item::Mod(i) => spaced_docs(&mut i.attrs),
+            Item::Type(i) => spaced_docs(&mut i.attrs),
+            Item::Const(i) => spaced_docs(&mut i.attrs),
+            Item::Static(i) => spaced_docs(&mut i.attrs),
+            Item::Trait(i) => spaced_docs(&mut i.attrs),
+            Item::Use(i) => spaced_docs(&mut i.attrs),
+            _ => {}
+        }
+        visit_mut::visit_item_mut(self, item);
+    }
+    fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+        spaced_docs(&mut f.attrs);
+        visit_mut::visit_impl_item_fn_mut(self, f);
+    }
+    fn visit_field_mut(&mut self, field: &mut syn::Field) {
+        spaced_docs(&mut field.attrs);
+        visit_mut::visit_field_mut(self, field);
+    }
+    fn visit_variant_mut(&mut self, variant: &mut syn::Variant) {
+        spaced_docs(&mut variant.attrs);
+        visit_mut::visit_variant_mut(self, variant);
+    }
+}
+
 /// `builder` imports `super::types`, unused when every type it names is a
 /// replacement spelled `crate::types::…` (a spec whose only result is a union).
 fn allow_unused_types_import(file: &mut File) -> Result<(), String> {
@@ -519,6 +609,8 @@ fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<BTreeSet<Stri
     let mut success_types = BTreeSet::new();
     let mut wrapped = 0;
     let mut defaults_sent = 0;
+    let mut constructors = 0;
+    let mut missing_messages = 0;
     for item in module_items(file, "builder")? {
         let Item::Impl(imp) = item else { continue };
         let Some(send) = imp.items.iter_mut().find_map(|item| match item {
@@ -552,8 +644,11 @@ fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<BTreeSet<Stri
         send.vis = syn::parse_quote!(pub(crate));
         send.attrs.retain(|attr| !attr.path().is_ident("doc"));
         send.attrs.push(syn::parse_quote!(#[doc = "Sends the request; `send` turns its error into `usagekit_runtime::Error`."]));
-        imp.items
-            .extend(extras::builder_methods(operation, &success));
+        imp.items.extend(extras::builder_methods(
+            operation,
+            &success,
+            &response_body_type(&success),
+        ));
         for item in &mut imp.items {
             if let ImplItem::Fn(setter) = item
                 && let Some(parameter) = operation
@@ -566,6 +661,16 @@ fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<BTreeSet<Stri
                 for line in extras::setter_doc(parameter).lines() {
                     setter.attrs.push(syn::parse_quote!(#[doc = #line]));
                 }
+            }
+        }
+        // Builders are made by `Client`'s methods; their constructor is not API.
+        for item in &mut imp.items {
+            if let ImplItem::Fn(f) = item
+                && f.sig.ident == "new"
+            {
+                f.vis = syn::parse_quote!(pub(crate));
+                constructors += 1;
+                missing_messages += name_missing_parameters(&mut f.block, operation);
             }
         }
         wrapped += 1;
@@ -587,7 +692,47 @@ fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<BTreeSet<Stri
         expected,
         defaults_sent,
     )?;
+    check(
+        "make builder constructors crate-private",
+        context.operations.len(),
+        constructors,
+    )?;
     Ok(success_types)
+}
+
+/// progenitor starts each required parameter as `Err("x was not initialized")`;
+/// the message a user sees should say which call needs what, and how to give it.
+fn name_missing_parameters(block: &mut Block, operation: &crate::model::OperationModel) -> usize {
+    struct Messages<'o> {
+        operation: &'o crate::model::OperationModel,
+        replaced: usize,
+    }
+    impl VisitMut for Messages<'_> {
+        fn visit_field_value_mut(&mut self, field: &mut syn::FieldValue) {
+            if let syn::Member::Named(name) = &field.member
+                && let Expr::Call(call) = &field.expr
+                && matches!(&*call.func, Expr::Path(p) if p.path.is_ident("Err"))
+                && let Some(parameter) = self
+                    .operation
+                    .parameters
+                    .iter()
+                    .find(|p| name == &p.setter && p.required && p.default.is_none())
+            {
+                let message = format!(
+                    "`{}()` needs the {} parameter `{}`: set it with `.{}(…)`",
+                    self.operation.method, parameter.location, parameter.name, parameter.setter
+                );
+                field.expr = syn::parse_quote!(Err(#message.to_string()));
+                self.replaced += 1;
+            }
+        }
+    }
+    let mut messages = Messages {
+        operation,
+        replaced: 0,
+    };
+    messages.visit_block_mut(block);
+    messages.replaced
 }
 
 /// After `let name = name.map_err(Error::InvalidRequest)?;` in `send`, adds
@@ -819,6 +964,19 @@ fn find_operation_id(block: &Block) -> Option<String> {
     let mut finder = Finder(None);
     finder.visit_block_mut(&mut block.clone());
     finder.0
+}
+
+/// `T` of progenitor's `ResponseValue<T>`; the type itself if it is something else.
+fn response_body_type(success: &syn::Type) -> syn::Type {
+    if let syn::Type::Path(path) = success
+        && let Some(last) = path.path.segments.last()
+        && last.ident == "ResponseValue"
+        && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+        && let Some(syn::GenericArgument::Type(body)) = args.args.first()
+    {
+        return body.clone();
+    }
+    success.clone()
 }
 
 /// `T` of `Result<T, E>`.

@@ -28,6 +28,10 @@ pub struct ProviderSettings {
     #[serde(default)]
     pub credentials: BTreeMap<String, CredentialSettings>,
     pub example: Option<ExampleSettings>,
+    /// Method names users should see, by operationId (`get_token_usage_api_v2_usage_tokens_get
+    /// = "token_usage"`). Without an entry, the method is the operationId in snake case.
+    #[serde(default)]
+    pub methods: BTreeMap<String, String>,
     /// HTTP statuses the client retries (default: 408, 429, 500, 502, 503, 504).
     /// Anthropic, for one, signals overload with 529.
     #[serde(default)]

@@ -174,3 +174,27 @@ fn attrs_before_in(code: &str, item: &str) -> String {
     let start = code[..at].rfind("///").unwrap_or(0);
     code[start..at].to_owned()
 }
+
+/// A schema named like an item at the crate root (`Error`, `Client`, `Secret`) is
+/// renamed, so no two public items share a name; the wire is unchanged.
+#[test]
+fn schemas_named_like_root_items_are_renamed() {
+    let files = generated("ok_reserved_names.yaml");
+    let code = module(&files);
+    for renamed in [
+        "pub struct ErrorObject2 {",
+        "pub struct ClientObject {",
+        "pub struct SecretObject {",
+        "pub struct ErrorObject {",
+    ] {
+        assert!(code.contains(renamed), "missing {renamed}");
+    }
+    for clash in [
+        "pub struct Error {",
+        "pub struct Client {\n        #[serde",
+        "pub struct Secret {",
+    ] {
+        assert!(!code.contains(clash), "still there: {clash}");
+    }
+    assert!(code.contains("usagekit_runtime::Error<types::ErrorObject2>"));
+}

@@ -25,6 +25,7 @@ pub fn settings() -> ProviderSettings {
         example: None,
         retry_statuses: None,
         default_headers: BTreeMap::new(),
+        methods: BTreeMap::new(),
     }
 }
 

@@ -30,8 +30,7 @@ async fn headers_are_sent_as_the_spec_describes() {
         .x_mode("full".parse::<fixture_ok_headers::types::GetReportXMode>().unwrap())
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert_eq!(report.total, Some(3));
     let requests = server.received_requests().await.unwrap();
     let sent = &requests[0].headers;

@@ -19,8 +19,8 @@ async fn path_parameters_from_both_levels_are_filled_in_and_encoded() {
         .await;
     let client = Client::builder().base_url(server.uri()).token("t").build().unwrap();
     let key = client.get_key().project_id("proj/1").key_id(42).send().await.unwrap();
-    assert_eq!(key.into_inner().id, 42);
-    let keys = client.get_project_type().type_("admin").send().await.unwrap().into_inner();
+    assert_eq!(key.id, 42);
+    let keys = client.get_project_type().type_("admin").send().await.unwrap();
     assert_eq!(keys.len(), 2);
     assert_eq!(keys[1].name.as_deref(), Some("b"));
 }

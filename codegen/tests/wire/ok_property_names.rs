@@ -19,7 +19,7 @@ async fn colliding_and_keyword_properties_round_trip() {
         .mount(&server)
         .await;
     let client = Client::builder().base_url(server.uri()).token("t").build().unwrap();
-    let user = client.get_users().type_("admin").send().await.unwrap().into_inner();
+    let user = client.get_users().type_("admin").send().await.unwrap();
     // `user_id` is spelled like its field and keeps it; the others are numbered.
     assert_eq!(user.user_id, "snake");
     assert_eq!(user.user_id_2.as_deref(), Some("upper"));

@@ -8,6 +8,7 @@
 //! ```sh
 //! cargo run -p anthropic-usage --example anthropic_summary -- http://127.0.0.1:8080
 //! ```
+use anthropic_usage::chrono;
 use anthropic_usage::{Client, TryStreamExt};
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -16,15 +17,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         builder = builder.base_url(base_url);
     }
     let client = builder.build()?;
+    let starting_at = chrono::DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z")?;
     let mut items = client
-        .get_messages_usage_report()
+        .messages_usage_report()
         .bucket_width("1d")
-        .starting_at("2026-11-01T00:00:00Z".parse::<chrono::DateTime<chrono::Utc>>()?)
+        .starting_at(starting_at)
         .stream();
     let mut count = 0;
     while let Some(item) = items.try_next().await? {
         count += 1;
-        let line = serde_json::to_string(&item)?;
+        let line = anthropic_usage::serde_json::to_string(&item)?;
         println!("{line}");
     }
     println!("{count} items");

@@ -10,7 +10,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///An API key, by name.
+    /// An API key, by name.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct ApiActor {
@@ -23,7 +23,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ApiActorType`
+    /// `ApiActorType`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum ApiActorType {
@@ -60,7 +60,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///Width of a time bucket.
+    /// Width of a time bucket.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -125,7 +125,7 @@ pub mod types {
             BucketWidth::X1d
         }
     }
-    ///`CacheCreation`
+    /// `CacheCreation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct CacheCreation {
@@ -137,7 +137,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///One user's or API key's Claude Code activity on one day.
+    /// One user's or API key's Claude Code activity on one day.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct ClaudeCodeRecord {
@@ -151,7 +151,7 @@ pub mod types {
         pub subscription_type: ::std::option::Option<ClaudeCodeRecordSubscriptionType>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub terminal_type: ::std::option::Option<::std::string::String>,
-        ///Accepted and rejected actions, by tool name.
+        /// Accepted and rejected actions, by tool name.
         pub tool_actions: ::std::collections::HashMap<
             ::std::string::String,
             ToolActions,
@@ -162,7 +162,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ClaudeCodeRecordCustomerType`
+    /// `ClaudeCodeRecordCustomerType`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum ClaudeCodeRecordCustomerType {
@@ -203,7 +203,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`ClaudeCodeRecordSubscriptionType`
+    /// `ClaudeCodeRecordSubscriptionType`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum ClaudeCodeRecordSubscriptionType {
@@ -244,7 +244,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`ClaudeCodeUsageReport`
+    /// `ClaudeCodeUsageReport`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct ClaudeCodeUsageReport {
@@ -258,7 +258,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ContextWindow`
+    /// `ContextWindow`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -314,7 +314,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`CoreMetrics`
+    /// `CoreMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct CoreMetrics {
@@ -328,7 +328,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`CostBucket`
+    /// `CostBucket`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct CostBucket {
@@ -341,7 +341,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`CostGroupBy`
+    /// `CostGroupBy`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -397,18 +397,18 @@ pub mod types {
             value.parse()
         }
     }
-    ///`CostItem`
+    /// `CostItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct CostItem {
-        ///A decimal string in cents of `currency` ("123.45" is $1.2345). Never a float.
+        /// A decimal string in cents of `currency` ("123.45" is $1.2345). Never a float.
         pub amount: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub context_window: ::std::option::Option<::std::string::String>,
-        ///`tokens`, `web_search`, `code_execution`; new types may appear.
+        /// `tokens`, `web_search`, `code_execution`; new types may appear.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cost_type: ::std::option::Option<::std::string::String>,
-        ///ISO currency code, upper case (`USD`).
+        /// ISO currency code, upper case (`USD`).
         pub currency: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -420,7 +420,7 @@ pub mod types {
         pub service_tier: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub speed: ::std::option::Option<::std::string::String>,
-        ///`uncached_input_tokens`, `output_tokens`, `cache_read_input_tokens`, `cache_creation.ephemeral_1h_input_tokens` or `cache_creation.ephemeral_5m_input_tokens`.
+        /// `uncached_input_tokens`, `output_tokens`, `cache_read_input_tokens`, `cache_creation.ephemeral_1h_input_tokens` or `cache_creation.ephemeral_5m_input_tokens`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -431,7 +431,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`CostReport`
+    /// `CostReport`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct CostReport {
@@ -445,12 +445,69 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ErrorDetail`
+    /// `CostReportBucketWidth`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    pub enum CostReportBucketWidth {
+        #[serde(rename = "1d")]
+        X1d,
+    }
+    impl ::std::fmt::Display for CostReportBucketWidth {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X1d => f.write_str("1d"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CostReportBucketWidth {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "1d" => Ok(Self::X1d),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CostReportBucketWidth {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CostReportBucketWidth {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::default::Default for CostReportBucketWidth {
+        fn default() -> Self {
+            CostReportBucketWidth::X1d
+        }
+    }
+    /// `ErrorDetail`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct ErrorDetail {
         pub message: ::std::string::String,
-        ///`invalid_request_error` (400), `authentication_error` (401), `billing_error` (402), `permission_error` (403), `not_found_error` (404), `request_too_large` (413), `rate_limit_error` (429), `api_error` (500), `overloaded_error` (529); new types appear over time.
+        /// `invalid_request_error` (400), `authentication_error` (401), `billing_error` (402), `permission_error` (403), `not_found_error` (404), `request_too_large` (413), `rate_limit_error` (429), `api_error` (500), `overloaded_error` (529); new types appear over time.
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -459,12 +516,12 @@ pub mod types {
             Default::default()
         }
     }
-    ///Anthropic's error body.
+    /// Anthropic's error body.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct ErrorResponse {
         pub error: ErrorDetail,
-        ///Quote this when contacting support.
+        /// Quote this when contacting support.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type")]
@@ -475,7 +532,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ErrorResponseType`
+    /// `ErrorResponseType`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum ErrorResponseType {
@@ -512,11 +569,11 @@ pub mod types {
             value.parse()
         }
     }
-    ///`EstimatedCost`
+    /// `EstimatedCost`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct EstimatedCost {
-        ///In cents of `currency`.
+        /// In cents of `currency`.
         pub amount: i64,
         pub currency: ::std::string::String,
     }
@@ -525,64 +582,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`GetCostReportBucketWidth`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[non_exhaustive]
-    pub enum GetCostReportBucketWidth {
-        #[serde(rename = "1d")]
-        X1d,
-    }
-    impl ::std::fmt::Display for GetCostReportBucketWidth {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::X1d => f.write_str("1d"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GetCostReportBucketWidth {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "1d" => Ok(Self::X1d),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GetCostReportBucketWidth {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for GetCostReportBucketWidth {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::default::Default for GetCostReportBucketWidth {
-        fn default() -> Self {
-            GetCostReportBucketWidth::X1d
-        }
-    }
-    ///`InferenceGeo`
+    /// `InferenceGeo`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -642,7 +642,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`LinesOfCode`
+    /// `LinesOfCode`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct LinesOfCode {
@@ -654,7 +654,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`MessagesGroupBy`
+    /// `MessagesGroupBy`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -730,11 +730,11 @@ pub mod types {
             value.parse()
         }
     }
-    ///Token counts of one bucket and group.
+    /// Token counts of one bucket and group.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct MessagesUsage {
-        ///Null unless grouped by it, and for Console usage.
+        /// Null unless grouped by it, and for Console usage.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_key_id: ::std::option::Option<::std::string::String>,
         pub cache_creation: CacheCreation,
@@ -753,7 +753,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub speed: ::std::option::Option<::std::string::String>,
         pub uncached_input_tokens: i64,
-        ///Null unless grouped by it, and for the default workspace.
+        /// Null unless grouped by it, and for the default workspace.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub workspace_id: ::std::option::Option<::std::string::String>,
     }
@@ -762,7 +762,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`MessagesUsageBucket`
+    /// `MessagesUsageBucket`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct MessagesUsageBucket {
@@ -775,13 +775,13 @@ pub mod types {
             Default::default()
         }
     }
-    ///`MessagesUsageReport`
+    /// `MessagesUsageReport`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct MessagesUsageReport {
         pub data: ::std::vec::Vec<MessagesUsageBucket>,
         pub has_more: bool,
-        ///Pass as `page` for the next page; null on the last.
+        /// Pass as `page` for the next page; null on the last.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub next_page: ::std::option::Option<::std::string::String>,
     }
@@ -790,7 +790,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ModelBreakdown`
+    /// `ModelBreakdown`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct ModelBreakdown {
@@ -803,7 +803,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ModelTokens`
+    /// `ModelTokens`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct ModelTokens {
@@ -817,7 +817,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ServerToolUse`
+    /// `ServerToolUse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct ServerToolUse {
@@ -828,7 +828,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ServiceTier`
+    /// `ServiceTier`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -900,7 +900,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`Speed`
+    /// `Speed`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -956,7 +956,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`ToolActions`
+    /// `ToolActions`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct ToolActions {
@@ -968,7 +968,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///A person, by email address.
+    /// A person, by email address.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct UserActor {
@@ -981,7 +981,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UserActorType`
+    /// `UserActorType`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum UserActorType {
@@ -3119,22 +3119,22 @@ pub mod types {
             )
         }
     }
-    /**One of several kinds, told apart by its `type` field.
-
-Decoded by its `type` field; a kind this client does not know is kept as [`Actor::Unknown`].*/
+    /// One of several kinds, told apart by its `type` field.
+    ///
+    /// Decoded by its `type` field; a kind this client does not know is kept as [`Actor::Unknown`].
     #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum Actor {
-        ///`type: "user_actor"`. A person, by email address.
+        /// `type: "user_actor"`. A person, by email address.
         UserActor(UserActor),
-        ///`type: "api_actor"`. An API key, by name.
+        /// `type: "api_actor"`. An API key, by name.
         ApiActor(ApiActor),
         /// A kind this client does not know yet, kept as it came.
         Unknown(::serde_json::Value),
     }
     impl Actor {
-        ///The value of the `type` field.
+        /// The value of the `type` field.
         pub fn tag(&self) -> Option<&str> {
             match self {
                 Self::UserActor(_) => Some("user_actor"),
@@ -3167,11 +3167,11 @@ Decoded by its `type` field; a kind this client does not know is kept as [`Actor
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Anthropic Admin API usage and cost reports
-
-Token usage, costs and Claude Code activity of an Anthropic organization, in time buckets. Requires an Admin API key (`sk-ant-admin…`). Data appears about five minutes after use.
-
-Version: 2023-06-01*/
+/// Client for Anthropic Admin API usage and cost reports
+///
+/// Token usage, costs and Claude Code activity of an Anthropic organization, in time buckets. Requires an Admin API key (`sk-ant-admin…`). Data appears about five minutes after use.
+///
+/// Version: 2023-06-01
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -3199,98 +3199,98 @@ const _: () = {
     {}
 };
 impl Client {
-    /**Get the cost report, in daily buckets
-
-Costs in daily buckets, optionally grouped by workspace or description. Amounts are decimal strings in cents. Priority-tier costs are not in this report.
-
-Sends a `GET` request to `/v1/organizations/cost_report`
-
-Arguments:
-- `bucket_width`: Width of each time bucket; only `1d`.
-- `ending_at`: Buckets ending before this time (RFC 3339).
-- `group_by`: Group the results by these dimensions; a dimension not grouped by is null.
-- `limit`: Buckets per page, 1 to 31 (default 7).
-- `page`: The `next_page` token of the previous page.
-- `starting_at`: Buckets starting at or after this time (RFC 3339), snapped to the bucket width in UTC.
-- `anthropic_beta`: Beta features to enable, comma-separated.
-```ignore
-let response = client.get_cost_report()
-    .bucket_width(bucket_width)
-    .ending_at(ending_at)
-    .group_by(group_by)
-    .limit(limit)
-    .page(page)
-    .starting_at(starting_at)
-    .anthropic_beta(anthropic_beta)
-    .send()
-    .await;
-```*/
-    pub fn get_cost_report(&self) -> builder::GetCostReport<'_> {
-        builder::GetCostReport::new(self)
+    /// Get the cost report, in daily buckets
+    ///
+    /// Costs in daily buckets, optionally grouped by workspace or description. Amounts are decimal strings in cents. Priority-tier costs are not in this report.
+    ///
+    /// Sends a `GET` request to `/v1/organizations/cost_report`
+    ///
+    /// Arguments:
+    /// - `bucket_width`: Width of each time bucket; only `1d`.
+    /// - `ending_at`: Buckets ending before this time (RFC 3339).
+    /// - `group_by`: Group the results by these dimensions; a dimension not grouped by is null.
+    /// - `limit`: Buckets per page, 1 to 31 (default 7).
+    /// - `page`: The `next_page` token of the previous page.
+    /// - `starting_at`: Buckets starting at or after this time (RFC 3339), snapped to the bucket width in UTC.
+    /// - `anthropic_beta`: Beta features to enable, comma-separated.
+    /// ```ignore
+    /// let response = client.cost_report()
+    ///     .bucket_width(bucket_width)
+    ///     .ending_at(ending_at)
+    ///     .group_by(group_by)
+    ///     .limit(limit)
+    ///     .page(page)
+    ///     .starting_at(starting_at)
+    ///     .anthropic_beta(anthropic_beta)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn cost_report(&self) -> builder::CostReport<'_> {
+        builder::CostReport::new(self)
     }
-    /**Get Claude Code usage for one day, one record per user or API key
-
-Sends a `GET` request to `/v1/organizations/usage_report/claude_code`
-
-Arguments:
-- `limit`: Records per page, 1 to 1000 (default 20).
-- `page`: The `next_page` token of the previous page.
-- `starting_at`: The UTC day to report (`YYYY-MM-DD`).
-- `anthropic_beta`: Beta features to enable, comma-separated.
-```ignore
-let response = client.get_claude_code_usage_report()
-    .limit(limit)
-    .page(page)
-    .starting_at(starting_at)
-    .anthropic_beta(anthropic_beta)
-    .send()
-    .await;
-```*/
-    pub fn get_claude_code_usage_report(&self) -> builder::GetClaudeCodeUsageReport<'_> {
-        builder::GetClaudeCodeUsageReport::new(self)
+    /// Get Claude Code usage for one day, one record per user or API key
+    ///
+    /// Sends a `GET` request to `/v1/organizations/usage_report/claude_code`
+    ///
+    /// Arguments:
+    /// - `limit`: Records per page, 1 to 1000 (default 20).
+    /// - `page`: The `next_page` token of the previous page.
+    /// - `starting_at`: The UTC day to report (`YYYY-MM-DD`).
+    /// - `anthropic_beta`: Beta features to enable, comma-separated.
+    /// ```ignore
+    /// let response = client.claude_code_usage_report()
+    ///     .limit(limit)
+    ///     .page(page)
+    ///     .starting_at(starting_at)
+    ///     .anthropic_beta(anthropic_beta)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn claude_code_usage_report(&self) -> builder::ClaudeCodeUsageReport<'_> {
+        builder::ClaudeCodeUsageReport::new(self)
     }
-    /**Get the Messages API usage report, in time buckets
-
-Token counts of the Messages API, bucketed by time and optionally grouped. Total input tokens are `uncached_input_tokens` + both `cache_creation` counts + `cache_read_input_tokens`.
-
-Sends a `GET` request to `/v1/organizations/usage_report/messages`
-
-Arguments:
-- `api_key_ids`: Only usage of these API keys.
-- `bucket_width`: Width of each time bucket.
-- `context_window`: Only usage in these context windows.
-- `ending_at`: Buckets ending before this time (RFC 3339).
-- `group_by`: Group the results by these dimensions; a dimension not grouped by is null.
-- `inference_geos`: Only usage served in these inference geographies.
-- `limit`: Buckets per page. Default and maximum depend on `bucket_width`: 7 and 31 for `1d`, 24 and 168 for `1h`, 60 and 1440 for `1m`.
-- `models`: Only usage of these models.
-- `page`: The `next_page` token of the previous page.
-- `service_tiers`: Only usage in these service tiers.
-- `speeds`: Only usage at these speeds (needs the matching `anthropic-beta` header).
-- `starting_at`: Buckets starting at or after this time (RFC 3339), snapped to the bucket width in UTC.
-- `workspace_ids`: Only usage of these workspaces.
-- `anthropic_beta`: Beta features to enable, comma-separated.
-```ignore
-let response = client.get_messages_usage_report()
-    .api_key_ids(api_key_ids)
-    .bucket_width(bucket_width)
-    .context_window(context_window)
-    .ending_at(ending_at)
-    .group_by(group_by)
-    .inference_geos(inference_geos)
-    .limit(limit)
-    .models(models)
-    .page(page)
-    .service_tiers(service_tiers)
-    .speeds(speeds)
-    .starting_at(starting_at)
-    .workspace_ids(workspace_ids)
-    .anthropic_beta(anthropic_beta)
-    .send()
-    .await;
-```*/
-    pub fn get_messages_usage_report(&self) -> builder::GetMessagesUsageReport<'_> {
-        builder::GetMessagesUsageReport::new(self)
+    /// Get the Messages API usage report, in time buckets
+    ///
+    /// Token counts of the Messages API, bucketed by time and optionally grouped. Total input tokens are `uncached_input_tokens` + both `cache_creation` counts + `cache_read_input_tokens`.
+    ///
+    /// Sends a `GET` request to `/v1/organizations/usage_report/messages`
+    ///
+    /// Arguments:
+    /// - `api_key_ids`: Only usage of these API keys.
+    /// - `bucket_width`: Width of each time bucket.
+    /// - `context_window`: Only usage in these context windows.
+    /// - `ending_at`: Buckets ending before this time (RFC 3339).
+    /// - `group_by`: Group the results by these dimensions; a dimension not grouped by is null.
+    /// - `inference_geos`: Only usage served in these inference geographies.
+    /// - `limit`: Buckets per page. Default and maximum depend on `bucket_width`: 7 and 31 for `1d`, 24 and 168 for `1h`, 60 and 1440 for `1m`.
+    /// - `models`: Only usage of these models.
+    /// - `page`: The `next_page` token of the previous page.
+    /// - `service_tiers`: Only usage in these service tiers.
+    /// - `speeds`: Only usage at these speeds (needs the matching `anthropic-beta` header).
+    /// - `starting_at`: Buckets starting at or after this time (RFC 3339), snapped to the bucket width in UTC.
+    /// - `workspace_ids`: Only usage of these workspaces.
+    /// - `anthropic_beta`: Beta features to enable, comma-separated.
+    /// ```ignore
+    /// let response = client.messages_usage_report()
+    ///     .api_key_ids(api_key_ids)
+    ///     .bucket_width(bucket_width)
+    ///     .context_window(context_window)
+    ///     .ending_at(ending_at)
+    ///     .group_by(group_by)
+    ///     .inference_geos(inference_geos)
+    ///     .limit(limit)
+    ///     .models(models)
+    ///     .page(page)
+    ///     .service_tiers(service_tiers)
+    ///     .speeds(speeds)
+    ///     .starting_at(starting_at)
+    ///     .workspace_ids(workspace_ids)
+    ///     .anthropic_beta(anthropic_beta)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn messages_usage_report(&self) -> builder::MessagesUsageReport<'_> {
+        builder::MessagesUsageReport::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -3303,13 +3303,13 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::get_cost_report`]
-
-[`Client::get_cost_report`]: super::Client::get_cost_report*/
+    /// Builder for [`Client::cost_report`]
+    ///
+    /// [`Client::cost_report`]: super::Client::cost_report
     #[derive(Debug, Clone)]
-    pub struct GetCostReport<'a> {
+    pub struct CostReport<'a> {
         client: &'a super::Client,
-        bucket_width: Result<Option<types::GetCostReportBucketWidth>, String>,
+        bucket_width: Result<Option<types::CostReportBucketWidth>, String>,
         ending_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
         group_by: Result<Option<::std::vec::Vec<types::CostGroupBy>>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
@@ -3317,8 +3317,8 @@ pub mod builder {
         starting_at: Result<::chrono::DateTime<::chrono::offset::Utc>, String>,
         anthropic_beta: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     }
-    impl<'a> GetCostReport<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl<'a> CostReport<'a> {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 bucket_width: Ok(None),
@@ -3326,7 +3326,10 @@ pub mod builder {
                 group_by: Ok(None),
                 limit: Ok(None),
                 page: Ok(None),
-                starting_at: Err("starting_at was not initialized".to_string()),
+                starting_at: Err(
+                    "`cost_report()` needs the query parameter `starting_at`: set it with `.starting_at(…)`"
+                        .to_string(),
+                ),
                 anthropic_beta: Ok(None),
             }
         }
@@ -3335,13 +3338,13 @@ pub mod builder {
         /// Query parameter `bucket_width`: string, one of `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GetCostReportBucketWidth>,
+            V: std::convert::TryInto<types::CostReportBucketWidth>,
         {
             self.bucket_width = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `GetCostReportBucketWidth` for bucket_width failed"
+                    "conversion to `CostReportBucketWidth` for bucket_width failed"
                         .to_string()
                 });
             self
@@ -3441,7 +3444,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends the request; `send` turns its error into `usagekit_runtime::Error`.
+        /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
         pub(crate) async fn dispatch(
             self,
         ) -> Result<ResponseValue<types::CostReport>, Error<()>> {
@@ -3491,7 +3494,7 @@ pub mod builder {
                 .apply(request.url_mut())
                 .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
-                operation_id: "get_cost_report",
+                operation_id: "cost_report",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -3502,8 +3505,14 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        ///Sends `GET /v1/organizations/cost_report`. Errors name the operation (`get-cost-report`), the status and the decoded error body.
+        /// Sends `GET /v1/organizations/cost_report` and decodes the result. Errors name the operation (`get-cost-report`), the status and the decoded error body.
         pub async fn send(
+            self,
+        ) -> Result<types::CostReport, usagekit_runtime::Error<types::ErrorResponse>> {
+            self.send_with_response().await.map(ResponseValue::into_inner)
+        }
+        /// Like [`send`](Self::send), keeping the response's status and headers: `GET /v1/organizations/cost_report`.
+        pub async fn send_with_response(
             self,
         ) -> Result<
             ResponseValue<types::CostReport>,
@@ -3522,7 +3531,7 @@ pub mod builder {
                 )
                 .await
         }
-        ///Every `CostBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
+        /// Every `CostBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
         pub fn stream(
             self,
         ) -> impl usagekit_runtime::Stream<
@@ -3541,7 +3550,7 @@ pub mod builder {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
-                    let page = request.send().await?.into_inner();
+                    let page = request.send().await?;
                     Ok(usagekit_runtime::Page {
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
@@ -3564,24 +3573,27 @@ pub mod builder {
             usagekit_runtime::collect_all(self.stream()).await
         }
     }
-    /**Builder for [`Client::get_claude_code_usage_report`]
-
-[`Client::get_claude_code_usage_report`]: super::Client::get_claude_code_usage_report*/
+    /// Builder for [`Client::claude_code_usage_report`]
+    ///
+    /// [`Client::claude_code_usage_report`]: super::Client::claude_code_usage_report
     #[derive(Debug, Clone)]
-    pub struct GetClaudeCodeUsageReport<'a> {
+    pub struct ClaudeCodeUsageReport<'a> {
         client: &'a super::Client,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         page: Result<Option<::std::string::String>, String>,
         starting_at: Result<::chrono::naive::NaiveDate, String>,
         anthropic_beta: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     }
-    impl<'a> GetClaudeCodeUsageReport<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl<'a> ClaudeCodeUsageReport<'a> {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 limit: Ok(None),
                 page: Ok(None),
-                starting_at: Err("starting_at was not initialized".to_string()),
+                starting_at: Err(
+                    "`claude_code_usage_report()` needs the query parameter `starting_at`: set it with `.starting_at(…)`"
+                        .to_string(),
+                ),
                 anthropic_beta: Ok(None),
             }
         }
@@ -3648,7 +3660,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends the request; `send` turns its error into `usagekit_runtime::Error`.
+        /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
         pub(crate) async fn dispatch(
             self,
         ) -> Result<ResponseValue<types::ClaudeCodeUsageReport>, Error<()>> {
@@ -3685,7 +3697,7 @@ pub mod builder {
                 .apply(request.url_mut())
                 .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
-                operation_id: "get_claude_code_usage_report",
+                operation_id: "claude_code_usage_report",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -3696,8 +3708,17 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        ///Sends `GET /v1/organizations/usage_report/claude_code`. Errors name the operation (`get-claude-code-usage-report`), the status and the decoded error body.
+        /// Sends `GET /v1/organizations/usage_report/claude_code` and decodes the result. Errors name the operation (`get-claude-code-usage-report`), the status and the decoded error body.
         pub async fn send(
+            self,
+        ) -> Result<
+            types::ClaudeCodeUsageReport,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            self.send_with_response().await.map(ResponseValue::into_inner)
+        }
+        /// Like [`send`](Self::send), keeping the response's status and headers: `GET /v1/organizations/usage_report/claude_code`.
+        pub async fn send_with_response(
             self,
         ) -> Result<
             ResponseValue<types::ClaudeCodeUsageReport>,
@@ -3716,7 +3737,7 @@ pub mod builder {
                 )
                 .await
         }
-        ///Every `ClaudeCodeRecord` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
+        /// Every `ClaudeCodeRecord` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
         pub fn stream(
             self,
         ) -> impl usagekit_runtime::Stream<
@@ -3735,7 +3756,7 @@ pub mod builder {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
-                    let page = request.send().await?.into_inner();
+                    let page = request.send().await?;
                     Ok(usagekit_runtime::Page {
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
@@ -3758,11 +3779,11 @@ pub mod builder {
             usagekit_runtime::collect_all(self.stream()).await
         }
     }
-    /**Builder for [`Client::get_messages_usage_report`]
-
-[`Client::get_messages_usage_report`]: super::Client::get_messages_usage_report*/
+    /// Builder for [`Client::messages_usage_report`]
+    ///
+    /// [`Client::messages_usage_report`]: super::Client::messages_usage_report
     #[derive(Debug, Clone)]
-    pub struct GetMessagesUsageReport<'a> {
+    pub struct MessagesUsageReport<'a> {
         client: &'a super::Client,
         api_key_ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         bucket_width: Result<Option<types::BucketWidth>, String>,
@@ -3779,8 +3800,8 @@ pub mod builder {
         workspace_ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         anthropic_beta: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     }
-    impl<'a> GetMessagesUsageReport<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl<'a> MessagesUsageReport<'a> {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 api_key_ids: Ok(None),
@@ -3794,7 +3815,10 @@ pub mod builder {
                 page: Ok(None),
                 service_tiers: Ok(None),
                 speeds: Ok(None),
-                starting_at: Err("starting_at was not initialized".to_string()),
+                starting_at: Err(
+                    "`messages_usage_report()` needs the query parameter `starting_at`: set it with `.starting_at(…)`"
+                        .to_string(),
+                ),
                 workspace_ids: Ok(None),
                 anthropic_beta: Ok(None),
             }
@@ -4021,7 +4045,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends the request; `send` turns its error into `usagekit_runtime::Error`.
+        /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
         pub(crate) async fn dispatch(
             self,
         ) -> Result<ResponseValue<types::MessagesUsageReport>, Error<()>> {
@@ -4114,7 +4138,7 @@ pub mod builder {
                 .apply(request.url_mut())
                 .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
-                operation_id: "get_messages_usage_report",
+                operation_id: "messages_usage_report",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -4125,8 +4149,17 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        ///Sends `GET /v1/organizations/usage_report/messages`. Errors name the operation (`get-messages-usage-report`), the status and the decoded error body.
+        /// Sends `GET /v1/organizations/usage_report/messages` and decodes the result. Errors name the operation (`get-messages-usage-report`), the status and the decoded error body.
         pub async fn send(
+            self,
+        ) -> Result<
+            types::MessagesUsageReport,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            self.send_with_response().await.map(ResponseValue::into_inner)
+        }
+        /// Like [`send`](Self::send), keeping the response's status and headers: `GET /v1/organizations/usage_report/messages`.
+        pub async fn send_with_response(
             self,
         ) -> Result<
             ResponseValue<types::MessagesUsageReport>,
@@ -4145,7 +4178,7 @@ pub mod builder {
                 )
                 .await
         }
-        ///Every `MessagesUsageBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
+        /// Every `MessagesUsageBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
         pub fn stream(
             self,
         ) -> impl usagekit_runtime::Stream<
@@ -4164,7 +4197,7 @@ pub mod builder {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
-                    let page = request.send().await?.into_inner();
+                    let page = request.send().await?;
                     Ok(usagekit_runtime::Page {
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
@@ -4188,9 +4221,10 @@ pub mod builder {
         }
     }
 }
-/// Items consumers will typically use such as the Client.
+/// What a program using this client needs: `use <crate>::prelude::*;`.
 pub mod prelude {
-    pub use self::super::Client;
+    pub use super::{Client, ClientBuilder};
+    pub use usagekit_runtime::{ApiError, Error, ErrorKind, TryStreamExt};
 }
 static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo {
     name: "Anthropic",
@@ -4218,11 +4252,11 @@ impl ClientHooks<usagekit_runtime::Runtime> for Client {
     }
 }
 impl Client {
-    ///Starts configuring a client. The base URL defaults to `https://api.anthropic.com`.
+    /// Starts configuring a client. The base URL defaults to `https://api.anthropic.com`.
     pub fn builder() -> ClientBuilder {
         ClientBuilder(usagekit_runtime::ClientBuilder::new(&PROVIDER))
     }
-    ///A client configured from the environment: `ANTHROPIC_BASE_URL` (optional), `ANTHROPIC_ADMIN_KEY`.
+    /// A client configured from the environment: `ANTHROPIC_BASE_URL` (optional), `ANTHROPIC_ADMIN_KEY`.
     pub fn from_env() -> Result<Self, usagekit_runtime::ConfigError> {
         Self::builder().from_env()?.build()
     }
@@ -4232,7 +4266,7 @@ impl Client {
 #[must_use]
 pub struct ClientBuilder(usagekit_runtime::ClientBuilder);
 impl ClientBuilder {
-    ///A client configured from the environment: `ANTHROPIC_BASE_URL` (optional), `ANTHROPIC_ADMIN_KEY`.
+    /// A client configured from the environment: `ANTHROPIC_BASE_URL` (optional), `ANTHROPIC_ADMIN_KEY`.
     pub fn from_env(self) -> Result<Self, usagekit_runtime::ConfigError> {
         self.0.from_env().map(Self)
     }
@@ -4240,9 +4274,9 @@ impl ClientBuilder {
     pub fn base_url(self, url: impl Into<String>) -> Self {
         Self(self.0.base_url(url))
     }
-    /**An Admin API key (`ANTHROPIC_ADMIN_KEY`, starting `sk-ant-admin`).
-
-Sets the `AdminKey` credential, sent as the `x-api-key` header. Read from `ANTHROPIC_ADMIN_KEY` by `from_env`.*/
+    /// An Admin API key (`ANTHROPIC_ADMIN_KEY`, starting `sk-ant-admin`).
+    ///
+    /// Sets the `AdminKey` credential, sent as the `x-api-key` header. Read from `ANTHROPIC_ADMIN_KEY` by `from_env`.
     pub fn admin_key(self, value: impl Into<usagekit_runtime::Secret>) -> Self {
         Self(self.0.credential("AdminKey", value))
     }
@@ -4267,7 +4301,7 @@ Sets the `AdminKey` credential, sent as the `x-api-key` header. Read from `ANTHR
     pub fn retry_policy(self, policy: usagekit_runtime::RetryPolicy) -> Self {
         Self(self.0.retry_policy(policy))
     }
-    ///The HTTP statuses that are retried (default for Anthropic: 408, 429, 500, 502, 503, 504, 529).
+    /// The HTTP statuses that are retried (default for Anthropic: 408, 429, 500, 502, 503, 504, 529).
     pub fn retry_statuses(self, statuses: impl IntoIterator<Item = u16>) -> Self {
         Self(self.0.retry_statuses(statuses))
     }

@@ -16,12 +16,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         builder = builder.base_url(base_url);
     }
     let client = builder.build()?;
-    let response = client
-        .get_token_usage_api_v2_usage_tokens_get()
-        .send()
-        .await?
-        .into_inner();
-    let json = serde_json::to_string_pretty(&response)?;
+    let response = client.token_usage().send().await?;
+    let json = arthur_usage::serde_json::to_string_pretty(&response)?;
     println!("{json}");
     Ok(())
 }

@@ -10,7 +10,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///FastAPI's request validation error.
+    /// FastAPI's request validation error.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct HttpValidationError {
@@ -22,7 +22,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`LocationItem`
+    /// `LocationItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     #[non_exhaustive]
@@ -43,21 +43,21 @@ pub mod types {
             Self::Integer(value)
         }
     }
-    ///`TokenUsageCount`
+    /// `TokenUsageCount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct TokenUsageCount {
-        ///Number of Completion tokens incurred by Arthur rules. This field is deprecated and will be removed in the future. Use eval_completion instead.
+        /// Number of Completion tokens incurred by Arthur rules. This field is deprecated and will be removed in the future. Use eval_completion instead.
         pub completion: i64,
-        ///Number of Completion tokens incurred by Arthur rules.
+        /// Number of Completion tokens incurred by Arthur rules.
         pub eval_completion: i64,
-        ///Number of Prompt tokens incurred by Arthur rules.
+        /// Number of Prompt tokens incurred by Arthur rules.
         pub eval_prompt: i64,
-        ///Number of inference tokens sent to Arthur.
+        /// Number of inference tokens sent to Arthur.
         pub inference: i64,
-        ///Number of Prompt tokens incurred by Arthur rules. This field is deprecated and will be removed in the future. Use eval_prompt instead.
+        /// Number of Prompt tokens incurred by Arthur rules. This field is deprecated and will be removed in the future. Use eval_prompt instead.
         pub prompt: i64,
-        ///Number of user input tokens sent to Arthur. This field is deprecated and will be removed in the future. Use inference instead.
+        /// Number of user input tokens sent to Arthur. This field is deprecated and will be removed in the future. Use inference instead.
         pub user_input: i64,
     }
     impl TokenUsageCount {
@@ -65,7 +65,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`TokenUsageResponse`
+    /// `TokenUsageResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct TokenUsageResponse {
@@ -80,7 +80,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`TokenUsageScope`
+    /// `TokenUsageScope`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -136,13 +136,13 @@ pub mod types {
             value.parse()
         }
     }
-    ///`ValidationError`
+    /// `ValidationError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct ValidationError {
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub ctx: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///The input that failed validation.
+        /// The input that failed validation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub input: ::std::option::Option<::serde_json::Value>,
         pub loc: ::std::vec::Vec<LocationItem>,
@@ -557,11 +557,11 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Arthur GenAI Engine token usage API
-
-Token usage of a self-hosted Arthur GenAI Engine, grouped by rule type or task.
-
-Version: 2.1.686*/
+/// Client for Arthur GenAI Engine token usage API
+///
+/// Token usage of a self-hosted Arthur GenAI Engine, grouped by rule type or task.
+///
+/// Version: 2.1.686
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -589,28 +589,26 @@ const _: () = {
     {}
 };
 impl Client {
-    /**Get Token Usage
-
-Get token usage.
-
-Sends a `GET` request to `/api/v2/usage/tokens`
-
-Arguments:
-- `end_time`: Exclusive end date in ISO8601 string format. Defaults to the end of the current day if not provided.
-- `group_by`: Entities to group token counts on.
-- `start_time`: Inclusive start date in ISO8601 string format. Defaults to the beginning of the current day if not provided.
-```ignore
-let response = client.get_token_usage_api_v2_usage_tokens_get()
-    .end_time(end_time)
-    .group_by(group_by)
-    .start_time(start_time)
-    .send()
-    .await;
-```*/
-    pub fn get_token_usage_api_v2_usage_tokens_get(
-        &self,
-    ) -> builder::GetTokenUsageApiV2UsageTokensGet<'_> {
-        builder::GetTokenUsageApiV2UsageTokensGet::new(self)
+    /// Get Token Usage
+    ///
+    /// Get token usage.
+    ///
+    /// Sends a `GET` request to `/api/v2/usage/tokens`
+    ///
+    /// Arguments:
+    /// - `end_time`: Exclusive end date in ISO8601 string format. Defaults to the end of the current day if not provided.
+    /// - `group_by`: Entities to group token counts on.
+    /// - `start_time`: Inclusive start date in ISO8601 string format. Defaults to the beginning of the current day if not provided.
+    /// ```ignore
+    /// let response = client.token_usage()
+    ///     .end_time(end_time)
+    ///     .group_by(group_by)
+    ///     .start_time(start_time)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn token_usage(&self) -> builder::TokenUsage<'_> {
+        builder::TokenUsage::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -623,18 +621,18 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::get_token_usage_api_v2_usage_tokens_get`]
-
-[`Client::get_token_usage_api_v2_usage_tokens_get`]: super::Client::get_token_usage_api_v2_usage_tokens_get*/
+    /// Builder for [`Client::token_usage`]
+    ///
+    /// [`Client::token_usage`]: super::Client::token_usage
     #[derive(Debug, Clone)]
-    pub struct GetTokenUsageApiV2UsageTokensGet<'a> {
+    pub struct TokenUsage<'a> {
         client: &'a super::Client,
         end_time: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
         group_by: Result<Option<::std::vec::Vec<types::TokenUsageScope>>, String>,
         start_time: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
     }
-    impl<'a> GetTokenUsageApiV2UsageTokensGet<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl<'a> TokenUsage<'a> {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 end_time: Ok(None),
@@ -690,7 +688,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends the request; `send` turns its error into `usagekit_runtime::Error`.
+        /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
         pub(crate) async fn dispatch(
             self,
         ) -> Result<
@@ -720,7 +718,7 @@ pub mod builder {
                 .apply(request.url_mut())
                 .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
-                operation_id: "get_token_usage_api_v2_usage_tokens_get",
+                operation_id: "token_usage",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -731,8 +729,17 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        ///Sends `GET /api/v2/usage/tokens`. Errors name the operation (`get_token_usage_api_v2_usage_tokens_get`), the status and the decoded error body.
+        /// Sends `GET /api/v2/usage/tokens` and decodes the result. Errors name the operation (`get_token_usage_api_v2_usage_tokens_get`), the status and the decoded error body.
         pub async fn send(
+            self,
+        ) -> Result<
+            ::std::vec::Vec<types::TokenUsageResponse>,
+            usagekit_runtime::Error<types::HttpValidationError>,
+        > {
+            self.send_with_response().await.map(ResponseValue::into_inner)
+        }
+        /// Like [`send`](Self::send), keeping the response's status and headers: `GET /api/v2/usage/tokens`.
+        pub async fn send_with_response(
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::TokenUsageResponse>>,
@@ -751,9 +758,10 @@ pub mod builder {
         }
     }
 }
-/// Items consumers will typically use such as the Client.
+/// What a program using this client needs: `use <crate>::prelude::*;`.
 pub mod prelude {
-    pub use self::super::Client;
+    pub use super::{Client, ClientBuilder};
+    pub use usagekit_runtime::{ApiError, Error, ErrorKind, TryStreamExt};
 }
 static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo {
     name: "Arthur GenAI Engine",
@@ -781,11 +789,11 @@ impl ClientHooks<usagekit_runtime::Runtime> for Client {
     }
 }
 impl Client {
-    ///Starts configuring a client. The base URL defaults to `http://localhost:3030`.
+    /// Starts configuring a client. The base URL defaults to `http://localhost:3030`.
     pub fn builder() -> ClientBuilder {
         ClientBuilder(usagekit_runtime::ClientBuilder::new(&PROVIDER))
     }
-    ///A client configured from the environment: `ARTHUR_BASE_URL` (optional), `ARTHUR_API_KEY`.
+    /// A client configured from the environment: `ARTHUR_BASE_URL` (optional), `ARTHUR_API_KEY`.
     pub fn from_env() -> Result<Self, usagekit_runtime::ConfigError> {
         Self::builder().from_env()?.build()
     }
@@ -795,7 +803,7 @@ impl Client {
 #[must_use]
 pub struct ClientBuilder(usagekit_runtime::ClientBuilder);
 impl ClientBuilder {
-    ///A client configured from the environment: `ARTHUR_BASE_URL` (optional), `ARTHUR_API_KEY`.
+    /// A client configured from the environment: `ARTHUR_BASE_URL` (optional), `ARTHUR_API_KEY`.
     pub fn from_env(self) -> Result<Self, usagekit_runtime::ConfigError> {
         self.0.from_env().map(Self)
     }
@@ -803,9 +811,9 @@ impl ClientBuilder {
     pub fn base_url(self, url: impl Into<String>) -> Self {
         Self(self.0.base_url(url))
     }
-    /**Bearer token authentication with an API key
-
-Sets the `ApiKeyAuth` credential, sent as `Authorization: Bearer …`. Read from `ARTHUR_API_KEY` by `from_env`.*/
+    /// Bearer token authentication with an API key
+    ///
+    /// Sets the `ApiKeyAuth` credential, sent as `Authorization: Bearer …`. Read from `ARTHUR_API_KEY` by `from_env`.
     pub fn api_key(self, value: impl Into<usagekit_runtime::Secret>) -> Self {
         Self(self.0.credential("ApiKeyAuth", value))
     }
@@ -830,7 +838,7 @@ Sets the `ApiKeyAuth` credential, sent as `Authorization: Bearer …`. Read from
     pub fn retry_policy(self, policy: usagekit_runtime::RetryPolicy) -> Self {
         Self(self.0.retry_policy(policy))
     }
-    ///The HTTP statuses that are retried (default: [`usagekit_runtime::DEFAULT_RETRY_STATUSES`]).
+    /// The HTTP statuses that are retried (default: [`usagekit_runtime::DEFAULT_RETRY_STATUSES`]).
     pub fn retry_statuses(self, statuses: impl IntoIterator<Item = u16>) -> Self {
         Self(self.0.retry_statuses(statuses))
     }

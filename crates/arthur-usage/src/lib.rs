@@ -4,7 +4,9 @@
 #![doc = include_str!("../README.md")]
 #[rustfmt::skip]
 mod generated;
+pub use chrono;
 pub use generated::*;
+pub use serde_json;
 pub use usagekit_runtime::{
     ApiError, ConfigError, Error, ErrorKind, RetryPolicy, Secret, Stream, TryStreamExt,
 };

@@ -10,17 +10,17 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///The AI assistant's token usage for a company. Every field may be absent.
+    /// The AI assistant's token usage for a company. Every field may be absent.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct AiChatUsageResponse {
-        ///The company the usage applies to.
+        /// The company the usage applies to.
         #[serde(
             rename = "CompanyId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub company_id: ::std::option::Option<::uuid::Uuid>,
-        ///True while the company is still below its token limit.
+        /// True while the company is still below its token limit.
         #[serde(
             rename = "IsWithinBudget",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -31,25 +31,25 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub response_status: ::std::option::Option<ResponseStatus>,
-        ///The company's token limit for the window.
+        /// The company's token limit for the window.
         #[serde(
             rename = "TokenLimit",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub token_limit: ::std::option::Option<i32>,
-        ///Tokens remaining before the limit is reached (never negative).
+        /// Tokens remaining before the limit is reached (never negative).
         #[serde(
             rename = "TokensRemaining",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tokens_remaining: ::std::option::Option<i64>,
-        ///Tokens consumed within the current rolling window.
+        /// Tokens consumed within the current rolling window.
         #[serde(
             rename = "TokensUsed",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tokens_used: ::std::option::Option<i64>,
-        ///Length of the rolling usage window, in days.
+        /// Length of the rolling usage window, in days.
         #[serde(
             rename = "WindowDays",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -61,7 +61,63 @@ pub mod types {
             Default::default()
         }
     }
-    ///ServiceStack's error body.
+    /// `AiChatUsageXLanguage`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    pub enum AiChatUsageXLanguage {
+        #[serde(rename = "sv")]
+        Sv,
+        #[serde(rename = "en")]
+        En,
+    }
+    impl ::std::fmt::Display for AiChatUsageXLanguage {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Sv => f.write_str("sv"),
+                Self::En => f.write_str("en"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AiChatUsageXLanguage {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "sv" => Ok(Self::Sv),
+                "en" => Ok(Self::En),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AiChatUsageXLanguage {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AiChatUsageXLanguage {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /// ServiceStack's error body.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ErrorResponse {
@@ -76,63 +132,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`GetAiChatUsageXLanguage`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[non_exhaustive]
-    pub enum GetAiChatUsageXLanguage {
-        #[serde(rename = "sv")]
-        Sv,
-        #[serde(rename = "en")]
-        En,
-    }
-    impl ::std::fmt::Display for GetAiChatUsageXLanguage {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Sv => f.write_str("sv"),
-                Self::En => f.write_str("en"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for GetAiChatUsageXLanguage {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "sv" => Ok(Self::Sv),
-                "en" => Ok(Self::En),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GetAiChatUsageXLanguage {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for GetAiChatUsageXLanguage {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///One field's error.
+    /// One field's error.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ResponseError {
@@ -166,24 +166,24 @@ pub mod types {
             Default::default()
         }
     }
-    ///ServiceStack's error details.
+    /// ServiceStack's error details.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct ResponseStatus {
-        ///The exception type or validation code.
+        /// The exception type or validation code.
         #[serde(
             rename = "ErrorCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub error_code: ::std::option::Option<::std::string::String>,
-        ///Per-field errors.
+        /// Per-field errors.
         #[serde(
             rename = "Errors",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub errors: ::std::vec::Vec<ResponseError>,
-        ///What went wrong.
+        /// What went wrong.
         #[serde(
             rename = "Message",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -698,11 +698,11 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for BokaMera AI chat usage API
-
-BokaMera.API.Host, a ServiceStack service: the AI assistant's token usage and limit for a company. Responses come as JSON or XML, chosen by the `Accept` header, a `.json`/`.xml` route suffix or `?format=`; this client asks for JSON.
-
-Version: 1.0.0*/
+/// Client for BokaMera AI chat usage API
+///
+/// BokaMera.API.Host, a ServiceStack service: the AI assistant's token usage and limit for a company. Responses come as JSON or XML, chosen by the `Accept` header, a `.json`/`.xml` route suffix or `?format=`; this client asks for JSON.
+///
+/// Version: 1.0.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -730,24 +730,24 @@ const _: () = {
     {}
 };
 impl Client {
-    /**Get the AI assistant token usage and limit for a company
-
-Returns how many AI assistant tokens the company has consumed in the current rolling window, the configured limit and whether the company is still within budget. Defaults to the logged-in user's company when no CompanyId is supplied.
-
-Sends a `GET` request to `/assistant/ai-chat/usage`
-
-Arguments:
-- `company_id`: The company id. Defaults to the logged-in user's company when omitted.
-- `x_language`: The language of messages in the response.
-```ignore
-let response = client.get_ai_chat_usage()
-    .company_id(company_id)
-    .x_language(x_language)
-    .send()
-    .await;
-```*/
-    pub fn get_ai_chat_usage(&self) -> builder::GetAiChatUsage<'_> {
-        builder::GetAiChatUsage::new(self)
+    /// Get the AI assistant token usage and limit for a company
+    ///
+    /// Returns how many AI assistant tokens the company has consumed in the current rolling window, the configured limit and whether the company is still within budget. Defaults to the logged-in user's company when no CompanyId is supplied.
+    ///
+    /// Sends a `GET` request to `/assistant/ai-chat/usage`
+    ///
+    /// Arguments:
+    /// - `company_id`: The company id. Defaults to the logged-in user's company when omitted.
+    /// - `x_language`: The language of messages in the response.
+    /// ```ignore
+    /// let response = client.ai_chat_usage()
+    ///     .company_id(company_id)
+    ///     .x_language(x_language)
+    ///     .send()
+    ///     .await;
+    /// ```
+    pub fn ai_chat_usage(&self) -> builder::AiChatUsage<'_> {
+        builder::AiChatUsage::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -760,17 +760,17 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::get_ai_chat_usage`]
-
-[`Client::get_ai_chat_usage`]: super::Client::get_ai_chat_usage*/
+    /// Builder for [`Client::ai_chat_usage`]
+    ///
+    /// [`Client::ai_chat_usage`]: super::Client::ai_chat_usage
     #[derive(Debug, Clone)]
-    pub struct GetAiChatUsage<'a> {
+    pub struct AiChatUsage<'a> {
         client: &'a super::Client,
         company_id: Result<Option<::uuid::Uuid>, String>,
-        x_language: Result<Option<types::GetAiChatUsageXLanguage>, String>,
+        x_language: Result<Option<types::AiChatUsageXLanguage>, String>,
     }
-    impl<'a> GetAiChatUsage<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+    impl<'a> AiChatUsage<'a> {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 company_id: Ok(None),
@@ -797,18 +797,18 @@ pub mod builder {
         /// Header parameter `x-language`: string, one of `sv`, `en`. Optional.
         pub fn x_language<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GetAiChatUsageXLanguage>,
+            V: std::convert::TryInto<types::AiChatUsageXLanguage>,
         {
             self.x_language = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `GetAiChatUsageXLanguage` for x_language failed"
+                    "conversion to `AiChatUsageXLanguage` for x_language failed"
                         .to_string()
                 });
             self
         }
-        ///Sends the request; `send` turns its error into `usagekit_runtime::Error`.
+        /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
         pub(crate) async fn dispatch(
             self,
         ) -> Result<ResponseValue<types::AiChatUsageResponse>, Error<()>> {
@@ -835,7 +835,7 @@ pub mod builder {
                 .apply(request.url_mut())
                 .map_err(Error::InvalidRequest)?;
             let info = OperationInfo {
-                operation_id: "get_ai_chat_usage",
+                operation_id: "ai_chat_usage",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -846,8 +846,17 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        ///Sends `GET /assistant/ai-chat/usage`. Errors name the operation (`GetAiChatUsage`), the status and the decoded error body.
+        /// Sends `GET /assistant/ai-chat/usage` and decodes the result. Errors name the operation (`GetAiChatUsage`), the status and the decoded error body.
         pub async fn send(
+            self,
+        ) -> Result<
+            types::AiChatUsageResponse,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            self.send_with_response().await.map(ResponseValue::into_inner)
+        }
+        /// Like [`send`](Self::send), keeping the response's status and headers: `GET /assistant/ai-chat/usage`.
+        pub async fn send_with_response(
             self,
         ) -> Result<
             ResponseValue<types::AiChatUsageResponse>,
@@ -868,9 +877,10 @@ pub mod builder {
         }
     }
 }
-/// Items consumers will typically use such as the Client.
+/// What a program using this client needs: `use <crate>::prelude::*;`.
 pub mod prelude {
-    pub use self::super::Client;
+    pub use super::{Client, ClientBuilder};
+    pub use usagekit_runtime::{ApiError, Error, ErrorKind, TryStreamExt};
 }
 static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo {
     name: "BokaMera",
@@ -904,11 +914,11 @@ impl ClientHooks<usagekit_runtime::Runtime> for Client {
     }
 }
 impl Client {
-    ///Starts configuring a client. The base URL defaults to `https://api.bookmore.com`.
+    /// Starts configuring a client. The base URL defaults to `https://api.bookmore.com`.
     pub fn builder() -> ClientBuilder {
         ClientBuilder(usagekit_runtime::ClientBuilder::new(&PROVIDER))
     }
-    ///A client configured from the environment: `BOKAMERA_BASE_URL` (optional), `BOKAMERA_API_KEY`, `BOKAMERA_ACCESS_TOKEN`.
+    /// A client configured from the environment: `BOKAMERA_BASE_URL` (optional), `BOKAMERA_API_KEY`, `BOKAMERA_ACCESS_TOKEN`.
     pub fn from_env() -> Result<Self, usagekit_runtime::ConfigError> {
         Self::builder().from_env()?.build()
     }
@@ -918,7 +928,7 @@ impl Client {
 #[must_use]
 pub struct ClientBuilder(usagekit_runtime::ClientBuilder);
 impl ClientBuilder {
-    ///A client configured from the environment: `BOKAMERA_BASE_URL` (optional), `BOKAMERA_API_KEY`, `BOKAMERA_ACCESS_TOKEN`.
+    /// A client configured from the environment: `BOKAMERA_BASE_URL` (optional), `BOKAMERA_API_KEY`, `BOKAMERA_ACCESS_TOKEN`.
     pub fn from_env(self) -> Result<Self, usagekit_runtime::ConfigError> {
         self.0.from_env().map(Self)
     }
@@ -926,15 +936,15 @@ impl ClientBuilder {
     pub fn base_url(self, url: impl Into<String>) -> Self {
         Self(self.0.base_url(url))
     }
-    /**The application's API key, a GUID (`BOKAMERA_API_KEY`).
-
-Sets the `ApiKey` credential, sent as the `x-api-key` header. Read from `BOKAMERA_API_KEY` by `from_env`.*/
+    /// The application's API key, a GUID (`BOKAMERA_API_KEY`).
+    ///
+    /// Sets the `ApiKey` credential, sent as the `x-api-key` header. Read from `BOKAMERA_API_KEY` by `from_env`.
     pub fn api_key(self, value: impl Into<usagekit_runtime::Secret>) -> Self {
         Self(self.0.credential("ApiKey", value))
     }
-    /**The signed-in user's access token, a JWT (`BOKAMERA_ACCESS_TOKEN`).
-
-Sets the `BearerAuth` credential, sent as `Authorization: Bearer …`. Read from `BOKAMERA_ACCESS_TOKEN` by `from_env`.*/
+    /// The signed-in user's access token, a JWT (`BOKAMERA_ACCESS_TOKEN`).
+    ///
+    /// Sets the `BearerAuth` credential, sent as `Authorization: Bearer …`. Read from `BOKAMERA_ACCESS_TOKEN` by `from_env`.
     pub fn access_token(self, value: impl Into<usagekit_runtime::Secret>) -> Self {
         Self(self.0.credential("BearerAuth", value))
     }
@@ -959,7 +969,7 @@ Sets the `BearerAuth` credential, sent as `Authorization: Bearer …`. Read from
     pub fn retry_policy(self, policy: usagekit_runtime::RetryPolicy) -> Self {
         Self(self.0.retry_policy(policy))
     }
-    ///The HTTP statuses that are retried (default: [`usagekit_runtime::DEFAULT_RETRY_STATUSES`]).
+    /// The HTTP statuses that are retried (default: [`usagekit_runtime::DEFAULT_RETRY_STATUSES`]).
     pub fn retry_statuses(self, statuses: impl IntoIterator<Item = u16>) -> Self {
         Self(self.0.retry_statuses(statuses))
     }

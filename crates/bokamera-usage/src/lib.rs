@@ -5,6 +5,8 @@
 #[rustfmt::skip]
 mod generated;
 pub use generated::*;
+pub use serde_json;
 pub use usagekit_runtime::{
     ApiError, ConfigError, Error, ErrorKind, RetryPolicy, Secret, Stream, TryStreamExt,
 };
+pub use uuid;

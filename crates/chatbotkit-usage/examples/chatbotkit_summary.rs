@@ -16,8 +16,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         builder = builder.base_url(base_url);
     }
     let client = builder.build()?;
-    let response = client.fetch_usage().send().await?.into_inner();
-    let json = serde_json::to_string_pretty(&response)?;
+    let response = client.fetch_usage().send().await?;
+    let json = chatbotkit_usage::serde_json::to_string_pretty(&response)?;
     println!("{json}");
     Ok(())
 }

@@ -10,35 +10,35 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///An error response
+    /// An error response
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
-    pub struct Error {
-        ///The error code
+    pub struct ErrorObject {
+        /// The error code
         pub code: ::std::string::String,
-        ///The error message
+        /// The error message
         pub message: ::std::string::String,
     }
-    impl Error {
-        pub fn builder() -> builder::Error {
+    impl ErrorObject {
+        pub fn builder() -> builder::ErrorObject {
             Default::default()
         }
     }
-    ///Database usage information
+    /// Database usage information
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct UsageDatabase {
-        ///The number of abilities the user has created
+        /// The number of abilities the user has created
         pub abilities: f64,
-        ///The number of datasets the user has created
+        /// The number of datasets the user has created
         pub datasets: f64,
-        ///The number of files the user has created
+        /// The number of files the user has created
         pub files: f64,
-        ///The number of records the user has created
+        /// The number of records the user has created
         pub records: f64,
-        ///The number of skillsets the user has created
+        /// The number of skillsets the user has created
         pub skillsets: f64,
-        ///The number of users the user has created
+        /// The number of users the user has created
         pub users: f64,
     }
     impl UsageDatabase {
@@ -46,16 +46,16 @@ pub mod types {
             Default::default()
         }
     }
-    ///Usage in the current billing period.
+    /// Usage in the current billing period.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct UsageFetchResponse {
-        ///The number of conversations the user has created
+        /// The number of conversations the user has created
         pub conversations: f64,
         pub database: UsageDatabase,
-        ///The number of messages the user has sent
+        /// The number of messages the user has sent
         pub messages: f64,
-        ///The number of tokens the user has used
+        /// The number of tokens the user has used
         pub tokens: f64,
     }
     impl UsageFetchResponse {
@@ -66,11 +66,11 @@ pub mod types {
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
-        pub struct Error {
+        pub struct ErrorObject {
             code: ::std::result::Result<::std::string::String, ::std::string::String>,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for Error {
+        impl ::std::default::Default for ErrorObject {
             fn default() -> Self {
                 Self {
                     code: Err("no value supplied for code".to_string()),
@@ -78,7 +78,7 @@ pub mod types {
                 }
             }
         }
-        impl Error {
+        impl ErrorObject {
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -104,10 +104,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<Error> for super::Error {
+        impl ::std::convert::TryFrom<ErrorObject> for super::ErrorObject {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: Error,
+                value: ErrorObject,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     code: value.code?,
@@ -115,8 +115,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::Error> for Error {
-            fn from(value: super::Error) -> Self {
+        impl ::std::convert::From<super::ErrorObject> for ErrorObject {
+            fn from(value: super::ErrorObject) -> Self {
                 Self {
                     code: Ok(value.code),
                     message: Ok(value.message),
@@ -372,11 +372,11 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for ChatBotKit usage API
-
-Usage of a ChatBotKit account in the current billing period.
-
-Version: 1.0.0*/
+/// Client for ChatBotKit usage API
+///
+/// Usage of a ChatBotKit account in the current billing period.
+///
+/// Version: 1.0.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -404,22 +404,22 @@ const _: () = {
     {}
 };
 impl Client {
-    /**Fetch usage
-
-Fetches the usage data for the user in the current billing period.
-
-Sends a `GET` request to `/usage/fetch`
-
-Arguments:
-- `x_run_as_user_id`: Act on behalf of this sub-account user.
-- `x_timezone`: The timezone to interpret dates in, e.g. `Europe/London`.
-```ignore
-let response = client.fetch_usage()
-    .x_run_as_user_id(x_run_as_user_id)
-    .x_timezone(x_timezone)
-    .send()
-    .await;
-```*/
+    /// Fetch usage
+    ///
+    /// Fetches the usage data for the user in the current billing period.
+    ///
+    /// Sends a `GET` request to `/usage/fetch`
+    ///
+    /// Arguments:
+    /// - `x_run_as_user_id`: Act on behalf of this sub-account user.
+    /// - `x_timezone`: The timezone to interpret dates in, e.g. `Europe/London`.
+    /// ```ignore
+    /// let response = client.fetch_usage()
+    ///     .x_run_as_user_id(x_run_as_user_id)
+    ///     .x_timezone(x_timezone)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn fetch_usage(&self) -> builder::FetchUsage<'_> {
         builder::FetchUsage::new(self)
     }
@@ -434,9 +434,9 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::fetch_usage`]
-
-[`Client::fetch_usage`]: super::Client::fetch_usage*/
+    /// Builder for [`Client::fetch_usage`]
+    ///
+    /// [`Client::fetch_usage`]: super::Client::fetch_usage
     #[derive(Debug, Clone)]
     pub struct FetchUsage<'a> {
         client: &'a super::Client,
@@ -444,7 +444,7 @@ pub mod builder {
         x_timezone: Result<Option<::std::string::String>, String>,
     }
     impl<'a> FetchUsage<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 x_run_as_user_id: Ok(None),
@@ -483,7 +483,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends the request; `send` turns its error into `usagekit_runtime::Error`.
+        /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
         pub(crate) async fn dispatch(
             self,
         ) -> Result<ResponseValue<types::UsageFetchResponse>, Error<()>> {
@@ -520,12 +520,21 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        ///Sends `GET /usage/fetch`. Errors name the operation (`fetchUsage`), the status and the decoded error body.
+        /// Sends `GET /usage/fetch` and decodes the result. Errors name the operation (`fetchUsage`), the status and the decoded error body.
         pub async fn send(
             self,
         ) -> Result<
+            types::UsageFetchResponse,
+            usagekit_runtime::Error<types::ErrorObject>,
+        > {
+            self.send_with_response().await.map(ResponseValue::into_inner)
+        }
+        /// Like [`send`](Self::send), keeping the response's status and headers: `GET /usage/fetch`.
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
             ResponseValue<types::UsageFetchResponse>,
-            usagekit_runtime::Error<types::Error>,
+            usagekit_runtime::Error<types::ErrorObject>,
         > {
             usagekit_runtime::complete(
                     "fetchUsage",
@@ -542,9 +551,10 @@ pub mod builder {
         }
     }
 }
-/// Items consumers will typically use such as the Client.
+/// What a program using this client needs: `use <crate>::prelude::*;`.
 pub mod prelude {
-    pub use self::super::Client;
+    pub use super::{Client, ClientBuilder};
+    pub use usagekit_runtime::{ApiError, Error, ErrorKind, TryStreamExt};
 }
 static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo {
     name: "ChatBotKit",
@@ -572,11 +582,11 @@ impl ClientHooks<usagekit_runtime::Runtime> for Client {
     }
 }
 impl Client {
-    ///Starts configuring a client. The base URL defaults to `https://api.chatbotkit.com/v1`.
+    /// Starts configuring a client. The base URL defaults to `https://api.chatbotkit.com/v1`.
     pub fn builder() -> ClientBuilder {
         ClientBuilder(usagekit_runtime::ClientBuilder::new(&PROVIDER))
     }
-    ///A client configured from the environment: `CHATBOTKIT_BASE_URL` (optional), `CHATBOTKIT_API_SECRET`.
+    /// A client configured from the environment: `CHATBOTKIT_BASE_URL` (optional), `CHATBOTKIT_API_SECRET`.
     pub fn from_env() -> Result<Self, usagekit_runtime::ConfigError> {
         Self::builder().from_env()?.build()
     }
@@ -586,7 +596,7 @@ impl Client {
 #[must_use]
 pub struct ClientBuilder(usagekit_runtime::ClientBuilder);
 impl ClientBuilder {
-    ///A client configured from the environment: `CHATBOTKIT_BASE_URL` (optional), `CHATBOTKIT_API_SECRET`.
+    /// A client configured from the environment: `CHATBOTKIT_BASE_URL` (optional), `CHATBOTKIT_API_SECRET`.
     pub fn from_env(self) -> Result<Self, usagekit_runtime::ConfigError> {
         self.0.from_env().map(Self)
     }
@@ -594,9 +604,9 @@ impl ClientBuilder {
     pub fn base_url(self, url: impl Into<String>) -> Self {
         Self(self.0.base_url(url))
     }
-    /**A ChatBotKit API secret (`CHATBOTKIT_API_SECRET`), sent as a bearer token.
-
-Sets the `BearerAuth` credential, sent as `Authorization: Bearer …`. Read from `CHATBOTKIT_API_SECRET` by `from_env`.*/
+    /// A ChatBotKit API secret (`CHATBOTKIT_API_SECRET`), sent as a bearer token.
+    ///
+    /// Sets the `BearerAuth` credential, sent as `Authorization: Bearer …`. Read from `CHATBOTKIT_API_SECRET` by `from_env`.
     pub fn api_secret(self, value: impl Into<usagekit_runtime::Secret>) -> Self {
         Self(self.0.credential("BearerAuth", value))
     }
@@ -621,7 +631,7 @@ Sets the `BearerAuth` credential, sent as `Authorization: Bearer …`. Read from
     pub fn retry_policy(self, policy: usagekit_runtime::RetryPolicy) -> Self {
         Self(self.0.retry_policy(policy))
     }
-    ///The HTTP statuses that are retried (default: [`usagekit_runtime::DEFAULT_RETRY_STATUSES`]).
+    /// The HTTP statuses that are retried (default: [`usagekit_runtime::DEFAULT_RETRY_STATUSES`]).
     pub fn retry_statuses(self, statuses: impl IntoIterator<Item = u16>) -> Self {
         Self(self.0.retry_statuses(statuses))
     }

@@ -24,7 +24,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut count = 0;
     while let Some(item) = items.try_next().await? {
         count += 1;
-        let line = serde_json::to_string(&item)?;
+        let line = openai_usage::serde_json::to_string(&item)?;
         println!("{line}");
     }
     println!("{count} items");

@@ -10,26 +10,26 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///The aggregated costs details of the specific time bucket.
+    /// The aggregated costs details of the specific time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct CostsResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<CostsResultAmount>,
-        ///When `group_by=api_key_id`, this field provides the API key ID of the grouped costs result.
+        /// When `group_by=api_key_id`, this field provides the API key ID of the grouped costs result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_key_id: ::std::option::Option<::std::string::String>,
-        ///When `group_by=line_item`, this field provides the line item of the grouped costs result.
+        /// When `group_by=line_item`, this field provides the line item of the grouped costs result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub line_item: ::std::option::Option<::std::string::String>,
         pub object: CostsResultObject,
-        ///When `group_by=project_id`, this field provides the project ID of the grouped costs result.
+        /// When `group_by=project_id`, this field provides the project ID of the grouped costs result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///When `group_by=line_item`, the quantity billed for the line item, in `quantity_unit`.
+        /// When `group_by=line_item`, the quantity billed for the line item, in `quantity_unit`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quantity: ::std::option::Option<f64>,
-        ///The unit of `quantity`: values seen include `tokens`, `1000_tokens`, `duration_seconds`, `duration_minutes`, `duration_hours`, `gibibyte_hours`, `images` and `characters`; OpenAI may add others.
+        /// The unit of `quantity`: values seen include `tokens`, `1000_tokens`, `duration_seconds`, `duration_minutes`, `duration_hours`, `gibibyte_hours`, `images` and `characters`; OpenAI may add others.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quantity_unit: ::std::option::Option<::std::string::String>,
     }
@@ -38,14 +38,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///The monetary value in its associated currency.
+    /// The monetary value in its associated currency.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct CostsResultAmount {
-        ///Lowercase ISO-4217 currency e.g. "usd"
+        /// Lowercase ISO-4217 currency e.g. "usd"
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
-        ///The numeric value of the cost.
+        /// The numeric value of the cost.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<f64>,
     }
@@ -54,7 +54,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`CostsResultObject`
+    /// `CostsResultObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum CostsResultObject {
@@ -91,39 +91,39 @@ pub mod types {
             value.parse()
         }
     }
-    ///`Error`
+    /// `ErrorObject`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
-    pub struct Error {
-        ///A machine-readable error code, if any.
+    pub struct ErrorObject {
+        /// A machine-readable error code, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
-        ///What went wrong, for people.
+        /// What went wrong, for people.
         pub message: ::std::string::String,
-        ///The request parameter the error is about, if any.
+        /// The request parameter the error is about, if any.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub param: ::std::option::Option<::std::string::String>,
-        ///The kind of error, e.g. `invalid_request_error`.
+        /// The kind of error, e.g. `invalid_request_error`.
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
-    impl Error {
-        pub fn builder() -> builder::Error {
+    impl ErrorObject {
+        pub fn builder() -> builder::ErrorObject {
             Default::default()
         }
     }
-    ///The body OpenAI sends with every 4xx and 5xx response.
+    /// The body OpenAI sends with every 4xx and 5xx response.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct ErrorResponse {
-        pub error: Error,
+        pub error: ErrorObject,
     }
     impl ErrorResponse {
         pub fn builder() -> builder::ErrorResponse {
             Default::default()
         }
     }
-    ///`UsageAudioSpeechesBucketWidth`
+    /// `UsageAudioSpeechesBucketWidth`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -189,7 +189,7 @@ pub mod types {
             UsageAudioSpeechesBucketWidth::X1d
         }
     }
-    ///`UsageAudioSpeechesGroupByItem`
+    /// `UsageAudioSpeechesGroupByItem`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -254,25 +254,25 @@ pub mod types {
             value.parse()
         }
     }
-    ///The aggregated audio speeches usage details of the specific time bucket.
+    /// The aggregated audio speeches usage details of the specific time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct UsageAudioSpeechesResult {
-        ///When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
+        /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_key_id: ::std::option::Option<::std::string::String>,
-        ///The number of characters processed.
+        /// The number of characters processed.
         pub characters: i64,
-        ///When `group_by=model`, this field provides the model name of the grouped usage result.
+        /// When `group_by=model`, this field provides the model name of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub model: ::std::option::Option<::std::string::String>,
-        ///The count of requests made to the model.
+        /// The count of requests made to the model.
         pub num_model_requests: i64,
         pub object: UsageAudioSpeechesResultObject,
-        ///When `group_by=project_id`, this field provides the project ID of the grouped usage result.
+        /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///When `group_by=user_id`, this field provides the user ID of the grouped usage result.
+        /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
     }
@@ -281,7 +281,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UsageAudioSpeechesResultObject`
+    /// `UsageAudioSpeechesResultObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum UsageAudioSpeechesResultObject {
@@ -321,7 +321,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`UsageAudioTranscriptionsBucketWidth`
+    /// `UsageAudioTranscriptionsBucketWidth`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -387,7 +387,7 @@ pub mod types {
             UsageAudioTranscriptionsBucketWidth::X1d
         }
     }
-    ///`UsageAudioTranscriptionsGroupByItem`
+    /// `UsageAudioTranscriptionsGroupByItem`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -452,25 +452,25 @@ pub mod types {
             value.parse()
         }
     }
-    ///The aggregated audio transcriptions usage details of the specific time bucket.
+    /// The aggregated audio transcriptions usage details of the specific time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct UsageAudioTranscriptionsResult {
-        ///When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
+        /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_key_id: ::std::option::Option<::std::string::String>,
-        ///When `group_by=model`, this field provides the model name of the grouped usage result.
+        /// When `group_by=model`, this field provides the model name of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub model: ::std::option::Option<::std::string::String>,
-        ///The count of requests made to the model.
+        /// The count of requests made to the model.
         pub num_model_requests: i64,
         pub object: UsageAudioTranscriptionsResultObject,
-        ///When `group_by=project_id`, this field provides the project ID of the grouped usage result.
+        /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///The number of seconds processed.
+        /// The number of seconds processed.
         pub seconds: i64,
-        ///When `group_by=user_id`, this field provides the user ID of the grouped usage result.
+        /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
     }
@@ -479,7 +479,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UsageAudioTranscriptionsResultObject`
+    /// `UsageAudioTranscriptionsResultObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum UsageAudioTranscriptionsResultObject {
@@ -519,7 +519,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`UsageCodeInterpreterSessionsBucketWidth`
+    /// `UsageCodeInterpreterSessionsBucketWidth`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -585,7 +585,7 @@ pub mod types {
             UsageCodeInterpreterSessionsBucketWidth::X1d
         }
     }
-    ///`UsageCodeInterpreterSessionsGroupByItem`
+    /// `UsageCodeInterpreterSessionsGroupByItem`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -638,14 +638,14 @@ pub mod types {
             value.parse()
         }
     }
-    ///The aggregated code interpreter sessions usage details of the specific time bucket.
+    /// The aggregated code interpreter sessions usage details of the specific time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct UsageCodeInterpreterSessionsResult {
-        ///The number of code interpreter sessions.
+        /// The number of code interpreter sessions.
         pub num_sessions: i64,
         pub object: UsageCodeInterpreterSessionsResultObject,
-        ///When `group_by=project_id`, this field provides the project ID of the grouped usage result.
+        /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
     }
@@ -654,7 +654,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UsageCodeInterpreterSessionsResultObject`
+    /// `UsageCodeInterpreterSessionsResultObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum UsageCodeInterpreterSessionsResultObject {
@@ -694,7 +694,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`UsageCompletionsBucketWidth`
+    /// `UsageCompletionsBucketWidth`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -759,7 +759,7 @@ pub mod types {
             UsageCompletionsBucketWidth::X1d
         }
     }
-    ///`UsageCompletionsGroupByItem`
+    /// `UsageCompletionsGroupByItem`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -831,69 +831,69 @@ pub mod types {
             value.parse()
         }
     }
-    ///The aggregated completions usage details of the specific time bucket.
+    /// The aggregated completions usage details of the specific time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct UsageCompletionsResult {
-        ///When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
+        /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_key_id: ::std::option::Option<::std::string::String>,
-        ///When `group_by=batch`, this field tells whether the grouped usage result is batch or not.
+        /// When `group_by=batch`, this field tells whether the grouped usage result is batch or not.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub batch: ::std::option::Option<bool>,
-        ///The aggregated number of audio input tokens used, including cached tokens.
+        /// The aggregated number of audio input tokens used, including cached tokens.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub input_audio_tokens: ::std::option::Option<i64>,
-        ///The aggregated number of input tokens written to the cache.
+        /// The aggregated number of input tokens written to the cache.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub input_cache_write_tokens: ::std::option::Option<i64>,
-        ///The aggregated number of audio input tokens read from the cache.
+        /// The aggregated number of audio input tokens read from the cache.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub input_cached_audio_tokens: ::std::option::Option<i64>,
-        ///The aggregated number of image input tokens read from the cache.
+        /// The aggregated number of image input tokens read from the cache.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub input_cached_image_tokens: ::std::option::Option<i64>,
-        ///The aggregated number of text input tokens read from the cache.
+        /// The aggregated number of text input tokens read from the cache.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub input_cached_text_tokens: ::std::option::Option<i64>,
-        ///The aggregated number of text input tokens that has been cached from previous requests. For customers subscribe to scale tier, this includes scale tier tokens.
+        /// The aggregated number of text input tokens that has been cached from previous requests. For customers subscribe to scale tier, this includes scale tier tokens.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub input_cached_tokens: ::std::option::Option<i64>,
-        ///The aggregated number of image input tokens.
+        /// The aggregated number of image input tokens.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub input_image_tokens: ::std::option::Option<i64>,
-        ///The aggregated number of text input tokens.
+        /// The aggregated number of text input tokens.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub input_text_tokens: ::std::option::Option<i64>,
-        ///The aggregated number of text input tokens used, including cached tokens. For customers subscribe to scale tier, this includes scale tier tokens.
+        /// The aggregated number of text input tokens used, including cached tokens. For customers subscribe to scale tier, this includes scale tier tokens.
         pub input_tokens: i64,
-        ///The aggregated number of input tokens that were not read from the cache.
+        /// The aggregated number of input tokens that were not read from the cache.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub input_uncached_tokens: ::std::option::Option<i64>,
-        ///When `group_by=model`, this field provides the model name of the grouped usage result.
+        /// When `group_by=model`, this field provides the model name of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub model: ::std::option::Option<::std::string::String>,
-        ///The count of requests made to the model.
+        /// The count of requests made to the model.
         pub num_model_requests: i64,
         pub object: UsageCompletionsResultObject,
-        ///The aggregated number of audio output tokens used.
+        /// The aggregated number of audio output tokens used.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub output_audio_tokens: ::std::option::Option<i64>,
-        ///The aggregated number of image output tokens.
+        /// The aggregated number of image output tokens.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub output_image_tokens: ::std::option::Option<i64>,
-        ///The aggregated number of text output tokens.
+        /// The aggregated number of text output tokens.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub output_text_tokens: ::std::option::Option<i64>,
-        ///The aggregated number of text output tokens used. For customers subscribe to scale tier, this includes scale tier tokens.
+        /// The aggregated number of text output tokens used. For customers subscribe to scale tier, this includes scale tier tokens.
         pub output_tokens: i64,
-        ///When `group_by=project_id`, this field provides the project ID of the grouped usage result.
+        /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///When `group_by=service_tier`, this field provides the service tier of the grouped usage result.
+        /// When `group_by=service_tier`, this field provides the service tier of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub service_tier: ::std::option::Option<::std::string::String>,
-        ///When `group_by=user_id`, this field provides the user ID of the grouped usage result.
+        /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
     }
@@ -902,7 +902,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UsageCompletionsResultObject`
+    /// `UsageCompletionsResultObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum UsageCompletionsResultObject {
@@ -942,7 +942,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`UsageCostsBucketWidth`
+    /// `UsageCostsBucketWidth`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -999,7 +999,7 @@ pub mod types {
             UsageCostsBucketWidth::X1d
         }
     }
-    ///`UsageCostsGroupByItem`
+    /// `UsageCostsGroupByItem`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1059,7 +1059,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`UsageEmbeddingsBucketWidth`
+    /// `UsageEmbeddingsBucketWidth`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1124,7 +1124,7 @@ pub mod types {
             UsageEmbeddingsBucketWidth::X1d
         }
     }
-    ///`UsageEmbeddingsGroupByItem`
+    /// `UsageEmbeddingsGroupByItem`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1188,25 +1188,25 @@ pub mod types {
             value.parse()
         }
     }
-    ///The aggregated embeddings usage details of the specific time bucket.
+    /// The aggregated embeddings usage details of the specific time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct UsageEmbeddingsResult {
-        ///When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
+        /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_key_id: ::std::option::Option<::std::string::String>,
-        ///The aggregated number of input tokens used.
+        /// The aggregated number of input tokens used.
         pub input_tokens: i64,
-        ///When `group_by=model`, this field provides the model name of the grouped usage result.
+        /// When `group_by=model`, this field provides the model name of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub model: ::std::option::Option<::std::string::String>,
-        ///The count of requests made to the model.
+        /// The count of requests made to the model.
         pub num_model_requests: i64,
         pub object: UsageEmbeddingsResultObject,
-        ///When `group_by=project_id`, this field provides the project ID of the grouped usage result.
+        /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///When `group_by=user_id`, this field provides the user ID of the grouped usage result.
+        /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
     }
@@ -1215,7 +1215,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UsageEmbeddingsResultObject`
+    /// `UsageEmbeddingsResultObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum UsageEmbeddingsResultObject {
@@ -1254,7 +1254,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`UsageFileSearchCallsBucketWidth`
+    /// `UsageFileSearchCallsBucketWidth`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1320,7 +1320,7 @@ pub mod types {
             UsageFileSearchCallsBucketWidth::X1d
         }
     }
-    ///`UsageFileSearchCallsGroupByItem`
+    /// `UsageFileSearchCallsGroupByItem`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1385,23 +1385,23 @@ pub mod types {
             value.parse()
         }
     }
-    ///The aggregated file search calls usage details of the specific time bucket.
+    /// The aggregated file search calls usage details of the specific time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct UsageFileSearchCallsResult {
-        ///When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
+        /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_key_id: ::std::option::Option<::std::string::String>,
-        ///The number of file search calls.
+        /// The number of file search calls.
         pub num_requests: i64,
         pub object: UsageFileSearchCallsResultObject,
-        ///When `group_by=project_id`, this field provides the project ID of the grouped usage result.
+        /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///When `group_by=user_id`, this field provides the user ID of the grouped usage result.
+        /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
-        ///When `group_by=vector_store_id`, this field provides the vector store ID of the grouped usage result.
+        /// When `group_by=vector_store_id`, this field provides the vector store ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vector_store_id: ::std::option::Option<::std::string::String>,
     }
@@ -1410,7 +1410,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UsageFileSearchCallsResultObject`
+    /// `UsageFileSearchCallsResultObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum UsageFileSearchCallsResultObject {
@@ -1450,7 +1450,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`UsageImagesBucketWidth`
+    /// `UsageImagesBucketWidth`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1515,7 +1515,7 @@ pub mod types {
             UsageImagesBucketWidth::X1d
         }
     }
-    ///`UsageImagesGroupByItem`
+    /// `UsageImagesGroupByItem`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1587,31 +1587,31 @@ pub mod types {
             value.parse()
         }
     }
-    ///The aggregated images usage details of the specific time bucket.
+    /// The aggregated images usage details of the specific time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct UsageImagesResult {
-        ///When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
+        /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_key_id: ::std::option::Option<::std::string::String>,
-        ///The number of images processed.
+        /// The number of images processed.
         pub images: i64,
-        ///When `group_by=model`, this field provides the model name of the grouped usage result.
+        /// When `group_by=model`, this field provides the model name of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub model: ::std::option::Option<::std::string::String>,
-        ///The count of requests made to the model.
+        /// The count of requests made to the model.
         pub num_model_requests: i64,
         pub object: UsageImagesResultObject,
-        ///When `group_by=project_id`, this field provides the project ID of the grouped usage result.
+        /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///When `group_by=size`, this field provides the image size of the grouped usage result.
+        /// When `group_by=size`, this field provides the image size of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub size: ::std::option::Option<::std::string::String>,
-        ///When `group_by=source`, this field provides the source of the grouped usage result, possible values are `image.generation`, `image.edit`, `image.variation`.
+        /// When `group_by=source`, this field provides the source of the grouped usage result, possible values are `image.generation`, `image.edit`, `image.variation`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub source: ::std::option::Option<::std::string::String>,
-        ///When `group_by=user_id`, this field provides the user ID of the grouped usage result.
+        /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
     }
@@ -1620,7 +1620,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UsageImagesResultObject`
+    /// `UsageImagesResultObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum UsageImagesResultObject {
@@ -1659,7 +1659,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`UsageImagesSizesItem`
+    /// `UsageImagesSizesItem`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1727,7 +1727,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`UsageImagesSourcesItem`
+    /// `UsageImagesSourcesItem`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1787,7 +1787,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`UsageModerationsBucketWidth`
+    /// `UsageModerationsBucketWidth`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1852,7 +1852,7 @@ pub mod types {
             UsageModerationsBucketWidth::X1d
         }
     }
-    ///`UsageModerationsGroupByItem`
+    /// `UsageModerationsGroupByItem`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1916,25 +1916,25 @@ pub mod types {
             value.parse()
         }
     }
-    ///The aggregated moderations usage details of the specific time bucket.
+    /// The aggregated moderations usage details of the specific time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct UsageModerationsResult {
-        ///When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
+        /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_key_id: ::std::option::Option<::std::string::String>,
-        ///The aggregated number of input tokens used.
+        /// The aggregated number of input tokens used.
         pub input_tokens: i64,
-        ///When `group_by=model`, this field provides the model name of the grouped usage result.
+        /// When `group_by=model`, this field provides the model name of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub model: ::std::option::Option<::std::string::String>,
-        ///The count of requests made to the model.
+        /// The count of requests made to the model.
         pub num_model_requests: i64,
         pub object: UsageModerationsResultObject,
-        ///When `group_by=project_id`, this field provides the project ID of the grouped usage result.
+        /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///When `group_by=user_id`, this field provides the user ID of the grouped usage result.
+        /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
     }
@@ -1943,7 +1943,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UsageModerationsResultObject`
+    /// `UsageModerationsResultObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum UsageModerationsResultObject {
@@ -1983,14 +1983,14 @@ pub mod types {
             value.parse()
         }
     }
-    ///One page of time buckets.
+    /// One page of time buckets.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct UsageResponse {
         pub data: ::std::vec::Vec<UsageTimeBucket>,
-        ///Whether there are more buckets after this page.
+        /// Whether there are more buckets after this page.
         pub has_more: bool,
-        ///The cursor for the next page (the `page` parameter); null on the last page.
+        /// The cursor for the next page (the `page` parameter); null on the last page.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub next_page: ::std::option::Option<::std::string::String>,
         pub object: UsageResponseObject,
@@ -2000,7 +2000,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UsageResponseObject`
+    /// `UsageResponseObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum UsageResponseObject {
@@ -2037,15 +2037,15 @@ pub mod types {
             value.parse()
         }
     }
-    ///The results of one time bucket.
+    /// The results of one time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct UsageTimeBucket {
-        ///End of the bucket (Unix seconds), exclusive.
+        /// End of the bucket (Unix seconds), exclusive.
         pub end_time: i64,
         pub object: UsageTimeBucketObject,
         pub results: ::std::vec::Vec<crate::types::UsageResult>,
-        ///Start of the bucket (Unix seconds), inclusive.
+        /// Start of the bucket (Unix seconds), inclusive.
         pub start_time: i64,
     }
     impl UsageTimeBucket {
@@ -2053,7 +2053,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UsageTimeBucketObject`
+    /// `UsageTimeBucketObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum UsageTimeBucketObject {
@@ -2090,7 +2090,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`UsageVectorStoresBucketWidth`
+    /// `UsageVectorStoresBucketWidth`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2156,7 +2156,7 @@ pub mod types {
             UsageVectorStoresBucketWidth::X1d
         }
     }
-    ///`UsageVectorStoresGroupByItem`
+    /// `UsageVectorStoresGroupByItem`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2209,15 +2209,15 @@ pub mod types {
             value.parse()
         }
     }
-    ///The aggregated vector stores usage details of the specific time bucket.
+    /// The aggregated vector stores usage details of the specific time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct UsageVectorStoresResult {
         pub object: UsageVectorStoresResultObject,
-        ///When `group_by=project_id`, this field provides the project ID of the grouped usage result.
+        /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///The vector stores usage in bytes.
+        /// The vector stores usage in bytes.
         pub usage_bytes: i64,
     }
     impl UsageVectorStoresResult {
@@ -2225,7 +2225,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UsageVectorStoresResultObject`
+    /// `UsageVectorStoresResultObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum UsageVectorStoresResultObject {
@@ -2265,7 +2265,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`UsageWebSearchCallsBucketWidth`
+    /// `UsageWebSearchCallsBucketWidth`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2331,7 +2331,7 @@ pub mod types {
             UsageWebSearchCallsBucketWidth::X1d
         }
     }
-    ///`UsageWebSearchCallsContextLevelsItem`
+    /// `UsageWebSearchCallsContextLevelsItem`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2392,7 +2392,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`UsageWebSearchCallsGroupByItem`
+    /// `UsageWebSearchCallsGroupByItem`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2461,28 +2461,28 @@ pub mod types {
             value.parse()
         }
     }
-    ///The aggregated web search calls usage details of the specific time bucket.
+    /// The aggregated web search calls usage details of the specific time bucket.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct UsageWebSearchCallsResult {
-        ///When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
+        /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_key_id: ::std::option::Option<::std::string::String>,
-        ///When `group_by=context_level`, this field provides the search context size of the grouped usage result.
+        /// When `group_by=context_level`, this field provides the search context size of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub context_level: ::std::option::Option<::std::string::String>,
-        ///When `group_by=model`, this field provides the model name of the grouped usage result.
+        /// When `group_by=model`, this field provides the model name of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub model: ::std::option::Option<::std::string::String>,
-        ///The count of model requests that made web search calls.
+        /// The count of model requests that made web search calls.
         pub num_model_requests: i64,
-        ///The number of web search calls.
+        /// The number of web search calls.
         pub num_requests: i64,
         pub object: UsageWebSearchCallsResultObject,
-        ///When `group_by=project_id`, this field provides the project ID of the grouped usage result.
+        /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///When `group_by=user_id`, this field provides the user ID of the grouped usage result.
+        /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
     }
@@ -2491,7 +2491,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UsageWebSearchCallsResultObject`
+    /// `UsageWebSearchCallsResultObject`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[non_exhaustive]
     pub enum UsageWebSearchCallsResultObject {
@@ -2759,7 +2759,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct Error {
+        pub struct ErrorObject {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2771,7 +2771,7 @@ pub mod types {
             >,
             type_: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        impl ::std::default::Default for Error {
+        impl ::std::default::Default for ErrorObject {
             fn default() -> Self {
                 Self {
                     code: Ok(Default::default()),
@@ -2781,7 +2781,7 @@ pub mod types {
                 }
             }
         }
-        impl Error {
+        impl ErrorObject {
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2831,10 +2831,10 @@ pub mod types {
                 self
             }
         }
-        impl ::std::convert::TryFrom<Error> for super::Error {
+        impl ::std::convert::TryFrom<ErrorObject> for super::ErrorObject {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: Error,
+                value: ErrorObject,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     code: value.code?,
@@ -2844,8 +2844,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::Error> for Error {
-            fn from(value: super::Error) -> Self {
+        impl ::std::convert::From<super::ErrorObject> for ErrorObject {
+            fn from(value: super::ErrorObject) -> Self {
                 Self {
                     code: Ok(value.code),
                     message: Ok(value.message),
@@ -2856,7 +2856,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ErrorResponse {
-            error: ::std::result::Result<super::Error, ::std::string::String>,
+            error: ::std::result::Result<super::ErrorObject, ::std::string::String>,
         }
         impl ::std::default::Default for ErrorResponse {
             fn default() -> Self {
@@ -2868,7 +2868,7 @@ pub mod types {
         impl ErrorResponse {
             pub fn error<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Error>,
+                T: ::std::convert::TryInto<super::ErrorObject>,
                 T::Error: ::std::fmt::Display,
             {
                 self.error = value
@@ -5229,40 +5229,40 @@ pub mod types {
             )
         }
     }
-    /**One result of a time bucket; its `object` field names its kind.
-
-Decoded by its `object` field; a kind this client does not know is kept as [`UsageResult::Unknown`].*/
+    /// One result of a time bucket; its `object` field names its kind.
+    ///
+    /// Decoded by its `object` field; a kind this client does not know is kept as [`UsageResult::Unknown`].
     #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
     #[serde(untagged)]
     #[non_exhaustive]
     pub enum UsageResult {
-        ///`object: "organization.usage.completions.result"`. The aggregated completions usage details of the specific time bucket.
+        /// `object: "organization.usage.completions.result"`. The aggregated completions usage details of the specific time bucket.
         UsageCompletionsResult(UsageCompletionsResult),
-        ///`object: "organization.usage.embeddings.result"`. The aggregated embeddings usage details of the specific time bucket.
+        /// `object: "organization.usage.embeddings.result"`. The aggregated embeddings usage details of the specific time bucket.
         UsageEmbeddingsResult(UsageEmbeddingsResult),
-        ///`object: "organization.usage.moderations.result"`. The aggregated moderations usage details of the specific time bucket.
+        /// `object: "organization.usage.moderations.result"`. The aggregated moderations usage details of the specific time bucket.
         UsageModerationsResult(UsageModerationsResult),
-        ///`object: "organization.usage.images.result"`. The aggregated images usage details of the specific time bucket.
+        /// `object: "organization.usage.images.result"`. The aggregated images usage details of the specific time bucket.
         UsageImagesResult(UsageImagesResult),
-        ///`object: "organization.usage.audio_speeches.result"`. The aggregated audio speeches usage details of the specific time bucket.
+        /// `object: "organization.usage.audio_speeches.result"`. The aggregated audio speeches usage details of the specific time bucket.
         UsageAudioSpeechesResult(UsageAudioSpeechesResult),
-        ///`object: "organization.usage.audio_transcriptions.result"`. The aggregated audio transcriptions usage details of the specific time bucket.
+        /// `object: "organization.usage.audio_transcriptions.result"`. The aggregated audio transcriptions usage details of the specific time bucket.
         UsageAudioTranscriptionsResult(UsageAudioTranscriptionsResult),
-        ///`object: "organization.usage.vector_stores.result"`. The aggregated vector stores usage details of the specific time bucket.
+        /// `object: "organization.usage.vector_stores.result"`. The aggregated vector stores usage details of the specific time bucket.
         UsageVectorStoresResult(UsageVectorStoresResult),
-        ///`object: "organization.usage.code_interpreter_sessions.result"`. The aggregated code interpreter sessions usage details of the specific time bucket.
+        /// `object: "organization.usage.code_interpreter_sessions.result"`. The aggregated code interpreter sessions usage details of the specific time bucket.
         UsageCodeInterpreterSessionsResult(UsageCodeInterpreterSessionsResult),
-        ///`object: "organization.costs.result"`. The aggregated costs details of the specific time bucket.
+        /// `object: "organization.costs.result"`. The aggregated costs details of the specific time bucket.
         CostsResult(CostsResult),
-        ///`object: "organization.usage.file_searches.result"`. The aggregated file search calls usage details of the specific time bucket.
+        /// `object: "organization.usage.file_searches.result"`. The aggregated file search calls usage details of the specific time bucket.
         UsageFileSearchCallsResult(UsageFileSearchCallsResult),
-        ///`object: "organization.usage.web_searches.result"`. The aggregated web search calls usage details of the specific time bucket.
+        /// `object: "organization.usage.web_searches.result"`. The aggregated web search calls usage details of the specific time bucket.
         UsageWebSearchCallsResult(UsageWebSearchCallsResult),
         /// A kind this client does not know yet, kept as it came.
         Unknown(::serde_json::Value),
     }
     impl UsageResult {
-        ///The value of the `object` field.
+        /// The value of the `object` field.
         pub fn tag(&self) -> Option<&str> {
             match self {
                 Self::UsageCompletionsResult(_) => {
@@ -5353,13 +5353,13 @@ Decoded by its `object` field; a kind this client does not know is kept as [`Usa
     }
 }
 #[derive(Clone, Debug)]
-/**Client for OpenAI organization usage and costs API
-
-Usage and costs of an OpenAI organization, in time buckets: tokens, requests, images, audio, vector storage, code interpreter sessions, and the money spent. Requires an admin API key.
-
-<https://openai.com/policies/terms-of-use>
-
-Version: 2.3.0*/
+/// Client for OpenAI organization usage and costs API
+///
+/// Usage and costs of an OpenAI organization, in time buckets: tokens, requests, images, audio, vector storage, code interpreter sessions, and the money spent. Requires an admin API key.
+///
+/// <https://openai.com/policies/terms-of-use>
+///
+/// Version: 2.3.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -5387,402 +5387,402 @@ const _: () = {
     {}
 };
 impl Client {
-    /**Get costs details for the organization
-
-Sends a `GET` request to `/organization/costs`
-
-Arguments:
-- `api_key_ids`: Return only costs for these API keys.
-- `bucket_width`: Width of each time bucket in response. Currently only `1d` is supported, default to `1d`.
-- `end_time`: End time (Unix seconds) of the query time range, exclusive.
-- `group_by`: Group the costs by the specified fields. Support fields include `project_id`, `line_item` and any combination of them.
-- `limit`: A limit on the number of buckets to be returned. Limit can range between 1 and 180, and the default is 7.
-
-- `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
-- `project_ids`: Return only costs for these projects.
-- `start_time`: Start time (Unix seconds) of the query time range, inclusive.
-```ignore
-let response = client.usage_costs()
-    .api_key_ids(api_key_ids)
-    .bucket_width(bucket_width)
-    .end_time(end_time)
-    .group_by(group_by)
-    .limit(limit)
-    .page(page)
-    .project_ids(project_ids)
-    .start_time(start_time)
-    .send()
-    .await;
-```*/
+    /// Get costs details for the organization
+    ///
+    /// Sends a `GET` request to `/organization/costs`
+    ///
+    /// Arguments:
+    /// - `api_key_ids`: Return only costs for these API keys.
+    /// - `bucket_width`: Width of each time bucket in response. Currently only `1d` is supported, default to `1d`.
+    /// - `end_time`: End time (Unix seconds) of the query time range, exclusive.
+    /// - `group_by`: Group the costs by the specified fields. Support fields include `project_id`, `line_item` and any combination of them.
+    /// - `limit`: A limit on the number of buckets to be returned. Limit can range between 1 and 180, and the default is 7.
+    ///
+    /// - `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+    /// - `project_ids`: Return only costs for these projects.
+    /// - `start_time`: Start time (Unix seconds) of the query time range, inclusive.
+    /// ```ignore
+    /// let response = client.usage_costs()
+    ///     .api_key_ids(api_key_ids)
+    ///     .bucket_width(bucket_width)
+    ///     .end_time(end_time)
+    ///     .group_by(group_by)
+    ///     .limit(limit)
+    ///     .page(page)
+    ///     .project_ids(project_ids)
+    ///     .start_time(start_time)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn usage_costs(&self) -> builder::UsageCosts<'_> {
         builder::UsageCosts::new(self)
     }
-    /**Get audio speeches usage details for the organization
-
-Sends a `GET` request to `/organization/usage/audio_speeches`
-
-Arguments:
-- `api_key_ids`: Return only usage for these API keys.
-- `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
-- `end_time`: End time (Unix seconds) of the query time range, exclusive.
-- `group_by`: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
-- `limit`: Specifies the number of buckets to return.
-- `bucket_width=1d`: default: 7, max: 31
-- `bucket_width=1h`: default: 24, max: 168
-- `bucket_width=1m`: default: 60, max: 1440
-
-- `models`: Return only usage for these models.
-- `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
-- `project_ids`: Return only usage for these projects.
-- `start_time`: Start time (Unix seconds) of the query time range, inclusive.
-- `user_ids`: Return only usage for these users.
-```ignore
-let response = client.usage_audio_speeches()
-    .api_key_ids(api_key_ids)
-    .bucket_width(bucket_width)
-    .end_time(end_time)
-    .group_by(group_by)
-    .limit(limit)
-    .models(models)
-    .page(page)
-    .project_ids(project_ids)
-    .start_time(start_time)
-    .user_ids(user_ids)
-    .send()
-    .await;
-```*/
+    /// Get audio speeches usage details for the organization
+    ///
+    /// Sends a `GET` request to `/organization/usage/audio_speeches`
+    ///
+    /// Arguments:
+    /// - `api_key_ids`: Return only usage for these API keys.
+    /// - `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+    /// - `end_time`: End time (Unix seconds) of the query time range, exclusive.
+    /// - `group_by`: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
+    /// - `limit`: Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
+    ///
+    /// - `models`: Return only usage for these models.
+    /// - `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+    /// - `project_ids`: Return only usage for these projects.
+    /// - `start_time`: Start time (Unix seconds) of the query time range, inclusive.
+    /// - `user_ids`: Return only usage for these users.
+    /// ```ignore
+    /// let response = client.usage_audio_speeches()
+    ///     .api_key_ids(api_key_ids)
+    ///     .bucket_width(bucket_width)
+    ///     .end_time(end_time)
+    ///     .group_by(group_by)
+    ///     .limit(limit)
+    ///     .models(models)
+    ///     .page(page)
+    ///     .project_ids(project_ids)
+    ///     .start_time(start_time)
+    ///     .user_ids(user_ids)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn usage_audio_speeches(&self) -> builder::UsageAudioSpeeches<'_> {
         builder::UsageAudioSpeeches::new(self)
     }
-    /**Get audio transcriptions usage details for the organization
-
-Sends a `GET` request to `/organization/usage/audio_transcriptions`
-
-Arguments:
-- `api_key_ids`: Return only usage for these API keys.
-- `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
-- `end_time`: End time (Unix seconds) of the query time range, exclusive.
-- `group_by`: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
-- `limit`: Specifies the number of buckets to return.
-- `bucket_width=1d`: default: 7, max: 31
-- `bucket_width=1h`: default: 24, max: 168
-- `bucket_width=1m`: default: 60, max: 1440
-
-- `models`: Return only usage for these models.
-- `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
-- `project_ids`: Return only usage for these projects.
-- `start_time`: Start time (Unix seconds) of the query time range, inclusive.
-- `user_ids`: Return only usage for these users.
-```ignore
-let response = client.usage_audio_transcriptions()
-    .api_key_ids(api_key_ids)
-    .bucket_width(bucket_width)
-    .end_time(end_time)
-    .group_by(group_by)
-    .limit(limit)
-    .models(models)
-    .page(page)
-    .project_ids(project_ids)
-    .start_time(start_time)
-    .user_ids(user_ids)
-    .send()
-    .await;
-```*/
+    /// Get audio transcriptions usage details for the organization
+    ///
+    /// Sends a `GET` request to `/organization/usage/audio_transcriptions`
+    ///
+    /// Arguments:
+    /// - `api_key_ids`: Return only usage for these API keys.
+    /// - `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+    /// - `end_time`: End time (Unix seconds) of the query time range, exclusive.
+    /// - `group_by`: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
+    /// - `limit`: Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
+    ///
+    /// - `models`: Return only usage for these models.
+    /// - `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+    /// - `project_ids`: Return only usage for these projects.
+    /// - `start_time`: Start time (Unix seconds) of the query time range, inclusive.
+    /// - `user_ids`: Return only usage for these users.
+    /// ```ignore
+    /// let response = client.usage_audio_transcriptions()
+    ///     .api_key_ids(api_key_ids)
+    ///     .bucket_width(bucket_width)
+    ///     .end_time(end_time)
+    ///     .group_by(group_by)
+    ///     .limit(limit)
+    ///     .models(models)
+    ///     .page(page)
+    ///     .project_ids(project_ids)
+    ///     .start_time(start_time)
+    ///     .user_ids(user_ids)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn usage_audio_transcriptions(&self) -> builder::UsageAudioTranscriptions<'_> {
         builder::UsageAudioTranscriptions::new(self)
     }
-    /**Get code interpreter sessions usage details for the organization
-
-Sends a `GET` request to `/organization/usage/code_interpreter_sessions`
-
-Arguments:
-- `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
-- `end_time`: End time (Unix seconds) of the query time range, exclusive.
-- `group_by`: Group the usage data by the specified fields. Support fields include `project_id`.
-- `limit`: Specifies the number of buckets to return.
-- `bucket_width=1d`: default: 7, max: 31
-- `bucket_width=1h`: default: 24, max: 168
-- `bucket_width=1m`: default: 60, max: 1440
-
-- `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
-- `project_ids`: Return only usage for these projects.
-- `start_time`: Start time (Unix seconds) of the query time range, inclusive.
-```ignore
-let response = client.usage_code_interpreter_sessions()
-    .bucket_width(bucket_width)
-    .end_time(end_time)
-    .group_by(group_by)
-    .limit(limit)
-    .page(page)
-    .project_ids(project_ids)
-    .start_time(start_time)
-    .send()
-    .await;
-```*/
+    /// Get code interpreter sessions usage details for the organization
+    ///
+    /// Sends a `GET` request to `/organization/usage/code_interpreter_sessions`
+    ///
+    /// Arguments:
+    /// - `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+    /// - `end_time`: End time (Unix seconds) of the query time range, exclusive.
+    /// - `group_by`: Group the usage data by the specified fields. Support fields include `project_id`.
+    /// - `limit`: Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
+    ///
+    /// - `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+    /// - `project_ids`: Return only usage for these projects.
+    /// - `start_time`: Start time (Unix seconds) of the query time range, inclusive.
+    /// ```ignore
+    /// let response = client.usage_code_interpreter_sessions()
+    ///     .bucket_width(bucket_width)
+    ///     .end_time(end_time)
+    ///     .group_by(group_by)
+    ///     .limit(limit)
+    ///     .page(page)
+    ///     .project_ids(project_ids)
+    ///     .start_time(start_time)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn usage_code_interpreter_sessions(
         &self,
     ) -> builder::UsageCodeInterpreterSessions<'_> {
         builder::UsageCodeInterpreterSessions::new(self)
     }
-    /**Get completions usage details for the organization
-
-Sends a `GET` request to `/organization/usage/completions`
-
-Arguments:
-- `api_key_ids`: Return only usage for these API keys.
-- `batch`: If `true`, return batch jobs only. If `false`, return non-batch jobs only. By default, return both.
-
-- `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
-- `end_time`: End time (Unix seconds) of the query time range, exclusive.
-- `group_by`: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `batch` or any combination of them.
-- `limit`: Specifies the number of buckets to return.
-- `bucket_width=1d`: default: 7, max: 31
-- `bucket_width=1h`: default: 24, max: 168
-- `bucket_width=1m`: default: 60, max: 1440
-
-- `models`: Return only usage for these models.
-- `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
-- `project_ids`: Return only usage for these projects.
-- `start_time`: Start time (Unix seconds) of the query time range, inclusive.
-- `user_ids`: Return only usage for these users.
-```ignore
-let response = client.usage_completions()
-    .api_key_ids(api_key_ids)
-    .batch(batch)
-    .bucket_width(bucket_width)
-    .end_time(end_time)
-    .group_by(group_by)
-    .limit(limit)
-    .models(models)
-    .page(page)
-    .project_ids(project_ids)
-    .start_time(start_time)
-    .user_ids(user_ids)
-    .send()
-    .await;
-```*/
+    /// Get completions usage details for the organization
+    ///
+    /// Sends a `GET` request to `/organization/usage/completions`
+    ///
+    /// Arguments:
+    /// - `api_key_ids`: Return only usage for these API keys.
+    /// - `batch`: If `true`, return batch jobs only. If `false`, return non-batch jobs only. By default, return both.
+    ///
+    /// - `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+    /// - `end_time`: End time (Unix seconds) of the query time range, exclusive.
+    /// - `group_by`: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `batch` or any combination of them.
+    /// - `limit`: Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
+    ///
+    /// - `models`: Return only usage for these models.
+    /// - `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+    /// - `project_ids`: Return only usage for these projects.
+    /// - `start_time`: Start time (Unix seconds) of the query time range, inclusive.
+    /// - `user_ids`: Return only usage for these users.
+    /// ```ignore
+    /// let response = client.usage_completions()
+    ///     .api_key_ids(api_key_ids)
+    ///     .batch(batch)
+    ///     .bucket_width(bucket_width)
+    ///     .end_time(end_time)
+    ///     .group_by(group_by)
+    ///     .limit(limit)
+    ///     .models(models)
+    ///     .page(page)
+    ///     .project_ids(project_ids)
+    ///     .start_time(start_time)
+    ///     .user_ids(user_ids)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn usage_completions(&self) -> builder::UsageCompletions<'_> {
         builder::UsageCompletions::new(self)
     }
-    /**Get embeddings usage details for the organization
-
-Sends a `GET` request to `/organization/usage/embeddings`
-
-Arguments:
-- `api_key_ids`: Return only usage for these API keys.
-- `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
-- `end_time`: End time (Unix seconds) of the query time range, exclusive.
-- `group_by`: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
-- `limit`: Specifies the number of buckets to return.
-- `bucket_width=1d`: default: 7, max: 31
-- `bucket_width=1h`: default: 24, max: 168
-- `bucket_width=1m`: default: 60, max: 1440
-
-- `models`: Return only usage for these models.
-- `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
-- `project_ids`: Return only usage for these projects.
-- `start_time`: Start time (Unix seconds) of the query time range, inclusive.
-- `user_ids`: Return only usage for these users.
-```ignore
-let response = client.usage_embeddings()
-    .api_key_ids(api_key_ids)
-    .bucket_width(bucket_width)
-    .end_time(end_time)
-    .group_by(group_by)
-    .limit(limit)
-    .models(models)
-    .page(page)
-    .project_ids(project_ids)
-    .start_time(start_time)
-    .user_ids(user_ids)
-    .send()
-    .await;
-```*/
+    /// Get embeddings usage details for the organization
+    ///
+    /// Sends a `GET` request to `/organization/usage/embeddings`
+    ///
+    /// Arguments:
+    /// - `api_key_ids`: Return only usage for these API keys.
+    /// - `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+    /// - `end_time`: End time (Unix seconds) of the query time range, exclusive.
+    /// - `group_by`: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
+    /// - `limit`: Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
+    ///
+    /// - `models`: Return only usage for these models.
+    /// - `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+    /// - `project_ids`: Return only usage for these projects.
+    /// - `start_time`: Start time (Unix seconds) of the query time range, inclusive.
+    /// - `user_ids`: Return only usage for these users.
+    /// ```ignore
+    /// let response = client.usage_embeddings()
+    ///     .api_key_ids(api_key_ids)
+    ///     .bucket_width(bucket_width)
+    ///     .end_time(end_time)
+    ///     .group_by(group_by)
+    ///     .limit(limit)
+    ///     .models(models)
+    ///     .page(page)
+    ///     .project_ids(project_ids)
+    ///     .start_time(start_time)
+    ///     .user_ids(user_ids)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn usage_embeddings(&self) -> builder::UsageEmbeddings<'_> {
         builder::UsageEmbeddings::new(self)
     }
-    /**Get file search calls usage details for the organization
-
-Sends a `GET` request to `/organization/usage/file_search_calls`
-
-Arguments:
-- `api_key_ids`: Return only usage for these API keys.
-- `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
-- `end_time`: End time (Unix seconds) of the query time range, exclusive.
-- `group_by`: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `vector_store_id` or any combination of them.
-- `limit`: Specifies the number of buckets to return.
-- `bucket_width=1d`: default: 7, max: 31
-- `bucket_width=1h`: default: 24, max: 168
-- `bucket_width=1m`: default: 60, max: 1440
-
-- `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
-- `project_ids`: Return only usage for these projects.
-- `start_time`: Start time (Unix seconds) of the query time range, inclusive.
-- `user_ids`: Return only usage for these users.
-- `vector_store_ids`: Return only usage for these vector stores.
-```ignore
-let response = client.usage_file_search_calls()
-    .api_key_ids(api_key_ids)
-    .bucket_width(bucket_width)
-    .end_time(end_time)
-    .group_by(group_by)
-    .limit(limit)
-    .page(page)
-    .project_ids(project_ids)
-    .start_time(start_time)
-    .user_ids(user_ids)
-    .vector_store_ids(vector_store_ids)
-    .send()
-    .await;
-```*/
+    /// Get file search calls usage details for the organization
+    ///
+    /// Sends a `GET` request to `/organization/usage/file_search_calls`
+    ///
+    /// Arguments:
+    /// - `api_key_ids`: Return only usage for these API keys.
+    /// - `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+    /// - `end_time`: End time (Unix seconds) of the query time range, exclusive.
+    /// - `group_by`: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `vector_store_id` or any combination of them.
+    /// - `limit`: Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
+    ///
+    /// - `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+    /// - `project_ids`: Return only usage for these projects.
+    /// - `start_time`: Start time (Unix seconds) of the query time range, inclusive.
+    /// - `user_ids`: Return only usage for these users.
+    /// - `vector_store_ids`: Return only usage for these vector stores.
+    /// ```ignore
+    /// let response = client.usage_file_search_calls()
+    ///     .api_key_ids(api_key_ids)
+    ///     .bucket_width(bucket_width)
+    ///     .end_time(end_time)
+    ///     .group_by(group_by)
+    ///     .limit(limit)
+    ///     .page(page)
+    ///     .project_ids(project_ids)
+    ///     .start_time(start_time)
+    ///     .user_ids(user_ids)
+    ///     .vector_store_ids(vector_store_ids)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn usage_file_search_calls(&self) -> builder::UsageFileSearchCalls<'_> {
         builder::UsageFileSearchCalls::new(self)
     }
-    /**Get images usage details for the organization
-
-Sends a `GET` request to `/organization/usage/images`
-
-Arguments:
-- `api_key_ids`: Return only usage for these API keys.
-- `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
-- `end_time`: End time (Unix seconds) of the query time range, exclusive.
-- `group_by`: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `size`, `source` or any combination of them.
-- `limit`: Specifies the number of buckets to return.
-- `bucket_width=1d`: default: 7, max: 31
-- `bucket_width=1h`: default: 24, max: 168
-- `bucket_width=1m`: default: 60, max: 1440
-
-- `models`: Return only usage for these models.
-- `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
-- `project_ids`: Return only usage for these projects.
-- `sizes`: Return only usages for these image sizes. Possible values are `256x256`, `512x512`, `1024x1024`, `1792x1792`, `1024x1792` or any combination of them.
-- `sources`: Return only usages for these sources. Possible values are `image.generation`, `image.edit`, `image.variation` or any combination of them.
-- `start_time`: Start time (Unix seconds) of the query time range, inclusive.
-- `user_ids`: Return only usage for these users.
-```ignore
-let response = client.usage_images()
-    .api_key_ids(api_key_ids)
-    .bucket_width(bucket_width)
-    .end_time(end_time)
-    .group_by(group_by)
-    .limit(limit)
-    .models(models)
-    .page(page)
-    .project_ids(project_ids)
-    .sizes(sizes)
-    .sources(sources)
-    .start_time(start_time)
-    .user_ids(user_ids)
-    .send()
-    .await;
-```*/
+    /// Get images usage details for the organization
+    ///
+    /// Sends a `GET` request to `/organization/usage/images`
+    ///
+    /// Arguments:
+    /// - `api_key_ids`: Return only usage for these API keys.
+    /// - `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+    /// - `end_time`: End time (Unix seconds) of the query time range, exclusive.
+    /// - `group_by`: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `size`, `source` or any combination of them.
+    /// - `limit`: Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
+    ///
+    /// - `models`: Return only usage for these models.
+    /// - `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+    /// - `project_ids`: Return only usage for these projects.
+    /// - `sizes`: Return only usages for these image sizes. Possible values are `256x256`, `512x512`, `1024x1024`, `1792x1792`, `1024x1792` or any combination of them.
+    /// - `sources`: Return only usages for these sources. Possible values are `image.generation`, `image.edit`, `image.variation` or any combination of them.
+    /// - `start_time`: Start time (Unix seconds) of the query time range, inclusive.
+    /// - `user_ids`: Return only usage for these users.
+    /// ```ignore
+    /// let response = client.usage_images()
+    ///     .api_key_ids(api_key_ids)
+    ///     .bucket_width(bucket_width)
+    ///     .end_time(end_time)
+    ///     .group_by(group_by)
+    ///     .limit(limit)
+    ///     .models(models)
+    ///     .page(page)
+    ///     .project_ids(project_ids)
+    ///     .sizes(sizes)
+    ///     .sources(sources)
+    ///     .start_time(start_time)
+    ///     .user_ids(user_ids)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn usage_images(&self) -> builder::UsageImages<'_> {
         builder::UsageImages::new(self)
     }
-    /**Get moderations usage details for the organization
-
-Sends a `GET` request to `/organization/usage/moderations`
-
-Arguments:
-- `api_key_ids`: Return only usage for these API keys.
-- `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
-- `end_time`: End time (Unix seconds) of the query time range, exclusive.
-- `group_by`: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
-- `limit`: Specifies the number of buckets to return.
-- `bucket_width=1d`: default: 7, max: 31
-- `bucket_width=1h`: default: 24, max: 168
-- `bucket_width=1m`: default: 60, max: 1440
-
-- `models`: Return only usage for these models.
-- `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
-- `project_ids`: Return only usage for these projects.
-- `start_time`: Start time (Unix seconds) of the query time range, inclusive.
-- `user_ids`: Return only usage for these users.
-```ignore
-let response = client.usage_moderations()
-    .api_key_ids(api_key_ids)
-    .bucket_width(bucket_width)
-    .end_time(end_time)
-    .group_by(group_by)
-    .limit(limit)
-    .models(models)
-    .page(page)
-    .project_ids(project_ids)
-    .start_time(start_time)
-    .user_ids(user_ids)
-    .send()
-    .await;
-```*/
+    /// Get moderations usage details for the organization
+    ///
+    /// Sends a `GET` request to `/organization/usage/moderations`
+    ///
+    /// Arguments:
+    /// - `api_key_ids`: Return only usage for these API keys.
+    /// - `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+    /// - `end_time`: End time (Unix seconds) of the query time range, exclusive.
+    /// - `group_by`: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
+    /// - `limit`: Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
+    ///
+    /// - `models`: Return only usage for these models.
+    /// - `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+    /// - `project_ids`: Return only usage for these projects.
+    /// - `start_time`: Start time (Unix seconds) of the query time range, inclusive.
+    /// - `user_ids`: Return only usage for these users.
+    /// ```ignore
+    /// let response = client.usage_moderations()
+    ///     .api_key_ids(api_key_ids)
+    ///     .bucket_width(bucket_width)
+    ///     .end_time(end_time)
+    ///     .group_by(group_by)
+    ///     .limit(limit)
+    ///     .models(models)
+    ///     .page(page)
+    ///     .project_ids(project_ids)
+    ///     .start_time(start_time)
+    ///     .user_ids(user_ids)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn usage_moderations(&self) -> builder::UsageModerations<'_> {
         builder::UsageModerations::new(self)
     }
-    /**Get vector stores usage details for the organization
-
-Sends a `GET` request to `/organization/usage/vector_stores`
-
-Arguments:
-- `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
-- `end_time`: End time (Unix seconds) of the query time range, exclusive.
-- `group_by`: Group the usage data by the specified fields. Support fields include `project_id`.
-- `limit`: Specifies the number of buckets to return.
-- `bucket_width=1d`: default: 7, max: 31
-- `bucket_width=1h`: default: 24, max: 168
-- `bucket_width=1m`: default: 60, max: 1440
-
-- `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
-- `project_ids`: Return only usage for these projects.
-- `start_time`: Start time (Unix seconds) of the query time range, inclusive.
-```ignore
-let response = client.usage_vector_stores()
-    .bucket_width(bucket_width)
-    .end_time(end_time)
-    .group_by(group_by)
-    .limit(limit)
-    .page(page)
-    .project_ids(project_ids)
-    .start_time(start_time)
-    .send()
-    .await;
-```*/
+    /// Get vector stores usage details for the organization
+    ///
+    /// Sends a `GET` request to `/organization/usage/vector_stores`
+    ///
+    /// Arguments:
+    /// - `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+    /// - `end_time`: End time (Unix seconds) of the query time range, exclusive.
+    /// - `group_by`: Group the usage data by the specified fields. Support fields include `project_id`.
+    /// - `limit`: Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
+    ///
+    /// - `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+    /// - `project_ids`: Return only usage for these projects.
+    /// - `start_time`: Start time (Unix seconds) of the query time range, inclusive.
+    /// ```ignore
+    /// let response = client.usage_vector_stores()
+    ///     .bucket_width(bucket_width)
+    ///     .end_time(end_time)
+    ///     .group_by(group_by)
+    ///     .limit(limit)
+    ///     .page(page)
+    ///     .project_ids(project_ids)
+    ///     .start_time(start_time)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn usage_vector_stores(&self) -> builder::UsageVectorStores<'_> {
         builder::UsageVectorStores::new(self)
     }
-    /**Get web search calls usage details for the organization
-
-Sends a `GET` request to `/organization/usage/web_search_calls`
-
-Arguments:
-- `api_key_ids`: Return only usage for these API keys.
-- `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
-- `context_levels`: Return only usage for these search context sizes.
-- `end_time`: End time (Unix seconds) of the query time range, exclusive.
-- `group_by`: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `context_level` or any combination of them.
-- `limit`: Specifies the number of buckets to return.
-- `bucket_width=1d`: default: 7, max: 31
-- `bucket_width=1h`: default: 24, max: 168
-- `bucket_width=1m`: default: 60, max: 1440
-
-- `models`: Return only usage for these models.
-- `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
-- `project_ids`: Return only usage for these projects.
-- `start_time`: Start time (Unix seconds) of the query time range, inclusive.
-- `user_ids`: Return only usage for these users.
-```ignore
-let response = client.usage_web_search_calls()
-    .api_key_ids(api_key_ids)
-    .bucket_width(bucket_width)
-    .context_levels(context_levels)
-    .end_time(end_time)
-    .group_by(group_by)
-    .limit(limit)
-    .models(models)
-    .page(page)
-    .project_ids(project_ids)
-    .start_time(start_time)
-    .user_ids(user_ids)
-    .send()
-    .await;
-```*/
+    /// Get web search calls usage details for the organization
+    ///
+    /// Sends a `GET` request to `/organization/usage/web_search_calls`
+    ///
+    /// Arguments:
+    /// - `api_key_ids`: Return only usage for these API keys.
+    /// - `bucket_width`: Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
+    /// - `context_levels`: Return only usage for these search context sizes.
+    /// - `end_time`: End time (Unix seconds) of the query time range, exclusive.
+    /// - `group_by`: Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `context_level` or any combination of them.
+    /// - `limit`: Specifies the number of buckets to return.
+    /// - `bucket_width=1d`: default: 7, max: 31
+    /// - `bucket_width=1h`: default: 24, max: 168
+    /// - `bucket_width=1m`: default: 60, max: 1440
+    ///
+    /// - `models`: Return only usage for these models.
+    /// - `page`: A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
+    /// - `project_ids`: Return only usage for these projects.
+    /// - `start_time`: Start time (Unix seconds) of the query time range, inclusive.
+    /// - `user_ids`: Return only usage for these users.
+    /// ```ignore
+    /// let response = client.usage_web_search_calls()
+    ///     .api_key_ids(api_key_ids)
+    ///     .bucket_width(bucket_width)
+    ///     .context_levels(context_levels)
+    ///     .end_time(end_time)
+    ///     .group_by(group_by)
+    ///     .limit(limit)
+    ///     .models(models)
+    ///     .page(page)
+    ///     .project_ids(project_ids)
+    ///     .start_time(start_time)
+    ///     .user_ids(user_ids)
+    ///     .send()
+    ///     .await;
+    /// ```
     pub fn usage_web_search_calls(&self) -> builder::UsageWebSearchCalls<'_> {
         builder::UsageWebSearchCalls::new(self)
     }
@@ -5797,9 +5797,9 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::usage_costs`]
-
-[`Client::usage_costs`]: super::Client::usage_costs*/
+    /// Builder for [`Client::usage_costs`]
+    ///
+    /// [`Client::usage_costs`]: super::Client::usage_costs
     #[derive(Debug, Clone)]
     pub struct UsageCosts<'a> {
         client: &'a super::Client,
@@ -5813,7 +5813,7 @@ pub mod builder {
         start_time: Result<i64, String>,
     }
     impl<'a> UsageCosts<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 api_key_ids: Ok(None),
@@ -5823,7 +5823,10 @@ pub mod builder {
                 limit: Ok(None),
                 page: Ok(None),
                 project_ids: Ok(None),
-                start_time: Err("start_time was not initialized".to_string()),
+                start_time: Err(
+                    "`usage_costs()` needs the query parameter `start_time`: set it with `.start_time(…)`"
+                        .to_string(),
+                ),
             }
         }
         /// Return only costs for these API keys.
@@ -5944,7 +5947,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for start_time failed".to_string());
             self
         }
-        ///Sends the request; `send` turns its error into `usagekit_runtime::Error`.
+        /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
         pub(crate) async fn dispatch(
             self,
         ) -> Result<ResponseValue<types::UsageResponse>, Error<()>> {
@@ -6002,8 +6005,17 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        ///Sends `GET /organization/costs`. Errors name the operation (`usage-costs`), the status and the decoded error body.
+        /// Sends `GET /organization/costs` and decodes the result. Errors name the operation (`usage-costs`), the status and the decoded error body.
         pub async fn send(
+            self,
+        ) -> Result<
+            types::UsageResponse,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            self.send_with_response().await.map(ResponseValue::into_inner)
+        }
+        /// Like [`send`](Self::send), keeping the response's status and headers: `GET /organization/costs`.
+        pub async fn send_with_response(
             self,
         ) -> Result<
             ResponseValue<types::UsageResponse>,
@@ -6022,7 +6034,7 @@ pub mod builder {
                 )
                 .await
         }
-        ///Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
+        /// Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
         pub fn stream(
             self,
         ) -> impl usagekit_runtime::Stream<
@@ -6041,7 +6053,7 @@ pub mod builder {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
-                    let page = request.send().await?.into_inner();
+                    let page = request.send().await?;
                     Ok(usagekit_runtime::Page {
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
@@ -6064,9 +6076,9 @@ pub mod builder {
             usagekit_runtime::collect_all(self.stream()).await
         }
     }
-    /**Builder for [`Client::usage_audio_speeches`]
-
-[`Client::usage_audio_speeches`]: super::Client::usage_audio_speeches*/
+    /// Builder for [`Client::usage_audio_speeches`]
+    ///
+    /// [`Client::usage_audio_speeches`]: super::Client::usage_audio_speeches
     #[derive(Debug, Clone)]
     pub struct UsageAudioSpeeches<'a> {
         client: &'a super::Client,
@@ -6085,7 +6097,7 @@ pub mod builder {
         user_ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     }
     impl<'a> UsageAudioSpeeches<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 api_key_ids: Ok(None),
@@ -6096,7 +6108,10 @@ pub mod builder {
                 models: Ok(None),
                 page: Ok(None),
                 project_ids: Ok(None),
-                start_time: Err("start_time was not initialized".to_string()),
+                start_time: Err(
+                    "`usage_audio_speeches()` needs the query parameter `start_time`: set it with `.start_time(…)`"
+                        .to_string(),
+                ),
                 user_ids: Ok(None),
             }
         }
@@ -6255,7 +6270,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends the request; `send` turns its error into `usagekit_runtime::Error`.
+        /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
         pub(crate) async fn dispatch(
             self,
         ) -> Result<ResponseValue<types::UsageResponse>, Error<()>> {
@@ -6319,8 +6334,17 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        ///Sends `GET /organization/usage/audio_speeches`. Errors name the operation (`usage-audio-speeches`), the status and the decoded error body.
+        /// Sends `GET /organization/usage/audio_speeches` and decodes the result. Errors name the operation (`usage-audio-speeches`), the status and the decoded error body.
         pub async fn send(
+            self,
+        ) -> Result<
+            types::UsageResponse,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            self.send_with_response().await.map(ResponseValue::into_inner)
+        }
+        /// Like [`send`](Self::send), keeping the response's status and headers: `GET /organization/usage/audio_speeches`.
+        pub async fn send_with_response(
             self,
         ) -> Result<
             ResponseValue<types::UsageResponse>,
@@ -6339,7 +6363,7 @@ pub mod builder {
                 )
                 .await
         }
-        ///Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
+        /// Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
         pub fn stream(
             self,
         ) -> impl usagekit_runtime::Stream<
@@ -6358,7 +6382,7 @@ pub mod builder {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
-                    let page = request.send().await?.into_inner();
+                    let page = request.send().await?;
                     Ok(usagekit_runtime::Page {
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
@@ -6381,9 +6405,9 @@ pub mod builder {
             usagekit_runtime::collect_all(self.stream()).await
         }
     }
-    /**Builder for [`Client::usage_audio_transcriptions`]
-
-[`Client::usage_audio_transcriptions`]: super::Client::usage_audio_transcriptions*/
+    /// Builder for [`Client::usage_audio_transcriptions`]
+    ///
+    /// [`Client::usage_audio_transcriptions`]: super::Client::usage_audio_transcriptions
     #[derive(Debug, Clone)]
     pub struct UsageAudioTranscriptions<'a> {
         client: &'a super::Client,
@@ -6402,7 +6426,7 @@ pub mod builder {
         user_ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     }
     impl<'a> UsageAudioTranscriptions<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 api_key_ids: Ok(None),
@@ -6413,7 +6437,10 @@ pub mod builder {
                 models: Ok(None),
                 page: Ok(None),
                 project_ids: Ok(None),
-                start_time: Err("start_time was not initialized".to_string()),
+                start_time: Err(
+                    "`usage_audio_transcriptions()` needs the query parameter `start_time`: set it with `.start_time(…)`"
+                        .to_string(),
+                ),
                 user_ids: Ok(None),
             }
         }
@@ -6572,7 +6599,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends the request; `send` turns its error into `usagekit_runtime::Error`.
+        /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
         pub(crate) async fn dispatch(
             self,
         ) -> Result<ResponseValue<types::UsageResponse>, Error<()>> {
@@ -6638,8 +6665,17 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        ///Sends `GET /organization/usage/audio_transcriptions`. Errors name the operation (`usage-audio-transcriptions`), the status and the decoded error body.
+        /// Sends `GET /organization/usage/audio_transcriptions` and decodes the result. Errors name the operation (`usage-audio-transcriptions`), the status and the decoded error body.
         pub async fn send(
+            self,
+        ) -> Result<
+            types::UsageResponse,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            self.send_with_response().await.map(ResponseValue::into_inner)
+        }
+        /// Like [`send`](Self::send), keeping the response's status and headers: `GET /organization/usage/audio_transcriptions`.
+        pub async fn send_with_response(
             self,
         ) -> Result<
             ResponseValue<types::UsageResponse>,
@@ -6658,7 +6694,7 @@ pub mod builder {
                 )
                 .await
         }
-        ///Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
+        /// Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
         pub fn stream(
             self,
         ) -> impl usagekit_runtime::Stream<
@@ -6677,7 +6713,7 @@ pub mod builder {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
-                    let page = request.send().await?.into_inner();
+                    let page = request.send().await?;
                     Ok(usagekit_runtime::Page {
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
@@ -6700,9 +6736,9 @@ pub mod builder {
             usagekit_runtime::collect_all(self.stream()).await
         }
     }
-    /**Builder for [`Client::usage_code_interpreter_sessions`]
-
-[`Client::usage_code_interpreter_sessions`]: super::Client::usage_code_interpreter_sessions*/
+    /// Builder for [`Client::usage_code_interpreter_sessions`]
+    ///
+    /// [`Client::usage_code_interpreter_sessions`]: super::Client::usage_code_interpreter_sessions
     #[derive(Debug, Clone)]
     pub struct UsageCodeInterpreterSessions<'a> {
         client: &'a super::Client,
@@ -6721,7 +6757,7 @@ pub mod builder {
         start_time: Result<i64, String>,
     }
     impl<'a> UsageCodeInterpreterSessions<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 bucket_width: Ok(None),
@@ -6730,7 +6766,10 @@ pub mod builder {
                 limit: Ok(None),
                 page: Ok(None),
                 project_ids: Ok(None),
-                start_time: Err("start_time was not initialized".to_string()),
+                start_time: Err(
+                    "`usage_code_interpreter_sessions()` needs the query parameter `start_time`: set it with `.start_time(…)`"
+                        .to_string(),
+                ),
             }
         }
         /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
@@ -6840,7 +6879,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for start_time failed".to_string());
             self
         }
-        ///Sends the request; `send` turns its error into `usagekit_runtime::Error`.
+        /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
         pub(crate) async fn dispatch(
             self,
         ) -> Result<ResponseValue<types::UsageResponse>, Error<()>> {
@@ -6897,8 +6936,17 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        ///Sends `GET /organization/usage/code_interpreter_sessions`. Errors name the operation (`usage-code-interpreter-sessions`), the status and the decoded error body.
+        /// Sends `GET /organization/usage/code_interpreter_sessions` and decodes the result. Errors name the operation (`usage-code-interpreter-sessions`), the status and the decoded error body.
         pub async fn send(
+            self,
+        ) -> Result<
+            types::UsageResponse,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            self.send_with_response().await.map(ResponseValue::into_inner)
+        }
+        /// Like [`send`](Self::send), keeping the response's status and headers: `GET /organization/usage/code_interpreter_sessions`.
+        pub async fn send_with_response(
             self,
         ) -> Result<
             ResponseValue<types::UsageResponse>,
@@ -6917,7 +6965,7 @@ pub mod builder {
                 )
                 .await
         }
-        ///Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
+        /// Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
         pub fn stream(
             self,
         ) -> impl usagekit_runtime::Stream<
@@ -6936,7 +6984,7 @@ pub mod builder {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
-                    let page = request.send().await?.into_inner();
+                    let page = request.send().await?;
                     Ok(usagekit_runtime::Page {
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
@@ -6959,9 +7007,9 @@ pub mod builder {
             usagekit_runtime::collect_all(self.stream()).await
         }
     }
-    /**Builder for [`Client::usage_completions`]
-
-[`Client::usage_completions`]: super::Client::usage_completions*/
+    /// Builder for [`Client::usage_completions`]
+    ///
+    /// [`Client::usage_completions`]: super::Client::usage_completions
     #[derive(Debug, Clone)]
     pub struct UsageCompletions<'a> {
         client: &'a super::Client,
@@ -6981,7 +7029,7 @@ pub mod builder {
         user_ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     }
     impl<'a> UsageCompletions<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 api_key_ids: Ok(None),
@@ -6993,7 +7041,10 @@ pub mod builder {
                 models: Ok(None),
                 page: Ok(None),
                 project_ids: Ok(None),
-                start_time: Err("start_time was not initialized".to_string()),
+                start_time: Err(
+                    "`usage_completions()` needs the query parameter `start_time`: set it with `.start_time(…)`"
+                        .to_string(),
+                ),
                 user_ids: Ok(None),
             }
         }
@@ -7165,7 +7216,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends the request; `send` turns its error into `usagekit_runtime::Error`.
+        /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
         pub(crate) async fn dispatch(
             self,
         ) -> Result<ResponseValue<types::UsageResponse>, Error<()>> {
@@ -7232,8 +7283,17 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        ///Sends `GET /organization/usage/completions`. Errors name the operation (`usage-completions`), the status and the decoded error body.
+        /// Sends `GET /organization/usage/completions` and decodes the result. Errors name the operation (`usage-completions`), the status and the decoded error body.
         pub async fn send(
+            self,
+        ) -> Result<
+            types::UsageResponse,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            self.send_with_response().await.map(ResponseValue::into_inner)
+        }
+        /// Like [`send`](Self::send), keeping the response's status and headers: `GET /organization/usage/completions`.
+        pub async fn send_with_response(
             self,
         ) -> Result<
             ResponseValue<types::UsageResponse>,
@@ -7252,7 +7312,7 @@ pub mod builder {
                 )
                 .await
         }
-        ///Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
+        /// Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
         pub fn stream(
             self,
         ) -> impl usagekit_runtime::Stream<
@@ -7271,7 +7331,7 @@ pub mod builder {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
-                    let page = request.send().await?.into_inner();
+                    let page = request.send().await?;
                     Ok(usagekit_runtime::Page {
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
@@ -7294,9 +7354,9 @@ pub mod builder {
             usagekit_runtime::collect_all(self.stream()).await
         }
     }
-    /**Builder for [`Client::usage_embeddings`]
-
-[`Client::usage_embeddings`]: super::Client::usage_embeddings*/
+    /// Builder for [`Client::usage_embeddings`]
+    ///
+    /// [`Client::usage_embeddings`]: super::Client::usage_embeddings
     #[derive(Debug, Clone)]
     pub struct UsageEmbeddings<'a> {
         client: &'a super::Client,
@@ -7315,7 +7375,7 @@ pub mod builder {
         user_ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     }
     impl<'a> UsageEmbeddings<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 api_key_ids: Ok(None),
@@ -7326,7 +7386,10 @@ pub mod builder {
                 models: Ok(None),
                 page: Ok(None),
                 project_ids: Ok(None),
-                start_time: Err("start_time was not initialized".to_string()),
+                start_time: Err(
+                    "`usage_embeddings()` needs the query parameter `start_time`: set it with `.start_time(…)`"
+                        .to_string(),
+                ),
                 user_ids: Ok(None),
             }
         }
@@ -7483,7 +7546,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends the request; `send` turns its error into `usagekit_runtime::Error`.
+        /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
         pub(crate) async fn dispatch(
             self,
         ) -> Result<ResponseValue<types::UsageResponse>, Error<()>> {
@@ -7547,8 +7610,17 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        ///Sends `GET /organization/usage/embeddings`. Errors name the operation (`usage-embeddings`), the status and the decoded error body.
+        /// Sends `GET /organization/usage/embeddings` and decodes the result. Errors name the operation (`usage-embeddings`), the status and the decoded error body.
         pub async fn send(
+            self,
+        ) -> Result<
+            types::UsageResponse,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            self.send_with_response().await.map(ResponseValue::into_inner)
+        }
+        /// Like [`send`](Self::send), keeping the response's status and headers: `GET /organization/usage/embeddings`.
+        pub async fn send_with_response(
             self,
         ) -> Result<
             ResponseValue<types::UsageResponse>,
@@ -7567,7 +7639,7 @@ pub mod builder {
                 )
                 .await
         }
-        ///Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
+        /// Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
         pub fn stream(
             self,
         ) -> impl usagekit_runtime::Stream<
@@ -7586,7 +7658,7 @@ pub mod builder {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
-                    let page = request.send().await?.into_inner();
+                    let page = request.send().await?;
                     Ok(usagekit_runtime::Page {
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
@@ -7609,9 +7681,9 @@ pub mod builder {
             usagekit_runtime::collect_all(self.stream()).await
         }
     }
-    /**Builder for [`Client::usage_file_search_calls`]
-
-[`Client::usage_file_search_calls`]: super::Client::usage_file_search_calls*/
+    /// Builder for [`Client::usage_file_search_calls`]
+    ///
+    /// [`Client::usage_file_search_calls`]: super::Client::usage_file_search_calls
     #[derive(Debug, Clone)]
     pub struct UsageFileSearchCalls<'a> {
         client: &'a super::Client,
@@ -7630,7 +7702,7 @@ pub mod builder {
         vector_store_ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     }
     impl<'a> UsageFileSearchCalls<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 api_key_ids: Ok(None),
@@ -7640,7 +7712,10 @@ pub mod builder {
                 limit: Ok(None),
                 page: Ok(None),
                 project_ids: Ok(None),
-                start_time: Err("start_time was not initialized".to_string()),
+                start_time: Err(
+                    "`usage_file_search_calls()` needs the query parameter `start_time`: set it with `.start_time(…)`"
+                        .to_string(),
+                ),
                 user_ids: Ok(None),
                 vector_store_ids: Ok(None),
             }
@@ -7800,7 +7875,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends the request; `send` turns its error into `usagekit_runtime::Error`.
+        /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
         pub(crate) async fn dispatch(
             self,
         ) -> Result<ResponseValue<types::UsageResponse>, Error<()>> {
@@ -7871,8 +7946,17 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        ///Sends `GET /organization/usage/file_search_calls`. Errors name the operation (`usage-file-search-calls`), the status and the decoded error body.
+        /// Sends `GET /organization/usage/file_search_calls` and decodes the result. Errors name the operation (`usage-file-search-calls`), the status and the decoded error body.
         pub async fn send(
+            self,
+        ) -> Result<
+            types::UsageResponse,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            self.send_with_response().await.map(ResponseValue::into_inner)
+        }
+        /// Like [`send`](Self::send), keeping the response's status and headers: `GET /organization/usage/file_search_calls`.
+        pub async fn send_with_response(
             self,
         ) -> Result<
             ResponseValue<types::UsageResponse>,
@@ -7891,7 +7975,7 @@ pub mod builder {
                 )
                 .await
         }
-        ///Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
+        /// Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
         pub fn stream(
             self,
         ) -> impl usagekit_runtime::Stream<
@@ -7910,7 +7994,7 @@ pub mod builder {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
-                    let page = request.send().await?.into_inner();
+                    let page = request.send().await?;
                     Ok(usagekit_runtime::Page {
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
@@ -7933,9 +8017,9 @@ pub mod builder {
             usagekit_runtime::collect_all(self.stream()).await
         }
     }
-    /**Builder for [`Client::usage_images`]
-
-[`Client::usage_images`]: super::Client::usage_images*/
+    /// Builder for [`Client::usage_images`]
+    ///
+    /// [`Client::usage_images`]: super::Client::usage_images
     #[derive(Debug, Clone)]
     pub struct UsageImages<'a> {
         client: &'a super::Client,
@@ -7953,7 +8037,7 @@ pub mod builder {
         user_ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     }
     impl<'a> UsageImages<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 api_key_ids: Ok(None),
@@ -7966,7 +8050,10 @@ pub mod builder {
                 project_ids: Ok(None),
                 sizes: Ok(None),
                 sources: Ok(None),
-                start_time: Err("start_time was not initialized".to_string()),
+                start_time: Err(
+                    "`usage_images()` needs the query parameter `start_time`: set it with `.start_time(…)`"
+                        .to_string(),
+                ),
                 user_ids: Ok(None),
             }
         }
@@ -8155,7 +8242,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends the request; `send` turns its error into `usagekit_runtime::Error`.
+        /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
         pub(crate) async fn dispatch(
             self,
         ) -> Result<ResponseValue<types::UsageResponse>, Error<()>> {
@@ -8225,8 +8312,17 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        ///Sends `GET /organization/usage/images`. Errors name the operation (`usage-images`), the status and the decoded error body.
+        /// Sends `GET /organization/usage/images` and decodes the result. Errors name the operation (`usage-images`), the status and the decoded error body.
         pub async fn send(
+            self,
+        ) -> Result<
+            types::UsageResponse,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            self.send_with_response().await.map(ResponseValue::into_inner)
+        }
+        /// Like [`send`](Self::send), keeping the response's status and headers: `GET /organization/usage/images`.
+        pub async fn send_with_response(
             self,
         ) -> Result<
             ResponseValue<types::UsageResponse>,
@@ -8245,7 +8341,7 @@ pub mod builder {
                 )
                 .await
         }
-        ///Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
+        /// Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
         pub fn stream(
             self,
         ) -> impl usagekit_runtime::Stream<
@@ -8264,7 +8360,7 @@ pub mod builder {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
-                    let page = request.send().await?.into_inner();
+                    let page = request.send().await?;
                     Ok(usagekit_runtime::Page {
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
@@ -8287,9 +8383,9 @@ pub mod builder {
             usagekit_runtime::collect_all(self.stream()).await
         }
     }
-    /**Builder for [`Client::usage_moderations`]
-
-[`Client::usage_moderations`]: super::Client::usage_moderations*/
+    /// Builder for [`Client::usage_moderations`]
+    ///
+    /// [`Client::usage_moderations`]: super::Client::usage_moderations
     #[derive(Debug, Clone)]
     pub struct UsageModerations<'a> {
         client: &'a super::Client,
@@ -8308,7 +8404,7 @@ pub mod builder {
         user_ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     }
     impl<'a> UsageModerations<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 api_key_ids: Ok(None),
@@ -8319,7 +8415,10 @@ pub mod builder {
                 models: Ok(None),
                 page: Ok(None),
                 project_ids: Ok(None),
-                start_time: Err("start_time was not initialized".to_string()),
+                start_time: Err(
+                    "`usage_moderations()` needs the query parameter `start_time`: set it with `.start_time(…)`"
+                        .to_string(),
+                ),
                 user_ids: Ok(None),
             }
         }
@@ -8478,7 +8577,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends the request; `send` turns its error into `usagekit_runtime::Error`.
+        /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
         pub(crate) async fn dispatch(
             self,
         ) -> Result<ResponseValue<types::UsageResponse>, Error<()>> {
@@ -8542,8 +8641,17 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        ///Sends `GET /organization/usage/moderations`. Errors name the operation (`usage-moderations`), the status and the decoded error body.
+        /// Sends `GET /organization/usage/moderations` and decodes the result. Errors name the operation (`usage-moderations`), the status and the decoded error body.
         pub async fn send(
+            self,
+        ) -> Result<
+            types::UsageResponse,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            self.send_with_response().await.map(ResponseValue::into_inner)
+        }
+        /// Like [`send`](Self::send), keeping the response's status and headers: `GET /organization/usage/moderations`.
+        pub async fn send_with_response(
             self,
         ) -> Result<
             ResponseValue<types::UsageResponse>,
@@ -8562,7 +8670,7 @@ pub mod builder {
                 )
                 .await
         }
-        ///Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
+        /// Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
         pub fn stream(
             self,
         ) -> impl usagekit_runtime::Stream<
@@ -8581,7 +8689,7 @@ pub mod builder {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
-                    let page = request.send().await?.into_inner();
+                    let page = request.send().await?;
                     Ok(usagekit_runtime::Page {
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
@@ -8604,9 +8712,9 @@ pub mod builder {
             usagekit_runtime::collect_all(self.stream()).await
         }
     }
-    /**Builder for [`Client::usage_vector_stores`]
-
-[`Client::usage_vector_stores`]: super::Client::usage_vector_stores*/
+    /// Builder for [`Client::usage_vector_stores`]
+    ///
+    /// [`Client::usage_vector_stores`]: super::Client::usage_vector_stores
     #[derive(Debug, Clone)]
     pub struct UsageVectorStores<'a> {
         client: &'a super::Client,
@@ -8622,7 +8730,7 @@ pub mod builder {
         start_time: Result<i64, String>,
     }
     impl<'a> UsageVectorStores<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 bucket_width: Ok(None),
@@ -8631,7 +8739,10 @@ pub mod builder {
                 limit: Ok(None),
                 page: Ok(None),
                 project_ids: Ok(None),
-                start_time: Err("start_time was not initialized".to_string()),
+                start_time: Err(
+                    "`usage_vector_stores()` needs the query parameter `start_time`: set it with `.start_time(…)`"
+                        .to_string(),
+                ),
             }
         }
         /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
@@ -8741,7 +8852,7 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for start_time failed".to_string());
             self
         }
-        ///Sends the request; `send` turns its error into `usagekit_runtime::Error`.
+        /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
         pub(crate) async fn dispatch(
             self,
         ) -> Result<ResponseValue<types::UsageResponse>, Error<()>> {
@@ -8796,8 +8907,17 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        ///Sends `GET /organization/usage/vector_stores`. Errors name the operation (`usage-vector-stores`), the status and the decoded error body.
+        /// Sends `GET /organization/usage/vector_stores` and decodes the result. Errors name the operation (`usage-vector-stores`), the status and the decoded error body.
         pub async fn send(
+            self,
+        ) -> Result<
+            types::UsageResponse,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            self.send_with_response().await.map(ResponseValue::into_inner)
+        }
+        /// Like [`send`](Self::send), keeping the response's status and headers: `GET /organization/usage/vector_stores`.
+        pub async fn send_with_response(
             self,
         ) -> Result<
             ResponseValue<types::UsageResponse>,
@@ -8816,7 +8936,7 @@ pub mod builder {
                 )
                 .await
         }
-        ///Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
+        /// Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
         pub fn stream(
             self,
         ) -> impl usagekit_runtime::Stream<
@@ -8835,7 +8955,7 @@ pub mod builder {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
-                    let page = request.send().await?.into_inner();
+                    let page = request.send().await?;
                     Ok(usagekit_runtime::Page {
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
@@ -8858,9 +8978,9 @@ pub mod builder {
             usagekit_runtime::collect_all(self.stream()).await
         }
     }
-    /**Builder for [`Client::usage_web_search_calls`]
-
-[`Client::usage_web_search_calls`]: super::Client::usage_web_search_calls*/
+    /// Builder for [`Client::usage_web_search_calls`]
+    ///
+    /// [`Client::usage_web_search_calls`]: super::Client::usage_web_search_calls
     #[derive(Debug, Clone)]
     pub struct UsageWebSearchCalls<'a> {
         client: &'a super::Client,
@@ -8883,7 +9003,7 @@ pub mod builder {
         user_ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     }
     impl<'a> UsageWebSearchCalls<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 api_key_ids: Ok(None),
@@ -8895,7 +9015,10 @@ pub mod builder {
                 models: Ok(None),
                 page: Ok(None),
                 project_ids: Ok(None),
-                start_time: Err("start_time was not initialized".to_string()),
+                start_time: Err(
+                    "`usage_web_search_calls()` needs the query parameter `start_time`: set it with `.start_time(…)`"
+                        .to_string(),
+                ),
                 user_ids: Ok(None),
             }
         }
@@ -9072,7 +9195,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends the request; `send` turns its error into `usagekit_runtime::Error`.
+        /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
         pub(crate) async fn dispatch(
             self,
         ) -> Result<ResponseValue<types::UsageResponse>, Error<()>> {
@@ -9144,8 +9267,17 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        ///Sends `GET /organization/usage/web_search_calls`. Errors name the operation (`usage-web-search-calls`), the status and the decoded error body.
+        /// Sends `GET /organization/usage/web_search_calls` and decodes the result. Errors name the operation (`usage-web-search-calls`), the status and the decoded error body.
         pub async fn send(
+            self,
+        ) -> Result<
+            types::UsageResponse,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            self.send_with_response().await.map(ResponseValue::into_inner)
+        }
+        /// Like [`send`](Self::send), keeping the response's status and headers: `GET /organization/usage/web_search_calls`.
+        pub async fn send_with_response(
             self,
         ) -> Result<
             ResponseValue<types::UsageResponse>,
@@ -9164,7 +9296,7 @@ pub mod builder {
                 )
                 .await
         }
-        ///Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
+        /// Every `UsageTimeBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
         pub fn stream(
             self,
         ) -> impl usagekit_runtime::Stream<
@@ -9183,7 +9315,7 @@ pub mod builder {
                         Some(cursor) => request.page(cursor),
                         None => request,
                     };
-                    let page = request.send().await?.into_inner();
+                    let page = request.send().await?;
                     Ok(usagekit_runtime::Page {
                         next_cursor: usagekit_runtime::Cursor::into_cursor(
                             page.next_page,
@@ -9207,9 +9339,10 @@ pub mod builder {
         }
     }
 }
-/// Items consumers will typically use such as the Client.
+/// What a program using this client needs: `use <crate>::prelude::*;`.
 pub mod prelude {
-    pub use self::super::Client;
+    pub use super::{Client, ClientBuilder};
+    pub use usagekit_runtime::{ApiError, Error, ErrorKind, TryStreamExt};
 }
 static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo {
     name: "OpenAI",
@@ -9237,11 +9370,11 @@ impl ClientHooks<usagekit_runtime::Runtime> for Client {
     }
 }
 impl Client {
-    ///Starts configuring a client. The base URL defaults to `https://api.openai.com/v1`.
+    /// Starts configuring a client. The base URL defaults to `https://api.openai.com/v1`.
     pub fn builder() -> ClientBuilder {
         ClientBuilder(usagekit_runtime::ClientBuilder::new(&PROVIDER))
     }
-    ///A client configured from the environment: `OPENAI_BASE_URL` (optional), `OPENAI_ADMIN_KEY`.
+    /// A client configured from the environment: `OPENAI_BASE_URL` (optional), `OPENAI_ADMIN_KEY`.
     pub fn from_env() -> Result<Self, usagekit_runtime::ConfigError> {
         Self::builder().from_env()?.build()
     }
@@ -9251,7 +9384,7 @@ impl Client {
 #[must_use]
 pub struct ClientBuilder(usagekit_runtime::ClientBuilder);
 impl ClientBuilder {
-    ///A client configured from the environment: `OPENAI_BASE_URL` (optional), `OPENAI_ADMIN_KEY`.
+    /// A client configured from the environment: `OPENAI_BASE_URL` (optional), `OPENAI_ADMIN_KEY`.
     pub fn from_env(self) -> Result<Self, usagekit_runtime::ConfigError> {
         self.0.from_env().map(Self)
     }
@@ -9259,9 +9392,9 @@ impl ClientBuilder {
     pub fn base_url(self, url: impl Into<String>) -> Self {
         Self(self.0.base_url(url))
     }
-    /**An organization admin API key (`OPENAI_ADMIN_KEY`), sent as a bearer token.
-
-Sets the `ApiKeyAuth` credential, sent as `Authorization: Bearer …`. Read from `OPENAI_ADMIN_KEY` by `from_env`.*/
+    /// An organization admin API key (`OPENAI_ADMIN_KEY`), sent as a bearer token.
+    ///
+    /// Sets the `ApiKeyAuth` credential, sent as `Authorization: Bearer …`. Read from `OPENAI_ADMIN_KEY` by `from_env`.
     pub fn api_key(self, value: impl Into<usagekit_runtime::Secret>) -> Self {
         Self(self.0.credential("ApiKeyAuth", value))
     }
@@ -9286,7 +9419,7 @@ Sets the `ApiKeyAuth` credential, sent as `Authorization: Bearer …`. Read from
     pub fn retry_policy(self, policy: usagekit_runtime::RetryPolicy) -> Self {
         Self(self.0.retry_policy(policy))
     }
-    ///The HTTP statuses that are retried (default: [`usagekit_runtime::DEFAULT_RETRY_STATUSES`]).
+    /// The HTTP statuses that are retried (default: [`usagekit_runtime::DEFAULT_RETRY_STATUSES`]).
     pub fn retry_statuses(self, statuses: impl IntoIterator<Item = u16>) -> Self {
         Self(self.0.retry_statuses(statuses))
     }

@@ -64,7 +64,7 @@ async fn rate_limit_is_retried_after_the_stated_delay_then_succeeds() {
         .unwrap()
         .usage_costs()
         .start_time(0)
-        .send()
+        .send_with_response()
         .await
         .unwrap();
     let waited = started.elapsed();
@@ -182,8 +182,7 @@ async fn server_errors_then_success_is_retried_transparently() {
         .start_time(0)
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert_eq!(page.data.len(), 2);
     assert_eq!(requests(&server).await, 3);
 }
@@ -417,7 +416,7 @@ async fn each_provider_error_body_is_decoded() {
         .access_token(SECRET)
         .build()
         .unwrap()
-        .get_ai_chat_usage()
+        .ai_chat_usage()
         .send()
         .await
         .unwrap_err();
@@ -447,11 +446,7 @@ async fn each_provider_error_body_is_decoded() {
         .api_key(SECRET)
         .build()
         .unwrap();
-    let err = arthur
-        .get_token_usage_api_v2_usage_tokens_get()
-        .send()
-        .await
-        .unwrap_err();
+    let err = arthur.token_usage().send().await.unwrap_err();
     let detail = &err.api_error().unwrap().body.detail[0];
     assert_eq!(detail.type_, "datetime_from_date_parsing");
     assert_eq!(detail.loc.len(), 2);
@@ -466,11 +461,7 @@ async fn each_provider_error_body_is_decoded() {
         .api_key(SECRET)
         .build()
         .unwrap();
-    let err = arthur
-        .get_token_usage_api_v2_usage_tokens_get()
-        .send()
-        .await
-        .unwrap_err();
+    let err = arthur.token_usage().send().await.unwrap_err();
     assert!(
         matches!(err.kind(), arthur_usage::ErrorKind::Status { .. }),
         "{err:?}"
@@ -561,8 +552,8 @@ fn anthropic(server: &MockServer) -> anthropic_usage::Client {
 
 fn anthropic_messages(
     client: &anthropic_usage::Client,
-) -> anthropic_usage::builder::GetMessagesUsageReport<'_> {
-    client.get_messages_usage_report().starting_at(
+) -> anthropic_usage::builder::MessagesUsageReport<'_> {
+    client.messages_usage_report().starting_at(
         "2026-11-01T00:00:00Z"
             .parse::<chrono::DateTime<chrono::Utc>>()
             .unwrap(),
@@ -586,8 +577,7 @@ async fn anthropic_overloaded_is_retried_then_succeeds() {
     let report = anthropic_messages(&anthropic(&server))
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert_eq!(report.data.len(), 2);
     assert!(
         started.elapsed() >= Duration::from_secs(1),
@@ -757,7 +747,7 @@ async fn anthropic_cost_and_claude_code_reports_stream_across_pages() {
         .await;
     let client = anthropic(&server);
     let costs = client
-        .get_cost_report()
+        .cost_report()
         .starting_at(
             "2026-11-01T00:00:00Z"
                 .parse::<chrono::DateTime<chrono::Utc>>()
@@ -769,7 +759,7 @@ async fn anthropic_cost_and_claude_code_reports_stream_across_pages() {
     assert_eq!(costs.len(), 2);
     assert!(costs.iter().all(|bucket| bucket.results[0].amount == "1.5"));
     let records = client
-        .get_claude_code_usage_report()
+        .claude_code_usage_report()
         .starting_at(chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap())
         .collect_all()
         .await

@@ -112,7 +112,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
             ])
             .limit(24)
             .page("cur")
-            .send()
+            .send_with_response()
     );
     case!(
         "/organization/usage/embeddings",
@@ -128,7 +128,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
             .models(vec!["gpt-4o".to_owned(), "o1".to_owned()])
             .group_by(vec!["project_id".parse().unwrap()])
             .limit(60)
-            .send()
+            .send_with_response()
     );
     case!(
         "/organization/usage/moderations",
@@ -145,7 +145,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
                 "user_id".parse().unwrap(),
                 "api_key_id".parse().unwrap()
             ])
-            .send()
+            .send_with_response()
     );
     case!(
         "/organization/usage/images",
@@ -166,7 +166,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
             ])
             .project_ids(vec!["p1".to_owned()])
             .group_by(vec!["size".parse().unwrap(), "source".parse().unwrap()])
-            .send()
+            .send_with_response()
     );
     case!(
         "/organization/usage/audio_speeches",
@@ -179,7 +179,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
             .api_key_ids(vec!["k1".to_owned()])
             .models(vec!["gpt-4o".to_owned(), "o1".to_owned()])
             .group_by(vec!["model".parse().unwrap()])
-            .send()
+            .send_with_response()
     );
     case!(
         "/organization/usage/audio_transcriptions",
@@ -188,7 +188,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
             .usage_audio_transcriptions()
             .start_time(1730419200)
             .limit(7)
-            .send()
+            .send_with_response()
     );
     case!(
         "/organization/usage/vector_stores",
@@ -198,7 +198,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
             .start_time(1730419200)
             .project_ids(vec!["p1".to_owned(), "p2".to_owned()])
             .group_by(vec!["project_id".parse().unwrap()])
-            .send()
+            .send_with_response()
     );
     case!(
         "/organization/usage/code_interpreter_sessions",
@@ -208,7 +208,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
             .start_time(1730419200)
             .bucket_width("1m")
             .page("next")
-            .send()
+            .send_with_response()
     );
     case!(
         "/organization/costs",
@@ -228,7 +228,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
                 "api_key_id".parse().unwrap()
             ])
             .limit(180)
-            .send()
+            .send_with_response()
     );
     case!(
         "/organization/usage/file_search_calls",
@@ -250,7 +250,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
             ])
             .limit(7)
             .page("cur")
-            .send()
+            .send_with_response()
     );
     case!(
         "/organization/usage/web_search_calls",
@@ -272,7 +272,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
                 "context_level".parse().unwrap()
             ])
             .limit(24)
-            .send()
+            .send_with_response()
     );
 }
 
@@ -285,7 +285,12 @@ async fn openai_missing_required_start_time_is_an_invalid_request_not_a_call() {
         matches!(err.kind(), openai_usage::ErrorKind::InvalidRequest(_)),
         "{err}"
     );
-    assert!(err.to_string().contains("start_time"), "{err}");
+    assert!(
+        err.to_string().contains(
+            "`usage_costs()` needs the query parameter `start_time`: set it with `.start_time(…)`"
+        ),
+        "{err}"
+    );
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
@@ -302,8 +307,7 @@ async fn openai_page_mixing_all_eleven_kinds_and_an_unknown_one_decodes() {
         .start_time(1730419200)
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert!(page.has_more);
     assert_eq!(
         page.next_page.as_deref(),
@@ -458,8 +462,7 @@ async fn openai_last_page_has_null_next_page() {
         .start_time(0)
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert_eq!((page.has_more, page.next_page), (false, None));
 }
 
@@ -477,8 +480,7 @@ async fn chatbotkit_fetch_usage() {
         .x_run_as_user_id("user_42")
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert_eq!(
         (usage.tokens, usage.conversations, usage.messages),
         (152340.0, 87.0, 1204.0)
@@ -522,13 +524,12 @@ async fn bokamera_get_ai_chat_usage() {
         .unwrap();
     let company: uuid::Uuid = "3b5c2c9e-1f7a-4d0e-9a6b-2f1d8c7e4a10".parse().unwrap();
     let usage = client
-        .get_ai_chat_usage()
+        .ai_chat_usage()
         .company_id(company)
         .x_language("sv")
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert_eq!(usage.company_id, Some(company));
     assert_eq!(
         (usage.tokens_used, usage.token_limit, usage.tokens_remaining),
@@ -568,12 +569,7 @@ async fn bokamera_every_field_is_optional_on_the_wire() {
         .access_token("t")
         .build()
         .unwrap();
-    let usage = client
-        .get_ai_chat_usage()
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let usage = client.ai_chat_usage().send().await.unwrap();
     assert_eq!(usage.company_id, None);
     assert_eq!(usage.tokens_used, None);
     let (_, query, _) = only_request(&server).await;
@@ -595,7 +591,7 @@ async fn arthur_get_token_usage() {
         .unwrap()
         .to_utc();
     let rows = client
-        .get_token_usage_api_v2_usage_tokens_get()
+        .token_usage()
         .start_time(start)
         .end_time(end)
         .group_by(vec![
@@ -604,8 +600,7 @@ async fn arthur_get_token_usage() {
         ])
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0].rule_type.as_deref(), Some("PromptInjectionRule"));
     assert_eq!(rows[0].task_id, None);
@@ -678,7 +673,6 @@ async fn openai_results_decode_the_same_whatever_the_field_order() {
             .send()
             .await
             .unwrap()
-            .into_inner()
     };
     let tag_first = decode(original).await;
     let tag_last = decode(reordered).await;
@@ -708,7 +702,7 @@ async fn anthropic_messages_usage_report_sends_exactly_the_documented_request() 
     let route = "/v1/organizations/usage_report/messages";
     let server = serve(route, 200, fixture("anthropic_messages.json")).await;
     let report = anthropic(&server)
-        .get_messages_usage_report()
+        .messages_usage_report()
         .starting_at(utc("2026-11-01T00:00:00Z"))
         .ending_at(utc("2026-11-03T00:00:00Z"))
         .bucket_width(BucketWidth::X1d)
@@ -725,8 +719,7 @@ async fn anthropic_messages_usage_report_sends_exactly_the_documented_request() 
         .anthropic_beta(vec!["fast-mode-2026-01-01".to_owned(), "other".to_owned()])
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
 
     let (path, query, headers) = only_request(&server).await;
     assert_eq!(path, route);
@@ -806,7 +799,7 @@ async fn anthropic_minimal_request_sends_only_what_is_required() {
     let route = "/v1/organizations/usage_report/messages";
     let server = serve(route, 200, fixture("anthropic_messages.json")).await;
     anthropic(&server)
-        .get_messages_usage_report()
+        .messages_usage_report()
         .starting_at(utc("2026-11-01T00:00:00Z"))
         .send()
         .await
@@ -823,14 +816,13 @@ async fn anthropic_cost_report_keeps_amounts_exact() {
     let route = "/v1/organizations/cost_report";
     let server = serve(route, 200, fixture("anthropic_cost.json")).await;
     let report = anthropic(&server)
-        .get_cost_report()
+        .cost_report()
         .starting_at(utc("2026-11-01T00:00:00Z"))
         .ending_at(utc("2026-11-02T00:00:00Z"))
         .group_by(vec![CostGroupBy::WorkspaceId, CostGroupBy::Description])
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     let (path, query, headers) = only_request(&server).await;
     assert_eq!(path, route);
     assert_eq!(
@@ -866,13 +858,12 @@ async fn anthropic_claude_code_report_decodes_actors_metrics_and_tools() {
     let route = "/v1/organizations/usage_report/claude_code";
     let server = serve(route, 200, fixture("anthropic_claude_code.json")).await;
     let report = anthropic(&server)
-        .get_claude_code_usage_report()
+        .claude_code_usage_report()
         .starting_at(chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap())
         .limit(std::num::NonZeroU64::new(2).unwrap())
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     let (path, query, _) = only_request(&server).await;
     assert_eq!(path, route);
     assert_eq!(sorted_query(&query), ["limit=2", "starting_at=2026-11-01"]);
