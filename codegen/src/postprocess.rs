@@ -692,6 +692,17 @@ fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<BTreeSet<Stri
         expected,
         defaults_sent,
     )?;
+    let required = context
+        .operations
+        .iter()
+        .flat_map(|op| &op.parameters)
+        .filter(|p| p.required && p.default.is_none())
+        .count();
+    check(
+        "name missing required parameters",
+        required,
+        missing_messages,
+    )?;
     check(
         "make builder constructors crate-private",
         context.operations.len(),
