@@ -77,6 +77,8 @@ fn with_wire_dev_dependencies(manifest: &str) -> String {
 #[test]
 fn every_ok_fixture_builds_on_its_own_clippy_clean_and_passes_its_wire_test() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-crates");
+    // Shared with usagekit-tests/tests/readme.rs: one build of the dependencies.
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("nested-target");
     let wire_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wire");
     let mut members = Vec::new();
     for name in fixture_names("ok_") {
@@ -114,7 +116,7 @@ fn every_ok_fixture_builds_on_its_own_clippy_clean_and_passes_its_wire_test() {
         let output = Command::new(env!("CARGO"))
             .args(args)
             .current_dir(&dir)
-            .env("CARGO_TARGET_DIR", dir.join("target"))
+            .env("CARGO_TARGET_DIR", &target)
             .env_remove("RUSTFLAGS")
             .output()
             .unwrap();

@@ -10,7 +10,6 @@ use crate::secret::Secret;
 use crate::transport::{Runtime, Settings};
 
 /// Why a client could not be built.
-#[derive(Debug)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// A credential the spec requires was not given.
@@ -34,6 +33,14 @@ pub enum ConfigError {
     },
     /// reqwest could not build its client (for example, no TLS backend).
     Http(reqwest::Error),
+}
+
+/// What `fn main() -> Result<…>` prints: the message, which names the variable or
+/// setting and the fix, not the enum's fields.
+impl fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
 }
 
 impl fmt::Display for ConfigError {
@@ -490,5 +497,15 @@ mod tests {
         let debug = format!("{builder:?}");
         assert!(!debug.contains("sekrit"), "{debug}");
         assert!(debug.contains("x-extra"));
+    }
+
+    #[test]
+    fn config_errors_debug_as_their_message() {
+        let error = ConfigError::MissingEnv {
+            provider: "OpenAI",
+            var: "OPENAI_ADMIN_KEY",
+        };
+        assert_eq!(format!("{error:?}"), error.to_string());
+        assert!(format!("{error:?}").contains("OPENAI_ADMIN_KEY"));
     }
 }

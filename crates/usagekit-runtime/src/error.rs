@@ -14,10 +14,28 @@ const SNIPPET_CHARS: usize = 200;
 /// A failed call: which operation, and what went wrong.
 ///
 /// `E` is the operation's documented error body, decoded per the spec.
-#[derive(Debug)]
 pub struct Error<E> {
     operation: &'static str,
     kind: ErrorKind<E>,
+}
+
+/// `{:?}` is what `fn main() -> Result<…>` prints on failure: the message a person
+/// reads, then the structure. `{:#?}` gives the structure alone, pretty.
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let structure = |f: &mut fmt::Formatter<'_>| {
+            f.debug_struct("Error")
+                .field("operation", &self.operation)
+                .field("kind", &self.kind)
+                .finish()
+        };
+        if f.alternate() {
+            structure(f)
+        } else {
+            write!(f, "{self}\n\n")?;
+            structure(f)
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -338,5 +356,20 @@ mod tests {
             Some("field required")
         );
         assert_eq!(provider_message(b"not json", &["/detail"]), None);
+    }
+
+    #[test]
+    fn debug_leads_with_the_message_a_person_reads() {
+        let error: Error<()> = Error::new(
+            "usage-costs",
+            ErrorKind::InvalidRequest("`usage_costs()` needs `start_time`".into()),
+        );
+        let shown = format!("{error:?}");
+        assert!(shown.starts_with("usage-costs: "), "{shown}");
+        assert!(
+            shown.contains("needs `start_time`") && shown.contains("InvalidRequest"),
+            "{shown}"
+        );
+        assert!(format!("{error:#?}").starts_with("Error {"));
     }
 }

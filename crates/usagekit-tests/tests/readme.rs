@@ -1,0 +1,186 @@
+//! Every Rust snippet in the workspace README and in each generated crate's README
+//! builds with exactly the dependencies the README's `[dependencies]` block lists
+//! (workspace crates by path, the rest as written), in a scratch workspace; the
+//! first snippet of each runs against a loopback server.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use usagekit_tests::{SECRET, fixture, serve};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The text of each fenced block whose info string starts with `lang`.
+fn blocks(markdown: &str, lang: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut current: Option<String> = None;
+    for line in markdown.lines() {
+        match (&mut current, line.trim_start().strip_prefix("```")) {
+            (None, Some(info)) => {
+                let info = info.trim();
+                let wanted = info.split(',').next() == Some(lang) && !info.contains("ignore");
+                current = wanted.then(String::new);
+                if !wanted {
+                    // Skip the block's body until its closing fence.
+                    current = Some("\u{0}skip".into());
+                }
+            }
+            (Some(text), Some(_)) => {
+                if !text.starts_with('\u{0}') {
+                    found.push(std::mem::take(text));
+                }
+                current = None;
+            }
+            (Some(text), None) => {
+                if !text.starts_with('\u{0}') {
+                    text.push_str(line);
+                    text.push('\n');
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    found
+}
+
+/// The README's install block, with workspace crates pointed at their directories.
+fn install_dependencies(markdown: &str) -> toml::Table {
+    let block = blocks(markdown, "toml")
+        .into_iter()
+        .find(|b| b.contains("[dependencies]"))
+        .expect("a README with snippets has a [dependencies] block");
+    let mut table: toml::Table = toml::from_str(&block).unwrap();
+    let mut dependencies = table
+        .remove("dependencies")
+        .unwrap()
+        .as_table()
+        .unwrap()
+        .clone();
+    for (name, spec) in dependencies.iter_mut() {
+        let dir = root().join("crates").join(name);
+        if dir.join("Cargo.toml").is_file() {
+            let mut path = toml::Table::new();
+            path.insert(
+                "path".into(),
+                dir.canonicalize().unwrap().display().to_string().into(),
+            );
+            *spec = toml::Value::Table(path);
+        }
+    }
+    dependencies
+}
+
+struct Snippets {
+    package: String,
+    count: usize,
+}
+
+fn write_package(scratch: &Path, package: &str, markdown: &str) -> Snippets {
+    let dir = scratch.join(package);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("src/bin")).unwrap();
+    let mut manifest = toml::Table::new();
+    let mut meta = toml::Table::new();
+    meta.insert("name".into(), package.into());
+    meta.insert("version".into(), "0.0.0".into());
+    meta.insert("edition".into(), "2024".into());
+    meta.insert("publish".into(), false.into());
+    manifest.insert("package".into(), toml::Value::Table(meta));
+    manifest.insert(
+        "dependencies".into(),
+        toml::Value::Table(install_dependencies(markdown)),
+    );
+    std::fs::write(dir.join("Cargo.toml"), toml::to_string(&manifest).unwrap()).unwrap();
+    let snippets = blocks(markdown, "rust");
+    assert!(!snippets.is_empty(), "{package}: no Rust snippet");
+    for (index, code) in snippets.iter().enumerate() {
+        // Binary names are global to the target directory: prefix the package.
+        std::fs::write(dir.join(format!("src/bin/{package}-{index}.rs")), code).unwrap();
+    }
+    Snippets {
+        package: package.to_owned(),
+        count: snippets.len(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn readme_snippets_build_with_their_install_block_and_run() {
+    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("readme-snippets");
+    std::fs::create_dir_all(&scratch).unwrap();
+    let mut packages = vec![write_package(
+        &scratch,
+        "readme-workspace",
+        &std::fs::read_to_string(root().join("README.md")).unwrap(),
+    )];
+    for entry in std::fs::read_dir(root().join("crates")).unwrap() {
+        let dir = entry.unwrap().path();
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with("-usage") {
+            let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+            packages.push(write_package(&scratch, &format!("readme-{name}"), &readme));
+        }
+    }
+    packages.sort_by(|a, b| a.package.cmp(&b.package));
+    let members: Vec<toml::Value> = packages.iter().map(|p| p.package.clone().into()).collect();
+    let mut workspace = toml::Table::new();
+    workspace.insert("members".into(), members.into());
+    workspace.insert("resolver".into(), "3".into());
+    let mut manifest = toml::Table::new();
+    manifest.insert("workspace".into(), toml::Value::Table(workspace));
+    std::fs::write(
+        scratch.join("Cargo.toml"),
+        toml::to_string(&manifest).unwrap(),
+    )
+    .unwrap();
+    std::fs::copy(root().join("Cargo.lock"), scratch.join("Cargo.lock")).unwrap();
+
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("nested-target");
+    let output = Command::new(env!("CARGO"))
+        .args(["build", "--offline", "--workspace", "--bins"])
+        .current_dir(&scratch)
+        .env("CARGO_TARGET_DIR", &target)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "README snippets do not build:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(packages.iter().all(|p| p.count > 0));
+
+    // The workspace README's first snippet, as a user runs it.
+    let mut last_page: serde_json::Value =
+        serde_json::from_str(&fixture("openai_all_kinds.json")).unwrap();
+    last_page["has_more"] = false.into();
+    last_page["next_page"] = serde_json::Value::Null;
+    let server = serve(
+        "/organization/usage/completions",
+        200,
+        last_page.to_string(),
+    )
+    .await;
+    let binary = |package: &str, index: usize| {
+        let output = Command::new(target.join("debug").join(format!("{package}-{index}")))
+            .env("OPENAI_ADMIN_KEY", SECRET)
+            .env("OPENAI_BASE_URL", server.uri())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{package} snippet {index} failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let printed = binary("readme-workspace", 0);
+    assert!(
+        printed.contains("1730419200..1730505600: 5 results"),
+        "{printed}"
+    );
+    // The OpenAI crate's example reads the base URL from the environment too.
+    let printed = binary("readme-openai-usage", 0);
+    assert!(printed.contains("2 items"), "{printed}");
+}
