@@ -129,19 +129,55 @@ fn check_settings(
             );
         }
     }
-    if let Some(example) = &settings.example
-        && !operations.iter().any(|op| op.id == example.operation)
-    {
-        problems.push(
-            Diagnostic::new(
-                file,
-                format!(
-                    "example operation `{}` is not in {spec_path}",
-                    example.operation
-                ),
-            )
-            .at(format!("[{}.example] operation", settings.key)),
-        );
+    if let Some(example) = &settings.example {
+        let at = format!("[{}.example]", settings.key);
+        match operations.iter().find(|op| op.id == example.operation) {
+            None => problems.push(
+                Diagnostic::new(
+                    file,
+                    format!(
+                        "example operation `{}` is not in {spec_path}",
+                        example.operation
+                    ),
+                )
+                .at(format!("{at} operation")),
+            ),
+            Some(operation) => {
+                // The example must run: every required parameter has an argument.
+                for parameter in &operation.parameters {
+                    if parameter.required
+                        && parameter.default.is_none()
+                        && !example.args.contains_key(&parameter.name)
+                    {
+                        problems.push(
+                            Diagnostic::new(
+                                file,
+                                format!(
+                                    "the example calls `{}` without its required parameter `{}`",
+                                    example.operation, parameter.name
+                                ),
+                            )
+                            .at(format!("{at} args"))
+                            .help(format!(
+                                "add `{} = \"<Rust expression>\"` to the example's args",
+                                toml_key(&parameter.name)
+                            )),
+                        );
+                    }
+                }
+                for name in example.args.keys() {
+                    if !operation.parameters.iter().any(|p| p.name == *name) {
+                        problems.push(
+                            Diagnostic::new(
+                                file,
+                                format!("`{name}` is not a parameter of `{}`", example.operation),
+                            )
+                            .at(format!("{at} args")),
+                        );
+                    }
+                }
+            }
+        }
     }
     problems
 }

@@ -84,10 +84,26 @@ pub fn parse_settings(file: &str, text: &str) -> Result<Vec<ProviderSettings>, D
             "each provider is a table: [openai] spec = \"openai.yaml\" crate = \"openai-usage\" …",
         )
     })?;
-    let mut providers = Vec::with_capacity(table.len());
+    let mut providers: Vec<ProviderSettings> = Vec::with_capacity(table.len());
     for (key, mut settings) in table {
         settings.key = key;
         validate(file, &settings)?;
+        // Two providers writing one crate, or reading one set of variables, would
+        // silently overwrite each other.
+        let shared: [(&str, fn(&ProviderSettings) -> &str); 2] = [
+            ("crate", |p| &p.crate_name),
+            ("env-prefix", |p| &p.env_prefix),
+        ];
+        for (field, value) in shared {
+            if let Some(other) = providers.iter().find(|o| value(o) == value(&settings)) {
+                return Err(Diagnostic::new(
+                    file,
+                    format!("{field} `{}` is also [{}]'s", value(&settings), other.key),
+                )
+                .at(format!("[{}] {field}", settings.key))
+                .help(format!("each provider needs its own {field}")));
+            }
+        }
         providers.push(settings);
     }
     Ok(providers)
@@ -95,6 +111,13 @@ pub fn parse_settings(file: &str, text: &str) -> Result<Vec<ProviderSettings>, D
 
 fn validate(file: &str, settings: &ProviderSettings) -> Result<(), Diagnostic> {
     let at = |field: &str| format!("[{}] {field}", settings.key);
+    // Checked before anything is written: a bad version in a generated Cargo.toml
+    // would stop every cargo command, this one included.
+    if let Err(message) = crate::changes::Version::parse(&settings.version) {
+        return Err(Diagnostic::new(file, message)
+            .at(at("version"))
+            .help("a semver version: major.minor.patch, such as \"0.1.0\""));
+    }
     let is_crate_name = |name: &str| {
         !name.is_empty()
             && name
@@ -184,4 +207,47 @@ pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn provider(key: &str, crate_name: &str, prefix: &str, version: &str) -> String {
+        format!(
+            "[{key}]\nspec = \"{key}.yaml\"\ncrate = \"{crate_name}\"\nversion = \"{version}\"\nname = \"N\"\ndescription = \"D\"\nenv-prefix = \"{prefix}\"\n"
+        )
+    }
+
+    fn refusal(text: &str) -> String {
+        parse_settings("specs/providers.toml", text)
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn versions_must_be_semver_before_anything_is_written() {
+        for bad in ["banana", "0.1", "1.0.0.0"] {
+            let message = refusal(&provider("acme", "acme-usage", "ACME", bad));
+            assert!(
+                message.contains("[acme] version") && message.contains("major.minor.patch"),
+                "{message}"
+            );
+        }
+        assert!(parse_settings("p", &provider("acme", "acme-usage", "ACME", "0.1.0")).is_ok());
+    }
+
+    #[test]
+    fn two_providers_cannot_share_a_crate_or_an_env_prefix() {
+        let same_crate =
+            provider("a", "acme-usage", "A", "0.1.0") + &provider("b", "acme-usage", "B", "0.1.0");
+        let message = refusal(&same_crate);
+        assert!(
+            message.contains("[b] crate") && message.contains("also [a]'s"),
+            "{message}"
+        );
+        let same_prefix =
+            provider("a", "a-usage", "ACME", "0.1.0") + &provider("b", "b-usage", "ACME", "0.1.0");
+        assert!(refusal(&same_prefix).contains("env-prefix `ACME`"));
+    }
 }

@@ -198,3 +198,31 @@ fn schemas_named_like_root_items_are_renamed() {
     }
     assert!(code.contains("usagekit_runtime::Error<types::ErrorObject2>"));
 }
+
+/// The generated example must run: an example that leaves out a required
+/// parameter, or names one the operation does not have, is refused.
+#[test]
+fn examples_must_give_every_required_parameter() {
+    let (path, text) = fixture("ok_basic.yaml");
+    let incomplete = ProviderSettings {
+        example: Some(usagekit_codegen::ExampleSettings {
+            operation: "list-things".into(),
+            args: BTreeMap::from([("sinse".to_owned(), "1".to_owned())]),
+        }),
+        ..settings()
+    };
+    let problems: Vec<String> = generate_crate(&path, &text, &incomplete)
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let all = problems.join("\n");
+    assert!(
+        all.contains("the example calls `list-things` without its required parameter `since`"),
+        "{all}"
+    );
+    assert!(
+        all.contains("`sinse` is not a parameter of `list-things`"),
+        "{all}"
+    );
+}
