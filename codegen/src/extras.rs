@@ -475,6 +475,84 @@ fn union_tokens(union: &Union) -> TokenStream {
 
 /// The doc comment of a parameter's builder setter: the spec's description, then
 /// where it goes, its type, whether it is required, its default and allowed values.
+/// A parameter's builder setter. Lists take anything iterable whose items convert
+/// (`["model", "batch"]`, `vec!["gpt-4o"]`, a `Vec<String>`); a value that does not
+/// convert is reported by `send` with the call, the parameter, the value and what
+/// the spec allows.
+pub fn setter(
+    operation: &OperationModel,
+    parameter: &ParameterModel,
+    target: &syn::Type,
+    optional: bool,
+) -> syn::ImplItemFn {
+    let name = format_ident!("{}", parameter.setter);
+    let method = format!("{}()", operation.method);
+    let wire = &parameter.name;
+    let expected = if parameter.allowed.is_empty() {
+        parameter.schema.clone()
+    } else {
+        let allowed: Vec<String> = parameter.allowed.iter().map(|v| format!("`{v}`")).collect();
+        format!("one of {}", allowed.join(", "))
+    };
+    let store = if optional {
+        quote!(.map(Some))
+    } else {
+        quote!()
+    };
+    match list_item(target) {
+        Some(item) => syn::parse_quote! {
+            pub fn #name<I>(mut self, values: I) -> Self
+            where
+                I: IntoIterator,
+                I::Item: TryInto<#item> + std::fmt::Debug,
+            {
+                self.#name = values
+                    .into_iter()
+                    .map(|value| {
+                        let shown = format!("{value:?}");
+                        value
+                            .try_into()
+                            .map_err(|_| usagekit_runtime::invalid_value(#method, #wire, &shown, #expected))
+                    })
+                    .collect::<Result<#target, String>>()
+                    #store;
+                self
+            }
+        },
+        None => syn::parse_quote! {
+            pub fn #name<V>(mut self, value: V) -> Self
+            where
+                V: TryInto<#target> + std::fmt::Debug,
+            {
+                let shown = format!("{value:?}");
+                self.#name = value
+                    .try_into()
+                    #store
+                    .map_err(|_| usagekit_runtime::invalid_value(#method, #wire, &shown, #expected));
+                self
+            }
+        },
+    }
+}
+
+/// `U` of `Vec<U>`.
+fn list_item(ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Vec" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
+            syn::GenericArgument::Type(item) => Some(item.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 pub fn setter_doc(parameter: &ParameterModel) -> String {
     let mut facts = format!(
         "{} parameter `{}`: {}",

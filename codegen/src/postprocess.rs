@@ -55,6 +55,7 @@ pub const PROGENITOR_NAMES: &[&str] = &[
     "query",
     "request",
     "map_err",
+    "TryInto",
     "InvalidRequest",
 ];
 
@@ -610,6 +611,7 @@ fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<BTreeSet<Stri
     let mut wrapped = 0;
     let mut defaults_sent = 0;
     let mut constructors = 0;
+    let mut setters = 0;
     let mut missing_messages = 0;
     for item in module_items(file, "builder")? {
         let Item::Impl(imp) = item else { continue };
@@ -656,11 +658,21 @@ fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<BTreeSet<Stri
                     .iter()
                     .find(|p| setter.sig.ident == p.setter)
             {
-                setter.attrs.retain(|attr| !attr.path().is_ident("doc"));
+                let target = setter_target(setter).ok_or_else(|| {
+                    miss(
+                        &format!("read the type of setter `{}`", parameter.setter),
+                        1,
+                        0,
+                    )
+                })?;
+                let optional = maps_to_some(&setter.block);
+                let mut replaced = extras::setter(operation, parameter, &target, optional);
                 // One attribute a line, so prettyplease prints `///` comments.
                 for line in extras::setter_doc(parameter).lines() {
-                    setter.attrs.push(syn::parse_quote!(#[doc = #line]));
+                    replaced.attrs.push(syn::parse_quote!(#[doc = #line]));
                 }
+                *setter = replaced;
+                setters += 1;
             }
         }
         // Builders are made by `Client`'s methods; their constructor is not API.
@@ -703,12 +715,66 @@ fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<BTreeSet<Stri
         required,
         missing_messages,
     )?;
+    let parameters = context
+        .operations
+        .iter()
+        .map(|op| op.parameters.len())
+        .sum();
+    check("replace parameter setters", parameters, setters)?;
     check(
         "make builder constructors crate-private",
         context.operations.len(),
         constructors,
     )?;
     Ok(success_types)
+}
+
+/// `T` of a progenitor setter's `where V: std::convert::TryInto<T>`.
+fn setter_target(setter: &syn::ImplItemFn) -> Option<syn::Type> {
+    let predicate = setter
+        .sig
+        .generics
+        .where_clause
+        .as_ref()?
+        .predicates
+        .first()?;
+    let syn::WherePredicate::Type(bound) = predicate else {
+        return None;
+    };
+    bound.bounds.iter().find_map(|bound| match bound {
+        syn::TypeParamBound::Trait(t) => {
+            let last = t.path.segments.last()?;
+            if last.ident != "TryInto" {
+                return None;
+            }
+            match &last.arguments {
+                syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
+                    syn::GenericArgument::Type(ty) => Some(ty.clone()),
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        _ => None,
+    })
+}
+
+/// Whether a setter stores `Some(value)` (an optional parameter): `.map(Some)`.
+fn maps_to_some(block: &Block) -> bool {
+    struct Finder(bool);
+    impl VisitMut for Finder {
+        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+            if call.method == "map"
+                && matches!(call.args.first(), Some(Expr::Path(p)) if p.path.is_ident("Some"))
+            {
+                self.0 = true;
+            }
+            visit_mut::visit_expr_method_call_mut(self, call);
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_block_mut(&mut block.clone());
+    finder.0
 }
 
 /// progenitor starts each required parameter as `Err("x was not initialized")`;

@@ -72,6 +72,9 @@ impl ProviderSettings {
     }
 }
 
+/// A settings field no two providers may share.
+type SharedField = fn(&ProviderSettings) -> &str;
+
 /// Parses `providers.toml`. `file` names it in diagnostics.
 pub fn parse_settings(file: &str, text: &str) -> Result<Vec<ProviderSettings>, Diagnostic> {
     let table: BTreeMap<String, ProviderSettings> = toml::from_str(text).map_err(|e| {
@@ -90,7 +93,7 @@ pub fn parse_settings(file: &str, text: &str) -> Result<Vec<ProviderSettings>, D
         validate(file, &settings)?;
         // Two providers writing one crate, or reading one set of variables, would
         // silently overwrite each other.
-        let shared: [(&str, fn(&ProviderSettings) -> &str); 2] = [
+        let shared: [(&str, SharedField); 2] = [
             ("crate", |p| &p.crate_name),
             ("env-prefix", |p| &p.env_prefix),
         ];

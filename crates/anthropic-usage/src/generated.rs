@@ -3338,15 +3338,18 @@ pub mod builder {
         /// Query parameter `bucket_width`: string, one of `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CostReportBucketWidth>,
+            V: TryInto<types::CostReportBucketWidth> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.bucket_width = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `CostReportBucketWidth` for bucket_width failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "cost_report()",
+                    "bucket_width",
+                    &shown,
+                    "one of `1d`",
+                ));
             self
         }
         /// Buckets ending before this time (RFC 3339).
@@ -3354,31 +3357,43 @@ pub mod builder {
         /// Query parameter `ending_at`: string (date-time). Optional.
         pub fn ending_at<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            V: TryInto<::chrono::DateTime<::chrono::offset::Utc>> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.ending_at = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for ending_at failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "cost_report()",
+                    "ending_at",
+                    &shown,
+                    "string (date-time)",
+                ));
             self
         }
         /// Group the results by these dimensions; a dimension not grouped by is null.
         ///
         /// Query parameter `group_by[]`: array of string, one of `workspace_id`, `description`. Optional.
-        pub fn group_by<V>(mut self, value: V) -> Self
+        pub fn group_by<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::CostGroupBy>>,
+            I: IntoIterator,
+            I::Item: TryInto<types::CostGroupBy> + std::fmt::Debug,
         {
-            self.group_by = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < CostGroupBy >` for group_by failed"
-                        .to_string()
-                });
+            self.group_by = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "cost_report()",
+                            "group_by[]",
+                            &shown,
+                            "one of `workspace_id`, `description`",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<types::CostGroupBy>, String>>()
+                .map(Some);
             self
         }
         /// Buckets per page, 1 to 31 (default 7).
@@ -3386,15 +3401,18 @@ pub mod builder {
         /// Query parameter `limit`: integer. Optional. The server's default: `7`.
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: TryInto<::std::num::NonZeroU64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "cost_report()",
+                    "limit",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// The `next_page` token of the previous page.
@@ -3402,15 +3420,18 @@ pub mod builder {
         /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: TryInto<::std::string::String> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for page failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "cost_report()",
+                    "page",
+                    &shown,
+                    "string",
+                ));
             self
         }
         /// Buckets starting at or after this time (RFC 3339), snapped to the bucket width in UTC.
@@ -3418,30 +3439,42 @@ pub mod builder {
         /// Query parameter `starting_at`: string (date-time). Required: `send` fails without it.
         pub fn starting_at<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            V: TryInto<::chrono::DateTime<::chrono::offset::Utc>> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.starting_at = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for starting_at failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "cost_report()",
+                    "starting_at",
+                    &shown,
+                    "string (date-time)",
+                ));
             self
         }
         /// Beta features to enable, comma-separated.
         ///
         /// Header parameter `anthropic-beta`: array of string. Optional. Sent comma-joined.
-        pub fn anthropic_beta<V>(mut self, value: V) -> Self
+        pub fn anthropic_beta<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.anthropic_beta = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for anthropic_beta failed"
-                        .to_string()
-                });
+            self.anthropic_beta = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "cost_report()",
+                            "anthropic-beta",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
@@ -3602,15 +3635,18 @@ pub mod builder {
         /// Query parameter `limit`: integer. Optional. The server's default: `20`.
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: TryInto<::std::num::NonZeroU64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "claude_code_usage_report()",
+                    "limit",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// The `next_page` token of the previous page.
@@ -3618,15 +3654,18 @@ pub mod builder {
         /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: TryInto<::std::string::String> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for page failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "claude_code_usage_report()",
+                    "page",
+                    &shown,
+                    "string",
+                ));
             self
         }
         /// The UTC day to report (`YYYY-MM-DD`).
@@ -3634,30 +3673,42 @@ pub mod builder {
         /// Query parameter `starting_at`: string (date). Required: `send` fails without it.
         pub fn starting_at<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+            V: TryInto<::chrono::naive::NaiveDate> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.starting_at = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: chrono :: naive :: NaiveDate` for starting_at failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "claude_code_usage_report()",
+                    "starting_at",
+                    &shown,
+                    "string (date)",
+                ));
             self
         }
         /// Beta features to enable, comma-separated.
         ///
         /// Header parameter `anthropic-beta`: array of string. Optional. Sent comma-joined.
-        pub fn anthropic_beta<V>(mut self, value: V) -> Self
+        pub fn anthropic_beta<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.anthropic_beta = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for anthropic_beta failed"
-                        .to_string()
-                });
+            self.anthropic_beta = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "claude_code_usage_report()",
+                            "anthropic-beta",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
@@ -3826,17 +3877,26 @@ pub mod builder {
         /// Only usage of these API keys.
         ///
         /// Query parameter `api_key_ids[]`: array of string. Optional.
-        pub fn api_key_ids<V>(mut self, value: V) -> Self
+        pub fn api_key_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.api_key_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for api_key_ids failed"
-                        .to_string()
-                });
+            self.api_key_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "messages_usage_report()",
+                            "api_key_ids[]",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Width of each time bucket.
@@ -3844,30 +3904,43 @@ pub mod builder {
         /// Query parameter `bucket_width`: string, one of `1d`, `1h`, `1m`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::BucketWidth>,
+            V: TryInto<types::BucketWidth> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.bucket_width = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `BucketWidth` for bucket_width failed".to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "messages_usage_report()",
+                    "bucket_width",
+                    &shown,
+                    "one of `1d`, `1h`, `1m`",
+                ));
             self
         }
         /// Only usage in these context windows.
         ///
         /// Query parameter `context_window[]`: array of string, one of `0-200k`, `200k-1M`. Optional.
-        pub fn context_window<V>(mut self, value: V) -> Self
+        pub fn context_window<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::ContextWindow>>,
+            I: IntoIterator,
+            I::Item: TryInto<types::ContextWindow> + std::fmt::Debug,
         {
-            self.context_window = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < ContextWindow >` for context_window failed"
-                        .to_string()
-                });
+            self.context_window = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "messages_usage_report()",
+                            "context_window[]",
+                            &shown,
+                            "one of `0-200k`, `200k-1M`",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<types::ContextWindow>, String>>()
+                .map(Some);
             self
         }
         /// Buckets ending before this time (RFC 3339).
@@ -3875,47 +3948,68 @@ pub mod builder {
         /// Query parameter `ending_at`: string (date-time). Optional.
         pub fn ending_at<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            V: TryInto<::chrono::DateTime<::chrono::offset::Utc>> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.ending_at = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for ending_at failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "messages_usage_report()",
+                    "ending_at",
+                    &shown,
+                    "string (date-time)",
+                ));
             self
         }
         /// Group the results by these dimensions; a dimension not grouped by is null.
         ///
         /// Query parameter `group_by[]`: array of string, one of `api_key_id`, `workspace_id`, `model`, `service_tier`, `context_window`, `inference_geo`, `speed`. Optional.
-        pub fn group_by<V>(mut self, value: V) -> Self
+        pub fn group_by<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::MessagesGroupBy>>,
+            I: IntoIterator,
+            I::Item: TryInto<types::MessagesGroupBy> + std::fmt::Debug,
         {
-            self.group_by = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < MessagesGroupBy >` for group_by failed"
-                        .to_string()
-                });
+            self.group_by = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "messages_usage_report()",
+                            "group_by[]",
+                            &shown,
+                            "one of `api_key_id`, `workspace_id`, `model`, `service_tier`, `context_window`, `inference_geo`, `speed`",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<types::MessagesGroupBy>, String>>()
+                .map(Some);
             self
         }
         /// Only usage served in these inference geographies.
         ///
         /// Query parameter `inference_geos[]`: array of string, one of `global`, `us`, `not_available`. Optional.
-        pub fn inference_geos<V>(mut self, value: V) -> Self
+        pub fn inference_geos<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::InferenceGeo>>,
+            I: IntoIterator,
+            I::Item: TryInto<types::InferenceGeo> + std::fmt::Debug,
         {
-            self.inference_geos = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < InferenceGeo >` for inference_geos failed"
-                        .to_string()
-                });
+            self.inference_geos = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "messages_usage_report()",
+                            "inference_geos[]",
+                            &shown,
+                            "one of `global`, `us`, `not_available`",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<types::InferenceGeo>, String>>()
+                .map(Some);
             self
         }
         /// Buckets per page. Default and maximum depend on `bucket_width`: 7 and 31 for `1d`, 24 and 168 for `1h`, 60 and 1440 for `1m`.
@@ -3923,31 +4017,43 @@ pub mod builder {
         /// Query parameter `limit`: integer. Optional.
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: TryInto<::std::num::NonZeroU64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "messages_usage_report()",
+                    "limit",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Only usage of these models.
         ///
         /// Query parameter `models[]`: array of string. Optional.
-        pub fn models<V>(mut self, value: V) -> Self
+        pub fn models<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.models = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for models failed"
-                        .to_string()
-                });
+            self.models = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "messages_usage_report()",
+                            "models[]",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// The `next_page` token of the previous page.
@@ -3955,47 +4061,68 @@ pub mod builder {
         /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: TryInto<::std::string::String> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for page failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "messages_usage_report()",
+                    "page",
+                    &shown,
+                    "string",
+                ));
             self
         }
         /// Only usage in these service tiers.
         ///
         /// Query parameter `service_tiers[]`: array of string, one of `standard`, `batch`, `priority`, `priority_on_demand`, `flex`, `flex_discount`. Optional.
-        pub fn service_tiers<V>(mut self, value: V) -> Self
+        pub fn service_tiers<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::ServiceTier>>,
+            I: IntoIterator,
+            I::Item: TryInto<types::ServiceTier> + std::fmt::Debug,
         {
-            self.service_tiers = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < ServiceTier >` for service_tiers failed"
-                        .to_string()
-                });
+            self.service_tiers = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "messages_usage_report()",
+                            "service_tiers[]",
+                            &shown,
+                            "one of `standard`, `batch`, `priority`, `priority_on_demand`, `flex`, `flex_discount`",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<types::ServiceTier>, String>>()
+                .map(Some);
             self
         }
         /// Only usage at these speeds (needs the matching `anthropic-beta` header).
         ///
         /// Query parameter `speeds[]`: array of string, one of `standard`, `fast`. Optional.
-        pub fn speeds<V>(mut self, value: V) -> Self
+        pub fn speeds<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::Speed>>,
+            I: IntoIterator,
+            I::Item: TryInto<types::Speed> + std::fmt::Debug,
         {
-            self.speeds = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < Speed >` for speeds failed"
-                        .to_string()
-                });
+            self.speeds = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "messages_usage_report()",
+                            "speeds[]",
+                            &shown,
+                            "one of `standard`, `fast`",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<types::Speed>, String>>()
+                .map(Some);
             self
         }
         /// Buckets starting at or after this time (RFC 3339), snapped to the bucket width in UTC.
@@ -4003,46 +4130,67 @@ pub mod builder {
         /// Query parameter `starting_at`: string (date-time). Required: `send` fails without it.
         pub fn starting_at<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            V: TryInto<::chrono::DateTime<::chrono::offset::Utc>> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.starting_at = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for starting_at failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "messages_usage_report()",
+                    "starting_at",
+                    &shown,
+                    "string (date-time)",
+                ));
             self
         }
         /// Only usage of these workspaces.
         ///
         /// Query parameter `workspace_ids[]`: array of string. Optional.
-        pub fn workspace_ids<V>(mut self, value: V) -> Self
+        pub fn workspace_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.workspace_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for workspace_ids failed"
-                        .to_string()
-                });
+            self.workspace_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "messages_usage_report()",
+                            "workspace_ids[]",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Beta features to enable, comma-separated.
         ///
         /// Header parameter `anthropic-beta`: array of string. Optional. Sent comma-joined.
-        pub fn anthropic_beta<V>(mut self, value: V) -> Self
+        pub fn anthropic_beta<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.anthropic_beta = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for anthropic_beta failed"
-                        .to_string()
-                });
+            self.anthropic_beta = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "messages_usage_report()",
+                            "anthropic-beta",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.

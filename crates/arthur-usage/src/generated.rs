@@ -645,31 +645,43 @@ pub mod builder {
         /// Query parameter `end_time`: string (date-time). Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            V: TryInto<::chrono::DateTime<::chrono::offset::Utc>> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.end_time = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for end_time failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "token_usage()",
+                    "end_time",
+                    &shown,
+                    "string (date-time)",
+                ));
             self
         }
         /// Entities to group token counts on.
         ///
         /// Query parameter `group_by`: array of string, one of `rule_type`, `task`. Optional. The server's default: `["rule_type"]`.
-        pub fn group_by<V>(mut self, value: V) -> Self
+        pub fn group_by<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::TokenUsageScope>>,
+            I: IntoIterator,
+            I::Item: TryInto<types::TokenUsageScope> + std::fmt::Debug,
         {
-            self.group_by = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < TokenUsageScope >` for group_by failed"
-                        .to_string()
-                });
+            self.group_by = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "token_usage()",
+                            "group_by",
+                            &shown,
+                            "one of `rule_type`, `task`",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<types::TokenUsageScope>, String>>()
+                .map(Some);
             self
         }
         /// Inclusive start date in ISO8601 string format. Defaults to the beginning of the current day if not provided.
@@ -677,15 +689,18 @@ pub mod builder {
         /// Query parameter `start_time`: string (date-time). Optional.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+            V: TryInto<::chrono::DateTime<::chrono::offset::Utc>> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.start_time = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for start_time failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "token_usage()",
+                    "start_time",
+                    &shown,
+                    "string (date-time)",
+                ));
             self
         }
         /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.

@@ -782,14 +782,18 @@ pub mod builder {
         /// Query parameter `CompanyId`: string (uuid). Optional.
         pub fn company_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
+            V: TryInto<::uuid::Uuid> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.company_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for company_id failed".to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "ai_chat_usage()",
+                    "CompanyId",
+                    &shown,
+                    "string (uuid)",
+                ));
             self
         }
         /// The language of messages in the response.
@@ -797,15 +801,18 @@ pub mod builder {
         /// Header parameter `x-language`: string, one of `sv`, `en`. Optional.
         pub fn x_language<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::AiChatUsageXLanguage>,
+            V: TryInto<types::AiChatUsageXLanguage> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.x_language = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `AiChatUsageXLanguage` for x_language failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "ai_chat_usage()",
+                    "x-language",
+                    &shown,
+                    "one of `sv`, `en`",
+                ));
             self
         }
         /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.

@@ -456,15 +456,18 @@ pub mod builder {
         /// Header parameter `X-RunAs-UserId`: string. Optional.
         pub fn x_run_as_user_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: TryInto<::std::string::String> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.x_run_as_user_id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for x_run_as_user_id failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "fetch_usage()",
+                    "X-RunAs-UserId",
+                    &shown,
+                    "string",
+                ));
             self
         }
         /// The timezone to interpret dates in, e.g. `Europe/London`.
@@ -472,15 +475,18 @@ pub mod builder {
         /// Header parameter `X-Timezone`: string. Optional.
         pub fn x_timezone<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: TryInto<::std::string::String> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.x_timezone = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for x_timezone failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "fetch_usage()",
+                    "X-Timezone",
+                    &shown,
+                    "string",
+                ));
             self
         }
         /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.

@@ -5832,17 +5832,26 @@ pub mod builder {
         /// Return only costs for these API keys.
         ///
         /// Query parameter `api_key_ids`: array of string. Optional.
-        pub fn api_key_ids<V>(mut self, value: V) -> Self
+        pub fn api_key_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.api_key_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for api_key_ids failed"
-                        .to_string()
-                });
+            self.api_key_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_costs()",
+                            "api_key_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Width of each time bucket in response. Currently only `1d` is supported, default to `1d`.
@@ -5850,15 +5859,18 @@ pub mod builder {
         /// Query parameter `bucket_width`: string, one of `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UsageCostsBucketWidth>,
+            V: TryInto<types::UsageCostsBucketWidth> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.bucket_width = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `UsageCostsBucketWidth` for bucket_width failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_costs()",
+                    "bucket_width",
+                    &shown,
+                    "one of `1d`",
+                ));
             self
         }
         /// End time (Unix seconds) of the query time range, exclusive.
@@ -5866,28 +5878,45 @@ pub mod builder {
         /// Query parameter `end_time`: integer. Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.end_time = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for end_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_costs()",
+                    "end_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Group the costs by the specified fields. Support fields include `project_id`, `line_item` and any combination of them.
         ///
         /// Query parameter `group_by`: array of string, one of `project_id`, `line_item`, `api_key_id`. Optional.
-        pub fn group_by<V>(mut self, value: V) -> Self
+        pub fn group_by<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::UsageCostsGroupByItem>>,
+            I: IntoIterator,
+            I::Item: TryInto<types::UsageCostsGroupByItem> + std::fmt::Debug,
         {
-            self.group_by = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < UsageCostsGroupByItem >` for group_by failed"
-                        .to_string()
-                });
+            self.group_by = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_costs()",
+                            "group_by",
+                            &shown,
+                            "one of `project_id`, `line_item`, `api_key_id`",
+                        ))
+                })
+                .collect::<
+                    Result<::std::vec::Vec<types::UsageCostsGroupByItem>, String>,
+                >()
+                .map(Some);
             self
         }
         /// A limit on the number of buckets to be returned. Limit can range between 1 and 180, and the default is 7.
@@ -5895,12 +5924,18 @@ pub mod builder {
         /// Query parameter `limit`: integer. Optional. The server's default: `7`.
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_costs()",
+                    "limit",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
@@ -5908,31 +5943,43 @@ pub mod builder {
         /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: TryInto<::std::string::String> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for page failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_costs()",
+                    "page",
+                    &shown,
+                    "string",
+                ));
             self
         }
         /// Return only costs for these projects.
         ///
         /// Query parameter `project_ids`: array of string. Optional.
-        pub fn project_ids<V>(mut self, value: V) -> Self
+        pub fn project_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.project_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for project_ids failed"
-                        .to_string()
-                });
+            self.project_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_costs()",
+                            "project_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Start time (Unix seconds) of the query time range, inclusive.
@@ -5940,11 +5987,17 @@ pub mod builder {
         /// Query parameter `start_time`: integer. Required: `send` fails without it.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.start_time = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for start_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_costs()",
+                    "start_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
@@ -6118,17 +6171,26 @@ pub mod builder {
         /// Return only usage for these API keys.
         ///
         /// Query parameter `api_key_ids`: array of string. Optional.
-        pub fn api_key_ids<V>(mut self, value: V) -> Self
+        pub fn api_key_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.api_key_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for api_key_ids failed"
-                        .to_string()
-                });
+            self.api_key_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_audio_speeches()",
+                            "api_key_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
@@ -6136,15 +6198,18 @@ pub mod builder {
         /// Query parameter `bucket_width`: string, one of `1m`, `1h`, `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UsageAudioSpeechesBucketWidth>,
+            V: TryInto<types::UsageAudioSpeechesBucketWidth> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.bucket_width = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `UsageAudioSpeechesBucketWidth` for bucket_width failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_audio_speeches()",
+                    "bucket_width",
+                    &shown,
+                    "one of `1m`, `1h`, `1d`",
+                ));
             self
         }
         /// End time (Unix seconds) of the query time range, exclusive.
@@ -6152,30 +6217,45 @@ pub mod builder {
         /// Query parameter `end_time`: integer. Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.end_time = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for end_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_audio_speeches()",
+                    "end_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
         ///
         /// Query parameter `group_by`: array of string, one of `project_id`, `user_id`, `api_key_id`, `model`. Optional.
-        pub fn group_by<V>(mut self, value: V) -> Self
+        pub fn group_by<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<
-                ::std::vec::Vec<types::UsageAudioSpeechesGroupByItem>,
-            >,
+            I: IntoIterator,
+            I::Item: TryInto<types::UsageAudioSpeechesGroupByItem> + std::fmt::Debug,
         {
-            self.group_by = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < UsageAudioSpeechesGroupByItem >` for group_by failed"
-                        .to_string()
-                });
+            self.group_by = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_audio_speeches()",
+                            "group_by",
+                            &shown,
+                            "one of `project_id`, `user_id`, `api_key_id`, `model`",
+                        ))
+                })
+                .collect::<
+                    Result<::std::vec::Vec<types::UsageAudioSpeechesGroupByItem>, String>,
+                >()
+                .map(Some);
             self
         }
         /// Specifies the number of buckets to return.
@@ -6186,28 +6266,43 @@ pub mod builder {
         /// Query parameter `limit`: integer. Optional.
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_audio_speeches()",
+                    "limit",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Return only usage for these models.
         ///
         /// Query parameter `models`: array of string. Optional.
-        pub fn models<V>(mut self, value: V) -> Self
+        pub fn models<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.models = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for models failed"
-                        .to_string()
-                });
+            self.models = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_audio_speeches()",
+                            "models",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
@@ -6215,31 +6310,43 @@ pub mod builder {
         /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: TryInto<::std::string::String> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for page failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_audio_speeches()",
+                    "page",
+                    &shown,
+                    "string",
+                ));
             self
         }
         /// Return only usage for these projects.
         ///
         /// Query parameter `project_ids`: array of string. Optional.
-        pub fn project_ids<V>(mut self, value: V) -> Self
+        pub fn project_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.project_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for project_ids failed"
-                        .to_string()
-                });
+            self.project_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_audio_speeches()",
+                            "project_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Start time (Unix seconds) of the query time range, inclusive.
@@ -6247,27 +6354,42 @@ pub mod builder {
         /// Query parameter `start_time`: integer. Required: `send` fails without it.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.start_time = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for start_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_audio_speeches()",
+                    "start_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Return only usage for these users.
         ///
         /// Query parameter `user_ids`: array of string. Optional.
-        pub fn user_ids<V>(mut self, value: V) -> Self
+        pub fn user_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.user_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_ids failed"
-                        .to_string()
-                });
+            self.user_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_audio_speeches()",
+                            "user_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
@@ -6447,17 +6569,26 @@ pub mod builder {
         /// Return only usage for these API keys.
         ///
         /// Query parameter `api_key_ids`: array of string. Optional.
-        pub fn api_key_ids<V>(mut self, value: V) -> Self
+        pub fn api_key_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.api_key_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for api_key_ids failed"
-                        .to_string()
-                });
+            self.api_key_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_audio_transcriptions()",
+                            "api_key_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
@@ -6465,15 +6596,18 @@ pub mod builder {
         /// Query parameter `bucket_width`: string, one of `1m`, `1h`, `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UsageAudioTranscriptionsBucketWidth>,
+            V: TryInto<types::UsageAudioTranscriptionsBucketWidth> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.bucket_width = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `UsageAudioTranscriptionsBucketWidth` for bucket_width failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_audio_transcriptions()",
+                    "bucket_width",
+                    &shown,
+                    "one of `1m`, `1h`, `1d`",
+                ));
             self
         }
         /// End time (Unix seconds) of the query time range, exclusive.
@@ -6481,30 +6615,49 @@ pub mod builder {
         /// Query parameter `end_time`: integer. Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.end_time = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for end_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_audio_transcriptions()",
+                    "end_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
         ///
         /// Query parameter `group_by`: array of string, one of `project_id`, `user_id`, `api_key_id`, `model`. Optional.
-        pub fn group_by<V>(mut self, value: V) -> Self
+        pub fn group_by<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<
-                ::std::vec::Vec<types::UsageAudioTranscriptionsGroupByItem>,
-            >,
+            I: IntoIterator,
+            I::Item: TryInto<types::UsageAudioTranscriptionsGroupByItem>
+                + std::fmt::Debug,
         {
-            self.group_by = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < UsageAudioTranscriptionsGroupByItem >` for group_by failed"
-                        .to_string()
-                });
+            self.group_by = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_audio_transcriptions()",
+                            "group_by",
+                            &shown,
+                            "one of `project_id`, `user_id`, `api_key_id`, `model`",
+                        ))
+                })
+                .collect::<
+                    Result<
+                        ::std::vec::Vec<types::UsageAudioTranscriptionsGroupByItem>,
+                        String,
+                    >,
+                >()
+                .map(Some);
             self
         }
         /// Specifies the number of buckets to return.
@@ -6515,28 +6668,43 @@ pub mod builder {
         /// Query parameter `limit`: integer. Optional.
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_audio_transcriptions()",
+                    "limit",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Return only usage for these models.
         ///
         /// Query parameter `models`: array of string. Optional.
-        pub fn models<V>(mut self, value: V) -> Self
+        pub fn models<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.models = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for models failed"
-                        .to_string()
-                });
+            self.models = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_audio_transcriptions()",
+                            "models",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
@@ -6544,31 +6712,43 @@ pub mod builder {
         /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: TryInto<::std::string::String> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for page failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_audio_transcriptions()",
+                    "page",
+                    &shown,
+                    "string",
+                ));
             self
         }
         /// Return only usage for these projects.
         ///
         /// Query parameter `project_ids`: array of string. Optional.
-        pub fn project_ids<V>(mut self, value: V) -> Self
+        pub fn project_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.project_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for project_ids failed"
-                        .to_string()
-                });
+            self.project_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_audio_transcriptions()",
+                            "project_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Start time (Unix seconds) of the query time range, inclusive.
@@ -6576,27 +6756,42 @@ pub mod builder {
         /// Query parameter `start_time`: integer. Required: `send` fails without it.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.start_time = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for start_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_audio_transcriptions()",
+                    "start_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Return only usage for these users.
         ///
         /// Query parameter `user_ids`: array of string. Optional.
-        pub fn user_ids<V>(mut self, value: V) -> Self
+        pub fn user_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.user_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_ids failed"
-                        .to_string()
-                });
+            self.user_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_audio_transcriptions()",
+                            "user_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
@@ -6777,15 +6972,18 @@ pub mod builder {
         /// Query parameter `bucket_width`: string, one of `1m`, `1h`, `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UsageCodeInterpreterSessionsBucketWidth>,
+            V: TryInto<types::UsageCodeInterpreterSessionsBucketWidth> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.bucket_width = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `UsageCodeInterpreterSessionsBucketWidth` for bucket_width failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_code_interpreter_sessions()",
+                    "bucket_width",
+                    &shown,
+                    "one of `1m`, `1h`, `1d`",
+                ));
             self
         }
         /// End time (Unix seconds) of the query time range, exclusive.
@@ -6793,30 +6991,49 @@ pub mod builder {
         /// Query parameter `end_time`: integer. Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.end_time = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for end_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_code_interpreter_sessions()",
+                    "end_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Group the usage data by the specified fields. Support fields include `project_id`.
         ///
         /// Query parameter `group_by`: array of string, one of `project_id`. Optional.
-        pub fn group_by<V>(mut self, value: V) -> Self
+        pub fn group_by<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<
-                ::std::vec::Vec<types::UsageCodeInterpreterSessionsGroupByItem>,
-            >,
+            I: IntoIterator,
+            I::Item: TryInto<types::UsageCodeInterpreterSessionsGroupByItem>
+                + std::fmt::Debug,
         {
-            self.group_by = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < UsageCodeInterpreterSessionsGroupByItem >` for group_by failed"
-                        .to_string()
-                });
+            self.group_by = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_code_interpreter_sessions()",
+                            "group_by",
+                            &shown,
+                            "one of `project_id`",
+                        ))
+                })
+                .collect::<
+                    Result<
+                        ::std::vec::Vec<types::UsageCodeInterpreterSessionsGroupByItem>,
+                        String,
+                    >,
+                >()
+                .map(Some);
             self
         }
         /// Specifies the number of buckets to return.
@@ -6827,12 +7044,18 @@ pub mod builder {
         /// Query parameter `limit`: integer. Optional.
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_code_interpreter_sessions()",
+                    "limit",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
@@ -6840,31 +7063,43 @@ pub mod builder {
         /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: TryInto<::std::string::String> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for page failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_code_interpreter_sessions()",
+                    "page",
+                    &shown,
+                    "string",
+                ));
             self
         }
         /// Return only usage for these projects.
         ///
         /// Query parameter `project_ids`: array of string. Optional.
-        pub fn project_ids<V>(mut self, value: V) -> Self
+        pub fn project_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.project_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for project_ids failed"
-                        .to_string()
-                });
+            self.project_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_code_interpreter_sessions()",
+                            "project_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Start time (Unix seconds) of the query time range, inclusive.
@@ -6872,11 +7107,17 @@ pub mod builder {
         /// Query parameter `start_time`: integer. Required: `send` fails without it.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.start_time = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for start_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_code_interpreter_sessions()",
+                    "start_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
@@ -7051,17 +7292,26 @@ pub mod builder {
         /// Return only usage for these API keys.
         ///
         /// Query parameter `api_key_ids`: array of string. Optional.
-        pub fn api_key_ids<V>(mut self, value: V) -> Self
+        pub fn api_key_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.api_key_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for api_key_ids failed"
-                        .to_string()
-                });
+            self.api_key_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_completions()",
+                            "api_key_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// If `true`, return batch jobs only. If `false`, return non-batch jobs only. By default, return both.
@@ -7069,12 +7319,18 @@ pub mod builder {
         /// Query parameter `batch`: boolean. Optional.
         pub fn batch<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<bool>,
+            V: TryInto<bool> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.batch = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `bool` for batch failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_completions()",
+                    "batch",
+                    &shown,
+                    "boolean",
+                ));
             self
         }
         /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
@@ -7082,15 +7338,18 @@ pub mod builder {
         /// Query parameter `bucket_width`: string, one of `1m`, `1h`, `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UsageCompletionsBucketWidth>,
+            V: TryInto<types::UsageCompletionsBucketWidth> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.bucket_width = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `UsageCompletionsBucketWidth` for bucket_width failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_completions()",
+                    "bucket_width",
+                    &shown,
+                    "one of `1m`, `1h`, `1d`",
+                ));
             self
         }
         /// End time (Unix seconds) of the query time range, exclusive.
@@ -7098,30 +7357,45 @@ pub mod builder {
         /// Query parameter `end_time`: integer. Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.end_time = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for end_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_completions()",
+                    "end_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `batch` or any combination of them.
         ///
         /// Query parameter `group_by`: array of string, one of `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier`. Optional.
-        pub fn group_by<V>(mut self, value: V) -> Self
+        pub fn group_by<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<
-                ::std::vec::Vec<types::UsageCompletionsGroupByItem>,
-            >,
+            I: IntoIterator,
+            I::Item: TryInto<types::UsageCompletionsGroupByItem> + std::fmt::Debug,
         {
-            self.group_by = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < UsageCompletionsGroupByItem >` for group_by failed"
-                        .to_string()
-                });
+            self.group_by = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_completions()",
+                            "group_by",
+                            &shown,
+                            "one of `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier`",
+                        ))
+                })
+                .collect::<
+                    Result<::std::vec::Vec<types::UsageCompletionsGroupByItem>, String>,
+                >()
+                .map(Some);
             self
         }
         /// Specifies the number of buckets to return.
@@ -7132,28 +7406,43 @@ pub mod builder {
         /// Query parameter `limit`: integer. Optional.
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_completions()",
+                    "limit",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Return only usage for these models.
         ///
         /// Query parameter `models`: array of string. Optional.
-        pub fn models<V>(mut self, value: V) -> Self
+        pub fn models<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.models = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for models failed"
-                        .to_string()
-                });
+            self.models = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_completions()",
+                            "models",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
@@ -7161,31 +7450,43 @@ pub mod builder {
         /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: TryInto<::std::string::String> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for page failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_completions()",
+                    "page",
+                    &shown,
+                    "string",
+                ));
             self
         }
         /// Return only usage for these projects.
         ///
         /// Query parameter `project_ids`: array of string. Optional.
-        pub fn project_ids<V>(mut self, value: V) -> Self
+        pub fn project_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.project_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for project_ids failed"
-                        .to_string()
-                });
+            self.project_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_completions()",
+                            "project_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Start time (Unix seconds) of the query time range, inclusive.
@@ -7193,27 +7494,42 @@ pub mod builder {
         /// Query parameter `start_time`: integer. Required: `send` fails without it.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.start_time = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for start_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_completions()",
+                    "start_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Return only usage for these users.
         ///
         /// Query parameter `user_ids`: array of string. Optional.
-        pub fn user_ids<V>(mut self, value: V) -> Self
+        pub fn user_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.user_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_ids failed"
-                        .to_string()
-                });
+            self.user_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_completions()",
+                            "user_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
@@ -7396,17 +7712,26 @@ pub mod builder {
         /// Return only usage for these API keys.
         ///
         /// Query parameter `api_key_ids`: array of string. Optional.
-        pub fn api_key_ids<V>(mut self, value: V) -> Self
+        pub fn api_key_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.api_key_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for api_key_ids failed"
-                        .to_string()
-                });
+            self.api_key_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_embeddings()",
+                            "api_key_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
@@ -7414,15 +7739,18 @@ pub mod builder {
         /// Query parameter `bucket_width`: string, one of `1m`, `1h`, `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UsageEmbeddingsBucketWidth>,
+            V: TryInto<types::UsageEmbeddingsBucketWidth> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.bucket_width = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `UsageEmbeddingsBucketWidth` for bucket_width failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_embeddings()",
+                    "bucket_width",
+                    &shown,
+                    "one of `1m`, `1h`, `1d`",
+                ));
             self
         }
         /// End time (Unix seconds) of the query time range, exclusive.
@@ -7430,28 +7758,45 @@ pub mod builder {
         /// Query parameter `end_time`: integer. Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.end_time = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for end_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_embeddings()",
+                    "end_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
         ///
         /// Query parameter `group_by`: array of string, one of `project_id`, `user_id`, `api_key_id`, `model`. Optional.
-        pub fn group_by<V>(mut self, value: V) -> Self
+        pub fn group_by<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::UsageEmbeddingsGroupByItem>>,
+            I: IntoIterator,
+            I::Item: TryInto<types::UsageEmbeddingsGroupByItem> + std::fmt::Debug,
         {
-            self.group_by = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < UsageEmbeddingsGroupByItem >` for group_by failed"
-                        .to_string()
-                });
+            self.group_by = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_embeddings()",
+                            "group_by",
+                            &shown,
+                            "one of `project_id`, `user_id`, `api_key_id`, `model`",
+                        ))
+                })
+                .collect::<
+                    Result<::std::vec::Vec<types::UsageEmbeddingsGroupByItem>, String>,
+                >()
+                .map(Some);
             self
         }
         /// Specifies the number of buckets to return.
@@ -7462,28 +7807,43 @@ pub mod builder {
         /// Query parameter `limit`: integer. Optional.
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_embeddings()",
+                    "limit",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Return only usage for these models.
         ///
         /// Query parameter `models`: array of string. Optional.
-        pub fn models<V>(mut self, value: V) -> Self
+        pub fn models<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.models = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for models failed"
-                        .to_string()
-                });
+            self.models = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_embeddings()",
+                            "models",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
@@ -7491,31 +7851,43 @@ pub mod builder {
         /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: TryInto<::std::string::String> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for page failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_embeddings()",
+                    "page",
+                    &shown,
+                    "string",
+                ));
             self
         }
         /// Return only usage for these projects.
         ///
         /// Query parameter `project_ids`: array of string. Optional.
-        pub fn project_ids<V>(mut self, value: V) -> Self
+        pub fn project_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.project_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for project_ids failed"
-                        .to_string()
-                });
+            self.project_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_embeddings()",
+                            "project_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Start time (Unix seconds) of the query time range, inclusive.
@@ -7523,27 +7895,42 @@ pub mod builder {
         /// Query parameter `start_time`: integer. Required: `send` fails without it.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.start_time = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for start_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_embeddings()",
+                    "start_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Return only usage for these users.
         ///
         /// Query parameter `user_ids`: array of string. Optional.
-        pub fn user_ids<V>(mut self, value: V) -> Self
+        pub fn user_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.user_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_ids failed"
-                        .to_string()
-                });
+            self.user_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_embeddings()",
+                            "user_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
@@ -7723,17 +8110,26 @@ pub mod builder {
         /// Return only usage for these API keys.
         ///
         /// Query parameter `api_key_ids`: array of string. Optional.
-        pub fn api_key_ids<V>(mut self, value: V) -> Self
+        pub fn api_key_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.api_key_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for api_key_ids failed"
-                        .to_string()
-                });
+            self.api_key_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_file_search_calls()",
+                            "api_key_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
@@ -7741,15 +8137,18 @@ pub mod builder {
         /// Query parameter `bucket_width`: string, one of `1m`, `1h`, `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UsageFileSearchCallsBucketWidth>,
+            V: TryInto<types::UsageFileSearchCallsBucketWidth> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.bucket_width = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `UsageFileSearchCallsBucketWidth` for bucket_width failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_file_search_calls()",
+                    "bucket_width",
+                    &shown,
+                    "one of `1m`, `1h`, `1d`",
+                ));
             self
         }
         /// End time (Unix seconds) of the query time range, exclusive.
@@ -7757,30 +8156,48 @@ pub mod builder {
         /// Query parameter `end_time`: integer. Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.end_time = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for end_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_file_search_calls()",
+                    "end_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `vector_store_id` or any combination of them.
         ///
         /// Query parameter `group_by`: array of string, one of `project_id`, `user_id`, `api_key_id`, `vector_store_id`. Optional.
-        pub fn group_by<V>(mut self, value: V) -> Self
+        pub fn group_by<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<
-                ::std::vec::Vec<types::UsageFileSearchCallsGroupByItem>,
-            >,
+            I: IntoIterator,
+            I::Item: TryInto<types::UsageFileSearchCallsGroupByItem> + std::fmt::Debug,
         {
-            self.group_by = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < UsageFileSearchCallsGroupByItem >` for group_by failed"
-                        .to_string()
-                });
+            self.group_by = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_file_search_calls()",
+                            "group_by",
+                            &shown,
+                            "one of `project_id`, `user_id`, `api_key_id`, `vector_store_id`",
+                        ))
+                })
+                .collect::<
+                    Result<
+                        ::std::vec::Vec<types::UsageFileSearchCallsGroupByItem>,
+                        String,
+                    >,
+                >()
+                .map(Some);
             self
         }
         /// Specifies the number of buckets to return.
@@ -7791,12 +8208,18 @@ pub mod builder {
         /// Query parameter `limit`: integer. Optional.
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_file_search_calls()",
+                    "limit",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
@@ -7804,31 +8227,43 @@ pub mod builder {
         /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: TryInto<::std::string::String> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for page failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_file_search_calls()",
+                    "page",
+                    &shown,
+                    "string",
+                ));
             self
         }
         /// Return only usage for these projects.
         ///
         /// Query parameter `project_ids`: array of string. Optional.
-        pub fn project_ids<V>(mut self, value: V) -> Self
+        pub fn project_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.project_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for project_ids failed"
-                        .to_string()
-                });
+            self.project_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_file_search_calls()",
+                            "project_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Start time (Unix seconds) of the query time range, inclusive.
@@ -7836,43 +8271,67 @@ pub mod builder {
         /// Query parameter `start_time`: integer. Required: `send` fails without it.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.start_time = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for start_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_file_search_calls()",
+                    "start_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Return only usage for these users.
         ///
         /// Query parameter `user_ids`: array of string. Optional.
-        pub fn user_ids<V>(mut self, value: V) -> Self
+        pub fn user_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.user_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_ids failed"
-                        .to_string()
-                });
+            self.user_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_file_search_calls()",
+                            "user_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Return only usage for these vector stores.
         ///
         /// Query parameter `vector_store_ids`: array of string. Optional.
-        pub fn vector_store_ids<V>(mut self, value: V) -> Self
+        pub fn vector_store_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.vector_store_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for vector_store_ids failed"
-                        .to_string()
-                });
+            self.vector_store_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_file_search_calls()",
+                            "vector_store_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
@@ -8060,17 +8519,26 @@ pub mod builder {
         /// Return only usage for these API keys.
         ///
         /// Query parameter `api_key_ids`: array of string. Optional.
-        pub fn api_key_ids<V>(mut self, value: V) -> Self
+        pub fn api_key_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.api_key_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for api_key_ids failed"
-                        .to_string()
-                });
+            self.api_key_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_images()",
+                            "api_key_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
@@ -8078,15 +8546,18 @@ pub mod builder {
         /// Query parameter `bucket_width`: string, one of `1m`, `1h`, `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UsageImagesBucketWidth>,
+            V: TryInto<types::UsageImagesBucketWidth> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.bucket_width = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `UsageImagesBucketWidth` for bucket_width failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_images()",
+                    "bucket_width",
+                    &shown,
+                    "one of `1m`, `1h`, `1d`",
+                ));
             self
         }
         /// End time (Unix seconds) of the query time range, exclusive.
@@ -8094,28 +8565,45 @@ pub mod builder {
         /// Query parameter `end_time`: integer. Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.end_time = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for end_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_images()",
+                    "end_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `size`, `source` or any combination of them.
         ///
         /// Query parameter `group_by`: array of string, one of `project_id`, `user_id`, `api_key_id`, `model`, `size`, `source`. Optional.
-        pub fn group_by<V>(mut self, value: V) -> Self
+        pub fn group_by<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::UsageImagesGroupByItem>>,
+            I: IntoIterator,
+            I::Item: TryInto<types::UsageImagesGroupByItem> + std::fmt::Debug,
         {
-            self.group_by = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < UsageImagesGroupByItem >` for group_by failed"
-                        .to_string()
-                });
+            self.group_by = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_images()",
+                            "group_by",
+                            &shown,
+                            "one of `project_id`, `user_id`, `api_key_id`, `model`, `size`, `source`",
+                        ))
+                })
+                .collect::<
+                    Result<::std::vec::Vec<types::UsageImagesGroupByItem>, String>,
+                >()
+                .map(Some);
             self
         }
         /// Specifies the number of buckets to return.
@@ -8126,28 +8614,43 @@ pub mod builder {
         /// Query parameter `limit`: integer. Optional.
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_images()",
+                    "limit",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Return only usage for these models.
         ///
         /// Query parameter `models`: array of string. Optional.
-        pub fn models<V>(mut self, value: V) -> Self
+        pub fn models<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.models = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for models failed"
-                        .to_string()
-                });
+            self.models = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_images()",
+                            "models",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
@@ -8155,63 +8658,97 @@ pub mod builder {
         /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: TryInto<::std::string::String> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for page failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_images()",
+                    "page",
+                    &shown,
+                    "string",
+                ));
             self
         }
         /// Return only usage for these projects.
         ///
         /// Query parameter `project_ids`: array of string. Optional.
-        pub fn project_ids<V>(mut self, value: V) -> Self
+        pub fn project_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.project_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for project_ids failed"
-                        .to_string()
-                });
+            self.project_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_images()",
+                            "project_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Return only usages for these image sizes. Possible values are `256x256`, `512x512`, `1024x1024`, `1792x1792`, `1024x1792` or any combination of them.
         ///
         /// Query parameter `sizes`: array of string, one of `256x256`, `512x512`, `1024x1024`, `1792x1792`, `1024x1792`. Optional.
-        pub fn sizes<V>(mut self, value: V) -> Self
+        pub fn sizes<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::UsageImagesSizesItem>>,
+            I: IntoIterator,
+            I::Item: TryInto<types::UsageImagesSizesItem> + std::fmt::Debug,
         {
-            self.sizes = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < UsageImagesSizesItem >` for sizes failed"
-                        .to_string()
-                });
+            self.sizes = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_images()",
+                            "sizes",
+                            &shown,
+                            "one of `256x256`, `512x512`, `1024x1024`, `1792x1792`, `1024x1792`",
+                        ))
+                })
+                .collect::<
+                    Result<::std::vec::Vec<types::UsageImagesSizesItem>, String>,
+                >()
+                .map(Some);
             self
         }
         /// Return only usages for these sources. Possible values are `image.generation`, `image.edit`, `image.variation` or any combination of them.
         ///
         /// Query parameter `sources`: array of string, one of `image.generation`, `image.edit`, `image.variation`. Optional.
-        pub fn sources<V>(mut self, value: V) -> Self
+        pub fn sources<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<types::UsageImagesSourcesItem>>,
+            I: IntoIterator,
+            I::Item: TryInto<types::UsageImagesSourcesItem> + std::fmt::Debug,
         {
-            self.sources = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < UsageImagesSourcesItem >` for sources failed"
-                        .to_string()
-                });
+            self.sources = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_images()",
+                            "sources",
+                            &shown,
+                            "one of `image.generation`, `image.edit`, `image.variation`",
+                        ))
+                })
+                .collect::<
+                    Result<::std::vec::Vec<types::UsageImagesSourcesItem>, String>,
+                >()
+                .map(Some);
             self
         }
         /// Start time (Unix seconds) of the query time range, inclusive.
@@ -8219,27 +8756,42 @@ pub mod builder {
         /// Query parameter `start_time`: integer. Required: `send` fails without it.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.start_time = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for start_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_images()",
+                    "start_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Return only usage for these users.
         ///
         /// Query parameter `user_ids`: array of string. Optional.
-        pub fn user_ids<V>(mut self, value: V) -> Self
+        pub fn user_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.user_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_ids failed"
-                        .to_string()
-                });
+            self.user_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_images()",
+                            "user_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
@@ -8425,17 +8977,26 @@ pub mod builder {
         /// Return only usage for these API keys.
         ///
         /// Query parameter `api_key_ids`: array of string. Optional.
-        pub fn api_key_ids<V>(mut self, value: V) -> Self
+        pub fn api_key_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.api_key_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for api_key_ids failed"
-                        .to_string()
-                });
+            self.api_key_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_moderations()",
+                            "api_key_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
@@ -8443,15 +9004,18 @@ pub mod builder {
         /// Query parameter `bucket_width`: string, one of `1m`, `1h`, `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UsageModerationsBucketWidth>,
+            V: TryInto<types::UsageModerationsBucketWidth> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.bucket_width = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `UsageModerationsBucketWidth` for bucket_width failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_moderations()",
+                    "bucket_width",
+                    &shown,
+                    "one of `1m`, `1h`, `1d`",
+                ));
             self
         }
         /// End time (Unix seconds) of the query time range, exclusive.
@@ -8459,30 +9023,45 @@ pub mod builder {
         /// Query parameter `end_time`: integer. Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.end_time = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for end_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_moderations()",
+                    "end_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model` or any combination of them.
         ///
         /// Query parameter `group_by`: array of string, one of `project_id`, `user_id`, `api_key_id`, `model`. Optional.
-        pub fn group_by<V>(mut self, value: V) -> Self
+        pub fn group_by<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<
-                ::std::vec::Vec<types::UsageModerationsGroupByItem>,
-            >,
+            I: IntoIterator,
+            I::Item: TryInto<types::UsageModerationsGroupByItem> + std::fmt::Debug,
         {
-            self.group_by = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < UsageModerationsGroupByItem >` for group_by failed"
-                        .to_string()
-                });
+            self.group_by = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_moderations()",
+                            "group_by",
+                            &shown,
+                            "one of `project_id`, `user_id`, `api_key_id`, `model`",
+                        ))
+                })
+                .collect::<
+                    Result<::std::vec::Vec<types::UsageModerationsGroupByItem>, String>,
+                >()
+                .map(Some);
             self
         }
         /// Specifies the number of buckets to return.
@@ -8493,28 +9072,43 @@ pub mod builder {
         /// Query parameter `limit`: integer. Optional.
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_moderations()",
+                    "limit",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Return only usage for these models.
         ///
         /// Query parameter `models`: array of string. Optional.
-        pub fn models<V>(mut self, value: V) -> Self
+        pub fn models<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.models = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for models failed"
-                        .to_string()
-                });
+            self.models = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_moderations()",
+                            "models",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
@@ -8522,31 +9116,43 @@ pub mod builder {
         /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: TryInto<::std::string::String> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for page failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_moderations()",
+                    "page",
+                    &shown,
+                    "string",
+                ));
             self
         }
         /// Return only usage for these projects.
         ///
         /// Query parameter `project_ids`: array of string. Optional.
-        pub fn project_ids<V>(mut self, value: V) -> Self
+        pub fn project_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.project_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for project_ids failed"
-                        .to_string()
-                });
+            self.project_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_moderations()",
+                            "project_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Start time (Unix seconds) of the query time range, inclusive.
@@ -8554,27 +9160,42 @@ pub mod builder {
         /// Query parameter `start_time`: integer. Required: `send` fails without it.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.start_time = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for start_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_moderations()",
+                    "start_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Return only usage for these users.
         ///
         /// Query parameter `user_ids`: array of string. Optional.
-        pub fn user_ids<V>(mut self, value: V) -> Self
+        pub fn user_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.user_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_ids failed"
-                        .to_string()
-                });
+            self.user_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_moderations()",
+                            "user_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
@@ -8750,15 +9371,18 @@ pub mod builder {
         /// Query parameter `bucket_width`: string, one of `1m`, `1h`, `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UsageVectorStoresBucketWidth>,
+            V: TryInto<types::UsageVectorStoresBucketWidth> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.bucket_width = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `UsageVectorStoresBucketWidth` for bucket_width failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_vector_stores()",
+                    "bucket_width",
+                    &shown,
+                    "one of `1m`, `1h`, `1d`",
+                ));
             self
         }
         /// End time (Unix seconds) of the query time range, exclusive.
@@ -8766,30 +9390,45 @@ pub mod builder {
         /// Query parameter `end_time`: integer. Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.end_time = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for end_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_vector_stores()",
+                    "end_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Group the usage data by the specified fields. Support fields include `project_id`.
         ///
         /// Query parameter `group_by`: array of string, one of `project_id`. Optional.
-        pub fn group_by<V>(mut self, value: V) -> Self
+        pub fn group_by<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<
-                ::std::vec::Vec<types::UsageVectorStoresGroupByItem>,
-            >,
+            I: IntoIterator,
+            I::Item: TryInto<types::UsageVectorStoresGroupByItem> + std::fmt::Debug,
         {
-            self.group_by = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < UsageVectorStoresGroupByItem >` for group_by failed"
-                        .to_string()
-                });
+            self.group_by = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_vector_stores()",
+                            "group_by",
+                            &shown,
+                            "one of `project_id`",
+                        ))
+                })
+                .collect::<
+                    Result<::std::vec::Vec<types::UsageVectorStoresGroupByItem>, String>,
+                >()
+                .map(Some);
             self
         }
         /// Specifies the number of buckets to return.
@@ -8800,12 +9439,18 @@ pub mod builder {
         /// Query parameter `limit`: integer. Optional.
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_vector_stores()",
+                    "limit",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
@@ -8813,31 +9458,43 @@ pub mod builder {
         /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: TryInto<::std::string::String> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for page failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_vector_stores()",
+                    "page",
+                    &shown,
+                    "string",
+                ));
             self
         }
         /// Return only usage for these projects.
         ///
         /// Query parameter `project_ids`: array of string. Optional.
-        pub fn project_ids<V>(mut self, value: V) -> Self
+        pub fn project_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.project_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for project_ids failed"
-                        .to_string()
-                });
+            self.project_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_vector_stores()",
+                            "project_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Start time (Unix seconds) of the query time range, inclusive.
@@ -8845,11 +9502,17 @@ pub mod builder {
         /// Query parameter `start_time`: integer. Required: `send` fails without it.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.start_time = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for start_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_vector_stores()",
+                    "start_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.
@@ -9025,17 +9688,26 @@ pub mod builder {
         /// Return only usage for these API keys.
         ///
         /// Query parameter `api_key_ids`: array of string. Optional.
-        pub fn api_key_ids<V>(mut self, value: V) -> Self
+        pub fn api_key_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.api_key_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for api_key_ids failed"
-                        .to_string()
-                });
+            self.api_key_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_web_search_calls()",
+                            "api_key_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Width of each time bucket in response. Currently `1m`, `1h` and `1d` are supported, default to `1d`.
@@ -9043,33 +9715,49 @@ pub mod builder {
         /// Query parameter `bucket_width`: string, one of `1m`, `1h`, `1d`. Optional. The server's default: `1d`.
         pub fn bucket_width<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UsageWebSearchCallsBucketWidth>,
+            V: TryInto<types::UsageWebSearchCallsBucketWidth> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.bucket_width = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `UsageWebSearchCallsBucketWidth` for bucket_width failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_web_search_calls()",
+                    "bucket_width",
+                    &shown,
+                    "one of `1m`, `1h`, `1d`",
+                ));
             self
         }
         /// Return only usage for these search context sizes.
         ///
         /// Query parameter `context_levels`: array of string, one of `low`, `medium`, `high`. Optional.
-        pub fn context_levels<V>(mut self, value: V) -> Self
+        pub fn context_levels<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<
-                ::std::vec::Vec<types::UsageWebSearchCallsContextLevelsItem>,
-            >,
+            I: IntoIterator,
+            I::Item: TryInto<types::UsageWebSearchCallsContextLevelsItem>
+                + std::fmt::Debug,
         {
-            self.context_levels = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < UsageWebSearchCallsContextLevelsItem >` for context_levels failed"
-                        .to_string()
-                });
+            self.context_levels = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_web_search_calls()",
+                            "context_levels",
+                            &shown,
+                            "one of `low`, `medium`, `high`",
+                        ))
+                })
+                .collect::<
+                    Result<
+                        ::std::vec::Vec<types::UsageWebSearchCallsContextLevelsItem>,
+                        String,
+                    >,
+                >()
+                .map(Some);
             self
         }
         /// End time (Unix seconds) of the query time range, exclusive.
@@ -9077,30 +9765,48 @@ pub mod builder {
         /// Query parameter `end_time`: integer. Optional.
         pub fn end_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.end_time = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for end_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_web_search_calls()",
+                    "end_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Group the usage data by the specified fields. Support fields include `project_id`, `user_id`, `api_key_id`, `model`, `context_level` or any combination of them.
         ///
         /// Query parameter `group_by`: array of string, one of `project_id`, `user_id`, `api_key_id`, `model`, `context_level`. Optional.
-        pub fn group_by<V>(mut self, value: V) -> Self
+        pub fn group_by<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<
-                ::std::vec::Vec<types::UsageWebSearchCallsGroupByItem>,
-            >,
+            I: IntoIterator,
+            I::Item: TryInto<types::UsageWebSearchCallsGroupByItem> + std::fmt::Debug,
         {
-            self.group_by = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < UsageWebSearchCallsGroupByItem >` for group_by failed"
-                        .to_string()
-                });
+            self.group_by = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_web_search_calls()",
+                            "group_by",
+                            &shown,
+                            "one of `project_id`, `user_id`, `api_key_id`, `model`, `context_level`",
+                        ))
+                })
+                .collect::<
+                    Result<
+                        ::std::vec::Vec<types::UsageWebSearchCallsGroupByItem>,
+                        String,
+                    >,
+                >()
+                .map(Some);
             self
         }
         /// Specifies the number of buckets to return.
@@ -9111,28 +9817,43 @@ pub mod builder {
         /// Query parameter `limit`: integer. Optional.
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.limit = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_web_search_calls()",
+                    "limit",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Return only usage for these models.
         ///
         /// Query parameter `models`: array of string. Optional.
-        pub fn models<V>(mut self, value: V) -> Self
+        pub fn models<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.models = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for models failed"
-                        .to_string()
-                });
+            self.models = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_web_search_calls()",
+                            "models",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// A cursor for use in pagination. Corresponding to the `next_page` field from the previous response.
@@ -9140,31 +9861,43 @@ pub mod builder {
         /// Query parameter `page`: string. Optional.
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: TryInto<::std::string::String> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.page = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for page failed"
-                        .to_string()
-                });
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_web_search_calls()",
+                    "page",
+                    &shown,
+                    "string",
+                ));
             self
         }
         /// Return only usage for these projects.
         ///
         /// Query parameter `project_ids`: array of string. Optional.
-        pub fn project_ids<V>(mut self, value: V) -> Self
+        pub fn project_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.project_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for project_ids failed"
-                        .to_string()
-                });
+            self.project_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_web_search_calls()",
+                            "project_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Start time (Unix seconds) of the query time range, inclusive.
@@ -9172,27 +9905,42 @@ pub mod builder {
         /// Query parameter `start_time`: integer. Required: `send` fails without it.
         pub fn start_time<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: TryInto<i64> + std::fmt::Debug,
         {
+            let shown = format!("{value:?}");
             self.start_time = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for start_time failed".to_string());
+                .map_err(|_| usagekit_runtime::invalid_value(
+                    "usage_web_search_calls()",
+                    "start_time",
+                    &shown,
+                    "integer",
+                ));
             self
         }
         /// Return only usage for these users.
         ///
         /// Query parameter `user_ids`: array of string. Optional.
-        pub fn user_ids<V>(mut self, value: V) -> Self
+        pub fn user_ids<I>(mut self, values: I) -> Self
         where
-            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
         {
-            self.user_ids = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for user_ids failed"
-                        .to_string()
-                });
+            self.user_ids = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::invalid_value(
+                            "usage_web_search_calls()",
+                            "user_ids",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
             self
         }
         /// Sends the request; `send` turns its error into `usagekit_runtime::Error`.

@@ -36,7 +36,7 @@ pub use error::{ApiError, Error, ErrorDecoder, ErrorKind, complete, decode_error
 pub use futures_util::TryStreamExt;
 pub use open_enum::deserialize_open_enum;
 pub use paginate::{Cursor, HasMore, Page, collect_all, paginate};
-pub use params::{header_list, spec_default};
+pub use params::{header_list, invalid_value, spec_default};
 pub use provider::{CredentialSpec, DEFAULT_RETRY_STATUSES, Placement, ProviderInfo};
 pub use query::QueryString;
 pub use redirect::MAX_REDIRECTS;

@@ -24,6 +24,12 @@ pub fn spec_default<T: DeserializeOwned>(json: &str) -> Option<T> {
     serde_json::from_str(json).ok()
 }
 
+/// The message `send` reports for a setter value that does not convert: the call,
+/// the parameter, the value as given, and what the spec allows.
+pub fn invalid_value(method: &str, parameter: &str, shown: &str, expected: &str) -> String {
+    format!("`{method}`: {shown} is not a valid `{parameter}`; expected {expected}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -33,6 +39,14 @@ mod tests {
         assert_eq!(header_list(&["a", "b c", "d"]), "a,b c,d");
         assert_eq!(header_list::<u8>(&[]), "");
         assert_eq!(header_list(&[7]), "7");
+    }
+
+    #[test]
+    fn invalid_values_are_named_with_what_is_allowed() {
+        assert_eq!(
+            invalid_value("usage_costs()", "bucket_width", "\"2d\"", "one of `1d`"),
+            "`usage_costs()`: \"2d\" is not a valid `bucket_width`; expected one of `1d`"
+        );
     }
 
     #[test]

@@ -310,7 +310,7 @@ async fn stream_follows_three_pages_and_stops_on_has_more_false() {
     let mut stream = client
         .usage_costs()
         .start_time(0)
-        .group_by(vec!["line_item".parse().unwrap()])
+        .group_by(vec!["line_item"])
         .stream();
     let first = stream.try_next().await.unwrap().unwrap();
     assert_eq!(first.start_time, 1);
@@ -765,4 +765,62 @@ async fn anthropic_cost_and_claude_code_reports_stream_across_pages() {
         .await
         .unwrap();
     assert_eq!(records.len(), 4, "two records on each of two pages");
+}
+
+/// List setters take what a user has at hand; a value the spec does not allow is
+/// named, with the allowed ones, before any request is sent.
+#[tokio::test]
+async fn list_setters_take_iterables_and_bad_values_are_named() {
+    let server = serve(COSTS, 200, page(1, None)).await;
+    let openai = client(&server).build().unwrap();
+    openai
+        .usage_costs()
+        .start_time(0)
+        .project_ids(vec!["proj_a", "proj_b"])
+        .api_key_ids(["key_1"])
+        .group_by(["project_id", "line_item"])
+        .send()
+        .await
+        .unwrap();
+    let sent = server.received_requests().await.unwrap();
+    let query = sent[0].url.query().unwrap().to_owned();
+    for pair in [
+        "project_ids=proj_a",
+        "project_ids=proj_b",
+        "api_key_ids=key_1",
+        "group_by=project_id",
+        "group_by=line_item",
+    ] {
+        assert!(query.contains(pair), "{pair} missing from {query}");
+    }
+
+    let err = openai
+        .usage_costs()
+        .start_time(0)
+        .bucket_width("2d")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains(
+            "`usage_costs()`: \"2d\" is not a valid `bucket_width`; expected one of `1d`"
+        ),
+        "{err}"
+    );
+    let err = openai
+        .usage_costs()
+        .start_time(0)
+        .group_by(["project_id", "planet"])
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("\"planet\" is not a valid `group_by`; expected one of `project_id`, `line_item`, `api_key_id`"),
+        "{err}"
+    );
+    assert_eq!(
+        requests(&server).await,
+        1,
+        "invalid values never reach the server"
+    );
 }

@@ -105,11 +105,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
             .api_key_ids(vec!["k1".to_owned()])
             .models(vec!["gpt-4o".to_owned(), "o1".to_owned()])
             .batch(true)
-            .group_by(vec![
-                "model".parse().unwrap(),
-                "batch".parse().unwrap(),
-                "service_tier".parse().unwrap()
-            ])
+            .group_by(vec!["model", "batch", "service_tier"])
             .limit(24)
             .page("cur")
             .send_with_response()
@@ -126,7 +122,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
             .user_ids(vec!["u1".to_owned(), "u2".to_owned()])
             .api_key_ids(vec!["k1".to_owned()])
             .models(vec!["gpt-4o".to_owned(), "o1".to_owned()])
-            .group_by(vec!["project_id".parse().unwrap()])
+            .group_by(vec!["project_id"])
             .limit(60)
             .send_with_response()
     );
@@ -141,10 +137,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
             .user_ids(vec!["u1".to_owned(), "u2".to_owned()])
             .api_key_ids(vec!["k1".to_owned()])
             .models(vec!["gpt-4o".to_owned(), "o1".to_owned()])
-            .group_by(vec![
-                "user_id".parse().unwrap(),
-                "api_key_id".parse().unwrap()
-            ])
+            .group_by(vec!["user_id", "api_key_id"])
             .send_with_response()
     );
     case!(
@@ -156,16 +149,10 @@ async fn openai_operations_send_exactly_the_documented_request() {
             .usage_images()
             .start_time(1730419200)
             .end_time(1730505600)
-            .sources(vec![
-                "image.generation".parse().unwrap(),
-                "image.variation".parse().unwrap()
-            ])
-            .sizes(vec![
-                "1024x1792".parse().unwrap(),
-                "256x256".parse().unwrap()
-            ])
+            .sources(vec!["image.generation", "image.variation"])
+            .sizes(vec!["1024x1792", "256x256"])
             .project_ids(vec!["p1".to_owned()])
-            .group_by(vec!["size".parse().unwrap(), "source".parse().unwrap()])
+            .group_by(vec!["size", "source"])
             .send_with_response()
     );
     case!(
@@ -178,7 +165,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
             .user_ids(vec!["u1".to_owned(), "u2".to_owned()])
             .api_key_ids(vec!["k1".to_owned()])
             .models(vec!["gpt-4o".to_owned(), "o1".to_owned()])
-            .group_by(vec!["model".parse().unwrap()])
+            .group_by(vec!["model"])
             .send_with_response()
     );
     case!(
@@ -197,7 +184,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
             .usage_vector_stores()
             .start_time(1730419200)
             .project_ids(vec!["p1".to_owned(), "p2".to_owned()])
-            .group_by(vec!["project_id".parse().unwrap()])
+            .group_by(vec!["project_id"])
             .send_with_response()
     );
     case!(
@@ -222,11 +209,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
             .bucket_width("1d")
             .project_ids(vec!["p1".to_owned()])
             .api_key_ids(vec!["k1".to_owned(), "k2".to_owned()])
-            .group_by(vec![
-                "project_id".parse().unwrap(),
-                "line_item".parse().unwrap(),
-                "api_key_id".parse().unwrap()
-            ])
+            .group_by(vec!["project_id", "line_item", "api_key_id"])
             .limit(180)
             .send_with_response()
     );
@@ -244,10 +227,7 @@ async fn openai_operations_send_exactly_the_documented_request() {
             .user_ids(vec!["u1".to_owned(), "u2".to_owned()])
             .api_key_ids(vec!["k1".to_owned()])
             .vector_store_ids(vec!["vs1".to_owned(), "vs2".to_owned()])
-            .group_by(vec![
-                "vector_store_id".parse().unwrap(),
-                "user_id".parse().unwrap()
-            ])
+            .group_by(vec!["vector_store_id", "user_id"])
             .limit(7)
             .page("cur")
             .send_with_response()
@@ -266,11 +246,8 @@ async fn openai_operations_send_exactly_the_documented_request() {
             .user_ids(vec!["u1".to_owned(), "u2".to_owned()])
             .api_key_ids(vec!["k1".to_owned()])
             .models(vec!["gpt-4o".to_owned(), "o1".to_owned()])
-            .context_levels(vec!["low".parse().unwrap(), "high".parse().unwrap()])
-            .group_by(vec![
-                "model".parse().unwrap(),
-                "context_level".parse().unwrap()
-            ])
+            .context_levels(vec!["low", "high"])
+            .group_by(vec!["model", "context_level"])
             .limit(24)
             .send_with_response()
     );
