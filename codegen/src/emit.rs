@@ -29,6 +29,7 @@ const KNOWN_CRATES: &[(&str, &str)] = &[
     ("progenitor_client", "progenitor-client"),
     ("regress", "regress"),
     ("reqwest", "reqwest"),
+    ("rust_decimal", "rust_decimal"),
     ("serde", "serde"),
     ("serde_json", "serde_json"),
     ("usagekit_runtime", "usagekit-runtime"),
@@ -234,7 +235,7 @@ fn cargo_toml(
 
 /// Crates whose types appear in generated signatures: re-exported, so users need
 /// not add them (at a version that must match) to use a parameter or a field.
-const REEXPORTED_CRATES: &[&str] = &["chrono", "serde_json", "uuid"];
+const REEXPORTED_CRATES: &[&str] = &["chrono", "rust_decimal", "serde_json", "uuid"];
 
 fn lib_rs(dependencies: &BTreeSet<&str>) -> syn::File {
     // In the order rustfmt sorts them.

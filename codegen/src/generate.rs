@@ -66,6 +66,10 @@ fn progenitor_settings(context: &Context<'_>) -> GenerationSettings {
         .with_hooks(progenitor::HooksMode::Expected)
         .with_inner_type(quote::quote!(usagekit_runtime::Runtime))
         .with_derive("PartialEq");
+    let (krate, version, _) = input::DECIMAL_CRATE;
+    if let Some(version) = progenitor::CrateVers::parse(version) {
+        settings.with_crate(krate, version, None);
+    }
     for (name, new) in &context.renamed_types {
         settings.with_patch(name, progenitor::TypePatch::default().with_rename(new));
     }

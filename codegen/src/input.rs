@@ -56,7 +56,8 @@ pub fn progenitor_input(
     }
     let mut renamed = Vec::new();
     for_each_schema(&mut input, &mut |schema| {
-        tell_colliding_properties_apart(schema, &mut renamed)
+        tell_colliding_properties_apart(schema, &mut renamed);
+        decimal_as_rust_decimal(schema);
     });
     (input, renamed)
 }
@@ -79,6 +80,30 @@ fn optional_when_defaulted(parameter: &mut openapiv3::ReferenceOr<openapiv3::Par
     };
     if defaulted {
         data.required = false;
+    }
+}
+
+/// The crate money decodes into: exact decimals, never `f64` (typify's
+/// `x-rust-type`; `generate` allows the crate).
+pub const DECIMAL_CRATE: (&str, &str, &str) = ("rust_decimal", "1.43.0", "rust_decimal::Decimal");
+
+/// `format: decimal`, on a string (`"123.45"`) or a number (`0.06`), decodes into
+/// `rust_decimal::Decimal`: exact, and summable without float error.
+fn decimal_as_rust_decimal(schema: &mut Schema) {
+    fn decimal<F>(format: &openapiv3::VariantOrUnknownOrEmpty<F>) -> bool {
+        matches!(format, openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "decimal")
+    }
+    let is_decimal = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => decimal(&s.format),
+        SchemaKind::Type(Type::Number(n)) => decimal(&n.format),
+        _ => false,
+    };
+    if is_decimal {
+        let (krate, version, path) = DECIMAL_CRATE;
+        schema.schema_data.extensions.insert(
+            "x-rust-type".into(),
+            serde_json::json!({"crate": krate, "version": version, "path": path}),
+        );
     }
 }
 

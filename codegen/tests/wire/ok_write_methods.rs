@@ -1,5 +1,6 @@
 //! POST/PUT/PATCH/DELETE with JSON bodies, path parameters, 201, 202 and 204.
 
+use fixture_ok_write_methods::rust_decimal::Decimal;
 use fixture_ok_write_methods::{Client, ErrorKind, types};
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -46,7 +47,7 @@ async fn each_method_sends_its_body_and_decodes_its_answer() {
         .await;
     let client = client(&server);
     let body = types::BudgetInput {
-        limit: "12.50".to_owned(),
+        limit: "12.50".parse().unwrap(),
         currency: "usd".to_owned(),
     };
 
@@ -54,11 +55,15 @@ async fn each_method_sends_its_body_and_decodes_its_answer() {
     assert_eq!(created.status().as_u16(), 201);
     assert_eq!(created.into_inner().id, "b 1");
     let replaced = client.replace_budget().id("b 1").body(body).send().await.unwrap();
-    assert_eq!(replaced.limit, "12.50", "decimal strings stay exact");
+    let limit: Decimal = "12.50".parse().unwrap();
+    assert_eq!(replaced.limit, limit, "decimal strings stay exact");
+    assert_eq!(replaced.limit.to_string(), "12.50", "scale kept");
     let updated = client
         .update_budget()
         .id("b 1")
-        .body(types::UpdateBudgetBody { limit: Some("99".to_owned()) })
+        .body(types::UpdateBudgetBody {
+            limit: Some("99".parse().unwrap()),
+        })
         .send()
         .await
         .unwrap();

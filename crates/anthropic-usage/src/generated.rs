@@ -402,7 +402,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct CostItem {
         /// A decimal string in cents of `currency` ("123.45" is $1.2345). Never a float.
-        pub amount: ::std::string::String,
+        pub amount: ::rust_decimal::Decimal,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub context_window: ::std::option::Option<::std::string::String>,
         /// `tokens`, `web_search`, `code_execution`; new types may appear.
@@ -1633,7 +1633,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CostItem {
-            amount: ::std::result::Result<::std::string::String, ::std::string::String>,
+            amount: ::std::result::Result<
+                ::rust_decimal::Decimal,
+                ::std::string::String,
+            >,
             context_window: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1695,7 +1698,7 @@ pub mod types {
         impl CostItem {
             pub fn amount<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::rust_decimal::Decimal>,
                 T::Error: ::std::fmt::Display,
             {
                 self.amount = value

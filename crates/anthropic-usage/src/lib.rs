@@ -6,6 +6,7 @@
 mod generated;
 pub use chrono;
 pub use generated::*;
+pub use rust_decimal;
 pub use serde_json;
 pub use usagekit_runtime::{
     ApiError, ConfigError, Error, ErrorKind, RetryPolicy, Secret, Stream, TryStreamExt,

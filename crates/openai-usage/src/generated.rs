@@ -47,7 +47,7 @@ pub mod types {
         pub currency: ::std::option::Option<::std::string::String>,
         /// The numeric value of the cost.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<f64>,
+        pub value: ::std::option::Option<::rust_decimal::Decimal>,
     }
     impl CostsResultAmount {
         pub fn builder() -> builder::CostsResultAmount {
@@ -2701,7 +2701,7 @@ pub mod types {
                 ::std::string::String,
             >,
             value: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<::rust_decimal::Decimal>,
                 ::std::string::String,
             >,
         }
@@ -2728,7 +2728,9 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::rust_decimal::Decimal>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value

@@ -5,6 +5,7 @@
 #[rustfmt::skip]
 mod generated;
 pub use generated::*;
+pub use rust_decimal;
 pub use serde_json;
 pub use usagekit_runtime::{
     ApiError, ConfigError, Error, ErrorKind, RetryPolicy, Secret, Stream, TryStreamExt,

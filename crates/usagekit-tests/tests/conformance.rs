@@ -386,9 +386,15 @@ async fn openai_page_mixing_all_eleven_kinds_and_an_unknown_one_decodes() {
         panic!()
     };
     let amount = cost.amount.as_ref().unwrap();
+    // Dollars as a JSON number, decoded exactly: 0.06, not 0.059999….
+    let value = amount.value.unwrap();
+    assert_eq!(value.to_string(), "0.06");
+    assert_eq!(amount.currency.as_deref(), Some("usd"));
+    let three = value + value + value;
     assert_eq!(
-        (amount.value, amount.currency.as_deref()),
-        (Some(0.06), Some("usd"))
+        three.to_string(),
+        "0.18",
+        "sums stay exact (0.06 * 3 in f64 is 0.18000000000000002)"
     );
     assert_eq!(cost.line_item.as_deref(), Some("Image models"));
     assert_eq!(cost.api_key_id.as_deref(), Some("key_abc"));
@@ -815,14 +821,15 @@ async fn anthropic_cost_report_keeps_amounts_exact() {
     assert!(!report.has_more);
     assert_eq!(report.next_page, None);
     let results = &report.data[0].results;
-    assert_eq!(results[0].amount, "123.45");
+    assert_eq!(results[0].amount.to_string(), "123.45");
     assert_eq!(results[0].currency, "USD");
     assert_eq!(
         results[0].token_type.as_deref(),
         Some("uncached_input_tokens")
     );
     assert_eq!(
-        results[1].amount, "0.000000000000000000000000001",
+        results[1].amount.to_string(),
+        "0.000000000000000000000000001",
         "no float could hold this"
     );
     assert_eq!(results[1].cost_type.as_deref(), Some("code_execution"));
