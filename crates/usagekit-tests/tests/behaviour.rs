@@ -757,7 +757,11 @@ async fn anthropic_cost_and_claude_code_reports_stream_across_pages() {
         .await
         .unwrap();
     assert_eq!(costs.len(), 2);
-    assert!(costs.iter().all(|bucket| bucket.results[0].amount.to_string() == "1.5"));
+    assert!(
+        costs
+            .iter()
+            .all(|bucket| bucket.results[0].amount.to_string() == "1.5")
+    );
     let records = client
         .claude_code_usage_report()
         .starting_at(chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap())
