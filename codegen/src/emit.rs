@@ -74,6 +74,17 @@ pub fn files(
             contents: format::rust(spec_path, syntax),
         },
     ];
+    // The licence texts travel with each crate, as `cargo package` packs only
+    // what is in the crate's directory.
+    for (path, text) in [
+        ("LICENSE-MIT", include_str!("../../LICENSE-MIT")),
+        ("LICENSE-APACHE", include_str!("../../LICENSE-APACHE")),
+    ] {
+        files.push(GeneratedFile {
+            path: path.into(),
+            contents: text.into(),
+        });
+    }
     if let Some((file, _)) = example {
         files.push(GeneratedFile {
             path: format!("examples/{}.rs", example_name(settings)),
