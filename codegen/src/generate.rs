@@ -122,6 +122,7 @@ mod tests {
             retry_statuses: None,
             default_headers: Default::default(),
             methods: Default::default(),
+            exclude: Vec::new(),
         };
         let context = Context::new(&spec.api, &settings);
         let (input, _) = input::progenitor_input(&spec.api, &Default::default());

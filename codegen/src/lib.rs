@@ -42,7 +42,26 @@ pub fn generate_crate(
     settings: &ProviderSettings,
 ) -> Result<Vec<GeneratedFile>, Vec<Diagnostic>> {
     let spec = load::load(spec_path, spec_text).map_err(|d| vec![d])?;
+    let spec = load::exclude(spec_path, spec, &settings.exclude).map_err(|d| vec![d])?;
     let mut problems = lint::lint(spec_path, &spec);
+    // Every refusal inside an operation can also be met by leaving it out.
+    for problem in &mut problems {
+        if let Some(id) = problem
+            .location
+            .as_deref()
+            .and_then(|at| at.split("(operation ").nth(1))
+            .and_then(|rest| rest.split(')').next())
+        {
+            let hint = format!(
+                "or leave the operation out: `exclude = [\"{id}\"]` for [{}] in specs/providers.toml",
+                settings.key
+            );
+            problem.help = Some(match problem.help.take() {
+                Some(help) => format!("{help}; {hint}"),
+                None => hint,
+            });
+        }
+    }
     problems.extend(check_settings(spec_path, &spec.api, settings));
     if !problems.is_empty() {
         return Err(problems);

@@ -71,6 +71,69 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, Diagnostic> {
     Ok(LoadedSpec { raw, api })
 }
 
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// The spec without the operations `exclude` names (operationIds, or `tag:<name>`),
+/// and path items left empty. Excluded operations are never linted or generated.
+pub fn exclude(file: &str, spec: LoadedSpec, exclude: &[String]) -> Result<LoadedSpec, Diagnostic> {
+    if exclude.is_empty() {
+        return Ok(spec);
+    }
+    let mut raw = spec.raw;
+    let mut matched = vec![false; exclude.len()];
+    if let Some(Value::Object(paths)) = raw.get_mut("paths") {
+        for item in paths.values_mut() {
+            let Value::Object(item) = item else { continue };
+            item.retain(|method, operation| {
+                if !METHODS.contains(&method.as_str()) {
+                    return true;
+                }
+                let id = operation.get("operationId").and_then(Value::as_str);
+                let tags: Vec<&str> = operation
+                    .get("tags")
+                    .and_then(Value::as_array)
+                    .map(|tags| tags.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                let mut keep = true;
+                for (index, entry) in exclude.iter().enumerate() {
+                    let hit = match entry.strip_prefix("tag:") {
+                        Some(tag) => tags.contains(&tag),
+                        None => id == Some(entry.as_str()),
+                    };
+                    if hit {
+                        matched[index] = true;
+                        keep = false;
+                    }
+                }
+                keep
+            });
+        }
+        paths.retain(|_, item| {
+            item.as_object()
+                .is_none_or(|item| item.keys().any(|key| METHODS.contains(&key.as_str())))
+        });
+    }
+    if let Some(unused) = exclude.iter().zip(&matched).find(|(_, hit)| !**hit) {
+        return Err(Diagnostic::new(
+            "specs/providers.toml",
+            format!(
+                "`exclude` names `{}`, which is no operation of {file}",
+                unused.0
+            ),
+        )
+        .help("name an operationId, or `tag:<name>` for every operation with that tag"));
+    }
+    let api = serde_json::from_value(raw.clone()).map_err(|e| {
+        Diagnostic::new(
+            file,
+            format!("not a valid OpenAPI document once operations are excluded: {e}"),
+        )
+    })?;
+    Ok(LoadedSpec { raw, api })
+}
+
 /// The key of serde_yaml's "duplicate entry with key \"…\"" message.
 fn duplicate_key(message: &str) -> Option<&str> {
     let rest = message.split("duplicate entry with key \"").nth(1)?;

@@ -32,6 +32,10 @@ pub struct ProviderSettings {
     /// = "token_usage"`). Without an entry, the method is the operationId in snake case.
     #[serde(default)]
     pub methods: BTreeMap<String, String>,
+    /// Operations left out of the crate, by operationId or `tag:<name>`: a spec too
+    /// large, or partly unsupported, can still be used.
+    #[serde(default)]
+    pub exclude: Vec<String>,
     /// HTTP statuses the client retries (default: 408, 429, 500, 502, 503, 504).
     /// Anthropic, for one, signals overload with 529.
     #[serde(default)]

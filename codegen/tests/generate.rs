@@ -229,3 +229,56 @@ fn examples_must_give_every_required_parameter() {
         "{all}"
     );
 }
+
+/// Settings can leave operations out, by operationId or tag: an unsupported one no
+/// longer blocks the rest, and the refusal says so.
+#[test]
+fn excluded_operations_are_neither_linted_nor_generated() {
+    let text = r#"
+openapi: 3.0.3
+info: {title: Fixture, version: 1.0.0}
+servers: [{url: "https://api.example.com/v1"}]
+security: [{Bearer: []}]
+paths:
+  /good:
+    get:
+      operationId: get-good
+      responses:
+        '200': {description: OK., content: {application/json: {schema: {type: object, properties: {n: {type: integer}}}}}}
+  /legacy:
+    get:
+      operationId: get-legacy
+      tags: [Legacy]
+      parameters:
+        - {name: session, in: cookie, schema: {type: string}}
+      responses:
+        '200': {description: OK., content: {application/json: {schema: {type: object}}}}
+components:
+  securitySchemes:
+    Bearer: {type: http, scheme: bearer}
+"#;
+    let refused = generate_crate("spec.yaml", text, &settings()).unwrap_err();
+    let message = refused[0].to_string();
+    assert!(
+        message.contains("or leave the operation out: `exclude = [\"get-legacy\"]` for [fixture]"),
+        "{message}"
+    );
+    for exclude in ["get-legacy", "tag:Legacy"] {
+        let settings = ProviderSettings {
+            exclude: vec![exclude.to_owned()],
+            ..settings()
+        };
+        let files = generate_crate("spec.yaml", text, &settings).unwrap();
+        let code = module(&files);
+        assert!(code.contains("pub fn get_good(") && !code.contains("get_legacy"));
+    }
+    let unknown = ProviderSettings {
+        exclude: vec!["tag:Nope".to_owned()],
+        ..settings()
+    };
+    let message = generate_crate("spec.yaml", text, &unknown).unwrap_err()[0].to_string();
+    assert!(
+        message.contains("`exclude` names `tag:Nope`, which is no operation of spec.yaml"),
+        "{message}"
+    );
+}

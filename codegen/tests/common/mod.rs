@@ -26,6 +26,7 @@ pub fn settings() -> ProviderSettings {
         retry_statuses: None,
         default_headers: BTreeMap::new(),
         methods: BTreeMap::new(),
+        exclude: Vec::new(),
     }
 }
 
