@@ -214,9 +214,12 @@ fn cargo_toml(
         toml_entry("repository", inherited()),
     ];
     let features = [
-        toml_entry("default", vec!["rustls"]),
-        "# TLS through rustls (reqwest's default backend).\n".to_owned(),
+        toml_entry("default", vec!["rustls-ring"]),
+        "# TLS through rustls with aws-lc-rs (reqwest's own default; builds aws-lc-sys).\n".to_owned(),
         toml_entry("rustls", vec!["usagekit-runtime/rustls"]),
+        "# TLS through rustls with ring, the default: the lightest build that needs no\n# system library (BENCHMARKS.md, \"TLS backends\").\n"
+            .to_owned(),
+        toml_entry("rustls-ring", vec!["usagekit-runtime/rustls-ring"]),
         "# TLS through the platform's library (OpenSSL on Linux).\n".to_owned(),
         toml_entry("native-tls", vec!["usagekit-runtime/native-tls"]),
     ];
@@ -238,7 +241,7 @@ fn cargo_toml(
         dependency_lines.concat(),
         "\n[dev-dependencies]\n".to_owned(),
         dev_lines.concat(),
-        "\n# docs.rs: the default (rustls) build; the API is the same on every target.\n[package.metadata.docs.rs]\n".to_owned(),
+        "\n# docs.rs: the default build; the API is the same on every target.\n[package.metadata.docs.rs]\n".to_owned(),
         toml_entry("targets", vec!["x86_64-unknown-linux-gnu"]),
     ]
     .concat()
@@ -479,8 +482,9 @@ fn readme(spec_path: &str, context: &Context<'_>, example: Option<&str>) -> Stri
          ```toml\n[dependencies]\n{crate_name} = \"{requirement}\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n```\n\n\
          That is all the example below needs: the crate re-exports the crates its types use \
          (`chrono`, `serde_json`, …).\n\n\
-         TLS uses rustls by default; enable the `native-tls` feature (with \
-         `default-features = false`) for the platform's TLS.\n\n\
+         TLS uses rustls with ring by default (feature `rustls-ring`). With \
+         `default-features = false`, choose `rustls` (aws-lc-rs) or `native-tls` (the \
+         platform's TLS) instead.\n\n\
          ## Configure\n\n\
          `Client::from_env()` reads {vars}, and `{base}` to override the server \
          (default `{url}`). `Client::builder()` sets the same in code, plus timeouts and retries.\n\n",

@@ -303,6 +303,10 @@ impl ClientBuilder {
             url: base_url.clone(),
             reason: e.to_string(),
         })?;
+        // With `rustls-ring`, reqwest takes the process's default crypto provider:
+        // make it ring, unless the program chose one already.
+        #[cfg(feature = "rustls-ring")]
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .redirect(crate::redirect::same_origin_only(origin))
