@@ -73,7 +73,9 @@ fn generation() {
     }
     println!("## Generation (spec text → crate files, in-process)\n\n| spec | median |\n|---|---|");
     for (row, samples) in times.into_iter().enumerate() {
-        let name = specs.get(row).map_or("all of them", |(path, _)| path.as_str());
+        let name = specs
+            .get(row)
+            .map_or("all of them", |(path, _)| path.as_str());
         println!("| {name} | {:.1} ms |", median(samples).as_secs_f64() * 1e3);
     }
     println!();
