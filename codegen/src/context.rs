@@ -26,6 +26,7 @@ impl<'a> Context<'a> {
             .components
             .iter()
             .flat_map(|c| c.schemas.keys().map(String::as_str));
+        let taken: Vec<String> = schema_names.clone().map(naming::type_name).collect();
         let renamed_types = naming::root_name_renames(schema_names);
         let rename = |name: &mut String| {
             if let Some(new) = renamed_types.get(name.as_str()) {
@@ -39,6 +40,20 @@ impl<'a> Context<'a> {
             }
             if let Some(errors) = &mut operation.errors {
                 rename(&mut errors.type_name);
+                for (_, ty) in &mut errors.bodies {
+                    rename(ty);
+                }
+                // The error enum is named after the method users call.
+                if errors.enum_name.is_some() {
+                    let base = naming::type_name(&operation.method);
+                    let name = ["Error", "ErrorBody", "ErrorResponses"]
+                        .iter()
+                        .map(|suffix| format!("{base}{suffix}"))
+                        .find(|name| !taken.contains(name))
+                        .unwrap_or_else(|| format!("{base}Errors"));
+                    errors.type_name.clone_from(&name);
+                    errors.enum_name = Some(name);
+                }
             }
             if let Some(pagination) = &mut operation.pagination {
                 rename(&mut pagination.item_type);

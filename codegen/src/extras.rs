@@ -13,9 +13,21 @@ pub fn client_items(context: &Context<'_>) -> Result<Vec<Item>, String> {
     parse_items(client_tokens(context))
 }
 
-/// The discriminated unions, for progenitor's `types` module.
+/// The discriminated unions, and one error enum for each operation whose error
+/// statuses carry different bodies, for progenitor's `types` module.
 pub fn union_items(context: &Context<'_>) -> Result<Vec<Item>, String> {
     let mut items = Vec::new();
+    for operation in &context.operations {
+        if let Some(errors) = &operation.errors
+            && let Some(name) = &errors.enum_name
+        {
+            items.extend(parse_items(error_enum_tokens(
+                operation,
+                name,
+                &errors.body_types(),
+            ))?);
+        }
+    }
     for union in &context.unions {
         items.extend(parse_items(union_tokens(union))?);
     }
@@ -225,29 +237,31 @@ pub fn builder_methods(
         None => (quote!(()), quote!(|_, _| None), Vec::new()),
         Some(errors) => {
             let ty = format_ident!("{}", errors.type_name);
-            let mut patterns: Vec<TokenStream> = errors
-                .typed
+            let mut arms: Vec<TokenStream> = errors
+                .bodies
                 .iter()
-                .map(|(low, high)| {
-                    if low == high {
-                        quote!(#low)
-                    } else {
-                        quote!(#low..=#high)
-                    }
+                .map(|(range, body)| {
+                    let pattern = match range {
+                        Some((low, high)) if low == high => quote!(#low),
+                        Some((low, high)) => quote!(#low..=#high),
+                        None => quote!(_),
+                    };
+                    let decoded = match &errors.enum_name {
+                        Some(_) => {
+                            let variant = format_ident!("{body}");
+                            quote!(usagekit_runtime::decode_error_json(body).map(types::#ty::#variant))
+                        }
+                        None => quote!(usagekit_runtime::decode_error_json(body)),
+                    };
+                    quote!(#pattern => Some(#decoded),)
                 })
                 .collect();
-            if errors.default_typed {
-                patterns = vec![quote!(_)];
+            if errors.bodies.iter().all(|(range, _)| range.is_some()) {
+                arms.push(quote!(_ => None,));
             }
-            let decode = if patterns.is_empty() {
-                quote!(|_, _| None)
-            } else {
-                let fallthrough = (!errors.default_typed).then(|| quote!(_ => None,));
-                quote! {
-                    |status, body| match status {
-                        #(#patterns)|* => Some(usagekit_runtime::decode_error_json(body)),
-                        #fallthrough
-                    }
+            let decode = quote! {
+                |status, body| match status {
+                    #(#arms)*
                 }
             };
             (quote!(types::#ty), decode, errors.message_pointers.clone())
@@ -532,6 +546,33 @@ pub fn setter(
                 self
             }
         },
+    }
+}
+
+/// `enum UsageCostsError { NotFound(NotFound), Validation(Validation) }`: the error
+/// body of an operation whose statuses carry different schemas, decoded by status.
+fn error_enum_tokens(operation: &OperationModel, name: &str, bodies: &[&str]) -> TokenStream {
+    let ty = format_ident!("{name}");
+    let doc = format!(
+        "The error body of `{}()`, by status: each documented error status has its own schema.",
+        operation.method
+    );
+    let variants = bodies.iter().map(|body| {
+        let variant = format_ident!("{body}");
+        let doc = format!("The body documented as [`{body}`].");
+        quote! {
+            #[doc = #doc]
+            #variant(#variant)
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        #[non_exhaustive]
+        pub enum #ty {
+            #(#variants,)*
+        }
     }
 }
 

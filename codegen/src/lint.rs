@@ -488,13 +488,6 @@ fn check_responses(
             errors.insert(key);
         }
     }
-    if errors.len() > 1 {
-        found.push(
-            Diagnostic::new(file, "the error responses have different schemas")
-                .at(at.join("/responses"))
-                .help("one error schema per operation: merge them into one schema, or leave the odd status without `content`"),
-        );
-    }
     for (status, response) in &operation.responses.responses {
         if status::is_error(status)
             && let Some(response) = model::resolve_response(api, response)

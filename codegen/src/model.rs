@@ -85,54 +85,89 @@ pub fn json_schema_key(response: &Response) -> Option<String> {
 /// An operation's documented error responses, as the client decodes them.
 #[derive(Debug, Clone)]
 pub struct ErrorModel {
-    /// Status patterns with a body of `type_name`: `Some(422)`, ranges as (400, 499).
-    pub typed: Vec<(u16, u16)>,
-    /// `true` when `default` carries the error body (matches any other error status).
-    pub default_typed: bool,
-    /// The component schema's Rust type name.
+    /// Which statuses carry which body: `(low, high)` ranges (`(422, 422)`, `(400, 499)`),
+    /// `None` for `default` (any other error status). Exact codes come first.
+    pub bodies: Vec<(Option<(u16, u16)>, String)>,
+    /// The `E` of `Error<E>`: the one body type, or `enum_name` when they differ.
     pub type_name: String,
+    /// When statuses carry different bodies: the generated enum's name; its variants
+    /// are named after the body types.
+    pub enum_name: Option<String>,
+    /// Where the provider's message is, across every body type.
     pub message_pointers: Vec<String>,
 }
 
+impl ErrorModel {
+    /// The distinct body types, in order of first use.
+    pub fn body_types(&self) -> Vec<&str> {
+        let mut types: Vec<&str> = Vec::new();
+        for (_, ty) in &self.bodies {
+            if !types.contains(&ty.as_str()) {
+                types.push(ty);
+            }
+        }
+        types
+    }
+}
+
 pub fn errors(api: &OpenAPI, operation: &Operation) -> Option<ErrorModel> {
-    let mut typed = Vec::new();
-    let mut default_typed = false;
-    let mut schema_name = None;
-    let mut note = |response: &ReferenceOr<Response>| -> bool {
+    let schema_of = |response: &ReferenceOr<Response>| -> Option<String> {
         let Some(ReferenceOr::Reference { reference }) = resolve_response(api, response)
             .and_then(json_media)
             .and_then(|m| m.schema.as_ref())
         else {
-            return false;
+            return None;
         };
-        schema_name = schema_ref_name(reference).map(str::to_owned);
-        schema_name.is_some()
+        schema_ref_name(reference).map(str::to_owned)
     };
+    let mut bodies: Vec<(Option<(u16, u16)>, String)> = Vec::new();
     for (status, response) in &operation.responses.responses {
-        if !status::is_error(status) {
-            continue;
-        }
-        let range = status::range(status);
-        if note(response) {
-            typed.push(range);
+        if status::is_error(status)
+            && let Some(schema) = schema_of(response)
+        {
+            bodies.push((Some(status::range(status)), schema));
         }
     }
-    if let Some(default) = &operation.responses.default {
-        default_typed = note(default);
+    // A code inside a range wins over the range: exact codes first.
+    bodies.sort_by_key(|(range, _)| range.map(|(low, high)| (high - low, low)));
+    if let Some(schema) = operation.responses.default.as_ref().and_then(schema_of) {
+        bodies.push((None, schema));
     }
-    let schema_name = schema_name?;
-    let message_pointers = api
-        .components
-        .as_ref()
-        .and_then(|c| c.schemas.get(&schema_name))
-        .and_then(|s| s.as_item())
-        .and_then(|s| s.schema_data.extensions.get(ERROR_MESSAGE_EXTENSION))
-        .and_then(|v| serde_json::from_value::<Vec<String>>(v.clone()).ok())
-        .unwrap_or_default();
+    if bodies.is_empty() {
+        return None;
+    }
+    let mut message_pointers: Vec<String> = Vec::new();
+    for (_, schema_name) in &bodies {
+        let pointers = api
+            .components
+            .as_ref()
+            .and_then(|c| c.schemas.get(schema_name))
+            .and_then(|s| s.as_item())
+            .and_then(|s| s.schema_data.extensions.get(ERROR_MESSAGE_EXTENSION))
+            .and_then(|v| serde_json::from_value::<Vec<String>>(v.clone()).ok())
+            .unwrap_or_default();
+        for pointer in pointers {
+            if !message_pointers.contains(&pointer) {
+                message_pointers.push(pointer);
+            }
+        }
+    }
+    let bodies: Vec<(Option<(u16, u16)>, String)> = bodies
+        .into_iter()
+        .map(|(range, schema)| (range, type_name(&schema)))
+        .collect();
+    let distinct = {
+        let mut names: Vec<&String> = bodies.iter().map(|(_, t)| t).collect();
+        names.sort();
+        names.dedup();
+        names.len()
+    };
+    // Named after the method in `Context`, which knows the settings' renames.
+    let enum_name = (distinct > 1).then(|| "Error".to_owned());
     Some(ErrorModel {
-        typed,
-        default_typed,
-        type_name: type_name(&schema_name),
+        type_name: enum_name.clone().unwrap_or_else(|| bodies[0].1.clone()),
+        enum_name,
+        bodies,
         message_pointers,
     })
 }

@@ -123,7 +123,9 @@ pub fn apply(
     allow_unused_types_import(file)?;
     let mut response_roots = wrap_builders(file, context)?;
     for operation in &context.operations {
-        response_roots.extend(operation.errors.iter().map(|e| e.type_name.clone()));
+        if let Some(errors) = &operation.errors {
+            response_roots.extend(errors.body_types().into_iter().map(str::to_owned));
+        }
     }
     for union in &context.unions {
         response_roots.extend(union.variants.iter().map(|(_, ty, _)| ty.clone()));

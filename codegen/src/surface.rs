@@ -19,7 +19,7 @@ pub struct Surface {
 pub struct Operation {
     /// Setter → parameter.
     pub parameters: BTreeMap<String, Parameter>,
-    /// What `send` returns on success.
+    /// What `send` returns: the body and the error type.
     pub result: String,
 }
 
@@ -114,9 +114,9 @@ pub fn read(code: &str) -> Result<Surface, String> {
                         && send.sig.ident == "send"
                         && let syn::ReturnType::Type(_, ty) = &send.sig.output
                     {
-                        let ok = first_generic(ty).unwrap_or(ty);
+                        // The whole `Result<T, Error<E>>`: a new error type breaks `match`es too.
                         surface.operations.entry(method.clone()).or_default().result =
-                            short_type(ok);
+                            short_type(ty);
                     }
                 }
             }
@@ -228,6 +228,7 @@ pub fn short_type(ty: &syn::Type) -> String {
         .replace(" >", ">")
         .replace("< ", "<")
         .replace(" ,", ",")
+        .replace(",>", ">")
 }
 
 #[cfg(test)]

@@ -3558,7 +3558,11 @@ pub mod builder {
                     "get-cost-report",
                     self.dispatch(),
                     |status, body| match status {
-                        429u16 | 400u16..=499u16 | 500u16..=599u16 => {
+                        429u16 => Some(usagekit_runtime::decode_error_json(body)),
+                        400u16..=499u16 => {
+                            Some(usagekit_runtime::decode_error_json(body))
+                        }
+                        500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
                         }
                         _ => None,
@@ -3782,7 +3786,11 @@ pub mod builder {
                     "get-claude-code-usage-report",
                     self.dispatch(),
                     |status, body| match status {
-                        429u16 | 400u16..=499u16 | 500u16..=599u16 => {
+                        429u16 => Some(usagekit_runtime::decode_error_json(body)),
+                        400u16..=499u16 => {
+                            Some(usagekit_runtime::decode_error_json(body))
+                        }
+                        500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
                         }
                         _ => None,
@@ -4320,7 +4328,11 @@ pub mod builder {
                     "get-messages-usage-report",
                     self.dispatch(),
                     |status, body| match status {
-                        429u16 | 400u16..=499u16 | 500u16..=599u16 => {
+                        429u16 => Some(usagekit_runtime::decode_error_json(body)),
+                        400u16..=499u16 => {
+                            Some(usagekit_runtime::decode_error_json(body))
+                        }
+                        500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
                         }
                         _ => None,

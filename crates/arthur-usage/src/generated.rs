@@ -10,6 +10,17 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    /// FastAPI's error body for 401 and 403: `{"detail": "Unauthorized"}`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct HttpError {
+        pub detail: ::std::string::String,
+    }
+    impl HttpError {
+        pub fn builder() -> builder::HttpError {
+            Default::default()
+        }
+    }
     /// FastAPI's request validation error.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
@@ -157,6 +168,44 @@ pub mod types {
     }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct HttpError {
+            detail: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for HttpError {
+            fn default() -> Self {
+                Self {
+                    detail: Err("no value supplied for detail".to_string()),
+                }
+            }
+        }
+        impl HttpError {
+            pub fn detail<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.detail = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for detail: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<HttpError> for super::HttpError {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HttpError,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { detail: value.detail? })
+            }
+        }
+        impl ::std::convert::From<super::HttpError> for HttpError {
+            fn from(value: super::HttpError) -> Self {
+                Self { detail: Ok(value.detail) }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct HttpValidationError {
             detail: ::std::result::Result<
@@ -555,6 +604,16 @@ pub mod types {
             }
         }
     }
+    /// The error body of `token_usage()`, by status: each documented error status has its own schema.
+    #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+    #[serde(untagged)]
+    #[non_exhaustive]
+    pub enum TokenUsageError {
+        /// The body documented as [`HttpError`].
+        HttpError(HttpError),
+        /// The body documented as [`HttpValidationError`].
+        HttpValidationError(HttpValidationError),
+    }
 }
 #[derive(Clone, Debug)]
 /// Client for Arthur GenAI Engine token usage API
@@ -749,7 +808,7 @@ pub mod builder {
             self,
         ) -> Result<
             ::std::vec::Vec<types::TokenUsageResponse>,
-            usagekit_runtime::Error<types::HttpValidationError>,
+            usagekit_runtime::Error<types::TokenUsageError>,
         > {
             self.send_with_response().await.map(ResponseValue::into_inner)
         }
@@ -758,16 +817,33 @@ pub mod builder {
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::TokenUsageResponse>>,
-            usagekit_runtime::Error<types::HttpValidationError>,
+            usagekit_runtime::Error<types::TokenUsageError>,
         > {
             usagekit_runtime::complete(
                     "get_token_usage_api_v2_usage_tokens_get",
                     self.dispatch(),
                     |status, body| match status {
-                        422u16 => Some(usagekit_runtime::decode_error_json(body)),
+                        401u16 => {
+                            Some(
+                                usagekit_runtime::decode_error_json(body)
+                                    .map(types::TokenUsageError::HttpError),
+                            )
+                        }
+                        403u16 => {
+                            Some(
+                                usagekit_runtime::decode_error_json(body)
+                                    .map(types::TokenUsageError::HttpError),
+                            )
+                        }
+                        422u16 => {
+                            Some(
+                                usagekit_runtime::decode_error_json(body)
+                                    .map(types::TokenUsageError::HttpValidationError),
+                            )
+                        }
                         _ => None,
                     },
-                    &["/detail/0/msg", "/detail"],
+                    &["/detail", "/detail/0/msg"],
                 )
                 .await
         }

@@ -873,9 +873,11 @@ pub mod builder {
                     "GetAiChatUsage",
                     self.dispatch(),
                     |status, body| match status {
-                        400u16 | 401u16 | 403u16 | 404u16 | 500u16 => {
-                            Some(usagekit_runtime::decode_error_json(body))
-                        }
+                        400u16 => Some(usagekit_runtime::decode_error_json(body)),
+                        401u16 => Some(usagekit_runtime::decode_error_json(body)),
+                        403u16 => Some(usagekit_runtime::decode_error_json(body)),
+                        404u16 => Some(usagekit_runtime::decode_error_json(body)),
+                        500u16 => Some(usagekit_runtime::decode_error_json(body)),
                         _ => None,
                     },
                     &["/ResponseStatus/Message", "/ResponseStatus/ErrorCode"],

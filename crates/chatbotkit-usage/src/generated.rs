@@ -546,7 +546,10 @@ pub mod builder {
                     "fetchUsage",
                     self.dispatch(),
                     |status, body| match status {
-                        400u16..=499u16 | 500u16..=599u16 => {
+                        400u16..=499u16 => {
+                            Some(usagekit_runtime::decode_error_json(body))
+                        }
+                        500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
                         }
                         _ => None,

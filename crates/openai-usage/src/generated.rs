@@ -6080,7 +6080,11 @@ pub mod builder {
                     "usage-costs",
                     self.dispatch(),
                     |status, body| match status {
-                        429u16 | 400u16..=499u16 | 500u16..=599u16 => {
+                        429u16 => Some(usagekit_runtime::decode_error_json(body)),
+                        400u16..=499u16 => {
+                            Some(usagekit_runtime::decode_error_json(body))
+                        }
+                        500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
                         }
                         _ => None,
@@ -6478,7 +6482,11 @@ pub mod builder {
                     "usage-audio-speeches",
                     self.dispatch(),
                     |status, body| match status {
-                        429u16 | 400u16..=499u16 | 500u16..=599u16 => {
+                        429u16 => Some(usagekit_runtime::decode_error_json(body)),
+                        400u16..=499u16 => {
+                            Some(usagekit_runtime::decode_error_json(body))
+                        }
+                        500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
                         }
                         _ => None,
@@ -6882,7 +6890,11 @@ pub mod builder {
                     "usage-audio-transcriptions",
                     self.dispatch(),
                     |status, body| match status {
-                        429u16 | 400u16..=499u16 | 500u16..=599u16 => {
+                        429u16 => Some(usagekit_runtime::decode_error_json(body)),
+                        400u16..=499u16 => {
+                            Some(usagekit_runtime::decode_error_json(body))
+                        }
+                        500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
                         }
                         _ => None,
@@ -7199,7 +7211,11 @@ pub mod builder {
                     "usage-code-interpreter-sessions",
                     self.dispatch(),
                     |status, body| match status {
-                        429u16 | 400u16..=499u16 | 500u16..=599u16 => {
+                        429u16 => Some(usagekit_runtime::decode_error_json(body)),
+                        400u16..=499u16 => {
+                            Some(usagekit_runtime::decode_error_json(body))
+                        }
+                        500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
                         }
                         _ => None,
@@ -7621,7 +7637,11 @@ pub mod builder {
                     "usage-completions",
                     self.dispatch(),
                     |status, body| match status {
-                        429u16 | 400u16..=499u16 | 500u16..=599u16 => {
+                        429u16 => Some(usagekit_runtime::decode_error_json(body)),
+                        400u16..=499u16 => {
+                            Some(usagekit_runtime::decode_error_json(body))
+                        }
+                        500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
                         }
                         _ => None,
@@ -8019,7 +8039,11 @@ pub mod builder {
                     "usage-embeddings",
                     self.dispatch(),
                     |status, body| match status {
-                        429u16 | 400u16..=499u16 | 500u16..=599u16 => {
+                        429u16 => Some(usagekit_runtime::decode_error_json(body)),
+                        400u16..=499u16 => {
+                            Some(usagekit_runtime::decode_error_json(body))
+                        }
+                        500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
                         }
                         _ => None,
@@ -8427,7 +8451,11 @@ pub mod builder {
                     "usage-file-search-calls",
                     self.dispatch(),
                     |status, body| match status {
-                        429u16 | 400u16..=499u16 | 500u16..=599u16 => {
+                        429u16 => Some(usagekit_runtime::decode_error_json(body)),
+                        400u16..=499u16 => {
+                            Some(usagekit_runtime::decode_error_json(body))
+                        }
+                        500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
                         }
                         _ => None,
@@ -8886,7 +8914,11 @@ pub mod builder {
                     "usage-images",
                     self.dispatch(),
                     |status, body| match status {
-                        429u16 | 400u16..=499u16 | 500u16..=599u16 => {
+                        429u16 => Some(usagekit_runtime::decode_error_json(body)),
+                        400u16..=499u16 => {
+                            Some(usagekit_runtime::decode_error_json(body))
+                        }
+                        500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
                         }
                         _ => None,
@@ -9284,7 +9316,11 @@ pub mod builder {
                     "usage-moderations",
                     self.dispatch(),
                     |status, body| match status {
-                        429u16 | 400u16..=499u16 | 500u16..=599u16 => {
+                        429u16 => Some(usagekit_runtime::decode_error_json(body)),
+                        400u16..=499u16 => {
+                            Some(usagekit_runtime::decode_error_json(body))
+                        }
+                        500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
                         }
                         _ => None,
@@ -9592,7 +9628,11 @@ pub mod builder {
                     "usage-vector-stores",
                     self.dispatch(),
                     |status, body| match status {
-                        429u16 | 400u16..=499u16 | 500u16..=599u16 => {
+                        429u16 => Some(usagekit_runtime::decode_error_json(body)),
+                        400u16..=499u16 => {
+                            Some(usagekit_runtime::decode_error_json(body))
+                        }
+                        500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
                         }
                         _ => None,
@@ -10037,7 +10077,11 @@ pub mod builder {
                     "usage-web-search-calls",
                     self.dispatch(),
                     |status, body| match status {
-                        429u16 | 400u16..=499u16 | 500u16..=599u16 => {
+                        429u16 => Some(usagekit_runtime::decode_error_json(body)),
+                        400u16..=499u16 => {
+                            Some(usagekit_runtime::decode_error_json(body))
+                        }
+                        500u16..=599u16 => {
                             Some(usagekit_runtime::decode_error_json(body))
                         }
                         _ => None,

@@ -447,7 +447,12 @@ async fn each_provider_error_body_is_decoded() {
         .build()
         .unwrap();
     let err = arthur.token_usage().send().await.unwrap_err();
-    let detail = &err.api_error().unwrap().body.detail[0];
+    let arthur_usage::types::TokenUsageError::HttpValidationError(validation) =
+        &err.api_error().unwrap().body
+    else {
+        panic!("422 is FastAPI's validation body: {err:?}");
+    };
+    let detail = &validation.detail[0];
     assert_eq!(detail.type_, "datetime_from_date_parsing");
     assert_eq!(detail.loc.len(), 2);
     assert!(
@@ -462,10 +467,13 @@ async fn each_provider_error_body_is_decoded() {
         .build()
         .unwrap();
     let err = arthur.token_usage().send().await.unwrap_err();
-    assert!(
-        matches!(err.kind(), arthur_usage::ErrorKind::Status { .. }),
-        "{err:?}"
-    );
+    // 401 has its own documented body: `{"detail": "Unauthorized"}`.
+    match &err.api_error().unwrap().body {
+        arthur_usage::types::TokenUsageError::HttpError(body) => {
+            assert_eq!(body.detail, "Unauthorized")
+        }
+        other => panic!("401 is FastAPI's HTTPError body: {other:?}"),
+    }
     assert!(
         err.to_string()
             .ends_with("HTTP 401 Unauthorized: Unauthorized"),
