@@ -43,6 +43,7 @@ pub fn generate_crate(
 ) -> Result<Vec<GeneratedFile>, Vec<Diagnostic>> {
     let spec = load::load(spec_path, spec_text).map_err(|d| vec![d])?;
     let spec = load::exclude(spec_path, spec, &settings.exclude).map_err(|d| vec![d])?;
+    let spec = load::name_inline_error_schemas(spec_path, spec).map_err(|d| vec![d])?;
     let mut problems = lint::lint(spec_path, &spec);
     // Every refusal inside an operation can also be met by leaving it out.
     for problem in &mut problems {

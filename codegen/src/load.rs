@@ -134,6 +134,116 @@ pub fn exclude(file: &str, spec: LoadedSpec, exclude: &[String]) -> Result<Loade
     Ok(LoadedSpec { raw, api })
 }
 
+/// Gives every inline JSON schema of an error response a name under
+/// `components/schemas`, so the client can name its type: `<operationId><status>Error`
+/// for an operation's response (`ListThings404Error`, `ListThings4XXError`), the
+/// response's own name for a shared `components/responses` entry.
+pub fn name_inline_error_schemas(file: &str, spec: LoadedSpec) -> Result<LoadedSpec, Diagnostic> {
+    let mut raw = spec.raw;
+    let mut named: Vec<(String, Value)> = Vec::new();
+    let mut taken: std::collections::BTreeSet<String> = raw
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|schemas| schemas.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut claim = |base: String| {
+        let name = std::iter::once(base.clone())
+            .chain((2..).map(|n| format!("{base}{n}")))
+            .find(|name| !taken.contains(name))
+            .unwrap_or_else(|| unreachable!("the suffixes are endless"));
+        taken.insert(name.clone());
+        name
+    };
+    let mut shared_errors = std::collections::BTreeSet::new();
+    let is_error = |status: &str| status == "default" || status.starts_with(['4', '5']);
+    // An inline schema under `content/application/json/schema` becomes a $ref.
+    let mut hoist = |response: &mut Value, base: String| {
+        let Some(schema) = response.pointer_mut("/content/application~1json/schema") else {
+            return;
+        };
+        if schema.get("$ref").is_some() {
+            return;
+        }
+        let name = claim(base);
+        let inline = std::mem::replace(
+            schema,
+            serde_json::json!({"$ref": format!("#/components/schemas/{name}")}),
+        );
+        named.push((name, inline));
+    };
+    if let Some(Value::Object(paths)) = raw.get_mut("paths") {
+        for item in paths.values_mut() {
+            let Value::Object(item) = item else { continue };
+            for (method, operation) in item.iter_mut() {
+                if !METHODS.contains(&method.as_str()) {
+                    continue;
+                }
+                let id = operation
+                    .get("operationId")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                let Some(Value::Object(responses)) = operation.get_mut("responses") else {
+                    continue;
+                };
+                for (status, response) in responses.iter_mut() {
+                    if let Some(shared) = response
+                        .get("$ref")
+                        .and_then(Value::as_str)
+                        .and_then(|r| r.strip_prefix("#/components/responses/"))
+                    {
+                        if is_error(status) {
+                            shared_errors.insert(shared.to_owned());
+                        }
+                        continue;
+                    }
+                    if is_error(status) {
+                        let status = if status == "default" {
+                            "Default".to_owned()
+                        } else {
+                            status.to_lowercase()
+                        };
+                        hoist(
+                            response,
+                            format!("{}{status}Error", crate::naming::type_name(&id)),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    // Shared responses used for an error status (success ones keep progenitor's names).
+    if let Some(Value::Object(responses)) = raw.pointer_mut("/components/responses") {
+        for (name, response) in responses.iter_mut() {
+            if shared_errors.contains(name) {
+                hoist(response, crate::naming::type_name(name));
+            }
+        }
+    }
+    if named.is_empty() {
+        return Ok(LoadedSpec { raw, api: spec.api });
+    }
+    let components = raw.as_object_mut().map(|root| {
+        root.entry("components")
+            .or_insert_with(|| serde_json::json!({}))
+    });
+    if let Some(Value::Object(components)) = components {
+        let schemas = components
+            .entry("schemas")
+            .or_insert_with(|| serde_json::json!({}));
+        if let Value::Object(schemas) = schemas {
+            schemas.extend(named);
+        }
+    }
+    let api = serde_json::from_value(raw.clone()).map_err(|e| {
+        Diagnostic::new(
+            file,
+            format!("not a valid OpenAPI document once error schemas are named: {e}"),
+        )
+    })?;
+    Ok(LoadedSpec { raw, api })
+}
+
 /// The key of serde_yaml's "duplicate entry with key \"…\"" message.
 fn duplicate_key(message: &str) -> Option<&str> {
     let rest = message.split("duplicate entry with key \"").nth(1)?;

@@ -282,3 +282,20 @@ components:
         "{message}"
     );
 }
+
+/// Inline error schemas get names, so each status's body is a type of its own.
+#[test]
+fn inline_error_schemas_are_named_after_operation_and_status() {
+    let files = generated("ok_inline_errors.yaml");
+    let code = module(&files);
+    for expected in [
+        "pub struct ListThings404Error {",
+        "pub struct ListThings4xxError {",
+        "pub struct ServerError {",
+        "pub enum ListThingsError {",
+        ".map(types::ListThingsError::ListThings404Error)",
+        ".map(types::ListThingsError::ServerError)",
+    ] {
+        assert!(code.contains(expected), "missing {expected}");
+    }
+}
