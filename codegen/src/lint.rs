@@ -177,12 +177,26 @@ fn check_enum_values(file: &str, root: &Value, found: &mut Vec<Diagnostic>) {
                     file,
                     format!("enum values {listed} differ only in case or punctuation, so they would share one Rust variant name"),
                 )
-                .at(format!("{at}/enum"))
+                .at(format!("{at}/enum{}", operation_of(root, at)))
                 .help("a Rust enum cannot keep them apart: make this schema `type: string` without `enum` and list the values in its `description`"),
             );
             }
         },
     );
+}
+
+/// ` (operation <id>)` when `pointer` is inside an operation (`#/paths/<p>/<method>/…`),
+/// so a refusal there can name the operation to leave out.
+fn operation_of(root: &Value, pointer: &str) -> String {
+    let tokens: Vec<&str> = pointer.trim_start_matches('#').split('/').skip(1).collect();
+    match tokens.as_slice() {
+        ["paths", path, method, ..] => root
+            .pointer(&format!("/paths/{path}/{method}/operationId"))
+            .and_then(Value::as_str)
+            .map(|id| format!(" (operation {id})"))
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
 }
 
 /// OpenAPI 3.0.3 §4.7.7: component names match `^[a-zA-Z0-9.\-_]+$`; other tools
