@@ -169,7 +169,7 @@ fn dependencies(syntax: &syn::File) -> Result<BTreeSet<&'static str>, String> {
 }
 
 /// `name = value` on one line, both sides written by `toml` (tables inline).
-fn toml_entry(name: &str, value: impl Into<toml::Value>) -> String {
+pub(crate) fn toml_entry(name: &str, value: impl Into<toml::Value>) -> String {
     [
         crate::toml_key(name),
         " = ".to_owned(),

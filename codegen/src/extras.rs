@@ -6,7 +6,10 @@ use quote::{format_ident, quote};
 use syn::{ImplItem, Item};
 
 use crate::context::Context;
-use crate::model::{OperationModel, PageStyle, ParameterModel, Union};
+use crate::model::{OperationModel, PageStyle, Pagination, ParameterModel, Union};
+use crate::report::{
+    Dimension, MetricModel, PeriodModel, ReportModel, TimeFormat, UnitModel, ValuePath,
+};
 
 /// Items beside progenitor's `Client`: its builder, provider facts, `from_env`.
 pub fn client_items(context: &Context<'_>) -> Result<Vec<Item>, String> {
@@ -116,7 +119,10 @@ fn client_tokens(context: &Context<'_>) -> TokenStream {
         quote!((#name, #value))
     });
 
+    let service = service_tokens(context);
     quote! {
+        #service
+
         static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo {
             name: #name,
             default_base_url: #base_url,
@@ -227,6 +233,226 @@ fn client_tokens(context: &Context<'_>) -> TokenStream {
 
 /// `send`, and for paginated operations `stream` and `collect_all`.
 /// `success` is what `dispatch` returns (progenitor's `ResponseValue<T>`), `body` its `T`.
+/// `SERVICE` (the crate described for tools: operations, report mappings) and the
+/// client driven by operationId and text parameters.
+fn service_tokens(context: &Context<'_>) -> TokenStream {
+    let key = &context.settings.key;
+    let name = &context.settings.name;
+    let mut seen: Vec<&str> = Vec::new();
+    let arms = context.operations.iter().map(|operation| {
+        let method = format_ident!("{}", operation.method);
+        let names: Vec<&str> = [operation.id.as_str(), operation.method.as_str()]
+            .into_iter()
+            .filter(|name| {
+                let fresh = !seen.contains(name);
+                seen.push(name);
+                fresh
+            })
+            .collect();
+        if operation.takes_body {
+            let message = format!("`{}` takes a request body: call it from Rust", operation.id);
+            quote!(#(#names)|* => Err(#message.to_owned()),)
+        } else {
+            quote! {
+                #(#names)|* => Ok(usagekit_runtime::dynamic::boxed_pages(
+                    self.#method().set_text(params)?.json_pages(),
+                )),
+            }
+        }
+    });
+    let arms: Vec<TokenStream> = arms.collect();
+    let operations = context.operations.iter().map(|operation| {
+        let id = &operation.id;
+        let method = &operation.method;
+        let http_method = &operation.http_method;
+        let path = &operation.path;
+        let summary = match &operation.summary {
+            Some(summary) => quote!(Some(#summary)),
+            None => quote!(None),
+        };
+        let paginated = operation.pagination.is_some();
+        let takes_body = operation.takes_body;
+        let parameters = operation.parameters.iter().map(|parameter| {
+            let name = &parameter.name;
+            let setter = &parameter.setter;
+            let location = parameter.location;
+            let required = parameter.required && parameter.default.is_none();
+            let list = parameter.schema.starts_with("array");
+            let schema = expected(parameter);
+            quote! {
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: #name,
+                    setter: #setter,
+                    location: #location,
+                    required: #required,
+                    list: #list,
+                    schema: #schema,
+                }
+            }
+        });
+        quote! {
+            usagekit_runtime::dynamic::OperationSpec {
+                id: #id,
+                method: #method,
+                http_method: #http_method,
+                path: #path,
+                summary: #summary,
+                parameters: &[#(#parameters),*],
+                paginated: #paginated,
+                takes_body: #takes_body,
+            }
+        }
+    });
+    let reports = context.operations.iter().filter_map(|operation| {
+        let report = operation.report.as_ref()?;
+        Some(report_tokens(
+            &operation.id,
+            report,
+            operation.example.as_deref(),
+        ))
+    });
+    let unknown = format!("{name} has no operation `{{other}}`");
+    quote! {
+        impl usagekit_runtime::dynamic::DynamicClient for Client {
+            fn call<'a>(
+                &'a self,
+                operation: &str,
+                params: &[(String, String)],
+            ) -> Result<usagekit_runtime::dynamic::JsonPages<'a>, String> {
+                match operation {
+                    #(#arms)*
+                    other => Err(format!(#unknown)),
+                }
+            }
+        }
+
+        /// This crate described for tools that choose the operation at run time (the
+        /// `usagekit` command): its operations, how its responses map to usage records
+        /// (the spec's `x-usagekit-report`), and a client that takes text parameters.
+        pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynamic::Service {
+            key: #key,
+            crate_name: env!("CARGO_PKG_NAME"),
+            info: &PROVIDER,
+            operations: &[#(#operations),*],
+            reports: &[#(#reports),*],
+            connect: |builder| {
+                let client = ClientBuilder(builder).build()?;
+                Ok(Box::new(client) as Box<dyn usagekit_runtime::dynamic::DynamicClient>)
+            },
+        };
+    }
+}
+
+fn path_tokens(path: &ValuePath) -> TokenStream {
+    let level = path.level;
+    let keys = &path.keys;
+    quote!(usagekit_runtime::report::Path { level: #level, keys: &[#(#keys),*] })
+}
+
+fn time_format_tokens(format: TimeFormat) -> TokenStream {
+    match format {
+        TimeFormat::UnixSeconds => quote!(usagekit_runtime::report::TimeFormat::UnixSeconds),
+        TimeFormat::DateTime => quote!(usagekit_runtime::report::TimeFormat::DateTime),
+        TimeFormat::Date => quote!(usagekit_runtime::report::TimeFormat::Date),
+    }
+}
+
+fn dimension_tokens(dimension: Dimension) -> TokenStream {
+    match dimension {
+        Dimension::Model => quote!(usagekit_runtime::report::Dimension::Model),
+        Dimension::Project => quote!(usagekit_runtime::report::Dimension::Project),
+        Dimension::ApiKey => quote!(usagekit_runtime::report::Dimension::ApiKey),
+    }
+}
+
+fn option_tokens<T>(value: Option<T>, tokens: impl FnOnce(T) -> TokenStream) -> TokenStream {
+    match value {
+        Some(value) => {
+            let inner = tokens(value);
+            quote!(Some(#inner))
+        }
+        None => quote!(None),
+    }
+}
+
+/// A `usagekit_runtime::report::ReportSpec` literal.
+fn report_tokens(operation: &str, report: &ReportModel, example: Option<&str>) -> TokenStream {
+    let request = &report.request;
+    let time_param = |(param, format): &(String, TimeFormat)| {
+        let format = time_format_tokens(*format);
+        quote!(usagekit_runtime::report::TimeParam { param: #param, format: #format })
+    };
+    let start = option_tokens(request.start.as_ref(), time_param);
+    let end = option_tokens(request.end.as_ref(), time_param);
+    let bucket_width = option_tokens(
+        request.bucket_width.as_ref(),
+        |(param, day)| quote!((#param, #day)),
+    );
+    let group_by = option_tokens(request.group_by.as_ref(), |(param, values)| {
+        let values = values.iter().map(|(dimension, value)| {
+            let dimension = dimension_tokens(*dimension);
+            quote!((#dimension, #value))
+        });
+        quote!(usagekit_runtime::report::GroupBy { param: #param, values: &[#(#values),*] })
+    });
+    let params = request
+        .params
+        .iter()
+        .map(|(name, value)| quote!((#name, #value)));
+    let rows = report.rows.iter().map(|keys| quote!(&[#(#keys),*]));
+    let period = match &report.period {
+        PeriodModel::Buckets { start, end, format } => {
+            let (start, end, format) = (
+                path_tokens(start),
+                path_tokens(end),
+                time_format_tokens(*format),
+            );
+            quote!(usagekit_runtime::report::Period::Buckets { start: #start, end: #end, format: #format })
+        }
+        PeriodModel::Range => quote!(usagekit_runtime::report::Period::Range),
+        PeriodModel::Snapshot { label, window_days } => {
+            let window_days = option_tokens(window_days.as_ref(), path_tokens);
+            quote!(usagekit_runtime::report::Period::Snapshot { label: #label, window_days: #window_days })
+        }
+    };
+    let dimensions = report.dimensions.iter().map(|(dimension, path)| {
+        let (dimension, path) = (dimension_tokens(*dimension), path_tokens(path));
+        quote!((#dimension, #path))
+    });
+    let metrics = report.metrics.iter().map(|MetricModel { name, values, unit, scale }| {
+        let values = values.iter().map(path_tokens);
+        let unit = match unit {
+            UnitModel::Fixed(unit) => quote!(usagekit_runtime::report::Unit::Fixed(#unit)),
+            UnitModel::Currency(path) => {
+                let path = path_tokens(path);
+                quote!(usagekit_runtime::report::Unit::Currency(#path))
+            }
+        };
+        let scale = option_tokens(scale.as_ref(), |scale| quote!(#scale));
+        quote! {
+            usagekit_runtime::report::Metric { name: #name, values: &[#(#values),*], unit: #unit, scale: #scale }
+        }
+    });
+    let example = option_tokens(example, |example| quote!(#example));
+    quote! {
+        usagekit_runtime::report::ReportSpec {
+            operation: #operation,
+            request: usagekit_runtime::report::ReportRequest {
+                start: #start,
+                end: #end,
+                bucket_width: #bucket_width,
+                group_by: #group_by,
+                params: &[#(#params),*],
+            },
+            rows: &[#(#rows),*],
+            period: #period,
+            dimensions: &[#(#dimensions),*],
+            metrics: &[#(#metrics),*],
+            example: #example,
+        }
+    }
+}
+
 pub fn builder_methods(
     operation: &OperationModel,
     success: &syn::Type,
@@ -298,95 +524,18 @@ pub fn builder_methods(
 
     if let Some(pagination) = &operation.pagination {
         let item = format_ident!("{}", pagination.item_type);
-        let setter = format_ident!("{}", pagination.cursor_setter);
-        let items_field = format_ident!("{}", pagination.items_field);
-        let has_more = match &pagination.has_more_field {
-            Some(field) => {
-                let field = format_ident!("{field}");
-                quote!(usagekit_runtime::HasMore::into_has_more(page.#field))
-            }
-            None => quote!(None),
-        };
-        // The first page is the request as built; later ones carry the cursor.
-        let send_from_cursor = quote! {
-            let request = match cursor {
-                Some(cursor) => request.#setter(cursor),
-                None => request,
-            };
-            let page = request.send().await?;
-        };
-        let (follows, fetch) = match &pagination.style {
-            PageStyle::Cursor { next_cursor_field } => {
-                let field = format_ident!("{next_cursor_field}");
-                let fetch = quote! {
-                    |request: Self, cursor| async move {
-                        #send_from_cursor
-                        Ok(usagekit_runtime::Page {
-                            next_cursor: usagekit_runtime::Cursor::into_cursor(page.#field),
-                            has_more: #has_more,
-                            items: page.#items_field,
-                        })
-                    }
-                };
-                (format!("Follows `{next_cursor_field}`"), fetch)
-            }
-            PageStyle::AfterLastId { item_id_field } => {
-                let field = format_ident!("{item_id_field}");
-                let fetch = quote! {
-                    |request: Self, cursor| async move {
-                        #send_from_cursor
-                        Ok(usagekit_runtime::Page {
-                            next_cursor: page
-                                .#items_field
-                                .last()
-                                .and_then(|item| usagekit_runtime::Cursor::into_cursor(item.#field.clone())),
-                            has_more: #has_more,
-                            items: page.#items_field,
-                        })
-                    }
-                };
-                (
-                    format!(
-                        "Sends the last item's `{item_id_field}` as `{}`",
-                        pagination.cursor_setter
-                    ),
-                    fetch,
-                )
-            }
-            PageStyle::PageNumber {
-                first,
-                total_pages_field,
-            } => {
-                let within_total = match total_pages_field {
-                    Some(total) => {
-                        let total = format_ident!("{total}");
-                        quote! {
-                            && usagekit_runtime::Cursor::into_cursor(page.#total)
-                                .is_none_or(|total| u64::try_from(total).is_ok_and(|total| number < total))
-                        }
-                    }
-                    None => quote!(),
-                };
-                let fetch = quote! {
-                    |request: Self, number: Option<u64>| async move {
-                        let number = number.unwrap_or(#first);
-                        let page = request.#setter(number).send().await?;
-                        Ok(usagekit_runtime::Page {
-                            next_cursor: (!page.#items_field.is_empty() #within_total)
-                                .then(|| number + 1),
-                            has_more: #has_more,
-                            items: page.#items_field,
-                        })
-                    }
-                };
-                (
-                    format!(
-                        "Counts `{}` up from {first} (a page set on the builder is replaced)",
-                        pagination.cursor_setter
-                    ),
-                    fetch,
-                )
-            }
+        let fetch = page_fetch(pagination, id, false);
+        let json_fetch = page_fetch(pagination, id, true);
+        let follows = match &pagination.style {
+            PageStyle::Cursor { next_cursor_field } => format!("Follows `{next_cursor_field}`"),
+            PageStyle::AfterLastId { item_id_field } => format!(
+                "Sends the last item's `{item_id_field}` as `{}`",
+                pagination.cursor_setter
+            ),
+            PageStyle::PageNumber { first, .. } => format!(
+                "Counts `{}` up from {first} (a page set on the builder is replaced)",
+                pagination.cursor_setter
+            ),
         };
         let stream_doc = format!(
             "Every `{}` of every page, fetching the next page only when this one is used up. \
@@ -409,8 +558,124 @@ pub fn builder_methods(
                 usagekit_runtime::collect_all(self.stream()).await
             }
         });
+        if !operation.takes_body {
+            items.push(syn::parse_quote! {
+            /// Every page as the JSON the server sent (each still decoded and checked).
+            pub(crate) fn json_pages(
+                self,
+            ) -> impl usagekit_runtime::Stream<Item = Result<usagekit_runtime::serde_json::Value, usagekit_runtime::Error<#error_type>>>
+                   + Send + 'a {
+                let max_pages = self.client.inner.max_pages();
+                usagekit_runtime::paginate(#id, max_pages, self, #json_fetch)
+            }
+        });
+        }
+    } else if !operation.takes_body {
+        items.push(syn::parse_quote! {
+            /// The response as the JSON the server sent (still decoded and checked).
+            pub(crate) fn json_pages(
+                self,
+            ) -> impl usagekit_runtime::Stream<Item = Result<usagekit_runtime::serde_json::Value, usagekit_runtime::Error<#error_type>>>
+                   + Send + 'a {
+                usagekit_runtime::dynamic::single_page(async move {
+                    let (result, raw) = usagekit_runtime::capturing(self.send()).await;
+                    result?;
+                    usagekit_runtime::dynamic::raw_json(#id, raw)
+                })
+            }
+        });
     }
     items
+}
+
+/// The closure `paginate` calls for a page: sends the request with the cursor and
+/// reads where the next page starts. `json`: the page's item is the whole page as
+/// the server sent it, for tools.
+fn page_fetch(pagination: &Pagination, id: &str, json: bool) -> TokenStream {
+    let setter = format_ident!("{}", pagination.cursor_setter);
+    let items_field = format_ident!("{}", pagination.items_field);
+    let has_more = match &pagination.has_more_field {
+        Some(field) => {
+            let field = format_ident!("{field}");
+            quote!(usagekit_runtime::HasMore::into_has_more(page.#field))
+        }
+        None => quote!(None),
+    };
+    let (send, items) = if json {
+        (
+            quote! {
+                let (page, raw) = usagekit_runtime::capturing(request.send()).await;
+                let page = page?;
+                let json = usagekit_runtime::dynamic::raw_json(#id, raw)?;
+            },
+            quote!(vec![json]),
+        )
+    } else {
+        (
+            quote!(let page = request.send().await?;),
+            quote!(page.#items_field),
+        )
+    };
+    let next_cursor = match &pagination.style {
+        PageStyle::Cursor { next_cursor_field } => {
+            let field = format_ident!("{next_cursor_field}");
+            quote!(usagekit_runtime::Cursor::into_cursor(page.#field))
+        }
+        PageStyle::AfterLastId { item_id_field } => {
+            let field = format_ident!("{item_id_field}");
+            quote! {
+                page.#items_field
+                    .last()
+                    .and_then(|item| usagekit_runtime::Cursor::into_cursor(item.#field.clone()))
+            }
+        }
+        PageStyle::PageNumber { .. } => quote!(),
+    };
+    match &pagination.style {
+        PageStyle::Cursor { .. } | PageStyle::AfterLastId { .. } => quote! {
+            |request: Self, cursor| async move {
+                // The first page is the request as built; later ones carry the cursor.
+                let request = match cursor {
+                    Some(cursor) => request.#setter(cursor),
+                    None => request,
+                };
+                #send
+                Ok(usagekit_runtime::Page {
+                    next_cursor: #next_cursor,
+                    has_more: #has_more,
+                    items: #items,
+                })
+            }
+        },
+        PageStyle::PageNumber {
+            first,
+            total_pages_field,
+        } => {
+            let within_total = match total_pages_field {
+                Some(total) => {
+                    let total = format_ident!("{total}");
+                    quote! {
+                        && usagekit_runtime::Cursor::into_cursor(page.#total)
+                            .is_none_or(|total| u64::try_from(total).is_ok_and(|total| number < total))
+                    }
+                }
+                None => quote!(),
+            };
+            quote! {
+                |request: Self, number: Option<u64>| async move {
+                    let number = number.unwrap_or(#first);
+                    let request = request.#setter(number);
+                    #send
+                    Ok(usagekit_runtime::Page {
+                        next_cursor: (!page.#items_field.is_empty() #within_total)
+                            .then(|| number + 1),
+                        has_more: #has_more,
+                        items: #items,
+                    })
+                }
+            }
+        }
+    }
 }
 
 fn union_tokens(union: &Union) -> TokenStream {
@@ -502,12 +767,7 @@ pub fn setter(
     let name = format_ident!("{}", parameter.setter);
     let method = format!("{}()", operation.method);
     let wire = &parameter.name;
-    let expected = if parameter.allowed.is_empty() {
-        parameter.schema.clone()
-    } else {
-        let allowed: Vec<String> = parameter.allowed.iter().map(|v| format!("`{v}`")).collect();
-        format!("one of {}", allowed.join(", "))
-    };
+    let expected = expected(parameter);
     let store = if optional {
         quote!(.map(Some))
     } else {
@@ -546,6 +806,71 @@ pub fn setter(
                 self
             }
         },
+    }
+}
+
+/// What a parameter accepts, in words: `integer`, "one of `1d`, `1h`".
+fn expected(parameter: &ParameterModel) -> String {
+    if parameter.allowed.is_empty() {
+        parameter.schema.clone()
+    } else {
+        let allowed: Vec<String> = parameter.allowed.iter().map(|v| format!("`{v}`")).collect();
+        format!("one of {}", allowed.join(", "))
+    }
+}
+
+/// `set_text`: a builder's parameters from text, by wire or setter name, for tools
+/// (`usagekit call`). Values parse into each setter's own type.
+pub fn text_setter(
+    operation: &OperationModel,
+    targets: &[(&ParameterModel, syn::Type)],
+) -> ImplItem {
+    let method = format!("{}()", operation.method);
+    let known: Vec<&str> = targets
+        .iter()
+        .map(|(parameter, _)| parameter.name.as_str())
+        .collect();
+    let statements = targets.iter().map(|(parameter, target)| {
+        let setter = format_ident!("{}", parameter.setter);
+        let wire = &parameter.name;
+        let mut names = vec![wire.as_str()];
+        if parameter.setter != *wire {
+            names.push(&parameter.setter);
+        }
+        let expected = expected(parameter);
+        match list_item(target) {
+            Some(item) => quote! {
+                let values = usagekit_runtime::dynamic::text_values(params, &[#(#names),*]);
+                if !values.is_empty() {
+                    let parsed = values
+                        .iter()
+                        .map(|text| usagekit_runtime::dynamic::parse_text::<#item>(#method, #wire, text, #expected))
+                        .collect::<Result<Vec<#item>, String>>()?;
+                    builder = builder.#setter(parsed);
+                }
+            },
+            None => quote! {
+                if let Some(text) = usagekit_runtime::dynamic::text_value(#method, params, &[#(#names),*])? {
+                    builder = builder.#setter(usagekit_runtime::dynamic::parse_text::<#target>(#method, #wire, text, #expected)?);
+                }
+            },
+        }
+    });
+    let body = if targets.is_empty() {
+        quote!(Ok(self))
+    } else {
+        quote! {
+            let mut builder = self;
+            #(#statements)*
+            Ok(builder)
+        }
+    };
+    syn::parse_quote! {
+        /// Sets parameters from text, by wire or setter name (tools call operations this way).
+        pub(crate) fn set_text(self, params: &[(String, String)]) -> Result<Self, String> {
+            usagekit_runtime::dynamic::check_param_names(#method, params, &[#(#known),*])?;
+            #body
+        }
     }
 }
 

@@ -22,6 +22,8 @@ mod load;
 mod model;
 mod naming;
 mod postprocess;
+mod registry;
+mod report;
 mod settings;
 mod status;
 mod surface;
@@ -29,6 +31,7 @@ mod surface;
 pub use changes::{ApiChange, Version, changelog, check_version, compare};
 pub use diagnostic::Diagnostic;
 pub use emit::GeneratedFile;
+pub use registry::{REGISTRY_CRATE, registry_crate};
 pub use settings::{CredentialSettings, ExampleSettings, ProviderSettings, parse_settings};
 
 /// Generates one provider's client crate.

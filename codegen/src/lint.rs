@@ -371,6 +371,13 @@ fn check_operations(file: &str, api: &OpenAPI, found: &mut Vec<Diagnostic>) {
                         .help("one of `{cursor-param: after, next-cursor: next_page, has-more: has_more, items: data}` (a cursor in the response), `{style: after-last-id, cursor-param: after, item-id: id, has-more: has_more, items: data}` or `{style: page-number, page-param: page, items: data}` (optionally `total-pages`, `first-page`), naming a query parameter and properties of the 2xx response; cursors are strings or integers (see ARCHITECTURE.md)"),
                 );
             }
+            if let Err((suffix, message)) = crate::report::report(api, operation) {
+                found.push(
+                    Diagnostic::new(file, message)
+                        .at(here.join(&format!("/{}{suffix}", crate::report::REPORT_EXTENSION)))
+                        .help(crate::report::REPORT_HELP),
+                );
+            }
         }
     }
 }

@@ -653,6 +653,7 @@ fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<BTreeSet<Stri
             &success,
             &response_body_type(&success),
         ));
+        let mut targets = Vec::new();
         for item in &mut imp.items {
             if let ImplItem::Fn(setter) = item
                 && let Some(parameter) = operation
@@ -675,7 +676,12 @@ fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<BTreeSet<Stri
                 }
                 *setter = replaced;
                 setters += 1;
+                targets.push((parameter, target));
             }
+        }
+        // Tools call operations without a body (`usagekit call`).
+        if !operation.takes_body {
+            imp.items.push(extras::text_setter(operation, &targets));
         }
         // Builders are made by `Client`'s methods; their constructor is not API.
         for item in &mut imp.items {

@@ -54,7 +54,13 @@ fn with_wire_dev_dependencies(manifest: &str) -> String {
         .or_insert_with(|| toml::Value::Table(toml::Table::new()))
         .as_table_mut()
         .unwrap();
-    for name in ["wiremock", "serde_json"] {
+    for name in [
+        "wiremock",
+        "serde_json",
+        "chrono",
+        "rust_decimal",
+        "futures-util",
+    ] {
         dev.insert(
             name.into(),
             toml::Value::Table(toml::Table::from_iter([(

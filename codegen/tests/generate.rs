@@ -299,3 +299,68 @@ fn inline_error_schemas_are_named_after_operation_and_status() {
         assert!(code.contains(expected), "missing {expected}");
     }
 }
+
+/// The report reads what a spec's `x-usagekit-report` says and nothing else: the
+/// same spec without it generates a crate the report has nothing to read from.
+#[test]
+fn report_mappings_come_from_the_spec_alone() {
+    let (path, text) = common::fixture("ok_report.yaml");
+    let mut inside = false;
+    let without: String = text
+        .lines()
+        .filter(|line| {
+            let indent = line.len() - line.trim_start().len();
+            if line.trim_start().starts_with("x-usagekit-report:") {
+                inside = true;
+                return false;
+            }
+            if inside && indent > 6 {
+                return false;
+            }
+            inside = false;
+            true
+        })
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let code = |text: &str| {
+        let files = usagekit_codegen::generate_crate(&path, text, &settings()).unwrap();
+        module(&files).to_owned()
+    };
+    let mapped = code(&text);
+    assert_eq!(
+        mapped
+            .matches("usagekit_runtime::report::ReportSpec {")
+            .count(),
+        2
+    );
+    assert!(mapped.contains("scale: Some(\"0.01\")"));
+    let unmapped = code(&without);
+    assert!(!unmapped.contains("ReportSpec"));
+    assert!(unmapped.contains("reports: &[]"));
+}
+
+/// The `usagekit` command reaches every provider through the generated registry.
+#[test]
+fn the_registry_lists_every_provider() {
+    let mut second = settings();
+    second.key = "other".into();
+    second.crate_name = "other-usage".into();
+    let files = usagekit_codegen::registry_crate(&[settings(), second]);
+    let lib = &files
+        .iter()
+        .find(|f| f.path == "src/lib.rs")
+        .unwrap()
+        .contents;
+    assert!(lib.contains("&fixture_usage::SERVICE"), "{lib}");
+    assert!(lib.contains("&other_usage::SERVICE"), "{lib}");
+    let manifest: toml::Table = files
+        .iter()
+        .find(|f| f.path == "Cargo.toml")
+        .unwrap()
+        .contents
+        .parse()
+        .unwrap();
+    let dependency = &manifest["dependencies"]["other-usage"];
+    assert_eq!(dependency["path"].as_str(), Some("../other-usage"));
+    assert_eq!(dependency["version"].as_str(), Some("0.1.0"));
+}

@@ -97,6 +97,12 @@ pub fn plan(root: &Path, only: &[&str]) -> Result<Plan, Vec<String>> {
             ),
         }
     }
+    // The registry lists every provider, whichever were selected.
+    let registry_dir = root.join("crates").join(usagekit_codegen::REGISTRY_CRATE);
+    changes.extend(changes_in(
+        &registry_dir,
+        &usagekit_codegen::registry_crate(&providers),
+    ));
     if problems.is_empty() {
         Ok(Plan {
             root: root.to_path_buf(),
@@ -120,8 +126,14 @@ fn generate_one(root: &Path, provider: &ProviderSettings) -> Result<Generated, V
     let report = change_report(&dir, provider, &mut files)
         .map_err(|e| vec![Diagnostic::new(SETTINGS, e)])?;
 
+    Ok((changes_in(&dir, &files), report))
+}
+
+/// What writing `files` into `dir` changes, including files there to remove: a
+/// generated crate's directory belongs to the generator.
+fn changes_in(dir: &Path, files: &[GeneratedFile]) -> Vec<Change> {
     let mut changes = Vec::new();
-    for file in &files {
+    for file in files {
         let path = dir.join(&file.path);
         let old = fs::read_to_string(&path).ok();
         if old.as_deref() != Some(file.contents.as_str()) {
@@ -132,10 +144,9 @@ fn generate_one(root: &Path, provider: &ProviderSettings) -> Result<Generated, V
             });
         }
     }
-    // The crate directory belongs to the generator: anything else in it is stale.
-    for path in existing_files(&dir) {
+    for path in existing_files(dir) {
         let relative = path
-            .strip_prefix(&dir)
+            .strip_prefix(dir)
             .unwrap_or(&path)
             .to_string_lossy()
             .replace('\\', "/");
@@ -143,7 +154,7 @@ fn generate_one(root: &Path, provider: &ProviderSettings) -> Result<Generated, V
             changes.push(Change::Remove { path });
         }
     }
-    Ok((changes, report))
+    changes
 }
 
 /// Compares the new crate with the one on disk (the baseline: no git, no network),

@@ -3612,6 +3612,155 @@ pub mod builder {
         > {
             usagekit_runtime::collect_all(self.stream()).await
         }
+        /// Every page as the JSON the server sent (each still decoded and checked).
+        pub(crate) fn json_pages(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::Error<types::ErrorResponse>,
+            >,
+        > + Send + 'a {
+            let max_pages = self.client.inner.max_pages();
+            usagekit_runtime::paginate(
+                "get-cost-report",
+                max_pages,
+                self,
+                |request: Self, cursor| async move {
+                    let request = match cursor {
+                        Some(cursor) => request.page(cursor),
+                        None => request,
+                    };
+                    let (page, raw) = usagekit_runtime::capturing(request.send()).await;
+                    let page = page?;
+                    let json = usagekit_runtime::dynamic::raw_json(
+                        "get-cost-report",
+                        raw,
+                    )?;
+                    Ok(usagekit_runtime::Page {
+                        next_cursor: usagekit_runtime::Cursor::into_cursor(
+                            page.next_page,
+                        ),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: vec![json],
+                    })
+                },
+            )
+        }
+        /// Sets parameters from text, by wire or setter name (tools call operations this way).
+        pub(crate) fn set_text(
+            self,
+            params: &[(String, String)],
+        ) -> Result<Self, String> {
+            usagekit_runtime::dynamic::check_param_names(
+                "cost_report()",
+                params,
+                &[
+                    "bucket_width",
+                    "ending_at",
+                    "group_by[]",
+                    "limit",
+                    "page",
+                    "starting_at",
+                    "anthropic-beta",
+                ],
+            )?;
+            let mut builder = self;
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "cost_report()",
+                params,
+                &["bucket_width"],
+            )? {
+                builder = builder
+                    .bucket_width(
+                        usagekit_runtime::dynamic::parse_text::<
+                            types::CostReportBucketWidth,
+                        >("cost_report()", "bucket_width", text, "one of `1d`")?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "cost_report()",
+                params,
+                &["ending_at"],
+            )? {
+                builder = builder
+                    .ending_at(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::chrono::DateTime<::chrono::offset::Utc>,
+                        >("cost_report()", "ending_at", text, "string (date-time)")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["group_by[]", "group_by"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        types::CostGroupBy,
+                    >(
+                        "cost_report()",
+                        "group_by[]",
+                        text,
+                        "one of `workspace_id`, `description`",
+                    ))
+                    .collect::<Result<Vec<types::CostGroupBy>, String>>()?;
+                builder = builder.group_by(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "cost_report()",
+                params,
+                &["limit"],
+            )? {
+                builder = builder
+                    .limit(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::std::num::NonZeroU64,
+                        >("cost_report()", "limit", text, "integer")?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "cost_report()",
+                params,
+                &["page"],
+            )? {
+                builder = builder
+                    .page(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::std::string::String,
+                        >("cost_report()", "page", text, "string")?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "cost_report()",
+                params,
+                &["starting_at"],
+            )? {
+                builder = builder
+                    .starting_at(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::chrono::DateTime<::chrono::offset::Utc>,
+                        >("cost_report()", "starting_at", text, "string (date-time)")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["anthropic-beta", "anthropic_beta"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("cost_report()", "anthropic-beta", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.anthropic_beta(parsed);
+            }
+            Ok(builder)
+        }
     }
     /// Builder for [`Client::claude_code_usage_report`]
     ///
@@ -3839,6 +3988,115 @@ pub mod builder {
             usagekit_runtime::Error<types::ErrorResponse>,
         > {
             usagekit_runtime::collect_all(self.stream()).await
+        }
+        /// Every page as the JSON the server sent (each still decoded and checked).
+        pub(crate) fn json_pages(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::Error<types::ErrorResponse>,
+            >,
+        > + Send + 'a {
+            let max_pages = self.client.inner.max_pages();
+            usagekit_runtime::paginate(
+                "get-claude-code-usage-report",
+                max_pages,
+                self,
+                |request: Self, cursor| async move {
+                    let request = match cursor {
+                        Some(cursor) => request.page(cursor),
+                        None => request,
+                    };
+                    let (page, raw) = usagekit_runtime::capturing(request.send()).await;
+                    let page = page?;
+                    let json = usagekit_runtime::dynamic::raw_json(
+                        "get-claude-code-usage-report",
+                        raw,
+                    )?;
+                    Ok(usagekit_runtime::Page {
+                        next_cursor: usagekit_runtime::Cursor::into_cursor(
+                            page.next_page,
+                        ),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: vec![json],
+                    })
+                },
+            )
+        }
+        /// Sets parameters from text, by wire or setter name (tools call operations this way).
+        pub(crate) fn set_text(
+            self,
+            params: &[(String, String)],
+        ) -> Result<Self, String> {
+            usagekit_runtime::dynamic::check_param_names(
+                "claude_code_usage_report()",
+                params,
+                &["limit", "page", "starting_at", "anthropic-beta"],
+            )?;
+            let mut builder = self;
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "claude_code_usage_report()",
+                params,
+                &["limit"],
+            )? {
+                builder = builder
+                    .limit(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::std::num::NonZeroU64,
+                        >("claude_code_usage_report()", "limit", text, "integer")?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "claude_code_usage_report()",
+                params,
+                &["page"],
+            )? {
+                builder = builder
+                    .page(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::std::string::String,
+                        >("claude_code_usage_report()", "page", text, "string")?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "claude_code_usage_report()",
+                params,
+                &["starting_at"],
+            )? {
+                builder = builder
+                    .starting_at(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::chrono::naive::NaiveDate,
+                        >(
+                            "claude_code_usage_report()",
+                            "starting_at",
+                            text,
+                            "string (date)",
+                        )?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["anthropic-beta", "anthropic_beta"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >(
+                        "claude_code_usage_report()",
+                        "anthropic-beta",
+                        text,
+                        "array of string",
+                    ))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.anthropic_beta(parsed);
+            }
+            Ok(builder)
         }
     }
     /// Builder for [`Client::messages_usage_report`]
@@ -4382,6 +4640,303 @@ pub mod builder {
         > {
             usagekit_runtime::collect_all(self.stream()).await
         }
+        /// Every page as the JSON the server sent (each still decoded and checked).
+        pub(crate) fn json_pages(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::Error<types::ErrorResponse>,
+            >,
+        > + Send + 'a {
+            let max_pages = self.client.inner.max_pages();
+            usagekit_runtime::paginate(
+                "get-messages-usage-report",
+                max_pages,
+                self,
+                |request: Self, cursor| async move {
+                    let request = match cursor {
+                        Some(cursor) => request.page(cursor),
+                        None => request,
+                    };
+                    let (page, raw) = usagekit_runtime::capturing(request.send()).await;
+                    let page = page?;
+                    let json = usagekit_runtime::dynamic::raw_json(
+                        "get-messages-usage-report",
+                        raw,
+                    )?;
+                    Ok(usagekit_runtime::Page {
+                        next_cursor: usagekit_runtime::Cursor::into_cursor(
+                            page.next_page,
+                        ),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: vec![json],
+                    })
+                },
+            )
+        }
+        /// Sets parameters from text, by wire or setter name (tools call operations this way).
+        pub(crate) fn set_text(
+            self,
+            params: &[(String, String)],
+        ) -> Result<Self, String> {
+            usagekit_runtime::dynamic::check_param_names(
+                "messages_usage_report()",
+                params,
+                &[
+                    "api_key_ids[]",
+                    "bucket_width",
+                    "context_window[]",
+                    "ending_at",
+                    "group_by[]",
+                    "inference_geos[]",
+                    "limit",
+                    "models[]",
+                    "page",
+                    "service_tiers[]",
+                    "speeds[]",
+                    "starting_at",
+                    "workspace_ids[]",
+                    "anthropic-beta",
+                ],
+            )?;
+            let mut builder = self;
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["api_key_ids[]", "api_key_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >(
+                        "messages_usage_report()",
+                        "api_key_ids[]",
+                        text,
+                        "array of string",
+                    ))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.api_key_ids(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "messages_usage_report()",
+                params,
+                &["bucket_width"],
+            )? {
+                builder = builder
+                    .bucket_width(
+                        usagekit_runtime::dynamic::parse_text::<
+                            types::BucketWidth,
+                        >(
+                            "messages_usage_report()",
+                            "bucket_width",
+                            text,
+                            "one of `1d`, `1h`, `1m`",
+                        )?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["context_window[]", "context_window"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        types::ContextWindow,
+                    >(
+                        "messages_usage_report()",
+                        "context_window[]",
+                        text,
+                        "one of `0-200k`, `200k-1M`",
+                    ))
+                    .collect::<Result<Vec<types::ContextWindow>, String>>()?;
+                builder = builder.context_window(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "messages_usage_report()",
+                params,
+                &["ending_at"],
+            )? {
+                builder = builder
+                    .ending_at(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::chrono::DateTime<::chrono::offset::Utc>,
+                        >(
+                            "messages_usage_report()",
+                            "ending_at",
+                            text,
+                            "string (date-time)",
+                        )?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["group_by[]", "group_by"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        types::MessagesGroupBy,
+                    >(
+                        "messages_usage_report()",
+                        "group_by[]",
+                        text,
+                        "one of `api_key_id`, `workspace_id`, `model`, `service_tier`, `context_window`, `inference_geo`, `speed`",
+                    ))
+                    .collect::<Result<Vec<types::MessagesGroupBy>, String>>()?;
+                builder = builder.group_by(parsed);
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["inference_geos[]", "inference_geos"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        types::InferenceGeo,
+                    >(
+                        "messages_usage_report()",
+                        "inference_geos[]",
+                        text,
+                        "one of `global`, `us`, `not_available`",
+                    ))
+                    .collect::<Result<Vec<types::InferenceGeo>, String>>()?;
+                builder = builder.inference_geos(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "messages_usage_report()",
+                params,
+                &["limit"],
+            )? {
+                builder = builder
+                    .limit(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::std::num::NonZeroU64,
+                        >("messages_usage_report()", "limit", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["models[]", "models"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("messages_usage_report()", "models[]", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.models(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "messages_usage_report()",
+                params,
+                &["page"],
+            )? {
+                builder = builder
+                    .page(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::std::string::String,
+                        >("messages_usage_report()", "page", text, "string")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["service_tiers[]", "service_tiers"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        types::ServiceTier,
+                    >(
+                        "messages_usage_report()",
+                        "service_tiers[]",
+                        text,
+                        "one of `standard`, `batch`, `priority`, `priority_on_demand`, `flex`, `flex_discount`",
+                    ))
+                    .collect::<Result<Vec<types::ServiceTier>, String>>()?;
+                builder = builder.service_tiers(parsed);
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["speeds[]", "speeds"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        types::Speed,
+                    >(
+                        "messages_usage_report()",
+                        "speeds[]",
+                        text,
+                        "one of `standard`, `fast`",
+                    ))
+                    .collect::<Result<Vec<types::Speed>, String>>()?;
+                builder = builder.speeds(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "messages_usage_report()",
+                params,
+                &["starting_at"],
+            )? {
+                builder = builder
+                    .starting_at(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::chrono::DateTime<::chrono::offset::Utc>,
+                        >(
+                            "messages_usage_report()",
+                            "starting_at",
+                            text,
+                            "string (date-time)",
+                        )?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["workspace_ids[]", "workspace_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >(
+                        "messages_usage_report()",
+                        "workspace_ids[]",
+                        text,
+                        "array of string",
+                    ))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.workspace_ids(parsed);
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["anthropic-beta", "anthropic_beta"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >(
+                        "messages_usage_report()",
+                        "anthropic-beta",
+                        text,
+                        "array of string",
+                    ))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.anthropic_beta(parsed);
+            }
+            Ok(builder)
+        }
     }
 }
 /// What a program using this client needs: `use <crate>::prelude::*;`.
@@ -4389,6 +4944,492 @@ pub mod prelude {
     pub use super::{Client, ClientBuilder};
     pub use usagekit_runtime::{ApiError, Error, ErrorKind, TryStreamExt};
 }
+impl usagekit_runtime::dynamic::DynamicClient for Client {
+    fn call<'a>(
+        &'a self,
+        operation: &str,
+        params: &[(String, String)],
+    ) -> Result<usagekit_runtime::dynamic::JsonPages<'a>, String> {
+        match operation {
+            "get-cost-report" | "cost_report" => {
+                Ok(
+                    usagekit_runtime::dynamic::boxed_pages(
+                        self.cost_report().set_text(params)?.json_pages(),
+                    ),
+                )
+            }
+            "get-claude-code-usage-report" | "claude_code_usage_report" => {
+                Ok(
+                    usagekit_runtime::dynamic::boxed_pages(
+                        self.claude_code_usage_report().set_text(params)?.json_pages(),
+                    ),
+                )
+            }
+            "get-messages-usage-report" | "messages_usage_report" => {
+                Ok(
+                    usagekit_runtime::dynamic::boxed_pages(
+                        self.messages_usage_report().set_text(params)?.json_pages(),
+                    ),
+                )
+            }
+            other => Err(format!("Anthropic has no operation `{other}`")),
+        }
+    }
+}
+/// This crate described for tools that choose the operation at run time (the
+/// `usagekit` command): its operations, how its responses map to usage records
+/// (the spec's `x-usagekit-report`), and a client that takes text parameters.
+pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynamic::Service {
+    key: "anthropic",
+    crate_name: env!("CARGO_PKG_NAME"),
+    info: &PROVIDER,
+    operations: &[
+        usagekit_runtime::dynamic::OperationSpec {
+            id: "get-cost-report",
+            method: "cost_report",
+            http_method: "GET",
+            path: "/v1/organizations/cost_report",
+            summary: Some("Get the cost report, in daily buckets."),
+            parameters: &[
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "starting_at",
+                    setter: "starting_at",
+                    location: "query",
+                    required: true,
+                    list: false,
+                    schema: "string (date-time)",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "ending_at",
+                    setter: "ending_at",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string (date-time)",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "bucket_width",
+                    setter: "bucket_width",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "one of `1d`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "limit",
+                    setter: "limit",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "page",
+                    setter: "page",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "group_by[]",
+                    setter: "group_by",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `workspace_id`, `description`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "anthropic-beta",
+                    setter: "anthropic_beta",
+                    location: "header",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+            ],
+            paginated: true,
+            takes_body: false,
+        },
+        usagekit_runtime::dynamic::OperationSpec {
+            id: "get-claude-code-usage-report",
+            method: "claude_code_usage_report",
+            http_method: "GET",
+            path: "/v1/organizations/usage_report/claude_code",
+            summary: Some(
+                "Get Claude Code usage for one day, one record per user or API key.",
+            ),
+            parameters: &[
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "starting_at",
+                    setter: "starting_at",
+                    location: "query",
+                    required: true,
+                    list: false,
+                    schema: "string (date)",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "limit",
+                    setter: "limit",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "page",
+                    setter: "page",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "anthropic-beta",
+                    setter: "anthropic_beta",
+                    location: "header",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+            ],
+            paginated: true,
+            takes_body: false,
+        },
+        usagekit_runtime::dynamic::OperationSpec {
+            id: "get-messages-usage-report",
+            method: "messages_usage_report",
+            http_method: "GET",
+            path: "/v1/organizations/usage_report/messages",
+            summary: Some("Get the Messages API usage report, in time buckets."),
+            parameters: &[
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "starting_at",
+                    setter: "starting_at",
+                    location: "query",
+                    required: true,
+                    list: false,
+                    schema: "string (date-time)",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "ending_at",
+                    setter: "ending_at",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string (date-time)",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "bucket_width",
+                    setter: "bucket_width",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "one of `1d`, `1h`, `1m`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "limit",
+                    setter: "limit",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "page",
+                    setter: "page",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "group_by[]",
+                    setter: "group_by",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `api_key_id`, `workspace_id`, `model`, `service_tier`, `context_window`, `inference_geo`, `speed`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "api_key_ids[]",
+                    setter: "api_key_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "workspace_ids[]",
+                    setter: "workspace_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "models[]",
+                    setter: "models",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "service_tiers[]",
+                    setter: "service_tiers",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `standard`, `batch`, `priority`, `priority_on_demand`, `flex`, `flex_discount`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "context_window[]",
+                    setter: "context_window",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `0-200k`, `200k-1M`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "inference_geos[]",
+                    setter: "inference_geos",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `global`, `us`, `not_available`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "speeds[]",
+                    setter: "speeds",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `standard`, `fast`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "anthropic-beta",
+                    setter: "anthropic_beta",
+                    location: "header",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+            ],
+            paginated: true,
+            takes_body: false,
+        },
+    ],
+    reports: &[
+        usagekit_runtime::report::ReportSpec {
+            operation: "get-cost-report",
+            request: usagekit_runtime::report::ReportRequest {
+                start: Some(usagekit_runtime::report::TimeParam {
+                    param: "starting_at",
+                    format: usagekit_runtime::report::TimeFormat::DateTime,
+                }),
+                end: Some(usagekit_runtime::report::TimeParam {
+                    param: "ending_at",
+                    format: usagekit_runtime::report::TimeFormat::DateTime,
+                }),
+                bucket_width: Some(("bucket_width", "1d")),
+                group_by: Some(usagekit_runtime::report::GroupBy {
+                    param: "group_by[]",
+                    values: &[
+                        (usagekit_runtime::report::Dimension::Model, "description"),
+                        (usagekit_runtime::report::Dimension::Project, "workspace_id"),
+                    ],
+                }),
+                params: &[("limit", "31")],
+            },
+            rows: &[&["data"], &["results"]],
+            period: usagekit_runtime::report::Period::Buckets {
+                start: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["starting_at"],
+                },
+                end: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["ending_at"],
+                },
+                format: usagekit_runtime::report::TimeFormat::DateTime,
+            },
+            dimensions: &[
+                (
+                    usagekit_runtime::report::Dimension::Model,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["model"],
+                    },
+                ),
+                (
+                    usagekit_runtime::report::Dimension::Project,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["workspace_id"],
+                    },
+                ),
+            ],
+            metrics: &[
+                usagekit_runtime::report::Metric {
+                    name: "cost",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["amount"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Currency(usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["currency"],
+                    }),
+                    scale: Some("0.01"),
+                },
+            ],
+            example: Some(
+                "{\"data\":[{\"ending_at\":\"2026-11-02T00:00:00Z\",\"results\":[{\"amount\":\"246.00\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"390.00\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Output Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"output_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"190.00\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Haiku 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-01T00:00:00Z\"},{\"ending_at\":\"2026-11-03T00:00:00Z\",\"results\":[{\"amount\":\"228.15\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"361.50\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Output Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"output_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"205.00\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Haiku 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-02T00:00:00Z\"},{\"ending_at\":\"2026-11-04T00:00:00Z\",\"results\":[{\"amount\":\"271.50\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"432.75\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Output Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"output_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"172.00\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Haiku 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-03T00:00:00Z\"}],\"has_more\":false,\"next_page\":null}",
+            ),
+        },
+        usagekit_runtime::report::ReportSpec {
+            operation: "get-messages-usage-report",
+            request: usagekit_runtime::report::ReportRequest {
+                start: Some(usagekit_runtime::report::TimeParam {
+                    param: "starting_at",
+                    format: usagekit_runtime::report::TimeFormat::DateTime,
+                }),
+                end: Some(usagekit_runtime::report::TimeParam {
+                    param: "ending_at",
+                    format: usagekit_runtime::report::TimeFormat::DateTime,
+                }),
+                bucket_width: Some(("bucket_width", "1d")),
+                group_by: Some(usagekit_runtime::report::GroupBy {
+                    param: "group_by[]",
+                    values: &[
+                        (usagekit_runtime::report::Dimension::ApiKey, "api_key_id"),
+                        (usagekit_runtime::report::Dimension::Model, "model"),
+                        (usagekit_runtime::report::Dimension::Project, "workspace_id"),
+                    ],
+                }),
+                params: &[("limit", "31")],
+            },
+            rows: &[&["data"], &["results"]],
+            period: usagekit_runtime::report::Period::Buckets {
+                start: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["starting_at"],
+                },
+                end: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["ending_at"],
+                },
+                format: usagekit_runtime::report::TimeFormat::DateTime,
+            },
+            dimensions: &[
+                (
+                    usagekit_runtime::report::Dimension::ApiKey,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["api_key_id"],
+                    },
+                ),
+                (
+                    usagekit_runtime::report::Dimension::Model,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["model"],
+                    },
+                ),
+                (
+                    usagekit_runtime::report::Dimension::Project,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["workspace_id"],
+                    },
+                ),
+            ],
+            metrics: &[
+                usagekit_runtime::report::Metric {
+                    name: "cache_creation_input_tokens",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["cache_creation", "ephemeral_1h_input_tokens"],
+                        },
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["cache_creation", "ephemeral_5m_input_tokens"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
+                    scale: None,
+                },
+                usagekit_runtime::report::Metric {
+                    name: "cached_input_tokens",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["cache_read_input_tokens"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
+                    scale: None,
+                },
+                usagekit_runtime::report::Metric {
+                    name: "input_tokens",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["uncached_input_tokens"],
+                        },
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["cache_creation", "ephemeral_1h_input_tokens"],
+                        },
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["cache_creation", "ephemeral_5m_input_tokens"],
+                        },
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["cache_read_input_tokens"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
+                    scale: None,
+                },
+                usagekit_runtime::report::Metric {
+                    name: "output_tokens",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["output_tokens"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
+                    scale: None,
+                },
+                usagekit_runtime::report::Metric {
+                    name: "web_searches",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["server_tool_use", "web_search_requests"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("web_searches"),
+                    scale: None,
+                },
+            ],
+            example: Some(
+                "{\"data\":[{\"ending_at\":\"2026-11-02T00:00:00Z\",\"results\":[{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":150000,\"ephemeral_5m_input_tokens\":40000},\"cache_read_input_tokens\":2100000,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"output_tokens\":260000,\"server_tool_use\":{\"web_search_requests\":12},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":820000,\"workspace_id\":\"wrkspc_support\"},{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":0,\"ephemeral_5m_input_tokens\":0},\"cache_read_input_tokens\":0,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"output_tokens\":410000,\"server_tool_use\":{\"web_search_requests\":0},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":1900000,\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-01T00:00:00Z\"},{\"ending_at\":\"2026-11-03T00:00:00Z\",\"results\":[{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":90000,\"ephemeral_5m_input_tokens\":25000},\"cache_read_input_tokens\":2480000,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"output_tokens\":241000,\"server_tool_use\":{\"web_search_requests\":9},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":760500,\"workspace_id\":\"wrkspc_support\"},{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":0,\"ephemeral_5m_input_tokens\":0},\"cache_read_input_tokens\":0,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"output_tokens\":455000,\"server_tool_use\":{\"web_search_requests\":0},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":2050000,\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-02T00:00:00Z\"},{\"ending_at\":\"2026-11-04T00:00:00Z\",\"results\":[{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":120000,\"ephemeral_5m_input_tokens\":60000},\"cache_read_input_tokens\":2290000,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"output_tokens\":288500,\"server_tool_use\":{\"web_search_requests\":15},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":905000,\"workspace_id\":\"wrkspc_support\"},{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":0,\"ephemeral_5m_input_tokens\":0},\"cache_read_input_tokens\":0,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"output_tokens\":391000,\"server_tool_use\":{\"web_search_requests\":0},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":1720000,\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-03T00:00:00Z\"}],\"has_more\":false,\"next_page\":null}",
+            ),
+        },
+    ],
+    connect: |builder| {
+        let client = ClientBuilder(builder).build()?;
+        Ok(Box::new(client) as Box<dyn usagekit_runtime::dynamic::DynamicClient>)
+    },
+};
 static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo {
     name: "Anthropic",
     default_base_url: "https://api.anthropic.com",

@@ -847,6 +847,71 @@ pub mod builder {
                 )
                 .await
         }
+        /// The response as the JSON the server sent (still decoded and checked).
+        pub(crate) fn json_pages(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::Error<types::TokenUsageError>,
+            >,
+        > + Send + 'a {
+            usagekit_runtime::dynamic::single_page(async move {
+                let (result, raw) = usagekit_runtime::capturing(self.send()).await;
+                result?;
+                usagekit_runtime::dynamic::raw_json(
+                    "get_token_usage_api_v2_usage_tokens_get",
+                    raw,
+                )
+            })
+        }
+        /// Sets parameters from text, by wire or setter name (tools call operations this way).
+        pub(crate) fn set_text(
+            self,
+            params: &[(String, String)],
+        ) -> Result<Self, String> {
+            usagekit_runtime::dynamic::check_param_names(
+                "token_usage()",
+                params,
+                &["end_time", "group_by", "start_time"],
+            )?;
+            let mut builder = self;
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "token_usage()",
+                params,
+                &["end_time"],
+            )? {
+                builder = builder
+                    .end_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::chrono::DateTime<::chrono::offset::Utc>,
+                        >("token_usage()", "end_time", text, "string (date-time)")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["group_by"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        types::TokenUsageScope,
+                    >("token_usage()", "group_by", text, "one of `rule_type`, `task`"))
+                    .collect::<Result<Vec<types::TokenUsageScope>, String>>()?;
+                builder = builder.group_by(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "token_usage()",
+                params,
+                &["start_time"],
+            )? {
+                builder = builder
+                    .start_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::chrono::DateTime<::chrono::offset::Utc>,
+                        >("token_usage()", "start_time", text, "string (date-time)")?,
+                    );
+            }
+            Ok(builder)
+        }
     }
 }
 /// What a program using this client needs: `use <crate>::prelude::*;`.
@@ -854,6 +919,143 @@ pub mod prelude {
     pub use super::{Client, ClientBuilder};
     pub use usagekit_runtime::{ApiError, Error, ErrorKind, TryStreamExt};
 }
+impl usagekit_runtime::dynamic::DynamicClient for Client {
+    fn call<'a>(
+        &'a self,
+        operation: &str,
+        params: &[(String, String)],
+    ) -> Result<usagekit_runtime::dynamic::JsonPages<'a>, String> {
+        match operation {
+            "get_token_usage_api_v2_usage_tokens_get" | "token_usage" => {
+                Ok(
+                    usagekit_runtime::dynamic::boxed_pages(
+                        self.token_usage().set_text(params)?.json_pages(),
+                    ),
+                )
+            }
+            other => Err(format!("Arthur GenAI Engine has no operation `{other}`")),
+        }
+    }
+}
+/// This crate described for tools that choose the operation at run time (the
+/// `usagekit` command): its operations, how its responses map to usage records
+/// (the spec's `x-usagekit-report`), and a client that takes text parameters.
+pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynamic::Service {
+    key: "arthur",
+    crate_name: env!("CARGO_PKG_NAME"),
+    info: &PROVIDER,
+    operations: &[
+        usagekit_runtime::dynamic::OperationSpec {
+            id: "get_token_usage_api_v2_usage_tokens_get",
+            method: "token_usage",
+            http_method: "GET",
+            path: "/api/v2/usage/tokens",
+            summary: Some("Get Token Usage"),
+            parameters: &[
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "start_time",
+                    setter: "start_time",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string (date-time)",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "end_time",
+                    setter: "end_time",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string (date-time)",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "group_by",
+                    setter: "group_by",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `rule_type`, `task`",
+                },
+            ],
+            paginated: false,
+            takes_body: false,
+        },
+    ],
+    reports: &[
+        usagekit_runtime::report::ReportSpec {
+            operation: "get_token_usage_api_v2_usage_tokens_get",
+            request: usagekit_runtime::report::ReportRequest {
+                start: Some(usagekit_runtime::report::TimeParam {
+                    param: "start_time",
+                    format: usagekit_runtime::report::TimeFormat::DateTime,
+                }),
+                end: Some(usagekit_runtime::report::TimeParam {
+                    param: "end_time",
+                    format: usagekit_runtime::report::TimeFormat::DateTime,
+                }),
+                bucket_width: None,
+                group_by: Some(usagekit_runtime::report::GroupBy {
+                    param: "group_by",
+                    values: &[(usagekit_runtime::report::Dimension::Project, "task")],
+                }),
+                params: &[],
+            },
+            rows: &[&[]],
+            period: usagekit_runtime::report::Period::Range,
+            dimensions: &[
+                (
+                    usagekit_runtime::report::Dimension::Project,
+                    usagekit_runtime::report::Path {
+                        level: 1usize,
+                        keys: &["task_id"],
+                    },
+                ),
+            ],
+            metrics: &[
+                usagekit_runtime::report::Metric {
+                    name: "inference_tokens",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 1usize,
+                            keys: &["count", "inference"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
+                    scale: None,
+                },
+                usagekit_runtime::report::Metric {
+                    name: "input_tokens",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 1usize,
+                            keys: &["count", "eval_prompt"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
+                    scale: None,
+                },
+                usagekit_runtime::report::Metric {
+                    name: "output_tokens",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 1usize,
+                            keys: &["count", "eval_completion"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
+                    scale: None,
+                },
+            ],
+            example: Some(
+                "[{\"count\":{\"completion\":0,\"eval_completion\":8100,\"eval_prompt\":96400,\"inference\":182000,\"prompt\":0,\"user_input\":0},\"rule_type\":\"PromptInjectionRule\",\"task_id\":\"task-support-bot\"},{\"count\":{\"completion\":0,\"eval_completion\":0,\"eval_prompt\":0,\"inference\":182000,\"prompt\":0,\"user_input\":0},\"rule_type\":\"ToxicityRule\",\"task_id\":\"task-support-bot\"}]",
+            ),
+        },
+    ],
+    connect: |builder| {
+        let client = ClientBuilder(builder).build()?;
+        Ok(Box::new(client) as Box<dyn usagekit_runtime::dynamic::DynamicClient>)
+    },
+};
 static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo {
     name: "Arthur GenAI Engine",
     default_base_url: "http://localhost:3030",

@@ -884,6 +884,58 @@ pub mod builder {
                 )
                 .await
         }
+        /// The response as the JSON the server sent (still decoded and checked).
+        pub(crate) fn json_pages(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::Error<types::ErrorResponse>,
+            >,
+        > + Send + 'a {
+            usagekit_runtime::dynamic::single_page(async move {
+                let (result, raw) = usagekit_runtime::capturing(self.send()).await;
+                result?;
+                usagekit_runtime::dynamic::raw_json("GetAiChatUsage", raw)
+            })
+        }
+        /// Sets parameters from text, by wire or setter name (tools call operations this way).
+        pub(crate) fn set_text(
+            self,
+            params: &[(String, String)],
+        ) -> Result<Self, String> {
+            usagekit_runtime::dynamic::check_param_names(
+                "ai_chat_usage()",
+                params,
+                &["CompanyId", "x-language"],
+            )?;
+            let mut builder = self;
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "ai_chat_usage()",
+                params,
+                &["CompanyId", "company_id"],
+            )? {
+                builder = builder
+                    .company_id(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::uuid::Uuid,
+                        >("ai_chat_usage()", "CompanyId", text, "string (uuid)")?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "ai_chat_usage()",
+                params,
+                &["x-language", "x_language"],
+            )? {
+                builder = builder
+                    .x_language(
+                        usagekit_runtime::dynamic::parse_text::<
+                            types::AiChatUsageXLanguage,
+                        >("ai_chat_usage()", "x-language", text, "one of `sv`, `en`")?,
+                    );
+            }
+            Ok(builder)
+        }
     }
 }
 /// What a program using this client needs: `use <crate>::prelude::*;`.
@@ -891,6 +943,110 @@ pub mod prelude {
     pub use super::{Client, ClientBuilder};
     pub use usagekit_runtime::{ApiError, Error, ErrorKind, TryStreamExt};
 }
+impl usagekit_runtime::dynamic::DynamicClient for Client {
+    fn call<'a>(
+        &'a self,
+        operation: &str,
+        params: &[(String, String)],
+    ) -> Result<usagekit_runtime::dynamic::JsonPages<'a>, String> {
+        match operation {
+            "GetAiChatUsage" | "ai_chat_usage" => {
+                Ok(
+                    usagekit_runtime::dynamic::boxed_pages(
+                        self.ai_chat_usage().set_text(params)?.json_pages(),
+                    ),
+                )
+            }
+            other => Err(format!("BokaMera has no operation `{other}`")),
+        }
+    }
+}
+/// This crate described for tools that choose the operation at run time (the
+/// `usagekit` command): its operations, how its responses map to usage records
+/// (the spec's `x-usagekit-report`), and a client that takes text parameters.
+pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynamic::Service {
+    key: "bokamera",
+    crate_name: env!("CARGO_PKG_NAME"),
+    info: &PROVIDER,
+    operations: &[
+        usagekit_runtime::dynamic::OperationSpec {
+            id: "GetAiChatUsage",
+            method: "ai_chat_usage",
+            http_method: "GET",
+            path: "/assistant/ai-chat/usage",
+            summary: Some("Get the AI assistant token usage and limit for a company"),
+            parameters: &[
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "CompanyId",
+                    setter: "company_id",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string (uuid)",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "x-language",
+                    setter: "x_language",
+                    location: "header",
+                    required: false,
+                    list: false,
+                    schema: "one of `sv`, `en`",
+                },
+            ],
+            paginated: false,
+            takes_body: false,
+        },
+    ],
+    reports: &[
+        usagekit_runtime::report::ReportSpec {
+            operation: "GetAiChatUsage",
+            request: usagekit_runtime::report::ReportRequest {
+                start: None,
+                end: None,
+                bucket_width: None,
+                group_by: None,
+                params: &[],
+            },
+            rows: &[],
+            period: usagekit_runtime::report::Period::Snapshot {
+                label: "rolling window",
+                window_days: Some(usagekit_runtime::report::Path {
+                    level: 0usize,
+                    keys: &["WindowDays"],
+                }),
+            },
+            dimensions: &[
+                (
+                    usagekit_runtime::report::Dimension::Project,
+                    usagekit_runtime::report::Path {
+                        level: 0usize,
+                        keys: &["CompanyId"],
+                    },
+                ),
+            ],
+            metrics: &[
+                usagekit_runtime::report::Metric {
+                    name: "tokens",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 0usize,
+                            keys: &["TokensUsed"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
+                    scale: None,
+                },
+            ],
+            example: Some(
+                "{\"CompanyId\":\"1c7e1e4e-4a2b-4a55-9d4c-2f0f6a1d9b3e\",\"IsWithinBudget\":true,\"TokenLimit\":2000000,\"TokensRemaining\":1265500,\"TokensUsed\":734500,\"WindowDays\":30}",
+            ),
+        },
+    ],
+    connect: |builder| {
+        let client = ClientBuilder(builder).build()?;
+        Ok(Box::new(client) as Box<dyn usagekit_runtime::dynamic::DynamicClient>)
+    },
+};
 static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo {
     name: "BokaMera",
     default_base_url: "https://api.bookmore.com",

@@ -558,6 +558,58 @@ pub mod builder {
                 )
                 .await
         }
+        /// The response as the JSON the server sent (still decoded and checked).
+        pub(crate) fn json_pages(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::Error<types::ErrorObject>,
+            >,
+        > + Send + 'a {
+            usagekit_runtime::dynamic::single_page(async move {
+                let (result, raw) = usagekit_runtime::capturing(self.send()).await;
+                result?;
+                usagekit_runtime::dynamic::raw_json("fetchUsage", raw)
+            })
+        }
+        /// Sets parameters from text, by wire or setter name (tools call operations this way).
+        pub(crate) fn set_text(
+            self,
+            params: &[(String, String)],
+        ) -> Result<Self, String> {
+            usagekit_runtime::dynamic::check_param_names(
+                "fetch_usage()",
+                params,
+                &["X-RunAs-UserId", "X-Timezone"],
+            )?;
+            let mut builder = self;
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "fetch_usage()",
+                params,
+                &["X-RunAs-UserId", "x_run_as_user_id"],
+            )? {
+                builder = builder
+                    .x_run_as_user_id(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::std::string::String,
+                        >("fetch_usage()", "X-RunAs-UserId", text, "string")?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "fetch_usage()",
+                params,
+                &["X-Timezone", "x_timezone"],
+            )? {
+                builder = builder
+                    .x_timezone(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::std::string::String,
+                        >("fetch_usage()", "X-Timezone", text, "string")?,
+                    );
+            }
+            Ok(builder)
+        }
     }
 }
 /// What a program using this client needs: `use <crate>::prelude::*;`.
@@ -565,6 +617,121 @@ pub mod prelude {
     pub use super::{Client, ClientBuilder};
     pub use usagekit_runtime::{ApiError, Error, ErrorKind, TryStreamExt};
 }
+impl usagekit_runtime::dynamic::DynamicClient for Client {
+    fn call<'a>(
+        &'a self,
+        operation: &str,
+        params: &[(String, String)],
+    ) -> Result<usagekit_runtime::dynamic::JsonPages<'a>, String> {
+        match operation {
+            "fetchUsage" | "fetch_usage" => {
+                Ok(
+                    usagekit_runtime::dynamic::boxed_pages(
+                        self.fetch_usage().set_text(params)?.json_pages(),
+                    ),
+                )
+            }
+            other => Err(format!("ChatBotKit has no operation `{other}`")),
+        }
+    }
+}
+/// This crate described for tools that choose the operation at run time (the
+/// `usagekit` command): its operations, how its responses map to usage records
+/// (the spec's `x-usagekit-report`), and a client that takes text parameters.
+pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynamic::Service {
+    key: "chatbotkit",
+    crate_name: env!("CARGO_PKG_NAME"),
+    info: &PROVIDER,
+    operations: &[
+        usagekit_runtime::dynamic::OperationSpec {
+            id: "fetchUsage",
+            method: "fetch_usage",
+            http_method: "GET",
+            path: "/usage/fetch",
+            summary: Some("Fetch usage"),
+            parameters: &[
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "X-RunAs-UserId",
+                    setter: "x_run_as_user_id",
+                    location: "header",
+                    required: false,
+                    list: false,
+                    schema: "string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "X-Timezone",
+                    setter: "x_timezone",
+                    location: "header",
+                    required: false,
+                    list: false,
+                    schema: "string",
+                },
+            ],
+            paginated: false,
+            takes_body: false,
+        },
+    ],
+    reports: &[
+        usagekit_runtime::report::ReportSpec {
+            operation: "fetchUsage",
+            request: usagekit_runtime::report::ReportRequest {
+                start: None,
+                end: None,
+                bucket_width: None,
+                group_by: None,
+                params: &[],
+            },
+            rows: &[],
+            period: usagekit_runtime::report::Period::Snapshot {
+                label: "current billing period",
+                window_days: None,
+            },
+            dimensions: &[],
+            metrics: &[
+                usagekit_runtime::report::Metric {
+                    name: "conversations",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 0usize,
+                            keys: &["conversations"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("conversations"),
+                    scale: None,
+                },
+                usagekit_runtime::report::Metric {
+                    name: "messages",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 0usize,
+                            keys: &["messages"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("messages"),
+                    scale: None,
+                },
+                usagekit_runtime::report::Metric {
+                    name: "tokens",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 0usize,
+                            keys: &["tokens"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
+                    scale: None,
+                },
+            ],
+            example: Some(
+                "{\"conversations\":412,\"database\":{\"abilities\":6,\"datasets\":3,\"files\":41,\"records\":2210,\"skillsets\":2,\"users\":18},\"messages\":5120,\"tokens\":1843200}",
+            ),
+        },
+    ],
+    connect: |builder| {
+        let client = ClientBuilder(builder).build()?;
+        Ok(Box::new(client) as Box<dyn usagekit_runtime::dynamic::DynamicClient>)
+    },
+};
 static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo {
     name: "ChatBotKit",
     default_base_url: "https://api.chatbotkit.com/v1",

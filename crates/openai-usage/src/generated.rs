@@ -6134,6 +6134,163 @@ pub mod builder {
         > {
             usagekit_runtime::collect_all(self.stream()).await
         }
+        /// Every page as the JSON the server sent (each still decoded and checked).
+        pub(crate) fn json_pages(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::Error<types::ErrorResponse>,
+            >,
+        > + Send + 'a {
+            let max_pages = self.client.inner.max_pages();
+            usagekit_runtime::paginate(
+                "usage-costs",
+                max_pages,
+                self,
+                |request: Self, cursor| async move {
+                    let request = match cursor {
+                        Some(cursor) => request.page(cursor),
+                        None => request,
+                    };
+                    let (page, raw) = usagekit_runtime::capturing(request.send()).await;
+                    let page = page?;
+                    let json = usagekit_runtime::dynamic::raw_json("usage-costs", raw)?;
+                    Ok(usagekit_runtime::Page {
+                        next_cursor: usagekit_runtime::Cursor::into_cursor(
+                            page.next_page,
+                        ),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: vec![json],
+                    })
+                },
+            )
+        }
+        /// Sets parameters from text, by wire or setter name (tools call operations this way).
+        pub(crate) fn set_text(
+            self,
+            params: &[(String, String)],
+        ) -> Result<Self, String> {
+            usagekit_runtime::dynamic::check_param_names(
+                "usage_costs()",
+                params,
+                &[
+                    "api_key_ids",
+                    "bucket_width",
+                    "end_time",
+                    "group_by",
+                    "limit",
+                    "page",
+                    "project_ids",
+                    "start_time",
+                ],
+            )?;
+            let mut builder = self;
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["api_key_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_costs()", "api_key_ids", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.api_key_ids(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_costs()",
+                params,
+                &["bucket_width"],
+            )? {
+                builder = builder
+                    .bucket_width(
+                        usagekit_runtime::dynamic::parse_text::<
+                            types::UsageCostsBucketWidth,
+                        >("usage_costs()", "bucket_width", text, "one of `1d`")?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_costs()",
+                params,
+                &["end_time"],
+            )? {
+                builder = builder
+                    .end_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_costs()", "end_time", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["group_by"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        types::UsageCostsGroupByItem,
+                    >(
+                        "usage_costs()",
+                        "group_by",
+                        text,
+                        "one of `project_id`, `line_item`, `api_key_id`",
+                    ))
+                    .collect::<Result<Vec<types::UsageCostsGroupByItem>, String>>()?;
+                builder = builder.group_by(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_costs()",
+                params,
+                &["limit"],
+            )? {
+                builder = builder
+                    .limit(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_costs()", "limit", text, "integer")?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_costs()",
+                params,
+                &["page"],
+            )? {
+                builder = builder
+                    .page(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::std::string::String,
+                        >("usage_costs()", "page", text, "string")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["project_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_costs()", "project_ids", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.project_ids(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_costs()",
+                params,
+                &["start_time"],
+            )? {
+                builder = builder
+                    .start_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_costs()", "start_time", text, "integer")?,
+                    );
+            }
+            Ok(builder)
+        }
     }
     /// Builder for [`Client::usage_audio_speeches`]
     ///
@@ -6535,6 +6692,195 @@ pub mod builder {
             usagekit_runtime::Error<types::ErrorResponse>,
         > {
             usagekit_runtime::collect_all(self.stream()).await
+        }
+        /// Every page as the JSON the server sent (each still decoded and checked).
+        pub(crate) fn json_pages(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::Error<types::ErrorResponse>,
+            >,
+        > + Send + 'a {
+            let max_pages = self.client.inner.max_pages();
+            usagekit_runtime::paginate(
+                "usage-audio-speeches",
+                max_pages,
+                self,
+                |request: Self, cursor| async move {
+                    let request = match cursor {
+                        Some(cursor) => request.page(cursor),
+                        None => request,
+                    };
+                    let (page, raw) = usagekit_runtime::capturing(request.send()).await;
+                    let page = page?;
+                    let json = usagekit_runtime::dynamic::raw_json(
+                        "usage-audio-speeches",
+                        raw,
+                    )?;
+                    Ok(usagekit_runtime::Page {
+                        next_cursor: usagekit_runtime::Cursor::into_cursor(
+                            page.next_page,
+                        ),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: vec![json],
+                    })
+                },
+            )
+        }
+        /// Sets parameters from text, by wire or setter name (tools call operations this way).
+        pub(crate) fn set_text(
+            self,
+            params: &[(String, String)],
+        ) -> Result<Self, String> {
+            usagekit_runtime::dynamic::check_param_names(
+                "usage_audio_speeches()",
+                params,
+                &[
+                    "api_key_ids",
+                    "bucket_width",
+                    "end_time",
+                    "group_by",
+                    "limit",
+                    "models",
+                    "page",
+                    "project_ids",
+                    "start_time",
+                    "user_ids",
+                ],
+            )?;
+            let mut builder = self;
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["api_key_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_audio_speeches()", "api_key_ids", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.api_key_ids(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_audio_speeches()",
+                params,
+                &["bucket_width"],
+            )? {
+                builder = builder
+                    .bucket_width(
+                        usagekit_runtime::dynamic::parse_text::<
+                            types::UsageAudioSpeechesBucketWidth,
+                        >(
+                            "usage_audio_speeches()",
+                            "bucket_width",
+                            text,
+                            "one of `1m`, `1h`, `1d`",
+                        )?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_audio_speeches()",
+                params,
+                &["end_time"],
+            )? {
+                builder = builder
+                    .end_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_audio_speeches()", "end_time", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["group_by"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        types::UsageAudioSpeechesGroupByItem,
+                    >(
+                        "usage_audio_speeches()",
+                        "group_by",
+                        text,
+                        "one of `project_id`, `user_id`, `api_key_id`, `model`",
+                    ))
+                    .collect::<
+                        Result<Vec<types::UsageAudioSpeechesGroupByItem>, String>,
+                    >()?;
+                builder = builder.group_by(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_audio_speeches()",
+                params,
+                &["limit"],
+            )? {
+                builder = builder
+                    .limit(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_audio_speeches()", "limit", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["models"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_audio_speeches()", "models", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.models(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_audio_speeches()",
+                params,
+                &["page"],
+            )? {
+                builder = builder
+                    .page(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::std::string::String,
+                        >("usage_audio_speeches()", "page", text, "string")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["project_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_audio_speeches()", "project_ids", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.project_ids(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_audio_speeches()",
+                params,
+                &["start_time"],
+            )? {
+                builder = builder
+                    .start_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_audio_speeches()", "start_time", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["user_ids"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_audio_speeches()", "user_ids", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.user_ids(parsed);
+            }
+            Ok(builder)
         }
     }
     /// Builder for [`Client::usage_audio_transcriptions`]
@@ -6944,6 +7290,210 @@ pub mod builder {
         > {
             usagekit_runtime::collect_all(self.stream()).await
         }
+        /// Every page as the JSON the server sent (each still decoded and checked).
+        pub(crate) fn json_pages(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::Error<types::ErrorResponse>,
+            >,
+        > + Send + 'a {
+            let max_pages = self.client.inner.max_pages();
+            usagekit_runtime::paginate(
+                "usage-audio-transcriptions",
+                max_pages,
+                self,
+                |request: Self, cursor| async move {
+                    let request = match cursor {
+                        Some(cursor) => request.page(cursor),
+                        None => request,
+                    };
+                    let (page, raw) = usagekit_runtime::capturing(request.send()).await;
+                    let page = page?;
+                    let json = usagekit_runtime::dynamic::raw_json(
+                        "usage-audio-transcriptions",
+                        raw,
+                    )?;
+                    Ok(usagekit_runtime::Page {
+                        next_cursor: usagekit_runtime::Cursor::into_cursor(
+                            page.next_page,
+                        ),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: vec![json],
+                    })
+                },
+            )
+        }
+        /// Sets parameters from text, by wire or setter name (tools call operations this way).
+        pub(crate) fn set_text(
+            self,
+            params: &[(String, String)],
+        ) -> Result<Self, String> {
+            usagekit_runtime::dynamic::check_param_names(
+                "usage_audio_transcriptions()",
+                params,
+                &[
+                    "api_key_ids",
+                    "bucket_width",
+                    "end_time",
+                    "group_by",
+                    "limit",
+                    "models",
+                    "page",
+                    "project_ids",
+                    "start_time",
+                    "user_ids",
+                ],
+            )?;
+            let mut builder = self;
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["api_key_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >(
+                        "usage_audio_transcriptions()",
+                        "api_key_ids",
+                        text,
+                        "array of string",
+                    ))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.api_key_ids(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_audio_transcriptions()",
+                params,
+                &["bucket_width"],
+            )? {
+                builder = builder
+                    .bucket_width(
+                        usagekit_runtime::dynamic::parse_text::<
+                            types::UsageAudioTranscriptionsBucketWidth,
+                        >(
+                            "usage_audio_transcriptions()",
+                            "bucket_width",
+                            text,
+                            "one of `1m`, `1h`, `1d`",
+                        )?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_audio_transcriptions()",
+                params,
+                &["end_time"],
+            )? {
+                builder = builder
+                    .end_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_audio_transcriptions()", "end_time", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["group_by"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        types::UsageAudioTranscriptionsGroupByItem,
+                    >(
+                        "usage_audio_transcriptions()",
+                        "group_by",
+                        text,
+                        "one of `project_id`, `user_id`, `api_key_id`, `model`",
+                    ))
+                    .collect::<
+                        Result<Vec<types::UsageAudioTranscriptionsGroupByItem>, String>,
+                    >()?;
+                builder = builder.group_by(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_audio_transcriptions()",
+                params,
+                &["limit"],
+            )? {
+                builder = builder
+                    .limit(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_audio_transcriptions()", "limit", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["models"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_audio_transcriptions()", "models", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.models(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_audio_transcriptions()",
+                params,
+                &["page"],
+            )? {
+                builder = builder
+                    .page(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::std::string::String,
+                        >("usage_audio_transcriptions()", "page", text, "string")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["project_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >(
+                        "usage_audio_transcriptions()",
+                        "project_ids",
+                        text,
+                        "array of string",
+                    ))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.project_ids(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_audio_transcriptions()",
+                params,
+                &["start_time"],
+            )? {
+                builder = builder
+                    .start_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_audio_transcriptions()", "start_time", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["user_ids"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >(
+                        "usage_audio_transcriptions()",
+                        "user_ids",
+                        text,
+                        "array of string",
+                    ))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.user_ids(parsed);
+            }
+            Ok(builder)
+        }
     }
     /// Builder for [`Client::usage_code_interpreter_sessions`]
     ///
@@ -7264,6 +7814,177 @@ pub mod builder {
             usagekit_runtime::Error<types::ErrorResponse>,
         > {
             usagekit_runtime::collect_all(self.stream()).await
+        }
+        /// Every page as the JSON the server sent (each still decoded and checked).
+        pub(crate) fn json_pages(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::Error<types::ErrorResponse>,
+            >,
+        > + Send + 'a {
+            let max_pages = self.client.inner.max_pages();
+            usagekit_runtime::paginate(
+                "usage-code-interpreter-sessions",
+                max_pages,
+                self,
+                |request: Self, cursor| async move {
+                    let request = match cursor {
+                        Some(cursor) => request.page(cursor),
+                        None => request,
+                    };
+                    let (page, raw) = usagekit_runtime::capturing(request.send()).await;
+                    let page = page?;
+                    let json = usagekit_runtime::dynamic::raw_json(
+                        "usage-code-interpreter-sessions",
+                        raw,
+                    )?;
+                    Ok(usagekit_runtime::Page {
+                        next_cursor: usagekit_runtime::Cursor::into_cursor(
+                            page.next_page,
+                        ),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: vec![json],
+                    })
+                },
+            )
+        }
+        /// Sets parameters from text, by wire or setter name (tools call operations this way).
+        pub(crate) fn set_text(
+            self,
+            params: &[(String, String)],
+        ) -> Result<Self, String> {
+            usagekit_runtime::dynamic::check_param_names(
+                "usage_code_interpreter_sessions()",
+                params,
+                &[
+                    "bucket_width",
+                    "end_time",
+                    "group_by",
+                    "limit",
+                    "page",
+                    "project_ids",
+                    "start_time",
+                ],
+            )?;
+            let mut builder = self;
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_code_interpreter_sessions()",
+                params,
+                &["bucket_width"],
+            )? {
+                builder = builder
+                    .bucket_width(
+                        usagekit_runtime::dynamic::parse_text::<
+                            types::UsageCodeInterpreterSessionsBucketWidth,
+                        >(
+                            "usage_code_interpreter_sessions()",
+                            "bucket_width",
+                            text,
+                            "one of `1m`, `1h`, `1d`",
+                        )?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_code_interpreter_sessions()",
+                params,
+                &["end_time"],
+            )? {
+                builder = builder
+                    .end_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >(
+                            "usage_code_interpreter_sessions()",
+                            "end_time",
+                            text,
+                            "integer",
+                        )?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["group_by"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        types::UsageCodeInterpreterSessionsGroupByItem,
+                    >(
+                        "usage_code_interpreter_sessions()",
+                        "group_by",
+                        text,
+                        "one of `project_id`",
+                    ))
+                    .collect::<
+                        Result<
+                            Vec<types::UsageCodeInterpreterSessionsGroupByItem>,
+                            String,
+                        >,
+                    >()?;
+                builder = builder.group_by(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_code_interpreter_sessions()",
+                params,
+                &["limit"],
+            )? {
+                builder = builder
+                    .limit(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_code_interpreter_sessions()", "limit", text, "integer")?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_code_interpreter_sessions()",
+                params,
+                &["page"],
+            )? {
+                builder = builder
+                    .page(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::std::string::String,
+                        >("usage_code_interpreter_sessions()", "page", text, "string")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["project_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >(
+                        "usage_code_interpreter_sessions()",
+                        "project_ids",
+                        text,
+                        "array of string",
+                    ))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.project_ids(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_code_interpreter_sessions()",
+                params,
+                &["start_time"],
+            )? {
+                builder = builder
+                    .start_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >(
+                            "usage_code_interpreter_sessions()",
+                            "start_time",
+                            text,
+                            "integer",
+                        )?,
+                    );
+            }
+            Ok(builder)
         }
     }
     /// Builder for [`Client::usage_completions`]
@@ -7691,6 +8412,208 @@ pub mod builder {
         > {
             usagekit_runtime::collect_all(self.stream()).await
         }
+        /// Every page as the JSON the server sent (each still decoded and checked).
+        pub(crate) fn json_pages(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::Error<types::ErrorResponse>,
+            >,
+        > + Send + 'a {
+            let max_pages = self.client.inner.max_pages();
+            usagekit_runtime::paginate(
+                "usage-completions",
+                max_pages,
+                self,
+                |request: Self, cursor| async move {
+                    let request = match cursor {
+                        Some(cursor) => request.page(cursor),
+                        None => request,
+                    };
+                    let (page, raw) = usagekit_runtime::capturing(request.send()).await;
+                    let page = page?;
+                    let json = usagekit_runtime::dynamic::raw_json(
+                        "usage-completions",
+                        raw,
+                    )?;
+                    Ok(usagekit_runtime::Page {
+                        next_cursor: usagekit_runtime::Cursor::into_cursor(
+                            page.next_page,
+                        ),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: vec![json],
+                    })
+                },
+            )
+        }
+        /// Sets parameters from text, by wire or setter name (tools call operations this way).
+        pub(crate) fn set_text(
+            self,
+            params: &[(String, String)],
+        ) -> Result<Self, String> {
+            usagekit_runtime::dynamic::check_param_names(
+                "usage_completions()",
+                params,
+                &[
+                    "api_key_ids",
+                    "batch",
+                    "bucket_width",
+                    "end_time",
+                    "group_by",
+                    "limit",
+                    "models",
+                    "page",
+                    "project_ids",
+                    "start_time",
+                    "user_ids",
+                ],
+            )?;
+            let mut builder = self;
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["api_key_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_completions()", "api_key_ids", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.api_key_ids(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_completions()",
+                params,
+                &["batch"],
+            )? {
+                builder = builder
+                    .batch(
+                        usagekit_runtime::dynamic::parse_text::<
+                            bool,
+                        >("usage_completions()", "batch", text, "boolean")?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_completions()",
+                params,
+                &["bucket_width"],
+            )? {
+                builder = builder
+                    .bucket_width(
+                        usagekit_runtime::dynamic::parse_text::<
+                            types::UsageCompletionsBucketWidth,
+                        >(
+                            "usage_completions()",
+                            "bucket_width",
+                            text,
+                            "one of `1m`, `1h`, `1d`",
+                        )?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_completions()",
+                params,
+                &["end_time"],
+            )? {
+                builder = builder
+                    .end_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_completions()", "end_time", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["group_by"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        types::UsageCompletionsGroupByItem,
+                    >(
+                        "usage_completions()",
+                        "group_by",
+                        text,
+                        "one of `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier`",
+                    ))
+                    .collect::<
+                        Result<Vec<types::UsageCompletionsGroupByItem>, String>,
+                    >()?;
+                builder = builder.group_by(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_completions()",
+                params,
+                &["limit"],
+            )? {
+                builder = builder
+                    .limit(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_completions()", "limit", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["models"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_completions()", "models", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.models(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_completions()",
+                params,
+                &["page"],
+            )? {
+                builder = builder
+                    .page(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::std::string::String,
+                        >("usage_completions()", "page", text, "string")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["project_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_completions()", "project_ids", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.project_ids(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_completions()",
+                params,
+                &["start_time"],
+            )? {
+                builder = builder
+                    .start_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_completions()", "start_time", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["user_ids"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_completions()", "user_ids", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.user_ids(parsed);
+            }
+            Ok(builder)
+        }
     }
     /// Builder for [`Client::usage_embeddings`]
     ///
@@ -8092,6 +9015,195 @@ pub mod builder {
             usagekit_runtime::Error<types::ErrorResponse>,
         > {
             usagekit_runtime::collect_all(self.stream()).await
+        }
+        /// Every page as the JSON the server sent (each still decoded and checked).
+        pub(crate) fn json_pages(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::Error<types::ErrorResponse>,
+            >,
+        > + Send + 'a {
+            let max_pages = self.client.inner.max_pages();
+            usagekit_runtime::paginate(
+                "usage-embeddings",
+                max_pages,
+                self,
+                |request: Self, cursor| async move {
+                    let request = match cursor {
+                        Some(cursor) => request.page(cursor),
+                        None => request,
+                    };
+                    let (page, raw) = usagekit_runtime::capturing(request.send()).await;
+                    let page = page?;
+                    let json = usagekit_runtime::dynamic::raw_json(
+                        "usage-embeddings",
+                        raw,
+                    )?;
+                    Ok(usagekit_runtime::Page {
+                        next_cursor: usagekit_runtime::Cursor::into_cursor(
+                            page.next_page,
+                        ),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: vec![json],
+                    })
+                },
+            )
+        }
+        /// Sets parameters from text, by wire or setter name (tools call operations this way).
+        pub(crate) fn set_text(
+            self,
+            params: &[(String, String)],
+        ) -> Result<Self, String> {
+            usagekit_runtime::dynamic::check_param_names(
+                "usage_embeddings()",
+                params,
+                &[
+                    "api_key_ids",
+                    "bucket_width",
+                    "end_time",
+                    "group_by",
+                    "limit",
+                    "models",
+                    "page",
+                    "project_ids",
+                    "start_time",
+                    "user_ids",
+                ],
+            )?;
+            let mut builder = self;
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["api_key_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_embeddings()", "api_key_ids", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.api_key_ids(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_embeddings()",
+                params,
+                &["bucket_width"],
+            )? {
+                builder = builder
+                    .bucket_width(
+                        usagekit_runtime::dynamic::parse_text::<
+                            types::UsageEmbeddingsBucketWidth,
+                        >(
+                            "usage_embeddings()",
+                            "bucket_width",
+                            text,
+                            "one of `1m`, `1h`, `1d`",
+                        )?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_embeddings()",
+                params,
+                &["end_time"],
+            )? {
+                builder = builder
+                    .end_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_embeddings()", "end_time", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["group_by"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        types::UsageEmbeddingsGroupByItem,
+                    >(
+                        "usage_embeddings()",
+                        "group_by",
+                        text,
+                        "one of `project_id`, `user_id`, `api_key_id`, `model`",
+                    ))
+                    .collect::<
+                        Result<Vec<types::UsageEmbeddingsGroupByItem>, String>,
+                    >()?;
+                builder = builder.group_by(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_embeddings()",
+                params,
+                &["limit"],
+            )? {
+                builder = builder
+                    .limit(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_embeddings()", "limit", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["models"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_embeddings()", "models", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.models(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_embeddings()",
+                params,
+                &["page"],
+            )? {
+                builder = builder
+                    .page(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::std::string::String,
+                        >("usage_embeddings()", "page", text, "string")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["project_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_embeddings()", "project_ids", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.project_ids(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_embeddings()",
+                params,
+                &["start_time"],
+            )? {
+                builder = builder
+                    .start_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_embeddings()", "start_time", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["user_ids"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_embeddings()", "user_ids", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.user_ids(parsed);
+            }
+            Ok(builder)
         }
     }
     /// Builder for [`Client::usage_file_search_calls`]
@@ -8504,6 +9616,213 @@ pub mod builder {
             usagekit_runtime::Error<types::ErrorResponse>,
         > {
             usagekit_runtime::collect_all(self.stream()).await
+        }
+        /// Every page as the JSON the server sent (each still decoded and checked).
+        pub(crate) fn json_pages(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::Error<types::ErrorResponse>,
+            >,
+        > + Send + 'a {
+            let max_pages = self.client.inner.max_pages();
+            usagekit_runtime::paginate(
+                "usage-file-search-calls",
+                max_pages,
+                self,
+                |request: Self, cursor| async move {
+                    let request = match cursor {
+                        Some(cursor) => request.page(cursor),
+                        None => request,
+                    };
+                    let (page, raw) = usagekit_runtime::capturing(request.send()).await;
+                    let page = page?;
+                    let json = usagekit_runtime::dynamic::raw_json(
+                        "usage-file-search-calls",
+                        raw,
+                    )?;
+                    Ok(usagekit_runtime::Page {
+                        next_cursor: usagekit_runtime::Cursor::into_cursor(
+                            page.next_page,
+                        ),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: vec![json],
+                    })
+                },
+            )
+        }
+        /// Sets parameters from text, by wire or setter name (tools call operations this way).
+        pub(crate) fn set_text(
+            self,
+            params: &[(String, String)],
+        ) -> Result<Self, String> {
+            usagekit_runtime::dynamic::check_param_names(
+                "usage_file_search_calls()",
+                params,
+                &[
+                    "api_key_ids",
+                    "bucket_width",
+                    "end_time",
+                    "group_by",
+                    "limit",
+                    "page",
+                    "project_ids",
+                    "start_time",
+                    "user_ids",
+                    "vector_store_ids",
+                ],
+            )?;
+            let mut builder = self;
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["api_key_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >(
+                        "usage_file_search_calls()",
+                        "api_key_ids",
+                        text,
+                        "array of string",
+                    ))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.api_key_ids(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_file_search_calls()",
+                params,
+                &["bucket_width"],
+            )? {
+                builder = builder
+                    .bucket_width(
+                        usagekit_runtime::dynamic::parse_text::<
+                            types::UsageFileSearchCallsBucketWidth,
+                        >(
+                            "usage_file_search_calls()",
+                            "bucket_width",
+                            text,
+                            "one of `1m`, `1h`, `1d`",
+                        )?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_file_search_calls()",
+                params,
+                &["end_time"],
+            )? {
+                builder = builder
+                    .end_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_file_search_calls()", "end_time", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["group_by"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        types::UsageFileSearchCallsGroupByItem,
+                    >(
+                        "usage_file_search_calls()",
+                        "group_by",
+                        text,
+                        "one of `project_id`, `user_id`, `api_key_id`, `vector_store_id`",
+                    ))
+                    .collect::<
+                        Result<Vec<types::UsageFileSearchCallsGroupByItem>, String>,
+                    >()?;
+                builder = builder.group_by(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_file_search_calls()",
+                params,
+                &["limit"],
+            )? {
+                builder = builder
+                    .limit(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_file_search_calls()", "limit", text, "integer")?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_file_search_calls()",
+                params,
+                &["page"],
+            )? {
+                builder = builder
+                    .page(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::std::string::String,
+                        >("usage_file_search_calls()", "page", text, "string")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["project_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >(
+                        "usage_file_search_calls()",
+                        "project_ids",
+                        text,
+                        "array of string",
+                    ))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.project_ids(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_file_search_calls()",
+                params,
+                &["start_time"],
+            )? {
+                builder = builder
+                    .start_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_file_search_calls()", "start_time", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["user_ids"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_file_search_calls()", "user_ids", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.user_ids(parsed);
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["vector_store_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >(
+                        "usage_file_search_calls()",
+                        "vector_store_ids",
+                        text,
+                        "array of string",
+                    ))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.vector_store_ids(parsed);
+            }
+            Ok(builder)
         }
     }
     /// Builder for [`Client::usage_images`]
@@ -8968,6 +10287,222 @@ pub mod builder {
         > {
             usagekit_runtime::collect_all(self.stream()).await
         }
+        /// Every page as the JSON the server sent (each still decoded and checked).
+        pub(crate) fn json_pages(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::Error<types::ErrorResponse>,
+            >,
+        > + Send + 'a {
+            let max_pages = self.client.inner.max_pages();
+            usagekit_runtime::paginate(
+                "usage-images",
+                max_pages,
+                self,
+                |request: Self, cursor| async move {
+                    let request = match cursor {
+                        Some(cursor) => request.page(cursor),
+                        None => request,
+                    };
+                    let (page, raw) = usagekit_runtime::capturing(request.send()).await;
+                    let page = page?;
+                    let json = usagekit_runtime::dynamic::raw_json("usage-images", raw)?;
+                    Ok(usagekit_runtime::Page {
+                        next_cursor: usagekit_runtime::Cursor::into_cursor(
+                            page.next_page,
+                        ),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: vec![json],
+                    })
+                },
+            )
+        }
+        /// Sets parameters from text, by wire or setter name (tools call operations this way).
+        pub(crate) fn set_text(
+            self,
+            params: &[(String, String)],
+        ) -> Result<Self, String> {
+            usagekit_runtime::dynamic::check_param_names(
+                "usage_images()",
+                params,
+                &[
+                    "api_key_ids",
+                    "bucket_width",
+                    "end_time",
+                    "group_by",
+                    "limit",
+                    "models",
+                    "page",
+                    "project_ids",
+                    "sizes",
+                    "sources",
+                    "start_time",
+                    "user_ids",
+                ],
+            )?;
+            let mut builder = self;
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["api_key_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_images()", "api_key_ids", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.api_key_ids(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_images()",
+                params,
+                &["bucket_width"],
+            )? {
+                builder = builder
+                    .bucket_width(
+                        usagekit_runtime::dynamic::parse_text::<
+                            types::UsageImagesBucketWidth,
+                        >(
+                            "usage_images()",
+                            "bucket_width",
+                            text,
+                            "one of `1m`, `1h`, `1d`",
+                        )?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_images()",
+                params,
+                &["end_time"],
+            )? {
+                builder = builder
+                    .end_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_images()", "end_time", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["group_by"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        types::UsageImagesGroupByItem,
+                    >(
+                        "usage_images()",
+                        "group_by",
+                        text,
+                        "one of `project_id`, `user_id`, `api_key_id`, `model`, `size`, `source`",
+                    ))
+                    .collect::<Result<Vec<types::UsageImagesGroupByItem>, String>>()?;
+                builder = builder.group_by(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_images()",
+                params,
+                &["limit"],
+            )? {
+                builder = builder
+                    .limit(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_images()", "limit", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["models"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_images()", "models", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.models(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_images()",
+                params,
+                &["page"],
+            )? {
+                builder = builder
+                    .page(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::std::string::String,
+                        >("usage_images()", "page", text, "string")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["project_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_images()", "project_ids", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.project_ids(parsed);
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["sizes"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        types::UsageImagesSizesItem,
+                    >(
+                        "usage_images()",
+                        "sizes",
+                        text,
+                        "one of `256x256`, `512x512`, `1024x1024`, `1792x1792`, `1024x1792`",
+                    ))
+                    .collect::<Result<Vec<types::UsageImagesSizesItem>, String>>()?;
+                builder = builder.sizes(parsed);
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["sources"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        types::UsageImagesSourcesItem,
+                    >(
+                        "usage_images()",
+                        "sources",
+                        text,
+                        "one of `image.generation`, `image.edit`, `image.variation`",
+                    ))
+                    .collect::<Result<Vec<types::UsageImagesSourcesItem>, String>>()?;
+                builder = builder.sources(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_images()",
+                params,
+                &["start_time"],
+            )? {
+                builder = builder
+                    .start_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_images()", "start_time", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["user_ids"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_images()", "user_ids", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.user_ids(parsed);
+            }
+            Ok(builder)
+        }
     }
     /// Builder for [`Client::usage_moderations`]
     ///
@@ -9370,6 +10905,195 @@ pub mod builder {
         > {
             usagekit_runtime::collect_all(self.stream()).await
         }
+        /// Every page as the JSON the server sent (each still decoded and checked).
+        pub(crate) fn json_pages(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::Error<types::ErrorResponse>,
+            >,
+        > + Send + 'a {
+            let max_pages = self.client.inner.max_pages();
+            usagekit_runtime::paginate(
+                "usage-moderations",
+                max_pages,
+                self,
+                |request: Self, cursor| async move {
+                    let request = match cursor {
+                        Some(cursor) => request.page(cursor),
+                        None => request,
+                    };
+                    let (page, raw) = usagekit_runtime::capturing(request.send()).await;
+                    let page = page?;
+                    let json = usagekit_runtime::dynamic::raw_json(
+                        "usage-moderations",
+                        raw,
+                    )?;
+                    Ok(usagekit_runtime::Page {
+                        next_cursor: usagekit_runtime::Cursor::into_cursor(
+                            page.next_page,
+                        ),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: vec![json],
+                    })
+                },
+            )
+        }
+        /// Sets parameters from text, by wire or setter name (tools call operations this way).
+        pub(crate) fn set_text(
+            self,
+            params: &[(String, String)],
+        ) -> Result<Self, String> {
+            usagekit_runtime::dynamic::check_param_names(
+                "usage_moderations()",
+                params,
+                &[
+                    "api_key_ids",
+                    "bucket_width",
+                    "end_time",
+                    "group_by",
+                    "limit",
+                    "models",
+                    "page",
+                    "project_ids",
+                    "start_time",
+                    "user_ids",
+                ],
+            )?;
+            let mut builder = self;
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["api_key_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_moderations()", "api_key_ids", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.api_key_ids(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_moderations()",
+                params,
+                &["bucket_width"],
+            )? {
+                builder = builder
+                    .bucket_width(
+                        usagekit_runtime::dynamic::parse_text::<
+                            types::UsageModerationsBucketWidth,
+                        >(
+                            "usage_moderations()",
+                            "bucket_width",
+                            text,
+                            "one of `1m`, `1h`, `1d`",
+                        )?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_moderations()",
+                params,
+                &["end_time"],
+            )? {
+                builder = builder
+                    .end_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_moderations()", "end_time", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["group_by"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        types::UsageModerationsGroupByItem,
+                    >(
+                        "usage_moderations()",
+                        "group_by",
+                        text,
+                        "one of `project_id`, `user_id`, `api_key_id`, `model`",
+                    ))
+                    .collect::<
+                        Result<Vec<types::UsageModerationsGroupByItem>, String>,
+                    >()?;
+                builder = builder.group_by(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_moderations()",
+                params,
+                &["limit"],
+            )? {
+                builder = builder
+                    .limit(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_moderations()", "limit", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["models"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_moderations()", "models", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.models(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_moderations()",
+                params,
+                &["page"],
+            )? {
+                builder = builder
+                    .page(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::std::string::String,
+                        >("usage_moderations()", "page", text, "string")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["project_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_moderations()", "project_ids", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.project_ids(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_moderations()",
+                params,
+                &["start_time"],
+            )? {
+                builder = builder
+                    .start_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_moderations()", "start_time", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["user_ids"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_moderations()", "user_ids", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.user_ids(parsed);
+            }
+            Ok(builder)
+        }
     }
     /// Builder for [`Client::usage_vector_stores`]
     ///
@@ -9681,6 +11405,154 @@ pub mod builder {
             usagekit_runtime::Error<types::ErrorResponse>,
         > {
             usagekit_runtime::collect_all(self.stream()).await
+        }
+        /// Every page as the JSON the server sent (each still decoded and checked).
+        pub(crate) fn json_pages(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::Error<types::ErrorResponse>,
+            >,
+        > + Send + 'a {
+            let max_pages = self.client.inner.max_pages();
+            usagekit_runtime::paginate(
+                "usage-vector-stores",
+                max_pages,
+                self,
+                |request: Self, cursor| async move {
+                    let request = match cursor {
+                        Some(cursor) => request.page(cursor),
+                        None => request,
+                    };
+                    let (page, raw) = usagekit_runtime::capturing(request.send()).await;
+                    let page = page?;
+                    let json = usagekit_runtime::dynamic::raw_json(
+                        "usage-vector-stores",
+                        raw,
+                    )?;
+                    Ok(usagekit_runtime::Page {
+                        next_cursor: usagekit_runtime::Cursor::into_cursor(
+                            page.next_page,
+                        ),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: vec![json],
+                    })
+                },
+            )
+        }
+        /// Sets parameters from text, by wire or setter name (tools call operations this way).
+        pub(crate) fn set_text(
+            self,
+            params: &[(String, String)],
+        ) -> Result<Self, String> {
+            usagekit_runtime::dynamic::check_param_names(
+                "usage_vector_stores()",
+                params,
+                &[
+                    "bucket_width",
+                    "end_time",
+                    "group_by",
+                    "limit",
+                    "page",
+                    "project_ids",
+                    "start_time",
+                ],
+            )?;
+            let mut builder = self;
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_vector_stores()",
+                params,
+                &["bucket_width"],
+            )? {
+                builder = builder
+                    .bucket_width(
+                        usagekit_runtime::dynamic::parse_text::<
+                            types::UsageVectorStoresBucketWidth,
+                        >(
+                            "usage_vector_stores()",
+                            "bucket_width",
+                            text,
+                            "one of `1m`, `1h`, `1d`",
+                        )?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_vector_stores()",
+                params,
+                &["end_time"],
+            )? {
+                builder = builder
+                    .end_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_vector_stores()", "end_time", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["group_by"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        types::UsageVectorStoresGroupByItem,
+                    >("usage_vector_stores()", "group_by", text, "one of `project_id`"))
+                    .collect::<
+                        Result<Vec<types::UsageVectorStoresGroupByItem>, String>,
+                    >()?;
+                builder = builder.group_by(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_vector_stores()",
+                params,
+                &["limit"],
+            )? {
+                builder = builder
+                    .limit(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_vector_stores()", "limit", text, "integer")?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_vector_stores()",
+                params,
+                &["page"],
+            )? {
+                builder = builder
+                    .page(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::std::string::String,
+                        >("usage_vector_stores()", "page", text, "string")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["project_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_vector_stores()", "project_ids", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.project_ids(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_vector_stores()",
+                params,
+                &["start_time"],
+            )? {
+                builder = builder
+                    .start_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_vector_stores()", "start_time", text, "integer")?,
+                    );
+            }
+            Ok(builder)
         }
     }
     /// Builder for [`Client::usage_web_search_calls`]
@@ -10131,6 +12003,226 @@ pub mod builder {
         > {
             usagekit_runtime::collect_all(self.stream()).await
         }
+        /// Every page as the JSON the server sent (each still decoded and checked).
+        pub(crate) fn json_pages(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::Error<types::ErrorResponse>,
+            >,
+        > + Send + 'a {
+            let max_pages = self.client.inner.max_pages();
+            usagekit_runtime::paginate(
+                "usage-web-search-calls",
+                max_pages,
+                self,
+                |request: Self, cursor| async move {
+                    let request = match cursor {
+                        Some(cursor) => request.page(cursor),
+                        None => request,
+                    };
+                    let (page, raw) = usagekit_runtime::capturing(request.send()).await;
+                    let page = page?;
+                    let json = usagekit_runtime::dynamic::raw_json(
+                        "usage-web-search-calls",
+                        raw,
+                    )?;
+                    Ok(usagekit_runtime::Page {
+                        next_cursor: usagekit_runtime::Cursor::into_cursor(
+                            page.next_page,
+                        ),
+                        has_more: usagekit_runtime::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: vec![json],
+                    })
+                },
+            )
+        }
+        /// Sets parameters from text, by wire or setter name (tools call operations this way).
+        pub(crate) fn set_text(
+            self,
+            params: &[(String, String)],
+        ) -> Result<Self, String> {
+            usagekit_runtime::dynamic::check_param_names(
+                "usage_web_search_calls()",
+                params,
+                &[
+                    "api_key_ids",
+                    "bucket_width",
+                    "context_levels",
+                    "end_time",
+                    "group_by",
+                    "limit",
+                    "models",
+                    "page",
+                    "project_ids",
+                    "start_time",
+                    "user_ids",
+                ],
+            )?;
+            let mut builder = self;
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["api_key_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >(
+                        "usage_web_search_calls()",
+                        "api_key_ids",
+                        text,
+                        "array of string",
+                    ))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.api_key_ids(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_web_search_calls()",
+                params,
+                &["bucket_width"],
+            )? {
+                builder = builder
+                    .bucket_width(
+                        usagekit_runtime::dynamic::parse_text::<
+                            types::UsageWebSearchCallsBucketWidth,
+                        >(
+                            "usage_web_search_calls()",
+                            "bucket_width",
+                            text,
+                            "one of `1m`, `1h`, `1d`",
+                        )?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["context_levels"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        types::UsageWebSearchCallsContextLevelsItem,
+                    >(
+                        "usage_web_search_calls()",
+                        "context_levels",
+                        text,
+                        "one of `low`, `medium`, `high`",
+                    ))
+                    .collect::<
+                        Result<Vec<types::UsageWebSearchCallsContextLevelsItem>, String>,
+                    >()?;
+                builder = builder.context_levels(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_web_search_calls()",
+                params,
+                &["end_time"],
+            )? {
+                builder = builder
+                    .end_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_web_search_calls()", "end_time", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["group_by"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        types::UsageWebSearchCallsGroupByItem,
+                    >(
+                        "usage_web_search_calls()",
+                        "group_by",
+                        text,
+                        "one of `project_id`, `user_id`, `api_key_id`, `model`, `context_level`",
+                    ))
+                    .collect::<
+                        Result<Vec<types::UsageWebSearchCallsGroupByItem>, String>,
+                    >()?;
+                builder = builder.group_by(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_web_search_calls()",
+                params,
+                &["limit"],
+            )? {
+                builder = builder
+                    .limit(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_web_search_calls()", "limit", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["models"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_web_search_calls()", "models", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.models(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_web_search_calls()",
+                params,
+                &["page"],
+            )? {
+                builder = builder
+                    .page(
+                        usagekit_runtime::dynamic::parse_text::<
+                            ::std::string::String,
+                        >("usage_web_search_calls()", "page", text, "string")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(
+                params,
+                &["project_ids"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >(
+                        "usage_web_search_calls()",
+                        "project_ids",
+                        text,
+                        "array of string",
+                    ))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.project_ids(parsed);
+            }
+            if let Some(text) = usagekit_runtime::dynamic::text_value(
+                "usage_web_search_calls()",
+                params,
+                &["start_time"],
+            )? {
+                builder = builder
+                    .start_time(
+                        usagekit_runtime::dynamic::parse_text::<
+                            i64,
+                        >("usage_web_search_calls()", "start_time", text, "integer")?,
+                    );
+            }
+            let values = usagekit_runtime::dynamic::text_values(params, &["user_ids"]);
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::dynamic::parse_text::<
+                        ::std::string::String,
+                    >("usage_web_search_calls()", "user_ids", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.user_ids(parsed);
+            }
+            Ok(builder)
+        }
     }
 }
 /// What a program using this client needs: `use <crate>::prelude::*;`.
@@ -10138,6 +12230,1869 @@ pub mod prelude {
     pub use super::{Client, ClientBuilder};
     pub use usagekit_runtime::{ApiError, Error, ErrorKind, TryStreamExt};
 }
+impl usagekit_runtime::dynamic::DynamicClient for Client {
+    fn call<'a>(
+        &'a self,
+        operation: &str,
+        params: &[(String, String)],
+    ) -> Result<usagekit_runtime::dynamic::JsonPages<'a>, String> {
+        match operation {
+            "usage-costs" | "usage_costs" => {
+                Ok(
+                    usagekit_runtime::dynamic::boxed_pages(
+                        self.usage_costs().set_text(params)?.json_pages(),
+                    ),
+                )
+            }
+            "usage-audio-speeches" | "usage_audio_speeches" => {
+                Ok(
+                    usagekit_runtime::dynamic::boxed_pages(
+                        self.usage_audio_speeches().set_text(params)?.json_pages(),
+                    ),
+                )
+            }
+            "usage-audio-transcriptions" | "usage_audio_transcriptions" => {
+                Ok(
+                    usagekit_runtime::dynamic::boxed_pages(
+                        self.usage_audio_transcriptions().set_text(params)?.json_pages(),
+                    ),
+                )
+            }
+            "usage-code-interpreter-sessions" | "usage_code_interpreter_sessions" => {
+                Ok(
+                    usagekit_runtime::dynamic::boxed_pages(
+                        self
+                            .usage_code_interpreter_sessions()
+                            .set_text(params)?
+                            .json_pages(),
+                    ),
+                )
+            }
+            "usage-completions" | "usage_completions" => {
+                Ok(
+                    usagekit_runtime::dynamic::boxed_pages(
+                        self.usage_completions().set_text(params)?.json_pages(),
+                    ),
+                )
+            }
+            "usage-embeddings" | "usage_embeddings" => {
+                Ok(
+                    usagekit_runtime::dynamic::boxed_pages(
+                        self.usage_embeddings().set_text(params)?.json_pages(),
+                    ),
+                )
+            }
+            "usage-file-search-calls" | "usage_file_search_calls" => {
+                Ok(
+                    usagekit_runtime::dynamic::boxed_pages(
+                        self.usage_file_search_calls().set_text(params)?.json_pages(),
+                    ),
+                )
+            }
+            "usage-images" | "usage_images" => {
+                Ok(
+                    usagekit_runtime::dynamic::boxed_pages(
+                        self.usage_images().set_text(params)?.json_pages(),
+                    ),
+                )
+            }
+            "usage-moderations" | "usage_moderations" => {
+                Ok(
+                    usagekit_runtime::dynamic::boxed_pages(
+                        self.usage_moderations().set_text(params)?.json_pages(),
+                    ),
+                )
+            }
+            "usage-vector-stores" | "usage_vector_stores" => {
+                Ok(
+                    usagekit_runtime::dynamic::boxed_pages(
+                        self.usage_vector_stores().set_text(params)?.json_pages(),
+                    ),
+                )
+            }
+            "usage-web-search-calls" | "usage_web_search_calls" => {
+                Ok(
+                    usagekit_runtime::dynamic::boxed_pages(
+                        self.usage_web_search_calls().set_text(params)?.json_pages(),
+                    ),
+                )
+            }
+            other => Err(format!("OpenAI has no operation `{other}`")),
+        }
+    }
+}
+/// This crate described for tools that choose the operation at run time (the
+/// `usagekit` command): its operations, how its responses map to usage records
+/// (the spec's `x-usagekit-report`), and a client that takes text parameters.
+pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynamic::Service {
+    key: "openai",
+    crate_name: env!("CARGO_PKG_NAME"),
+    info: &PROVIDER,
+    operations: &[
+        usagekit_runtime::dynamic::OperationSpec {
+            id: "usage-costs",
+            method: "usage_costs",
+            http_method: "GET",
+            path: "/organization/costs",
+            summary: Some("Get costs details for the organization."),
+            parameters: &[
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "start_time",
+                    setter: "start_time",
+                    location: "query",
+                    required: true,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "end_time",
+                    setter: "end_time",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "bucket_width",
+                    setter: "bucket_width",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "one of `1d`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "project_ids",
+                    setter: "project_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "api_key_ids",
+                    setter: "api_key_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "group_by",
+                    setter: "group_by",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `project_id`, `line_item`, `api_key_id`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "limit",
+                    setter: "limit",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "page",
+                    setter: "page",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string",
+                },
+            ],
+            paginated: true,
+            takes_body: false,
+        },
+        usagekit_runtime::dynamic::OperationSpec {
+            id: "usage-audio-speeches",
+            method: "usage_audio_speeches",
+            http_method: "GET",
+            path: "/organization/usage/audio_speeches",
+            summary: Some("Get audio speeches usage details for the organization."),
+            parameters: &[
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "start_time",
+                    setter: "start_time",
+                    location: "query",
+                    required: true,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "end_time",
+                    setter: "end_time",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "bucket_width",
+                    setter: "bucket_width",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "one of `1m`, `1h`, `1d`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "project_ids",
+                    setter: "project_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "user_ids",
+                    setter: "user_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "api_key_ids",
+                    setter: "api_key_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "models",
+                    setter: "models",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "group_by",
+                    setter: "group_by",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `project_id`, `user_id`, `api_key_id`, `model`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "limit",
+                    setter: "limit",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "page",
+                    setter: "page",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string",
+                },
+            ],
+            paginated: true,
+            takes_body: false,
+        },
+        usagekit_runtime::dynamic::OperationSpec {
+            id: "usage-audio-transcriptions",
+            method: "usage_audio_transcriptions",
+            http_method: "GET",
+            path: "/organization/usage/audio_transcriptions",
+            summary: Some(
+                "Get audio transcriptions usage details for the organization.",
+            ),
+            parameters: &[
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "start_time",
+                    setter: "start_time",
+                    location: "query",
+                    required: true,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "end_time",
+                    setter: "end_time",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "bucket_width",
+                    setter: "bucket_width",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "one of `1m`, `1h`, `1d`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "project_ids",
+                    setter: "project_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "user_ids",
+                    setter: "user_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "api_key_ids",
+                    setter: "api_key_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "models",
+                    setter: "models",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "group_by",
+                    setter: "group_by",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `project_id`, `user_id`, `api_key_id`, `model`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "limit",
+                    setter: "limit",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "page",
+                    setter: "page",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string",
+                },
+            ],
+            paginated: true,
+            takes_body: false,
+        },
+        usagekit_runtime::dynamic::OperationSpec {
+            id: "usage-code-interpreter-sessions",
+            method: "usage_code_interpreter_sessions",
+            http_method: "GET",
+            path: "/organization/usage/code_interpreter_sessions",
+            summary: Some(
+                "Get code interpreter sessions usage details for the organization.",
+            ),
+            parameters: &[
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "start_time",
+                    setter: "start_time",
+                    location: "query",
+                    required: true,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "end_time",
+                    setter: "end_time",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "bucket_width",
+                    setter: "bucket_width",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "one of `1m`, `1h`, `1d`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "project_ids",
+                    setter: "project_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "group_by",
+                    setter: "group_by",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `project_id`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "limit",
+                    setter: "limit",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "page",
+                    setter: "page",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string",
+                },
+            ],
+            paginated: true,
+            takes_body: false,
+        },
+        usagekit_runtime::dynamic::OperationSpec {
+            id: "usage-completions",
+            method: "usage_completions",
+            http_method: "GET",
+            path: "/organization/usage/completions",
+            summary: Some("Get completions usage details for the organization."),
+            parameters: &[
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "start_time",
+                    setter: "start_time",
+                    location: "query",
+                    required: true,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "end_time",
+                    setter: "end_time",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "bucket_width",
+                    setter: "bucket_width",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "one of `1m`, `1h`, `1d`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "project_ids",
+                    setter: "project_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "user_ids",
+                    setter: "user_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "api_key_ids",
+                    setter: "api_key_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "models",
+                    setter: "models",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "batch",
+                    setter: "batch",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "boolean",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "group_by",
+                    setter: "group_by",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `project_id`, `user_id`, `api_key_id`, `model`, `batch`, `service_tier`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "limit",
+                    setter: "limit",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "page",
+                    setter: "page",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string",
+                },
+            ],
+            paginated: true,
+            takes_body: false,
+        },
+        usagekit_runtime::dynamic::OperationSpec {
+            id: "usage-embeddings",
+            method: "usage_embeddings",
+            http_method: "GET",
+            path: "/organization/usage/embeddings",
+            summary: Some("Get embeddings usage details for the organization."),
+            parameters: &[
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "start_time",
+                    setter: "start_time",
+                    location: "query",
+                    required: true,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "end_time",
+                    setter: "end_time",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "bucket_width",
+                    setter: "bucket_width",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "one of `1m`, `1h`, `1d`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "project_ids",
+                    setter: "project_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "user_ids",
+                    setter: "user_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "api_key_ids",
+                    setter: "api_key_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "models",
+                    setter: "models",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "group_by",
+                    setter: "group_by",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `project_id`, `user_id`, `api_key_id`, `model`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "limit",
+                    setter: "limit",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "page",
+                    setter: "page",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string",
+                },
+            ],
+            paginated: true,
+            takes_body: false,
+        },
+        usagekit_runtime::dynamic::OperationSpec {
+            id: "usage-file-search-calls",
+            method: "usage_file_search_calls",
+            http_method: "GET",
+            path: "/organization/usage/file_search_calls",
+            summary: Some("Get file search calls usage details for the organization."),
+            parameters: &[
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "start_time",
+                    setter: "start_time",
+                    location: "query",
+                    required: true,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "end_time",
+                    setter: "end_time",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "bucket_width",
+                    setter: "bucket_width",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "one of `1m`, `1h`, `1d`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "project_ids",
+                    setter: "project_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "user_ids",
+                    setter: "user_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "api_key_ids",
+                    setter: "api_key_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "vector_store_ids",
+                    setter: "vector_store_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "group_by",
+                    setter: "group_by",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `project_id`, `user_id`, `api_key_id`, `vector_store_id`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "limit",
+                    setter: "limit",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "page",
+                    setter: "page",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string",
+                },
+            ],
+            paginated: true,
+            takes_body: false,
+        },
+        usagekit_runtime::dynamic::OperationSpec {
+            id: "usage-images",
+            method: "usage_images",
+            http_method: "GET",
+            path: "/organization/usage/images",
+            summary: Some("Get images usage details for the organization."),
+            parameters: &[
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "start_time",
+                    setter: "start_time",
+                    location: "query",
+                    required: true,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "end_time",
+                    setter: "end_time",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "bucket_width",
+                    setter: "bucket_width",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "one of `1m`, `1h`, `1d`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "sources",
+                    setter: "sources",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `image.generation`, `image.edit`, `image.variation`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "sizes",
+                    setter: "sizes",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `256x256`, `512x512`, `1024x1024`, `1792x1792`, `1024x1792`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "project_ids",
+                    setter: "project_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "user_ids",
+                    setter: "user_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "api_key_ids",
+                    setter: "api_key_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "models",
+                    setter: "models",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "group_by",
+                    setter: "group_by",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `project_id`, `user_id`, `api_key_id`, `model`, `size`, `source`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "limit",
+                    setter: "limit",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "page",
+                    setter: "page",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string",
+                },
+            ],
+            paginated: true,
+            takes_body: false,
+        },
+        usagekit_runtime::dynamic::OperationSpec {
+            id: "usage-moderations",
+            method: "usage_moderations",
+            http_method: "GET",
+            path: "/organization/usage/moderations",
+            summary: Some("Get moderations usage details for the organization."),
+            parameters: &[
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "start_time",
+                    setter: "start_time",
+                    location: "query",
+                    required: true,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "end_time",
+                    setter: "end_time",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "bucket_width",
+                    setter: "bucket_width",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "one of `1m`, `1h`, `1d`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "project_ids",
+                    setter: "project_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "user_ids",
+                    setter: "user_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "api_key_ids",
+                    setter: "api_key_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "models",
+                    setter: "models",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "group_by",
+                    setter: "group_by",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `project_id`, `user_id`, `api_key_id`, `model`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "limit",
+                    setter: "limit",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "page",
+                    setter: "page",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string",
+                },
+            ],
+            paginated: true,
+            takes_body: false,
+        },
+        usagekit_runtime::dynamic::OperationSpec {
+            id: "usage-vector-stores",
+            method: "usage_vector_stores",
+            http_method: "GET",
+            path: "/organization/usage/vector_stores",
+            summary: Some("Get vector stores usage details for the organization."),
+            parameters: &[
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "start_time",
+                    setter: "start_time",
+                    location: "query",
+                    required: true,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "end_time",
+                    setter: "end_time",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "bucket_width",
+                    setter: "bucket_width",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "one of `1m`, `1h`, `1d`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "project_ids",
+                    setter: "project_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "group_by",
+                    setter: "group_by",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `project_id`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "limit",
+                    setter: "limit",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "page",
+                    setter: "page",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string",
+                },
+            ],
+            paginated: true,
+            takes_body: false,
+        },
+        usagekit_runtime::dynamic::OperationSpec {
+            id: "usage-web-search-calls",
+            method: "usage_web_search_calls",
+            http_method: "GET",
+            path: "/organization/usage/web_search_calls",
+            summary: Some("Get web search calls usage details for the organization."),
+            parameters: &[
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "start_time",
+                    setter: "start_time",
+                    location: "query",
+                    required: true,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "end_time",
+                    setter: "end_time",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "bucket_width",
+                    setter: "bucket_width",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "one of `1m`, `1h`, `1d`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "project_ids",
+                    setter: "project_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "user_ids",
+                    setter: "user_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "api_key_ids",
+                    setter: "api_key_ids",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "models",
+                    setter: "models",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "context_levels",
+                    setter: "context_levels",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `low`, `medium`, `high`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "group_by",
+                    setter: "group_by",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `project_id`, `user_id`, `api_key_id`, `model`, `context_level`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "limit",
+                    setter: "limit",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "page",
+                    setter: "page",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string",
+                },
+            ],
+            paginated: true,
+            takes_body: false,
+        },
+    ],
+    reports: &[
+        usagekit_runtime::report::ReportSpec {
+            operation: "usage-costs",
+            request: usagekit_runtime::report::ReportRequest {
+                start: Some(usagekit_runtime::report::TimeParam {
+                    param: "start_time",
+                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+                }),
+                end: Some(usagekit_runtime::report::TimeParam {
+                    param: "end_time",
+                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+                }),
+                bucket_width: Some(("bucket_width", "1d")),
+                group_by: Some(usagekit_runtime::report::GroupBy {
+                    param: "group_by",
+                    values: &[
+                        (usagekit_runtime::report::Dimension::ApiKey, "api_key_id"),
+                        (usagekit_runtime::report::Dimension::Project, "project_id"),
+                    ],
+                }),
+                params: &[("limit", "180")],
+            },
+            rows: &[&["data"], &["results"]],
+            period: usagekit_runtime::report::Period::Buckets {
+                start: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["start_time"],
+                },
+                end: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["end_time"],
+                },
+                format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+            },
+            dimensions: &[
+                (
+                    usagekit_runtime::report::Dimension::ApiKey,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["api_key_id"],
+                    },
+                ),
+                (
+                    usagekit_runtime::report::Dimension::Project,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["project_id"],
+                    },
+                ),
+            ],
+            metrics: &[
+                usagekit_runtime::report::Metric {
+                    name: "cost",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["amount", "value"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Currency(usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["amount", "currency"],
+                    }),
+                    scale: None,
+                },
+            ],
+            example: Some(
+                "{\"data\":[{\"end_time\":1793577600,\"object\":\"bucket\",\"results\":[{\"amount\":{\"currency\":\"usd\",\"value\":0.4275},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_app\"},{\"amount\":{\"currency\":\"usd\",\"value\":0.411},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_research\"}],\"start_time\":1793491200},{\"end_time\":1793664000,\"object\":\"bucket\",\"results\":[{\"amount\":{\"currency\":\"usd\",\"value\":0.4896},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_app\"},{\"amount\":{\"currency\":\"usd\",\"value\":0.4284},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_research\"}],\"start_time\":1793577600},{\"end_time\":1793750400,\"object\":\"bucket\",\"results\":[{\"amount\":{\"currency\":\"usd\",\"value\":0.3412},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_app\"},{\"amount\":{\"currency\":\"usd\",\"value\":0.5411},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_research\"}],\"start_time\":1793664000}],\"has_more\":false,\"next_page\":null,\"object\":\"page\"}",
+            ),
+        },
+        usagekit_runtime::report::ReportSpec {
+            operation: "usage-audio-speeches",
+            request: usagekit_runtime::report::ReportRequest {
+                start: Some(usagekit_runtime::report::TimeParam {
+                    param: "start_time",
+                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+                }),
+                end: Some(usagekit_runtime::report::TimeParam {
+                    param: "end_time",
+                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+                }),
+                bucket_width: Some(("bucket_width", "1d")),
+                group_by: Some(usagekit_runtime::report::GroupBy {
+                    param: "group_by",
+                    values: &[
+                        (usagekit_runtime::report::Dimension::ApiKey, "api_key_id"),
+                        (usagekit_runtime::report::Dimension::Model, "model"),
+                        (usagekit_runtime::report::Dimension::Project, "project_id"),
+                    ],
+                }),
+                params: &[("limit", "31")],
+            },
+            rows: &[&["data"], &["results"]],
+            period: usagekit_runtime::report::Period::Buckets {
+                start: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["start_time"],
+                },
+                end: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["end_time"],
+                },
+                format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+            },
+            dimensions: &[
+                (
+                    usagekit_runtime::report::Dimension::ApiKey,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["api_key_id"],
+                    },
+                ),
+                (
+                    usagekit_runtime::report::Dimension::Model,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["model"],
+                    },
+                ),
+                (
+                    usagekit_runtime::report::Dimension::Project,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["project_id"],
+                    },
+                ),
+            ],
+            metrics: &[
+                usagekit_runtime::report::Metric {
+                    name: "characters",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["characters"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("characters"),
+                    scale: None,
+                },
+                usagekit_runtime::report::Metric {
+                    name: "requests",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["num_model_requests"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("requests"),
+                    scale: None,
+                },
+            ],
+            example: None,
+        },
+        usagekit_runtime::report::ReportSpec {
+            operation: "usage-audio-transcriptions",
+            request: usagekit_runtime::report::ReportRequest {
+                start: Some(usagekit_runtime::report::TimeParam {
+                    param: "start_time",
+                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+                }),
+                end: Some(usagekit_runtime::report::TimeParam {
+                    param: "end_time",
+                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+                }),
+                bucket_width: Some(("bucket_width", "1d")),
+                group_by: Some(usagekit_runtime::report::GroupBy {
+                    param: "group_by",
+                    values: &[
+                        (usagekit_runtime::report::Dimension::ApiKey, "api_key_id"),
+                        (usagekit_runtime::report::Dimension::Model, "model"),
+                        (usagekit_runtime::report::Dimension::Project, "project_id"),
+                    ],
+                }),
+                params: &[("limit", "31")],
+            },
+            rows: &[&["data"], &["results"]],
+            period: usagekit_runtime::report::Period::Buckets {
+                start: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["start_time"],
+                },
+                end: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["end_time"],
+                },
+                format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+            },
+            dimensions: &[
+                (
+                    usagekit_runtime::report::Dimension::ApiKey,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["api_key_id"],
+                    },
+                ),
+                (
+                    usagekit_runtime::report::Dimension::Model,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["model"],
+                    },
+                ),
+                (
+                    usagekit_runtime::report::Dimension::Project,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["project_id"],
+                    },
+                ),
+            ],
+            metrics: &[
+                usagekit_runtime::report::Metric {
+                    name: "requests",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["num_model_requests"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("requests"),
+                    scale: None,
+                },
+                usagekit_runtime::report::Metric {
+                    name: "seconds",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["seconds"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("seconds"),
+                    scale: None,
+                },
+            ],
+            example: None,
+        },
+        usagekit_runtime::report::ReportSpec {
+            operation: "usage-code-interpreter-sessions",
+            request: usagekit_runtime::report::ReportRequest {
+                start: Some(usagekit_runtime::report::TimeParam {
+                    param: "start_time",
+                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+                }),
+                end: Some(usagekit_runtime::report::TimeParam {
+                    param: "end_time",
+                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+                }),
+                bucket_width: Some(("bucket_width", "1d")),
+                group_by: Some(usagekit_runtime::report::GroupBy {
+                    param: "group_by",
+                    values: &[
+                        (usagekit_runtime::report::Dimension::Project, "project_id"),
+                    ],
+                }),
+                params: &[("limit", "31")],
+            },
+            rows: &[&["data"], &["results"]],
+            period: usagekit_runtime::report::Period::Buckets {
+                start: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["start_time"],
+                },
+                end: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["end_time"],
+                },
+                format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+            },
+            dimensions: &[
+                (
+                    usagekit_runtime::report::Dimension::Project,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["project_id"],
+                    },
+                ),
+            ],
+            metrics: &[
+                usagekit_runtime::report::Metric {
+                    name: "sessions",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["num_sessions"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("sessions"),
+                    scale: None,
+                },
+            ],
+            example: None,
+        },
+        usagekit_runtime::report::ReportSpec {
+            operation: "usage-completions",
+            request: usagekit_runtime::report::ReportRequest {
+                start: Some(usagekit_runtime::report::TimeParam {
+                    param: "start_time",
+                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+                }),
+                end: Some(usagekit_runtime::report::TimeParam {
+                    param: "end_time",
+                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+                }),
+                bucket_width: Some(("bucket_width", "1d")),
+                group_by: Some(usagekit_runtime::report::GroupBy {
+                    param: "group_by",
+                    values: &[
+                        (usagekit_runtime::report::Dimension::ApiKey, "api_key_id"),
+                        (usagekit_runtime::report::Dimension::Model, "model"),
+                        (usagekit_runtime::report::Dimension::Project, "project_id"),
+                    ],
+                }),
+                params: &[("limit", "31")],
+            },
+            rows: &[&["data"], &["results"]],
+            period: usagekit_runtime::report::Period::Buckets {
+                start: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["start_time"],
+                },
+                end: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["end_time"],
+                },
+                format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+            },
+            dimensions: &[
+                (
+                    usagekit_runtime::report::Dimension::ApiKey,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["api_key_id"],
+                    },
+                ),
+                (
+                    usagekit_runtime::report::Dimension::Model,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["model"],
+                    },
+                ),
+                (
+                    usagekit_runtime::report::Dimension::Project,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["project_id"],
+                    },
+                ),
+            ],
+            metrics: &[
+                usagekit_runtime::report::Metric {
+                    name: "cached_input_tokens",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["input_cached_tokens"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
+                    scale: None,
+                },
+                usagekit_runtime::report::Metric {
+                    name: "input_tokens",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["input_tokens"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
+                    scale: None,
+                },
+                usagekit_runtime::report::Metric {
+                    name: "output_tokens",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["output_tokens"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
+                    scale: None,
+                },
+                usagekit_runtime::report::Metric {
+                    name: "requests",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["num_model_requests"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("requests"),
+                    scale: None,
+                },
+            ],
+            example: Some(
+                "{\"data\":[{\"end_time\":1793577600,\"object\":\"bucket\",\"results\":[{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":400000,\"input_tokens\":1250000,\"model\":\"gpt-4o-mini\",\"num_model_requests\":2100,\"object\":\"organization.usage.completions.result\",\"output_tokens\":310000,\"project_id\":\"proj_app\",\"user_id\":null},{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":12000,\"input_tokens\":86000,\"model\":\"gpt-4.1\",\"num_model_requests\":140,\"object\":\"organization.usage.completions.result\",\"output_tokens\":21500,\"project_id\":\"proj_research\",\"user_id\":null}],\"start_time\":1793491200},{\"end_time\":1793664000,\"object\":\"bucket\",\"results\":[{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":512000,\"input_tokens\":1410500,\"model\":\"gpt-4o-mini\",\"num_model_requests\":2380,\"object\":\"organization.usage.completions.result\",\"output_tokens\":352000,\"project_id\":\"proj_app\",\"user_id\":null},{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":0,\"input_tokens\":92000,\"model\":\"gpt-4.1\",\"num_model_requests\":151,\"object\":\"organization.usage.completions.result\",\"output_tokens\":19800,\"project_id\":\"proj_research\",\"user_id\":null}],\"start_time\":1793577600},{\"end_time\":1793750400,\"object\":\"bucket\",\"results\":[{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":380000,\"input_tokens\":990000,\"model\":\"gpt-4o-mini\",\"num_model_requests\":1710,\"object\":\"organization.usage.completions.result\",\"output_tokens\":250400,\"project_id\":\"proj_app\",\"user_id\":null},{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":40000,\"input_tokens\":120400,\"model\":\"gpt-4.1\",\"num_model_requests\":190,\"object\":\"organization.usage.completions.result\",\"output_tokens\":30100,\"project_id\":\"proj_research\",\"user_id\":null}],\"start_time\":1793664000}],\"has_more\":false,\"next_page\":null,\"object\":\"page\"}",
+            ),
+        },
+        usagekit_runtime::report::ReportSpec {
+            operation: "usage-embeddings",
+            request: usagekit_runtime::report::ReportRequest {
+                start: Some(usagekit_runtime::report::TimeParam {
+                    param: "start_time",
+                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+                }),
+                end: Some(usagekit_runtime::report::TimeParam {
+                    param: "end_time",
+                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+                }),
+                bucket_width: Some(("bucket_width", "1d")),
+                group_by: Some(usagekit_runtime::report::GroupBy {
+                    param: "group_by",
+                    values: &[
+                        (usagekit_runtime::report::Dimension::ApiKey, "api_key_id"),
+                        (usagekit_runtime::report::Dimension::Model, "model"),
+                        (usagekit_runtime::report::Dimension::Project, "project_id"),
+                    ],
+                }),
+                params: &[("limit", "31")],
+            },
+            rows: &[&["data"], &["results"]],
+            period: usagekit_runtime::report::Period::Buckets {
+                start: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["start_time"],
+                },
+                end: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["end_time"],
+                },
+                format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+            },
+            dimensions: &[
+                (
+                    usagekit_runtime::report::Dimension::ApiKey,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["api_key_id"],
+                    },
+                ),
+                (
+                    usagekit_runtime::report::Dimension::Model,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["model"],
+                    },
+                ),
+                (
+                    usagekit_runtime::report::Dimension::Project,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["project_id"],
+                    },
+                ),
+            ],
+            metrics: &[
+                usagekit_runtime::report::Metric {
+                    name: "input_tokens",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["input_tokens"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
+                    scale: None,
+                },
+                usagekit_runtime::report::Metric {
+                    name: "requests",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["num_model_requests"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("requests"),
+                    scale: None,
+                },
+            ],
+            example: None,
+        },
+        usagekit_runtime::report::ReportSpec {
+            operation: "usage-file-search-calls",
+            request: usagekit_runtime::report::ReportRequest {
+                start: Some(usagekit_runtime::report::TimeParam {
+                    param: "start_time",
+                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+                }),
+                end: Some(usagekit_runtime::report::TimeParam {
+                    param: "end_time",
+                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+                }),
+                bucket_width: Some(("bucket_width", "1d")),
+                group_by: Some(usagekit_runtime::report::GroupBy {
+                    param: "group_by",
+                    values: &[
+                        (usagekit_runtime::report::Dimension::ApiKey, "api_key_id"),
+                        (usagekit_runtime::report::Dimension::Project, "project_id"),
+                    ],
+                }),
+                params: &[("limit", "31")],
+            },
+            rows: &[&["data"], &["results"]],
+            period: usagekit_runtime::report::Period::Buckets {
+                start: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["start_time"],
+                },
+                end: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["end_time"],
+                },
+                format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+            },
+            dimensions: &[
+                (
+                    usagekit_runtime::report::Dimension::ApiKey,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["api_key_id"],
+                    },
+                ),
+                (
+                    usagekit_runtime::report::Dimension::Project,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["project_id"],
+                    },
+                ),
+            ],
+            metrics: &[
+                usagekit_runtime::report::Metric {
+                    name: "file_searches",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["num_requests"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("file_searches"),
+                    scale: None,
+                },
+            ],
+            example: None,
+        },
+        usagekit_runtime::report::ReportSpec {
+            operation: "usage-images",
+            request: usagekit_runtime::report::ReportRequest {
+                start: Some(usagekit_runtime::report::TimeParam {
+                    param: "start_time",
+                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+                }),
+                end: Some(usagekit_runtime::report::TimeParam {
+                    param: "end_time",
+                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+                }),
+                bucket_width: Some(("bucket_width", "1d")),
+                group_by: Some(usagekit_runtime::report::GroupBy {
+                    param: "group_by",
+                    values: &[
+                        (usagekit_runtime::report::Dimension::ApiKey, "api_key_id"),
+                        (usagekit_runtime::report::Dimension::Model, "model"),
+                        (usagekit_runtime::report::Dimension::Project, "project_id"),
+                    ],
+                }),
+                params: &[("limit", "31")],
+            },
+            rows: &[&["data"], &["results"]],
+            period: usagekit_runtime::report::Period::Buckets {
+                start: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["start_time"],
+                },
+                end: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["end_time"],
+                },
+                format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+            },
+            dimensions: &[
+                (
+                    usagekit_runtime::report::Dimension::ApiKey,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["api_key_id"],
+                    },
+                ),
+                (
+                    usagekit_runtime::report::Dimension::Model,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["model"],
+                    },
+                ),
+                (
+                    usagekit_runtime::report::Dimension::Project,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["project_id"],
+                    },
+                ),
+            ],
+            metrics: &[
+                usagekit_runtime::report::Metric {
+                    name: "images",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["images"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("images"),
+                    scale: None,
+                },
+                usagekit_runtime::report::Metric {
+                    name: "requests",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["num_model_requests"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("requests"),
+                    scale: None,
+                },
+            ],
+            example: None,
+        },
+        usagekit_runtime::report::ReportSpec {
+            operation: "usage-moderations",
+            request: usagekit_runtime::report::ReportRequest {
+                start: Some(usagekit_runtime::report::TimeParam {
+                    param: "start_time",
+                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+                }),
+                end: Some(usagekit_runtime::report::TimeParam {
+                    param: "end_time",
+                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+                }),
+                bucket_width: Some(("bucket_width", "1d")),
+                group_by: Some(usagekit_runtime::report::GroupBy {
+                    param: "group_by",
+                    values: &[
+                        (usagekit_runtime::report::Dimension::ApiKey, "api_key_id"),
+                        (usagekit_runtime::report::Dimension::Model, "model"),
+                        (usagekit_runtime::report::Dimension::Project, "project_id"),
+                    ],
+                }),
+                params: &[("limit", "31")],
+            },
+            rows: &[&["data"], &["results"]],
+            period: usagekit_runtime::report::Period::Buckets {
+                start: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["start_time"],
+                },
+                end: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["end_time"],
+                },
+                format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+            },
+            dimensions: &[
+                (
+                    usagekit_runtime::report::Dimension::ApiKey,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["api_key_id"],
+                    },
+                ),
+                (
+                    usagekit_runtime::report::Dimension::Model,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["model"],
+                    },
+                ),
+                (
+                    usagekit_runtime::report::Dimension::Project,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["project_id"],
+                    },
+                ),
+            ],
+            metrics: &[
+                usagekit_runtime::report::Metric {
+                    name: "input_tokens",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["input_tokens"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
+                    scale: None,
+                },
+                usagekit_runtime::report::Metric {
+                    name: "requests",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["num_model_requests"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("requests"),
+                    scale: None,
+                },
+            ],
+            example: None,
+        },
+        usagekit_runtime::report::ReportSpec {
+            operation: "usage-web-search-calls",
+            request: usagekit_runtime::report::ReportRequest {
+                start: Some(usagekit_runtime::report::TimeParam {
+                    param: "start_time",
+                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+                }),
+                end: Some(usagekit_runtime::report::TimeParam {
+                    param: "end_time",
+                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+                }),
+                bucket_width: Some(("bucket_width", "1d")),
+                group_by: Some(usagekit_runtime::report::GroupBy {
+                    param: "group_by",
+                    values: &[
+                        (usagekit_runtime::report::Dimension::ApiKey, "api_key_id"),
+                        (usagekit_runtime::report::Dimension::Model, "model"),
+                        (usagekit_runtime::report::Dimension::Project, "project_id"),
+                    ],
+                }),
+                params: &[("limit", "31")],
+            },
+            rows: &[&["data"], &["results"]],
+            period: usagekit_runtime::report::Period::Buckets {
+                start: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["start_time"],
+                },
+                end: usagekit_runtime::report::Path {
+                    level: 1usize,
+                    keys: &["end_time"],
+                },
+                format: usagekit_runtime::report::TimeFormat::UnixSeconds,
+            },
+            dimensions: &[
+                (
+                    usagekit_runtime::report::Dimension::ApiKey,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["api_key_id"],
+                    },
+                ),
+                (
+                    usagekit_runtime::report::Dimension::Model,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["model"],
+                    },
+                ),
+                (
+                    usagekit_runtime::report::Dimension::Project,
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["project_id"],
+                    },
+                ),
+            ],
+            metrics: &[
+                usagekit_runtime::report::Metric {
+                    name: "web_searches",
+                    values: &[
+                        usagekit_runtime::report::Path {
+                            level: 2usize,
+                            keys: &["num_requests"],
+                        },
+                    ],
+                    unit: usagekit_runtime::report::Unit::Fixed("web_searches"),
+                    scale: None,
+                },
+            ],
+            example: None,
+        },
+    ],
+    connect: |builder| {
+        let client = ClientBuilder(builder).build()?;
+        Ok(Box::new(client) as Box<dyn usagekit_runtime::dynamic::DynamicClient>)
+    },
+};
 static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo {
     name: "OpenAI",
     default_base_url: "https://api.openai.com/v1",

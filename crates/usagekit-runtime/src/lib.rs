@@ -14,8 +14,12 @@
 //! - [`QueryString`]: encodes an operation's query parameters in one pass.
 //! - [`TaggedUnion`]: decodes discriminated unions by their tag in one pass, keeping
 //!   unknown variants.
+//! - [`dynamic`]: each crate's `SERVICE`, for tools that pick the provider and operation
+//!   at run time; [`report`]: usage records, read from pages as the spec's
+//!   `x-usagekit-report` says, and summed by period and group.
 
 mod config;
+pub mod dynamic;
 mod error;
 mod open_enum;
 mod paginate;
@@ -25,6 +29,7 @@ mod properties;
 mod provider;
 mod query;
 mod redirect;
+pub mod report;
 mod retry;
 mod secret;
 mod tagged;
@@ -43,7 +48,7 @@ pub use redirect::MAX_REDIRECTS;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use tagged::{TaggedObject, TaggedUnion, deserialize_tagged};
-pub use transport::Runtime;
+pub use transport::{Runtime, capturing};
 
 /// Re-exported so generated code and users name one `Stream` trait.
 pub use futures_core::Stream;

@@ -36,6 +36,24 @@ pub(crate) async fn observing<F: Future>(call: F) -> (F::Output, Option<StatusCo
     (output, StatusCode::from_u16(code).ok())
 }
 
+tokio::task_local! {
+    /// The body of the last successful response `execute` returned inside [`capturing`].
+    static CAPTURED_BODY: std::sync::Mutex<Option<bytes::Bytes>>;
+}
+
+/// Runs one call and keeps the body of its successful response as the server sent
+/// it, for tools that show raw JSON (`usagekit call`) or read fields by their wire
+/// names (reports). The call still decodes the body into its typed result.
+pub async fn capturing<F: Future>(call: F) -> (F::Output, Option<bytes::Bytes>) {
+    CAPTURED_BODY
+        .scope(std::sync::Mutex::new(None), async {
+            let output = call.await;
+            let body = CAPTURED_BODY.with(|body| body.lock().ok().and_then(|mut body| body.take()));
+            (output, body)
+        })
+        .await
+}
+
 fn record_status(status: StatusCode) {
     let _ = LAST_STATUS.try_with(|last| last.store(status.as_u16(), Ordering::Relaxed));
 }
@@ -112,6 +130,33 @@ impl Runtime {
     /// Sends `request`, retrying as the [`RetryPolicy`] says. Returns the last
     /// response or transport error; interpreting the status is the caller's job.
     pub async fn execute(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+    ) -> reqwest::Result<reqwest::Response> {
+        let response = self.execute_with_retries(http, request).await?;
+        if !response.status().is_success() || CAPTURED_BODY.try_with(|_| ()).is_err() {
+            return Ok(response);
+        }
+        // Buffer the body once, keep a copy (`Bytes` is shared, not copied), and hand
+        // the caller an equivalent response to decode.
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?;
+        let _ = CAPTURED_BODY.try_with(|captured| {
+            if let Ok(mut captured) = captured.lock() {
+                *captured = Some(body.clone());
+            }
+        });
+        let mut rebuilt = http::Response::new(reqwest::Body::from(body));
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers;
+        Ok(reqwest::Response::from(rebuilt))
+    }
+
+    async fn execute_with_retries(
         &self,
         http: &reqwest::Client,
         mut request: reqwest::Request,

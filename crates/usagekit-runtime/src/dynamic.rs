@@ -1,0 +1,263 @@
+//! What a generated crate tells tools that choose the provider and operation at run
+//! time (the `usagekit` command): its operations, its report mappings, and a client
+//! that takes parameters as text and gives every page as the server's JSON.
+
+use std::fmt::Debug;
+use std::pin::Pin;
+
+use bytes::Bytes;
+use futures_core::Stream;
+use futures_util::{StreamExt, TryStreamExt, stream};
+use serde::de::DeserializeOwned;
+
+use crate::config::{ClientBuilder, ConfigError};
+use crate::error::{Error, ErrorKind};
+use crate::provider::ProviderInfo;
+use crate::report::ReportSpec;
+
+/// Any failed call, with its message (operation, status, provider's message).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Every page of one call, each as the JSON the server sent.
+pub type JsonPages<'a> =
+    Pin<Box<dyn Stream<Item = Result<serde_json::Value, BoxError>> + Send + 'a>>;
+
+/// A generated client, driven by operationId and text parameters.
+pub trait DynamicClient: Send + Sync {
+    /// Sends `operation` (its operationId) with `params` (wire or setter names; a
+    /// list parameter takes one pair per value) and streams every page. Fails before
+    /// sending if an operation or parameter is unknown or a value does not parse.
+    fn call<'a>(
+        &'a self,
+        operation: &str,
+        params: &[(String, String)],
+    ) -> Result<JsonPages<'a>, String>;
+}
+
+/// A generated crate's description of itself, for tools.
+pub struct Service {
+    /// The provider's key in `specs/providers.toml` (`openai`).
+    pub key: &'static str,
+    /// The client crate (`openai-usage`).
+    pub crate_name: &'static str,
+    pub info: &'static ProviderInfo,
+    pub operations: &'static [OperationSpec],
+    /// How responses map to usage records (the spec's `x-usagekit-report`).
+    pub reports: &'static [ReportSpec],
+    /// Builds the crate's client from a configured builder.
+    pub connect: fn(ClientBuilder) -> Result<Box<dyn DynamicClient>, ConfigError>,
+}
+
+impl Debug for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Service")
+            .field("key", &self.key)
+            .field("info", &self.info)
+            .field("operations", &self.operations)
+            .field("reports", &self.reports.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Service {
+    /// A client configured from the environment, as the crate's `Client::from_env`.
+    pub fn from_env(&self) -> Result<Box<dyn DynamicClient>, ConfigError> {
+        (self.connect)(ClientBuilder::new(self.info).from_env()?)
+    }
+
+    /// Whether every credential's environment variable is set (and not empty).
+    pub fn credentials_set(&self) -> bool {
+        self.info
+            .credentials
+            .iter()
+            .all(|credential| std::env::var(credential.env).is_ok_and(|value| !value.is_empty()))
+    }
+
+    pub fn operation(&self, id_or_method: &str) -> Option<&'static OperationSpec> {
+        self.operations
+            .iter()
+            .find(|op| op.id == id_or_method || op.method == id_or_method)
+    }
+}
+
+/// One operation, as a tool lists and calls it.
+#[derive(Debug)]
+pub struct OperationSpec {
+    /// The spec's operationId.
+    pub id: &'static str,
+    /// The Rust method (`usage_completions`).
+    pub method: &'static str,
+    pub http_method: &'static str,
+    pub path: &'static str,
+    pub summary: Option<&'static str>,
+    pub parameters: &'static [ParameterSpec],
+    /// Whether `call` follows pages.
+    pub paginated: bool,
+    /// Operations with a request body are called from Rust, not by text.
+    pub takes_body: bool,
+}
+
+#[derive(Debug)]
+pub struct ParameterSpec {
+    /// The wire name.
+    pub name: &'static str,
+    /// The builder setter.
+    pub setter: &'static str,
+    /// `query`, `path` or `header`.
+    pub location: &'static str,
+    pub required: bool,
+    pub list: bool,
+    /// Type and allowed values, as the setter's docs give them.
+    pub schema: &'static str,
+}
+
+/// Boxes a generated page stream for [`DynamicClient::call`].
+pub fn boxed_pages<'a, S, E>(pages: S) -> JsonPages<'a>
+where
+    S: Stream<Item = Result<serde_json::Value, Error<E>>> + Send + 'a,
+    E: Debug + Send + Sync + 'static,
+{
+    Box::pin(pages.map_err(|error| Box::new(error) as BoxError))
+}
+
+/// The one page of an operation without pagination.
+pub fn single_page<'a, E, F>(
+    page: F,
+) -> impl Stream<Item = Result<serde_json::Value, Error<E>>> + Send + 'a
+where
+    F: Future<Output = Result<serde_json::Value, Error<E>>> + Send + 'a,
+    E: Send + 'a,
+{
+    stream::once(page).boxed()
+}
+
+/// A captured success body as JSON: `null` when there was none.
+#[allow(clippy::result_large_err)] // the error every generated call returns
+pub fn raw_json<E>(
+    operation: &'static str,
+    body: Option<Bytes>,
+) -> Result<serde_json::Value, Error<E>> {
+    match body {
+        Some(body) if !body.is_empty() => serde_json::from_slice(&body).map_err(|source| {
+            Error::new(
+                operation,
+                ErrorKind::Decode {
+                    status: None,
+                    snippet: String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned(),
+                    source,
+                },
+            )
+        }),
+        _ => Ok(serde_json::Value::Null),
+    }
+}
+
+/// The values given for one parameter, under any of its names.
+pub fn text_values<'p>(params: &'p [(String, String)], names: &[&str]) -> Vec<&'p str> {
+    params
+        .iter()
+        .filter(|(name, _)| names.iter().any(|known| matches_name(name, known)))
+        .map(|(_, value)| value.as_str())
+        .collect()
+}
+
+/// The one value given for a parameter that takes one.
+pub fn text_value<'p>(
+    method: &str,
+    params: &'p [(String, String)],
+    names: &[&str],
+) -> Result<Option<&'p str>, String> {
+    match text_values(params, names).as_slice() {
+        [] => Ok(None),
+        [value] => Ok(Some(value)),
+        [..] => Err(format!("`{method}`: `{}` takes one value", names[0])),
+    }
+}
+
+/// Refuses parameters the operation does not have, naming those it has.
+pub fn check_param_names(
+    method: &str,
+    params: &[(String, String)],
+    known: &[&str],
+) -> Result<(), String> {
+    match params
+        .iter()
+        .find(|(name, _)| !known.iter().any(|known| matches_name(name, known)))
+    {
+        None => Ok(()),
+        Some((name, _)) if known.is_empty() => Err(format!(
+            "`{method}` takes no parameters; `{name}` was given"
+        )),
+        Some((name, _)) => Err(format!(
+            "`{method}` has no parameter `{name}`; it has {}",
+            known
+                .iter()
+                .map(|known| format!("`{known}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// `group_by[]`, `group_by` and `group-by` name one parameter.
+fn matches_name(given: &str, known: &str) -> bool {
+    let normal = |name: &str| name.trim_end_matches("[]").replace('-', "_");
+    given == known || normal(given) == normal(known)
+}
+
+/// A parameter value from text: as a JSON string first (strings, enums, dates),
+/// then as JSON (numbers, booleans, objects).
+pub fn parse_text<T: DeserializeOwned>(
+    method: &str,
+    parameter: &str,
+    text: &str,
+    expected: &str,
+) -> Result<T, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .or_else(|_| serde_json::from_str(text))
+        .map_err(|_| {
+            crate::params::invalid_value(method, parameter, &format!("{text:?}"), expected)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_parameters_parse_into_their_types() {
+        assert_eq!(parse_text::<i64>("m()", "limit", "31", "integer"), Ok(31));
+        assert_eq!(
+            parse_text::<String>("m()", "page", "31", "string"),
+            Ok("31".to_owned())
+        );
+        assert_eq!(
+            parse_text::<bool>("m()", "batch", "true", "boolean"),
+            Ok(true)
+        );
+        assert_eq!(
+            parse_text::<i64>("m()", "limit", "many", "integer"),
+            Err("`m()`: \"many\" is not a valid `limit`; expected integer".to_owned())
+        );
+    }
+
+    #[test]
+    fn parameters_are_found_by_wire_or_setter_name() {
+        let params = vec![
+            ("group_by[]".to_owned(), "model".to_owned()),
+            ("group-by".to_owned(), "workspace_id".to_owned()),
+            ("limit".to_owned(), "7".to_owned()),
+        ];
+        assert_eq!(
+            text_values(&params, &["group_by[]", "group_by"]),
+            ["model", "workspace_id"]
+        );
+        assert_eq!(text_value("m()", &params, &["limit"]), Ok(Some("7")));
+        assert!(text_value("m()", &params, &["group_by"]).is_err());
+        assert!(check_param_names("m()", &params, &["group_by[]", "limit"]).is_ok());
+        assert_eq!(
+            check_param_names("m()", &params, &["limit"]),
+            Err("`m()` has no parameter `group_by[]`; it has `limit`".to_owned())
+        );
+    }
+}

@@ -1,0 +1,171 @@
+//! `usagekit`: usage and spend across AI providers, read through the generated
+//! clients from each provider's own usage API.
+
+mod call;
+mod demo;
+mod output;
+mod providers;
+mod run;
+
+use std::process::ExitCode;
+
+use chrono::{NaiveDate, Utc};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use usagekit_runtime::report::{Dimension, Granularity, ReportQuery};
+
+#[derive(Parser)]
+#[command(
+    name = "usagekit",
+    version,
+    about = "Usage and spend across AI providers, read from each provider's own usage API",
+    after_help = "Credentials and base URLs come from the same variables as the client crates' \
+                  `from_env` (OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY, …): see `usagekit providers`."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Usage and spend by period, provider, model, project and API key.
+    Report(ReportArgs),
+    /// The same report from built-in example responses, served on loopback: no account needed.
+    Demo(DemoArgs),
+    /// Every provider, its operations, and which credentials are set.
+    Providers,
+    /// Any operation's JSON as the server sends it, every page, one line each.
+    ///
+    /// Parameters by wire or setter name: `usagekit call openai usage-completions
+    /// --start_time 1730419200 --group_by model --group_by project_id`.
+    Call {
+        /// A provider key (`openai`) or crate name (`openai-usage`).
+        provider: String,
+        /// An operationId (`usage-completions`) or method name (`usage_completions`).
+        operation: String,
+        /// `--name value` or `--name=value`; a list parameter takes one per value.
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "--PARAM VALUE"
+        )]
+        params: Vec<String>,
+    },
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// First day, UTC (`2026-11-01`).
+    #[arg(long)]
+    since: NaiveDate,
+    #[command(flatten)]
+    shape: Shape,
+}
+
+const DEMO_UNTIL: NaiveDate = NaiveDate::from_ymd_opt(2026, 11, 4).expect("a valid date");
+
+#[derive(Args)]
+struct DemoArgs {
+    /// First day, UTC (the specs' examples are of 2026-11-01 to 03).
+    #[arg(long, default_value = "2026-11-01")]
+    since: NaiveDate,
+    #[command(flatten)]
+    shape: Shape,
+}
+
+#[derive(Args)]
+struct Shape {
+    /// The day after the last, UTC (exclusive; default: tomorrow, so today is in).
+    #[arg(long)]
+    until: Option<NaiveDate>,
+    /// Only these providers (keys, comma-separated; default: all).
+    #[arg(long, value_delimiter = ',')]
+    provider: Vec<String>,
+    /// Period of each row.
+    #[arg(long, default_value = "day", value_parser = parse_granularity)]
+    by: Granularity,
+    /// Columns to group by: provider, model, project, api_key.
+    #[arg(long, value_delimiter = ',', default_value = "provider", value_parser = parse_dimension)]
+    group_by: Vec<Dimension>,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// Aligned columns, one per metric.
+    Table,
+    /// One line per row and metric, with a header.
+    Csv,
+    /// One document: the query, the rows, what was skipped or failed.
+    Json,
+}
+
+fn parse_granularity(text: &str) -> Result<Granularity, String> {
+    text.parse()
+}
+
+fn parse_dimension(text: &str) -> Result<Dimension, String> {
+    text.parse()
+}
+
+impl Shape {
+    fn query(&self, since: NaiveDate) -> Result<ReportQuery, String> {
+        let until = self
+            .until
+            .unwrap_or_else(|| Utc::now().date_naive() + chrono::Days::new(1));
+        if until <= since {
+            return Err(format!("--until {until} must be after --since {since}"));
+        }
+        let midnight = |date: NaiveDate| date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+        let mut group_by = self.group_by.clone();
+        group_by.sort();
+        group_by.dedup();
+        Ok(ReportQuery {
+            since: midnight(since),
+            until: midnight(until),
+            group_by,
+        })
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async {
+        match cli.command {
+            Command::Report(args) => {
+                let query = args.shape.query(args.since)?;
+                run::report(&args.shape, &query).await
+            }
+            Command::Demo(mut args) => {
+                // The specs' examples are of these days.
+                args.shape.until.get_or_insert(DEMO_UNTIL);
+                let query = args.shape.query(args.since)?;
+                demo::demo(&args.shape, &query).await
+            }
+            Command::Providers => Ok(providers::list()),
+            Command::Call {
+                provider,
+                operation,
+                params,
+            } => call::call(&provider, &operation, &params).await,
+        }
+    });
+    match outcome {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

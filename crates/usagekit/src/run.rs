@@ -1,0 +1,155 @@
+//! Runs the report across providers at once, summing records as pages arrive.
+
+use std::cell::RefCell;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use usagekit_runtime::dynamic::{DynamicClient, Service};
+use usagekit_runtime::report::{self, Aggregator, ReportQuery, ReportSpec};
+
+use crate::Shape;
+use crate::output;
+
+/// What a report run produced: the sums, and every provider that is not in them.
+pub struct Summary {
+    pub aggregator: Aggregator,
+    /// (provider, why): no mapping, no credentials.
+    pub skipped: Vec<(&'static str, String)>,
+    /// (provider, error): its rows before the failure are kept.
+    pub failures: Vec<(&'static str, String)>,
+}
+
+/// The providers `--provider` names (all when empty), or which names are unknown.
+pub fn select(names: &[String]) -> Result<Vec<&'static Service>, String> {
+    let all = usagekit_providers::SERVICES;
+    if names.is_empty() {
+        return Ok(all.to_vec());
+    }
+    names
+        .iter()
+        .map(|name| {
+            usagekit_providers::service(name).ok_or_else(|| {
+                let known: Vec<&str> = all.iter().map(|service| service.key).collect();
+                format!("unknown provider `{name}`; known: {}", known.join(", "))
+            })
+        })
+        .collect()
+}
+
+pub async fn report(shape: &Shape, query: &ReportQuery) -> Result<ExitCode, String> {
+    let mut skipped = Vec::new();
+    let mut failures = Vec::new();
+    let mut sources = Vec::new();
+    for service in select(&shape.provider)? {
+        if service.reports.is_empty() {
+            skipped.push((
+                service.key,
+                "its spec maps no operation to the report (x-usagekit-report)".to_owned(),
+            ));
+        } else if !service.credentials_set() {
+            let variables: Vec<&str> = service.info.credentials.iter().map(|c| c.env).collect();
+            skipped.push((
+                service.key,
+                format!("no credentials: set {}", variables.join(" and ")),
+            ));
+        } else {
+            match service.from_env() {
+                Ok(client) => sources.push((service, client)),
+                Err(error) => failures.push((service.key, error.to_string())),
+            }
+        }
+    }
+    let mut summary = collect(&sources, query, shape, &|_| true).await;
+    summary.skipped.splice(0..0, skipped);
+    summary.failures.splice(0..0, failures);
+    output::print(shape.format, query, &summary)
+}
+
+/// Runs every source's report operations concurrently on this thread.
+pub async fn collect(
+    sources: &[(&'static Service, Box<dyn DynamicClient>)],
+    query: &ReportQuery,
+    shape: &Shape,
+    include: &dyn Fn(&ReportSpec) -> bool,
+) -> Summary {
+    let aggregator = RefCell::new(Aggregator::new(shape.by, &query.group_by));
+    let progress = RefCell::new(Progress::new(
+        sources.iter().map(|(service, _)| service.key),
+    ));
+    let runs = sources
+        .iter()
+        .enumerate()
+        .map(|(index, (service, client))| {
+            let (aggregator, progress) = (&aggregator, &progress);
+            async move {
+                let result = report::run(
+                    service,
+                    client.as_ref(),
+                    query,
+                    include,
+                    &mut |_| progress.borrow_mut().page(index),
+                    &mut |record| {
+                        aggregator.borrow_mut().add(record);
+                        progress.borrow_mut().records += 1;
+                    },
+                )
+                .await;
+                (service.key, result)
+            }
+        });
+    let results = futures_util::future::join_all(runs).await;
+    progress.borrow_mut().finish();
+    let failures = results
+        .into_iter()
+        .filter_map(|(key, result)| result.err().map(|error| (key, error)))
+        .collect();
+    Summary {
+        aggregator: aggregator.into_inner(),
+        skipped: Vec::new(),
+        failures,
+    }
+}
+
+/// One line on stderr while pages stream; nothing when stderr is not a terminal.
+struct Progress {
+    enabled: bool,
+    providers: Vec<(&'static str, u64)>,
+    records: u64,
+}
+
+impl Progress {
+    fn new(keys: impl Iterator<Item = &'static str>) -> Self {
+        Self {
+            enabled: std::io::stderr().is_terminal(),
+            providers: keys.map(|key| (key, 0)).collect(),
+            records: 0,
+        }
+    }
+
+    fn page(&mut self, index: usize) {
+        if let Some((_, pages)) = self.providers.get_mut(index) {
+            *pages += 1;
+        }
+        if self.enabled {
+            let pages: Vec<String> = self
+                .providers
+                .iter()
+                .map(|(key, pages)| format!("{key} {pages}"))
+                .collect();
+            let mut stderr = std::io::stderr().lock();
+            let _ = write!(
+                stderr,
+                "\r\x1b[2Kreading pages: {} · {} records",
+                pages.join(", "),
+                report::group_digits(self.records.into())
+            );
+            let _ = stderr.flush();
+        }
+    }
+
+    fn finish(&mut self) {
+        if self.enabled {
+            let _ = write!(std::io::stderr(), "\r\x1b[2K");
+        }
+    }
+}
