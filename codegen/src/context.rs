@@ -7,6 +7,7 @@ use openapiv3::OpenAPI;
 
 use crate::model::{self, OperationModel, Union};
 use crate::naming;
+use crate::report::{self, ReportModel};
 use crate::settings::ProviderSettings;
 
 /// Everything `postprocess`, `extras` and `emit` need besides progenitor's output.
@@ -18,6 +19,9 @@ pub struct Context<'a> {
     pub default_base_url: String,
     /// Component types renamed away from the crate root's names (`Error` → `ErrorObject`).
     pub renamed_types: BTreeMap<String, String>,
+    /// Operations with `x-usagekit-report` (checked by the lints), in document order:
+    /// operationId, the mapping, the 2xx response's example (minified JSON).
+    pub reports: Vec<(String, ReportModel, Option<String>)>,
 }
 
 impl<'a> Context<'a> {
@@ -66,8 +70,20 @@ impl<'a> Context<'a> {
                 rename(variant);
             }
         }
+        let reports = api
+            .paths
+            .iter()
+            .filter_map(|(_, item)| item.as_item())
+            .flat_map(|item| item.iter().map(|(_, operation)| operation))
+            .filter_map(|operation| {
+                let mapping = report::report(api, operation).ok().flatten()?;
+                let id = operation.operation_id.clone()?;
+                Some((id, mapping, report::example(api, operation)))
+            })
+            .collect();
         Self {
             settings,
+            reports,
             operations,
             unions,
             credentials: model::credentials(api),

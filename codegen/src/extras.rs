@@ -303,14 +303,10 @@ fn service_tokens(context: &Context<'_>) -> TokenStream {
             }
         }
     });
-    let reports = context.operations.iter().filter_map(|operation| {
-        let report = operation.report.as_ref()?;
-        Some(report_tokens(
-            &operation.id,
-            report,
-            operation.example.as_deref(),
-        ))
-    });
+    let reports = context
+        .reports
+        .iter()
+        .map(|(id, report, example)| report_tokens(id, report, example.as_deref()));
     let unknown = format!("{name} has no operation `{{other}}`");
     quote! {
         impl usagekit_runtime::dynamic::DynamicClient for Client {

@@ -568,10 +568,6 @@ pub struct OperationModel {
     /// Path-item parameters first, then the operation's (progenitor's setters).
     pub parameters: Vec<ParameterModel>,
     pub takes_body: bool,
-    /// `x-usagekit-report`, checked (the lints report a broken one).
-    pub report: Option<crate::report::ReportModel>,
-    /// The 2xx response's JSON example, minified.
-    pub example: Option<String>,
 }
 
 /// A parameter as its builder setter documents it.
@@ -718,8 +714,6 @@ pub fn operations(api: &OpenAPI) -> Vec<OperationModel> {
                         .flatten(),
                     parameters: parameters(api, item, operation),
                     takes_body: operation.request_body.is_some(),
-                    report: crate::report::report(api, operation).ok().flatten(),
-                    example: crate::report::example(api, operation),
                 }
             })
         })

@@ -62,7 +62,10 @@ async fn server() -> MockServer {
         .await;
     Mock::given(method("GET"))
         .and(path("/balance"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"remaining": 41.5, "days": 30})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"remaining": 41.5, "days": 30})),
+        )
         .mount(&server)
         .await;
     server
@@ -72,7 +75,13 @@ fn record(records: &[Record], metric: &str, model: &str) -> Vec<(String, String,
     records
         .iter()
         .filter(|r| r.metric == metric && r.model.as_deref() == Some(model))
-        .map(|r| (r.period_start.unwrap().date_naive().to_string(), r.unit.clone(), r.value))
+        .map(|r| {
+            (
+                r.period_start.unwrap().date_naive().to_string(),
+                r.unit.clone(),
+                r.value,
+            )
+        })
         .collect()
 }
 
@@ -87,16 +96,16 @@ async fn the_mapping_reads_every_page_into_records() {
     .unwrap();
     let mut records = Vec::new();
     let mut pages = 0;
-    report::run(
-        &SERVICE,
-        client.as_ref(),
-        &query(),
-        &|_| true,
-        &mut |_| pages += 1,
-        &mut |record| records.push(record),
-    )
-    .await
-    .unwrap();
+    SERVICE
+        .run_report(
+            client.as_ref(),
+            &query(),
+            &|_| true,
+            &mut |_| pages += 1,
+            &mut |record| records.push(record),
+        )
+        .await
+        .unwrap();
     assert_eq!(pages, 3, "two usage pages and the balance");
     let decimal = |text: &str| Decimal::from_str(text).unwrap();
     // Input is fresh + cache hits; a missing counter is left out, not zero.
@@ -108,7 +117,10 @@ async fn the_mapping_reads_every_page_into_records() {
         ]
     );
     assert_eq!(record(&records, "cached_input_tokens", "m1").len(), 1);
-    assert_eq!(record(&records, "images", "m2"), [("2026-11-01".into(), "images".into(), decimal("3"))]);
+    assert_eq!(
+        record(&records, "images", "m2"),
+        [("2026-11-01".into(), "images".into(), decimal("3"))]
+    );
     // Cents, scaled exactly; currencies upper-cased and kept apart.
     assert_eq!(
         record(&records, "cost", "m1"),
@@ -117,7 +129,10 @@ async fn the_mapping_reads_every_page_into_records() {
             ("2026-11-02".into(), "EUR".into(), decimal("0.0005"))
         ]
     );
-    let red = records.iter().find(|r| r.metric == "output_tokens").unwrap();
+    let red = records
+        .iter()
+        .find(|r| r.metric == "output_tokens")
+        .unwrap();
     assert_eq!(red.project.as_deref(), Some("red"));
     assert_eq!(red.period_end.unwrap(), time("2026-11-02T00:00:00Z"));
     assert_eq!(red.provider, "fixture");
@@ -127,7 +142,8 @@ async fn the_mapping_reads_every_page_into_records() {
     let (start, end) = (balance.period_start.unwrap(), balance.period_end.unwrap());
     assert_eq!((end - start).num_days(), 30);
 
-    let mut aggregator = report::Aggregator::new(report::Granularity::Month, &[Dimension::Provider]);
+    let mut aggregator =
+        report::Aggregator::new(report::Granularity::Month, &[Dimension::Provider]);
     for record in records {
         aggregator.add(record);
     }
@@ -142,7 +158,11 @@ async fn the_mapping_reads_every_page_into_records() {
 #[tokio::test]
 async fn operations_are_called_by_id_with_text_parameters() {
     let server = server().await;
-    let client = Client::builder().base_url(server.uri()).token("t").build().unwrap();
+    let client = Client::builder()
+        .base_url(server.uri())
+        .token("t")
+        .build()
+        .unwrap();
     let client: &dyn usagekit_runtime::dynamic::DynamicClient = &client;
     let params: Vec<(String, String)> = [
         ("from", "2026-11-01T00:00:00Z"),
@@ -165,14 +185,25 @@ async fn operations_are_called_by_id_with_text_parameters() {
     assert_eq!(pages[1]["next"], serde_json::Value::Null);
 
     let refused = |params: &[(&str, &str)]| {
-        let params: Vec<(String, String)> =
-            params.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect();
+        let params: Vec<(String, String)> = params
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect();
         client.call("get_usage", &params).err().unwrap()
     };
     assert_eq!(
         refused(&[("widht", "day")]),
         "`get_usage()` has no parameter `widht`; it has `cursor`, `from`, `group[]`, `size`, `to`, `width`"
     );
-    assert!(refused(&[("width", "week")]).contains("\"week\" is not a valid `width`; expected one of `hour`, `day`"));
-    assert!(client.call("delete-everything", &[]).err().unwrap().contains("no operation `delete-everything`"));
+    assert!(
+        refused(&[("width", "week")])
+            .contains("\"week\" is not a valid `width`; expected one of `hour`, `day`")
+    );
+    assert!(
+        client
+            .call("delete-everything", &[])
+            .err()
+            .unwrap()
+            .contains("no operation `delete-everything`")
+    );
 }

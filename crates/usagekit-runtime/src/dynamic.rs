@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use crate::config::{ClientBuilder, ConfigError};
 use crate::error::{Error, ErrorKind};
 use crate::provider::ProviderInfo;
-use crate::report::ReportSpec;
+use crate::report::{Record, ReportQuery, ReportSpec};
 
 /// Any failed call, with its message (operation, status, provider's message).
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -71,6 +71,28 @@ impl Service {
             .credentials
             .iter()
             .all(|credential| std::env::var(credential.env).is_ok_and(|value| !value.is_empty()))
+    }
+
+    /// Runs every report operation that `include` accepts, for `query`, handing
+    /// each record to `emit` as its page arrives and calling `on_page` after each
+    /// page. Stops at the first failure, whose message names the operation.
+    pub async fn run_report(
+        &self,
+        client: &dyn DynamicClient,
+        query: &ReportQuery,
+        include: &dyn Fn(&ReportSpec) -> bool,
+        on_page: &mut dyn FnMut(&ReportSpec),
+        emit: &mut dyn FnMut(Record),
+    ) -> Result<(), String> {
+        for spec in self.reports.iter().filter(|spec| include(spec)) {
+            let mut pages = client.call(spec.operation, &spec.params(query))?;
+            while let Some(page) = pages.next().await {
+                let page = page.map_err(|error| error.to_string())?;
+                spec.read_page(self.key, &page, query, chrono::Utc::now(), emit)?;
+                on_page(spec);
+            }
+        }
+        Ok(())
     }
 
     pub fn operation(&self, id_or_method: &str) -> Option<&'static OperationSpec> {

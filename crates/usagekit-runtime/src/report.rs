@@ -3,7 +3,8 @@
 //! A spec's `x-usagekit-report` says how an operation's pages map to [`Record`]s; the
 //! generator turns it into a [`ReportSpec`], which reads the pages by their wire
 //! names. [`Aggregator`] sums records into periods and groups in memory that grows
-//! with the rows of the report, never with the pages read.
+//! with the rows of the report, never with the pages read. `Service::run_report`
+//! (in `dynamic`) drives a client through a provider's mappings.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -13,8 +14,6 @@ use chrono::{DateTime, Datelike, Days, Months, NaiveDate, SecondsFormat, TimeZon
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value;
-
-use crate::dynamic::{DynamicClient, Service};
 
 /// What a record is about, besides its provider.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -420,29 +419,6 @@ fn lookup<'v>(value: &'v Value, keys: &[&str]) -> Option<&'v Value> {
     keys.iter().try_fold(value, |value, key| value.get(key))
 }
 
-/// Runs every report operation of `service` that `include` accepts, for `query`,
-/// handing each record to `emit` as its page arrives and calling `on_page` after
-/// each page. Stops at the first failure, whose message names the operation.
-pub async fn run(
-    service: &Service,
-    client: &dyn DynamicClient,
-    query: &ReportQuery,
-    include: &dyn Fn(&ReportSpec) -> bool,
-    on_page: &mut dyn FnMut(&ReportSpec),
-    emit: &mut dyn FnMut(Record),
-) -> Result<(), String> {
-    use futures_util::StreamExt;
-    for spec in service.reports.iter().filter(|spec| include(spec)) {
-        let mut pages = client.call(spec.operation, &spec.params(query))?;
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|error| error.to_string())?;
-            spec.read_page(service.key, &page, query, Utc::now(), emit)?;
-            on_page(spec);
-        }
-    }
-    Ok(())
-}
-
 /// The period length rows are summed into.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Granularity {
@@ -760,4 +736,91 @@ pub fn table(aggregator: &Aggregator) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn time(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    fn record(start: &str, metric: &'static str, unit: &str, value: &str) -> Record {
+        Record {
+            provider: "p",
+            period_start: Some(time(start)),
+            period_end: None,
+            coverage: Coverage::Bucket,
+            model: Some("m".into()),
+            project: None,
+            api_key: None,
+            metric,
+            unit: unit.into(),
+            value: Decimal::from_str(value).unwrap(),
+        }
+    }
+
+    #[test]
+    fn periods_are_utc_days_iso_weeks_and_months() {
+        let wednesday = time("2026-11-04T13:00:00Z");
+        assert_eq!(
+            Granularity::Day.period(wednesday),
+            (time("2026-11-04T00:00:00Z"), time("2026-11-05T00:00:00Z"))
+        );
+        assert_eq!(
+            Granularity::Week.period(wednesday),
+            (time("2026-11-02T00:00:00Z"), time("2026-11-09T00:00:00Z"))
+        );
+        assert_eq!(
+            Granularity::Month.period(time("2026-12-31T23:59:59Z")),
+            (time("2026-12-01T00:00:00Z"), time("2027-01-01T00:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn sums_are_exact_and_never_cross_currencies() {
+        let mut aggregator = Aggregator::new(Granularity::Month, &[Dimension::Provider]);
+        for value in ["0.1", "0.2", "0.06"] {
+            aggregator.add(record("2026-11-01T00:00:00Z", "cost", "USD", value));
+        }
+        aggregator.add(record("2026-11-02T00:00:00Z", "cost", "EUR", "5"));
+        let rows: Vec<(String, String)> = aggregator
+            .rows()
+            .map(|(row, value)| (row.unit.clone(), value.to_string()))
+            .collect();
+        assert_eq!(
+            rows,
+            [("EUR".into(), "5".into()), ("USD".into(), "0.36".into())]
+        );
+        // Not grouped by model: the model is not kept.
+        assert!(aggregator.rows().all(|(row, _)| row.model.is_none()));
+        let table = table(&aggregator);
+        assert!(
+            table.contains("cost (EUR)") && table.contains("cost (USD)"),
+            "{table}"
+        );
+    }
+
+    #[test]
+    fn numbers_read_exactly_from_json_numbers_and_strings() {
+        assert_eq!(
+            decimal(&serde_json::json!(0.06)),
+            Decimal::from_str("0.06").ok()
+        );
+        assert_eq!(
+            decimal(&serde_json::json!("123.45")),
+            Decimal::from_str("123.45").ok()
+        );
+        assert_eq!(
+            decimal(&serde_json::json!(1e3)),
+            Decimal::from_str("1000").ok()
+        );
+        assert_eq!(decimal(&serde_json::json!("n/a")), None);
+        assert_eq!(
+            group_digits(Decimal::from_str("-1234567.891").unwrap()),
+            "-1,234,567.891"
+        );
+        assert_eq!(group_digits(Decimal::from_str("999").unwrap()), "999");
+    }
 }

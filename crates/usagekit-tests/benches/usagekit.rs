@@ -604,6 +604,104 @@ fn machine() -> String {
     format!("{model}, {cores} cores available")
 }
 
+/// One page of hourly buckets in the shape of `provider`'s usage report: OpenAI's
+/// completions or Anthropic's messages, 4 models × 3 projects per bucket.
+fn hourly_page(provider: &str, first_hour: i64, hours: i64) -> String {
+    let start = 1_767_225_600; // 2026-01-01T00:00:00Z
+    let models = ["model-a", "model-b", "model-c", "model-d"];
+    let projects = ["p1", "p2", "p3"];
+    let mut buckets = Vec::new();
+    for hour in first_hour..first_hour + hours {
+        let (from, to) = (start + hour * 3600, start + (hour + 1) * 3600);
+        let mut results = Vec::new();
+        for (m, model) in models.iter().enumerate() {
+            for (p, project) in projects.iter().enumerate() {
+                let n = (hour % 97 + 1) * (m as i64 + 1) * (p as i64 + 2);
+                results.push(if provider == "openai" {
+                    serde_json::json!({"object": "organization.usage.completions.result",
+                        "input_tokens": n * 40, "input_cached_tokens": n * 9, "output_tokens": n * 7,
+                        "num_model_requests": n, "model": model, "project_id": project,
+                        "api_key_id": null, "user_id": null, "batch": null})
+                } else {
+                    serde_json::json!({"uncached_input_tokens": n * 30,
+                        "cache_creation": {"ephemeral_1h_input_tokens": n, "ephemeral_5m_input_tokens": n * 2},
+                        "cache_read_input_tokens": n * 9, "output_tokens": n * 7,
+                        "server_tool_use": {"web_search_requests": 1}, "api_key_id": null,
+                        "workspace_id": project, "model": model})
+                });
+            }
+        }
+        buckets.push(if provider == "openai" {
+            serde_json::json!({"object": "bucket", "start_time": from, "end_time": to, "results": results})
+        } else {
+            let time = |t: i64| chrono::DateTime::from_timestamp(t, 0).unwrap().to_rfc3339();
+            serde_json::json!({"starting_at": time(from), "ending_at": time(to), "results": results})
+        });
+    }
+    serde_json::json!({"object": "page", "data": buckets, "has_more": true, "next_page": "n"})
+        .to_string()
+}
+
+/// A year of hourly buckets from two providers, read through their report mappings
+/// and summed; pages are made one at a time, so the heap holds one page and the sums.
+fn report_aggregation() {
+    use usagekit_runtime::report::{Aggregator, Dimension, Granularity, ReportQuery};
+    println!("\n## Report: hourly buckets read through the mappings and summed\n");
+    println!(
+        "| range | by | pages | records | records/s | peak heap growth | report rows |\n|---|---|---|---|---|---|---|"
+    );
+    let services = [
+        ("openai", &openai_usage::SERVICE, "usage-completions"),
+        (
+            "anthropic",
+            &anthropic_usage::SERVICE,
+            "get-messages-usage-report",
+        ),
+    ];
+    let query = ReportQuery {
+        since: "2026-01-01T00:00:00Z".parse().unwrap(),
+        until: "2027-01-01T00:00:00Z".parse().unwrap(),
+        group_by: vec![Dimension::Provider, Dimension::Model],
+    };
+    let now = chrono::Utc::now();
+    for (label, days) in [("1 month", 31), ("3 months", 91), ("12 months", 365)] {
+        for by in [Granularity::Month, Granularity::Day] {
+            let hours = days * 24;
+            let per_page = 168; // the APIs' maximum for hourly buckets
+            let mut aggregator = Aggregator::new(by, &query.group_by);
+            let (mut pages, mut records, mut busy) = (0, 0u64, Duration::ZERO);
+            let baseline = LIVE.load(Ordering::Relaxed);
+            PEAK.store(baseline, Ordering::Relaxed);
+            for (provider, service, operation) in services {
+                let spec = service
+                    .reports
+                    .iter()
+                    .find(|spec| spec.operation == operation)
+                    .unwrap();
+                for first in (0..hours).step_by(per_page) {
+                    let text = hourly_page(provider, first, (hours - first).min(per_page as i64));
+                    let started = Instant::now();
+                    let page: serde_json::Value = serde_json::from_str(&text).unwrap();
+                    spec.read_page(service.key, &page, &query, now, &mut |record| {
+                        records += 1;
+                        aggregator.add(record);
+                    })
+                    .unwrap();
+                    busy += started.elapsed();
+                    pages += 1;
+                }
+            }
+            let peak = PEAK.load(Ordering::Relaxed).saturating_sub(baseline);
+            println!(
+                "| {label} | {by:?} | {pages} | {records} | {:.0} | {} KiB | {} |",
+                records as f64 / busy.as_secs_f64(),
+                peak / 1024,
+                aggregator.rows().count()
+            );
+        }
+    }
+}
+
 fn main() {
     if let Ok(pages) = std::env::var(SERVE_PAGES) {
         return serve_pages(pages.parse().unwrap());
@@ -624,6 +722,9 @@ fn main() {
     }
     if wanted("decoding") {
         decoding();
+    }
+    if wanted("report") {
+        report_aggregation();
     }
     if wanted("pagination") {
         tokio::runtime::Builder::new_current_thread()

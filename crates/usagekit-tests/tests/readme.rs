@@ -61,6 +61,18 @@ fn install_dependencies(markdown: &str) -> toml::Table {
     for (name, spec) in dependencies.iter_mut() {
         let dir = root().join("crates").join(name);
         if dir.join("Cargo.toml").is_file() {
+            // A README that installs a version other than the crate's is stale.
+            if let Some(requirement) = spec.as_str() {
+                let manifest: toml::Table = std::fs::read_to_string(dir.join("Cargo.toml"))
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                let version = manifest["package"]["version"].as_str().unwrap();
+                assert!(
+                    version == requirement || version.starts_with(&format!("{requirement}.")),
+                    "a README installs {name} = \"{requirement}\", but the crate is {version}"
+                );
+            }
             let mut path = toml::Table::new();
             path.insert(
                 "path".into(),

@@ -82,18 +82,18 @@ pub async fn collect(
         .map(|(index, (service, client))| {
             let (aggregator, progress) = (&aggregator, &progress);
             async move {
-                let result = report::run(
-                    service,
-                    client.as_ref(),
-                    query,
-                    include,
-                    &mut |_| progress.borrow_mut().page(index),
-                    &mut |record| {
-                        aggregator.borrow_mut().add(record);
-                        progress.borrow_mut().records += 1;
-                    },
-                )
-                .await;
+                let result = service
+                    .run_report(
+                        client.as_ref(),
+                        query,
+                        include,
+                        &mut |_| progress.borrow_mut().page(index),
+                        &mut |record| {
+                            aggregator.borrow_mut().add(record);
+                            progress.borrow_mut().records += 1;
+                        },
+                    )
+                    .await;
                 (service.key, result)
             }
         });
