@@ -52,6 +52,8 @@ pub fn files(
     let lib = lib_rs(&dependencies);
     check_name_clashes(&lib, syntax)?;
     let example = example_main(context)?;
+    let summary = summary_main(context);
+    let summary_output = crate::preview::summary_table(&settings.key, &context.reports)?;
     let mut files = vec![
         GeneratedFile {
             path: "Cargo.toml".into(),
@@ -63,6 +65,9 @@ pub fn files(
                 spec_path,
                 context,
                 example.as_ref().map(|(_, body)| body.as_str()),
+                summary
+                    .as_ref()
+                    .map(|(_, body)| (body.as_str(), summary_output.as_deref())),
             ),
         },
         GeneratedFile {
@@ -85,7 +90,8 @@ pub fn files(
             contents: text.into(),
         });
     }
-    if let Some((file, _)) = example {
+    // The example program: the summary table where the spec maps reports.
+    if let Some((file, _)) = summary.or(example) {
         files.push(GeneratedFile {
             path: format!("examples/{}.rs", example_name(settings)),
             contents: format::rust(spec_path, &file),
@@ -268,11 +274,19 @@ fn lib_rs(dependencies: &BTreeSet<&str>) -> syn::File {
         ),
     ));
     uses.push((
-        "usagekit_runtime".into(),
+        "usagekit_runtime::{".into(),
         quote! {
             pub use usagekit_runtime::{
                 ApiError, ConfigError, Error, ErrorKind, RetryPolicy, Secret, Stream, TryStreamExt,
             };
+        },
+    ));
+    uses.push((
+        "usagekit_runtime::report".into(),
+        quote! {
+            /// Usage records, read from this crate's responses as its spec's
+            /// `x-usagekit-report` says, and their sums: see [`SERVICE`].
+            pub use usagekit_runtime::report;
         },
     ));
     uses.sort_by(|a, b| a.0.cmp(&b.0));
@@ -415,6 +429,53 @@ fn example_main(context: &Context<'_>) -> Result<Option<(syn::File, String)>, St
             },
         )
     };
+    let docs = example_docs(
+        settings,
+        &format!(
+            "Calls `{}` and prints the result, one JSON line per item.",
+            operation.id
+        ),
+    );
+    let connect = connect_tokens();
+    let main: syn::File = syn::parse_quote! {
+        #crate_imports
+        #imports
+
+        #[tokio::main(flavor = "current_thread")]
+        async fn main() -> Result<(), Box<dyn std::error::Error>> {
+            #connect
+            #(#arguments)*
+            #fetch
+            Ok(())
+        }
+    };
+    Ok(Some(with_docs(main, &docs)))
+}
+
+/// An example's client: from the environment, the base URL from the first argument.
+fn connect_tokens() -> TokenStream {
+    quote! {
+        let mut builder = Client::builder().from_env()?;
+        if let Some(base_url) = std::env::args().nth(1) {
+            builder = builder.base_url(base_url);
+        }
+        let client = builder.build()?;
+    }
+}
+
+/// The program as the README shows it, and as the example file holds it (with docs).
+fn with_docs(main: syn::File, docs: &[String]) -> (syn::File, String) {
+    let shown = prettyplease::unparse(&main);
+    let mut file = main;
+    file.attrs = docs
+        .iter()
+        .map(|line| syn::parse_quote!(#![doc = #line]))
+        .collect();
+    (file, shown)
+}
+
+/// An example's doc comment: what it does, then how to run it.
+fn example_docs(settings: &ProviderSettings, what: &str) -> Vec<String> {
     let mut env: Vec<&str> = settings
         .credentials
         .values()
@@ -426,11 +487,8 @@ fn example_main(context: &Context<'_>) -> Result<Option<(syn::File, String)>, St
         .map(|v| format!("`{v}`"))
         .collect::<Vec<_>>()
         .join(" and ");
-    let docs = [
-        format!(
-            " Calls `{}` and prints the result, one JSON line per item.",
-            operation.id
-        ),
+    vec![
+        format!(" {what}"),
         String::new(),
         format!(
             " Credentials come from {vars}; the base URL from `{}` or the first argument:",
@@ -444,33 +502,46 @@ fn example_main(context: &Context<'_>) -> Result<Option<(syn::File, String)>, St
             example_name(settings)
         ),
         " ```".to_owned(),
-    ];
+    ]
+}
+
+/// The summary program, for a spec with `x-usagekit-report`: the last 7 days by
+/// day, as a table.
+fn summary_main(context: &Context<'_>) -> Option<(syn::File, String)> {
+    if context.reports.is_empty() {
+        return None;
+    }
+    let settings = context.settings;
+    let krate = format_ident!("{}", settings.crate_ident());
+    let docs = example_docs(
+        settings,
+        "Prints the last 7 days of usage, a line a day: tokens, requests, cost and the \
+         provider's other counters, read as the spec's `x-usagekit-report` says.",
+    );
+    let connect = connect_tokens();
     let main: syn::File = syn::parse_quote! {
-        #crate_imports
-        #imports
+        use #krate::report::{self, Granularity, ReportQuery};
+        use #krate::{Client, SERVICE};
 
         #[tokio::main(flavor = "current_thread")]
         async fn main() -> Result<(), Box<dyn std::error::Error>> {
-            let mut builder = Client::builder().from_env()?;
-            if let Some(base_url) = std::env::args().nth(1) {
-                builder = builder.base_url(base_url);
-            }
-            let client = builder.build()?;
-            #(#arguments)*
-            #fetch
+            #connect
+            let query = ReportQuery::last_days(7, &[]);
+            let summary = SERVICE.summarize(&client, &query, Granularity::Day).await?;
+            let table = report::table(&summary);
+            print!("{table}");
             Ok(())
         }
     };
-    let shown = prettyplease::unparse(&main);
-    let mut file = main;
-    file.attrs = docs
-        .iter()
-        .map(|line| syn::parse_quote!(#![doc = #line]))
-        .collect();
-    Ok(Some((file, shown)))
+    Some(with_docs(main, &docs))
 }
 
-fn readme(spec_path: &str, context: &Context<'_>, example: Option<&str>) -> String {
+fn readme(
+    spec_path: &str,
+    context: &Context<'_>,
+    example: Option<&str>,
+    summary: Option<(&str, Option<&str>)>,
+) -> String {
     let settings = context.settings;
     let mut out = format::header("<!--", spec_path).replace('\n', " -->\n");
     let _ = write!(
@@ -500,15 +571,39 @@ fn readme(spec_path: &str, context: &Context<'_>, example: Option<&str>) -> Stri
         base = settings.base_url_env(),
         url = context.default_base_url,
     );
+    let run_example = format!(
+        "`cargo run -p {} --example {} -- <base URL>`",
+        settings.crate_name,
+        example_name(settings)
+    );
     if let Some(example) = example {
+        let _ = write!(out, "## Use\n\n```rust,no_run\n{example}```\n\n");
+        if summary.is_none() {
+            let _ = write!(
+                out,
+                "The same program is `examples/{}.rs`: {run_example}.\n\n",
+                example_name(settings)
+            );
+        }
+    }
+    if let Some((program, output)) = summary {
         let _ = write!(
             out,
-            "## Use\n\n```rust,no_run\n{example}```\n\n\
-             The same program is `examples/{example_file}.rs`: \
-             `cargo run -p {crate_name} --example {example_file} -- <base URL>`.\n\n",
-            example_file = example_name(settings),
-            crate_name = settings.crate_name,
+            "## Summary\n\n\
+             A table of the last 7 days, read as the spec's `x-usagekit-report` says (the same \
+             mapping the `usagekit report` command uses):\n\n\
+             ```rust,no_run\n{program}```\n\n\
+             This is `examples/{}.rs`: {run_example}.",
+            example_name(settings)
         );
+        if let Some(output) = output {
+            let _ = write!(
+                out,
+                " For the example responses in the spec (2026-11-01 to 03), run on 2026-11-04, it prints:\n\n\
+                 ```text\n{output}```"
+            );
+        }
+        out.push_str("\n\n");
     }
     out.push_str("## Operations\n\n| Method | Request | Summary |\n|---|---|---|\n");
     for operation in &context.operations {

@@ -22,6 +22,7 @@ mod load;
 mod model;
 mod naming;
 mod postprocess;
+mod preview;
 mod registry;
 mod report;
 mod settings;

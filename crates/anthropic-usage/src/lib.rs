@@ -8,6 +8,9 @@ pub use chrono;
 pub use generated::*;
 pub use rust_decimal;
 pub use serde_json;
+/// Usage records, read from this crate's responses as its spec's
+/// `x-usagekit-report` says, and their sums: see [`SERVICE`].
+pub use usagekit_runtime::report;
 pub use usagekit_runtime::{
     ApiError, ConfigError, Error, ErrorKind, RetryPolicy, Secret, Stream, TryStreamExt,
 };

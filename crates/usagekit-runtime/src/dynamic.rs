@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use crate::config::{ClientBuilder, ConfigError};
 use crate::error::{Error, ErrorKind};
 use crate::provider::ProviderInfo;
-use crate::report::{Record, ReportQuery, ReportSpec};
+use crate::report::{Aggregator, Granularity, Record, ReportQuery, ReportSpec};
 
 /// Any failed call, with its message (operation, status, provider's message).
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -93,6 +93,22 @@ impl Service {
             }
         }
         Ok(())
+    }
+
+    /// Every report operation's records for `query`, summed by `by` and the query's
+    /// grouping: what a summary table shows (`report::table`).
+    pub async fn summarize(
+        &self,
+        client: &dyn DynamicClient,
+        query: &ReportQuery,
+        by: Granularity,
+    ) -> Result<Aggregator, String> {
+        let mut summary = Aggregator::new(by, &query.group_by);
+        self.run_report(client, query, &|_| true, &mut |_| {}, &mut |record| {
+            summary.add(record)
+        })
+        .await?;
+        Ok(summary)
     }
 
     pub fn operation(&self, id_or_method: &str) -> Option<&'static OperationSpec> {

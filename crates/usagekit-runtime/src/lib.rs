@@ -29,7 +29,6 @@ mod properties;
 mod provider;
 mod query;
 mod redirect;
-pub mod report;
 mod retry;
 mod secret;
 mod tagged;
@@ -49,6 +48,8 @@ pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use tagged::{TaggedObject, TaggedUnion, deserialize_tagged};
 pub use transport::{Runtime, capturing};
+/// Usage records and their sums (the `usagekit-report` crate).
+pub use usagekit_report as report;
 
 /// Re-exported so generated code and users name one `Stream` trait.
 pub use futures_core::Stream;

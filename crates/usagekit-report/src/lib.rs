@@ -3,8 +3,9 @@
 //! A spec's `x-usagekit-report` says how an operation's pages map to [`Record`]s; the
 //! generator turns it into a [`ReportSpec`], which reads the pages by their wire
 //! names. [`Aggregator`] sums records into periods and groups in memory that grows
-//! with the rows of the report, never with the pages read. `Service::run_report`
-//! (in `dynamic`) drives a client through a provider's mappings.
+//! with the rows of the report, never with the pages read. Pure: no I/O.
+//! `usagekit_runtime::dynamic::Service::run_report` drives a client through a
+//! provider's mappings.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -152,6 +153,37 @@ pub struct ReportQuery {
     /// Exclusive.
     pub until: DateTime<Utc>,
     pub group_by: Vec<Dimension>,
+}
+
+impl ReportQuery {
+    /// The last `days` UTC days, today included.
+    pub fn last_days(days: u64, group_by: &[Dimension]) -> Self {
+        let until = (Utc::now().date_naive() + Days::new(1))
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default()
+            .and_utc();
+        Self {
+            since: until - Days::new(days),
+            until,
+            group_by: group_by.to_vec(),
+        }
+    }
+
+    /// 2026-11-01 to 2026-11-03, the days the specs' example responses describe:
+    /// READMEs and `usagekit demo` show them.
+    pub fn examples(group_by: &[Dimension]) -> Self {
+        let midnight = |day| {
+            NaiveDate::from_ymd_opt(2026, 11, day)
+                .and_then(|date| date.and_hms_opt(0, 0, 0))
+                .unwrap_or_default()
+                .and_utc()
+        };
+        Self {
+            since: midnight(1),
+            until: midnight(4),
+            group_by: group_by.to_vec(),
+        }
+    }
 }
 
 /// What a record's period means.
@@ -703,7 +735,21 @@ pub fn table(aggregator: &Aggregator) -> String {
         line.push(other.join(", "));
         cells.push(line);
     }
-    let last = cells[0].len() - 1;
+    // No other counters: no empty column.
+    if cells
+        .iter()
+        .skip(1)
+        .all(|line| line.last().is_some_and(String::is_empty))
+    {
+        for line in &mut cells {
+            line.pop();
+        }
+    }
+    let last = if cells[0].last().is_some_and(|name| name == "other") {
+        cells[0].len() - 1
+    } else {
+        cells[0].len()
+    };
     let widths: Vec<usize> = (0..cells[0].len())
         .map(|column| {
             cells
