@@ -396,6 +396,10 @@ fn report_tokens(operation: &str, report: &ReportModel, example: Option<&str>) -
         .iter()
         .map(|(name, value)| quote!((#name, #value)));
     let rows = report.rows.iter().map(|keys| quote!(&[#(#keys),*]));
+    let filters = report.filters.iter().map(|(path, wanted)| {
+        let path = path_tokens(path);
+        quote!((#path, #wanted))
+    });
     let period = match &report.period {
         PeriodModel::Buckets { start, end, format } => {
             let (start, end, format) = (
@@ -441,6 +445,7 @@ fn report_tokens(operation: &str, report: &ReportModel, example: Option<&str>) -
                 params: &[#(#params),*],
             },
             rows: &[#(#rows),*],
+            filters: &[#(#filters),*],
             period: #period,
             dimensions: &[#(#dimensions),*],
             metrics: &[#(#metrics),*],

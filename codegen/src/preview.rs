@@ -81,6 +81,13 @@ fn spec(operation: &str, model: &ReportModel) -> ReportSpec {
                 .map(|keys| leak_slice(keys.iter().map(|key| leak(key)).collect()))
                 .collect(),
         ),
+        filters: leak_slice(
+            model
+                .filters
+                .iter()
+                .map(|(p, wanted)| (path(p), leak(wanted)))
+                .collect(),
+        ),
         period: match &model.period {
             PeriodModel::Buckets { start, end, format } => Period::Buckets {
                 start: path(start),

@@ -14,7 +14,7 @@ use crate::status;
 pub const REPORT_EXTENSION: &str = "x-usagekit-report";
 
 /// What `help` says for any mistake in the extension.
-pub const REPORT_HELP: &str = "see \"x-usagekit-report\" in ARCHITECTURE.md: `request` (start, end, bucket-width, group-by, params naming query parameters), `rows` (`$.data[].results[]`), `period` (`{start, end, format}`, `range`, or `{snapshot: label, window-days}`), `dimensions` (model, project, api_key) and `metrics` (a path, a list of paths to add, or `{value, unit | currency, scale}`), with paths relative to a row or starting at `$.`";
+pub const REPORT_HELP: &str = "see \"x-usagekit-report\" in ARCHITECTURE.md: `request` (start, end, bucket-width, group-by, params naming query parameters), `rows` (`$.data[].results[]`), `where` (`{object: kind}`: rows of one kind), `period` (`{start, end, format}`, `range`, or `{snapshot: label, window-days}`), `dimensions` (model, project, api_key) and `metrics` (a path, a list of paths to add, or `{value, unit | currency, scale}`), with paths relative to a row or starting at `$.`";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -22,6 +22,8 @@ struct Extension {
     #[serde(default)]
     request: RequestExtension,
     rows: String,
+    #[serde(default, rename = "where")]
+    filters: BTreeMap<String, String>,
     period: PeriodExtension,
     #[serde(default)]
     dimensions: BTreeMap<String, String>,
@@ -174,6 +176,8 @@ pub struct RequestModel {
 pub struct ReportModel {
     pub request: RequestModel,
     pub rows: Vec<Vec<String>>,
+    /// Only rows whose value at the path is the text.
+    pub filters: Vec<(ValuePath, String)>,
     pub period: PeriodModel,
     pub dimensions: Vec<(Dimension, ValuePath)>,
     pub metrics: Vec<MetricModel>,
@@ -480,6 +484,10 @@ pub fn report(api: &OpenAPI, operation: &Operation) -> Result<Option<ReportModel
                 .transpose()?,
         },
     };
+    let mut filters = Vec::new();
+    for (path, wanted) in &ext.filters {
+        filters.push((value_path(path, &format!("/where/{path}"))?, wanted.clone()));
+    }
     let mut dimensions = Vec::new();
     for (name, path) in &ext.dimensions {
         let at = format!("/dimensions/{name}");
@@ -565,6 +573,7 @@ pub fn report(api: &OpenAPI, operation: &Operation) -> Result<Option<ReportModel
     Ok(Some(ReportModel {
         request,
         rows,
+        filters,
         period,
         dimensions,
         metrics,

@@ -28,15 +28,17 @@ async fn server() -> MockServer {
     let server = MockServer::start().await;
     let first = serde_json::json!({
         "days": [{"day": "2026-11-01", "until": "2026-11-02", "lines": [
-            {"model": "m1", "team": "red", "tokens": {"fresh": 100, "cache_hits": 20, "out": 7},
+            {"kind": "usage", "model": "m1", "team": "red", "tokens": {"fresh": 100, "cache_hits": 20, "out": 7},
              "price": {"cents": "12.5", "currency": "usd"}},
-            {"model": "m2", "team": null, "pictures": 3}
+            {"kind": "usage", "model": "m2", "team": null, "pictures": 3},
+            // Another kind of line: `where` leaves it out.
+            {"kind": "forecast", "model": "m1", "tokens": {"fresh": 1000000}}
         ]}],
         "next": "p2"
     });
     let second = serde_json::json!({
         "days": [{"day": "2026-11-02", "until": "2026-11-03", "lines": [
-            {"model": "m1", "tokens": {"fresh": 1, "out": 2}, "price": {"cents": "0.05", "currency": "eur"}}
+            {"kind": "usage", "model": "m1", "tokens": {"fresh": 1, "out": 2}, "price": {"cents": "0.05", "currency": "eur"}}
         ]}],
         "next": null
     });

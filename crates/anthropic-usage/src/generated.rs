@@ -5243,6 +5243,7 @@ pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynam
                 params: &[("limit", "31")],
             },
             rows: &[&["data"], &["results"]],
+            filters: &[],
             period: usagekit_runtime::report::Period::Buckets {
                 start: usagekit_runtime::report::Path {
                     level: 1usize,
@@ -5313,6 +5314,7 @@ pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynam
                 params: &[("limit", "31")],
             },
             rows: &[&["data"], &["results"]],
+            filters: &[],
             period: usagekit_runtime::report::Period::Buckets {
                 start: usagekit_runtime::report::Path {
                     level: 1usize,

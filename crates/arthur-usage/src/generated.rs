@@ -1001,6 +1001,7 @@ pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynam
                 params: &[],
             },
             rows: &[&[]],
+            filters: &[],
             period: usagekit_runtime::report::Period::Range,
             dimensions: &[
                 (

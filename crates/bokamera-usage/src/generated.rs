@@ -1008,6 +1008,7 @@ pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynam
                 params: &[],
             },
             rows: &[],
+            filters: &[],
             period: usagekit_runtime::report::Period::Snapshot {
                 label: "rolling window",
                 window_days: Some(usagekit_runtime::report::Path {

@@ -682,6 +682,7 @@ pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynam
                 params: &[],
             },
             rows: &[],
+            filters: &[],
             period: usagekit_runtime::report::Period::Snapshot {
                 label: "current billing period",
                 window_days: None,

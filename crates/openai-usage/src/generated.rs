@@ -13326,6 +13326,15 @@ pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynam
                 params: &[("limit", "180")],
             },
             rows: &[&["data"], &["results"]],
+            filters: &[
+                (
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["object"],
+                    },
+                    "organization.costs.result",
+                ),
+            ],
             period: usagekit_runtime::report::Period::Buckets {
                 start: usagekit_runtime::report::Path {
                     level: 1usize,
@@ -13396,6 +13405,15 @@ pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynam
                 params: &[("limit", "31")],
             },
             rows: &[&["data"], &["results"]],
+            filters: &[
+                (
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["object"],
+                    },
+                    "organization.usage.audio_speeches.result",
+                ),
+            ],
             period: usagekit_runtime::report::Period::Buckets {
                 start: usagekit_runtime::report::Path {
                     level: 1usize,
@@ -13479,6 +13497,15 @@ pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynam
                 params: &[("limit", "31")],
             },
             rows: &[&["data"], &["results"]],
+            filters: &[
+                (
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["object"],
+                    },
+                    "organization.usage.audio_transcriptions.result",
+                ),
+            ],
             period: usagekit_runtime::report::Period::Buckets {
                 start: usagekit_runtime::report::Path {
                     level: 1usize,
@@ -13560,6 +13587,15 @@ pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynam
                 params: &[("limit", "31")],
             },
             rows: &[&["data"], &["results"]],
+            filters: &[
+                (
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["object"],
+                    },
+                    "organization.usage.code_interpreter_sessions.result",
+                ),
+            ],
             period: usagekit_runtime::report::Period::Buckets {
                 start: usagekit_runtime::report::Path {
                     level: 1usize,
@@ -13618,6 +13654,15 @@ pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynam
                 params: &[("limit", "31")],
             },
             rows: &[&["data"], &["results"]],
+            filters: &[
+                (
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["object"],
+                    },
+                    "organization.usage.completions.result",
+                ),
+            ],
             period: usagekit_runtime::report::Period::Buckets {
                 start: usagekit_runtime::report::Path {
                     level: 1usize,
@@ -13725,6 +13770,15 @@ pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynam
                 params: &[("limit", "31")],
             },
             rows: &[&["data"], &["results"]],
+            filters: &[
+                (
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["object"],
+                    },
+                    "organization.usage.embeddings.result",
+                ),
+            ],
             period: usagekit_runtime::report::Period::Buckets {
                 start: usagekit_runtime::report::Path {
                     level: 1usize,
@@ -13807,6 +13861,15 @@ pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynam
                 params: &[("limit", "31")],
             },
             rows: &[&["data"], &["results"]],
+            filters: &[
+                (
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["object"],
+                    },
+                    "organization.usage.file_searches.result",
+                ),
+            ],
             period: usagekit_runtime::report::Period::Buckets {
                 start: usagekit_runtime::report::Path {
                     level: 1usize,
@@ -13872,6 +13935,15 @@ pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynam
                 params: &[("limit", "31")],
             },
             rows: &[&["data"], &["results"]],
+            filters: &[
+                (
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["object"],
+                    },
+                    "organization.usage.images.result",
+                ),
+            ],
             period: usagekit_runtime::report::Period::Buckets {
                 start: usagekit_runtime::report::Path {
                     level: 1usize,
@@ -13955,6 +14027,15 @@ pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynam
                 params: &[("limit", "31")],
             },
             rows: &[&["data"], &["results"]],
+            filters: &[
+                (
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["object"],
+                    },
+                    "organization.usage.moderations.result",
+                ),
+            ],
             period: usagekit_runtime::report::Period::Buckets {
                 start: usagekit_runtime::report::Path {
                     level: 1usize,
@@ -14038,6 +14119,15 @@ pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynam
                 params: &[("limit", "31")],
             },
             rows: &[&["data"], &["results"]],
+            filters: &[
+                (
+                    usagekit_runtime::report::Path {
+                        level: 2usize,
+                        keys: &["object"],
+                    },
+                    "organization.usage.web_searches.result",
+                ),
+            ],
             period: usagekit_runtime::report::Period::Buckets {
                 start: usagekit_runtime::report::Path {
                     level: 1usize,

@@ -139,6 +139,8 @@ pub struct ReportSpec {
     pub request: ReportRequest,
     /// The arrays to walk to reach a row, each from the previous level.
     pub rows: &'static [&'static [&'static str]],
+    /// Only rows whose value at each path is this text (one kind of a mixed list).
+    pub filters: &'static [(Path, &'static str)],
     pub period: Period,
     pub dimensions: &'static [(Dimension, Path)],
     pub metrics: &'static [Metric],
@@ -363,6 +365,12 @@ impl ReportSpec {
         now: DateTime<Utc>,
         emit: &mut dyn FnMut(Record),
     ) -> Result<(), String> {
+        let other_kind = |(path, wanted): &(Path, &str)| {
+            self.get(stack, path).and_then(Value::as_str) != Some(*wanted)
+        };
+        if self.filters.iter().any(other_kind) {
+            return Ok(());
+        }
         let (period_start, period_end, coverage) = match &self.period {
             Period::Buckets { start, end, format } => {
                 let read = |path: &Path| {

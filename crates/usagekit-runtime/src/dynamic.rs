@@ -15,12 +15,34 @@ use crate::error::{Error, ErrorKind};
 use crate::provider::ProviderInfo;
 use crate::report::{Aggregator, Granularity, Record, ReportQuery, ReportSpec};
 
-/// Any failed call, with its message (operation, status, provider's message).
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+/// A failed call of any operation: its message (operation, status, the provider's
+/// message) and the HTTP status, if a response arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallError {
+    pub status: Option<u16>,
+    pub message: String,
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CallError {}
+
+impl<E> From<Error<E>> for CallError {
+    fn from(error: Error<E>) -> Self {
+        Self {
+            status: error.status().map(|status| status.as_u16()),
+            message: error.to_string(),
+        }
+    }
+}
 
 /// Every page of one call, each as the JSON the server sent.
 pub type JsonPages<'a> =
-    Pin<Box<dyn Stream<Item = Result<serde_json::Value, BoxError>> + Send + 'a>>;
+    Pin<Box<dyn Stream<Item = Result<serde_json::Value, CallError>> + Send + 'a>>;
 
 /// A generated client, driven by operationId and text parameters.
 pub trait DynamicClient: Send + Sync {
@@ -75,7 +97,9 @@ impl Service {
 
     /// Runs every report operation that `include` accepts, for `query`, handing
     /// each record to `emit` as its page arrives and calling `on_page` after each
-    /// page. Stops at the first failure, whose message names the operation.
+    /// page. An operation the server does not have (404 on its first page) is left
+    /// out with a note, which the result lists; any other failure stops the run,
+    /// and so does a 404 from every operation (a wrong base URL, most likely).
     pub async fn run_report(
         &self,
         client: &dyn DynamicClient,
@@ -83,16 +107,34 @@ impl Service {
         include: &dyn Fn(&ReportSpec) -> bool,
         on_page: &mut dyn FnMut(&ReportSpec),
         emit: &mut dyn FnMut(Record),
-    ) -> Result<(), String> {
+    ) -> Result<Vec<String>, String> {
+        let mut notes = Vec::new();
+        let mut answered = false;
         for spec in self.reports.iter().filter(|spec| include(spec)) {
             let mut pages = client.call(spec.operation, &spec.params(query))?;
+            let mut first = true;
             while let Some(page) = pages.next().await {
-                let page = page.map_err(|error| error.to_string())?;
+                let page = match page {
+                    Ok(page) => page,
+                    Err(error) if first && error.status == Some(404) => {
+                        notes.push(format!("left out, the server does not have it: {error}"));
+                        break;
+                    }
+                    Err(error) => return Err(error.message),
+                };
+                first = false;
+                answered = true;
                 spec.read_page(self.key, &page, query, chrono::Utc::now(), emit)?;
                 on_page(spec);
             }
         }
-        Ok(())
+        if !answered && !notes.is_empty() {
+            return Err(format!(
+                "every report operation answered 404 (is the base URL right?): {}",
+                notes.join("; ")
+            ));
+        }
+        Ok(notes)
     }
 
     /// Every report operation's records for `query`, summed by `by` and the query's
@@ -155,7 +197,7 @@ where
     S: Stream<Item = Result<serde_json::Value, Error<E>>> + Send + 'a,
     E: Debug + Send + Sync + 'static,
 {
-    Box::pin(pages.map_err(|error| Box::new(error) as BoxError))
+    Box::pin(pages.map_err(CallError::from))
 }
 
 /// The one page of an operation without pagination.

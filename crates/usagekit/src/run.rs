@@ -13,7 +13,7 @@ use crate::output;
 /// What a report run produced: the sums, and every provider that is not in them.
 pub struct Summary {
     pub aggregator: Aggregator,
-    /// (provider, why): no mapping, no credentials.
+    /// (provider, why): no mapping, no credentials, an operation the server lacks.
     pub skipped: Vec<(&'static str, String)>,
     /// (provider, error): its rows before the failure are kept.
     pub failures: Vec<(&'static str, String)>,
@@ -99,13 +99,16 @@ pub async fn collect(
         });
     let results = futures_util::future::join_all(runs).await;
     progress.borrow_mut().finish();
-    let failures = results
-        .into_iter()
-        .filter_map(|(key, result)| result.err().map(|error| (key, error)))
-        .collect();
+    let (mut skipped, mut failures) = (Vec::new(), Vec::new());
+    for (key, result) in results {
+        match result {
+            Ok(notes) => skipped.extend(notes.into_iter().map(|note| (key, note))),
+            Err(error) => failures.push((key, error)),
+        }
+    }
     Summary {
         aggregator: aggregator.into_inner(),
-        skipped: Vec::new(),
+        skipped,
         failures,
     }
 }

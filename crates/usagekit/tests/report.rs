@@ -516,6 +516,86 @@ async fn a_provider_without_credentials_is_skipped_with_a_note() {
     );
 }
 
+/// A page that mixes kinds, or an endpoint that answers with another's page, adds
+/// nothing twice: each operation reads its own kind of result.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_operation_reads_only_its_own_kind_of_result() {
+    let servers = servers().await;
+    // Every other usage path now serves a completions page.
+    let mut buckets = Vec::new();
+    for (start, _) in DAYS {
+        buckets.push(json!({"object": "bucket", "start_time": start, "end_time": start + DAY, "results": [
+            {"object": "organization.usage.completions.result", "input_tokens": 999, "output_tokens": 1,
+             "num_model_requests": 1, "model": "gpt-4o-mini"}
+        ]}));
+    }
+    Mock::given(method("GET"))
+        .and(path_regex(
+            "^/organization/usage/(embeddings|images|moderations)",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(buckets, None)))
+        .with_priority(3)
+        .mount(&servers.openai)
+        .await;
+    let output = usagekit(
+        &servers,
+        &args(&["--format", "csv", "--provider", "openai"]),
+        &[],
+    )
+    .await;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut expected = servers.expected.clone();
+    expected.retain(|(provider, _, _), _| provider == "openai");
+    assert_eq!(totals(&csv_rows(&output.stdout)), expected);
+}
+
+/// An operation the server does not have is left out with a note; the rest stands.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operation_the_server_lacks_is_left_out_with_a_note() {
+    let servers = servers().await;
+    Mock::given(method("GET"))
+        .and(path("/organization/usage/images"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({
+            "error": {"message": "Unknown endpoint", "type": "invalid_request_error", "param": null, "code": null}
+        })))
+        .with_priority(1)
+        .mount(&servers.openai)
+        .await;
+    let output = usagekit(
+        &servers,
+        &args(&["--format", "csv", "--provider", "openai"]),
+        &[],
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("openai skipped: left out, the server does not have it"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("usage-images"), "{stderr}");
+    let mut expected = servers.expected.clone();
+    expected.retain(|(provider, _, _), _| provider == "openai");
+    assert_eq!(totals(&csv_rows(&output.stdout)), expected);
+
+    // Every operation 404: the base URL is wrong, and that is a failure.
+    let nowhere = MockServer::start().await;
+    let output = usagekit(
+        &servers,
+        &args(&["--provider", "openai"]),
+        &[("OPENAI_BASE_URL", Some(&nowhere.uri()))],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("every report operation answered 404")
+    );
+}
+
 /// The table a person reads, every provider at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_table_reads_well() {
