@@ -54,6 +54,9 @@ pub fn progenitor_input(
             .values_mut()
             .for_each(optional_when_defaulted);
     }
+    drop_colliding_titles(&mut input);
+    hoist_colliding_properties(&mut input);
+    split_nullable_unions(&mut input);
     let mut renamed = Vec::new();
     for_each_schema(&mut input, &mut |schema| {
         tell_colliding_properties_apart(schema, &mut renamed);
@@ -152,6 +155,174 @@ fn tell_colliding_properties_apart(schema: &mut Schema, renamed: &mut Vec<Rename
             seen_as,
             wire_name: key,
         });
+    }
+}
+
+/// typify names an inline schema after its `title`, and the inner type of a nullable
+/// component too: GitHub's `auto-merge` (titled "Auto merge", nullable) became
+/// `struct AutoMerge(Option<AutoMerge>)`, and two inline schemas titled "Repository"
+/// one type defined twice. A title whose type name is a component's or another
+/// inline schema's, or that would name a nullable component's inner type, is only
+/// documentation here: it goes, and typify names the type from where it stands
+/// (`PullRequestAutoMerge`, `AutoMergeInner`).
+fn drop_colliding_titles(api: &mut OpenAPI) {
+    let Some(components) = &mut api.components else {
+        return;
+    };
+    let component_names: std::collections::BTreeSet<String> = components
+        .schemas
+        .keys()
+        .map(|name| naming::type_name(name))
+        .collect();
+    // Components are named after their keys; set their titles aside meanwhile.
+    let mut kept = Vec::new();
+    for (name, schema) in components.schemas.iter_mut() {
+        if let ReferenceOr::Item(schema) = schema {
+            let title = schema.schema_data.title.take();
+            if !schema.schema_data.nullable {
+                kept.push((name.clone(), title));
+            }
+        }
+    }
+    let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for_each_schema(api, &mut |schema| {
+        if let Some(title) = &schema.schema_data.title {
+            *counts.entry(naming::type_name(title)).or_default() += 1;
+        }
+    });
+    for_each_schema(api, &mut |schema| {
+        let collides = schema.schema_data.title.as_deref().is_some_and(|title| {
+            let name = naming::type_name(title);
+            component_names.contains(&name) || counts.get(&name).is_some_and(|n| *n > 1)
+        });
+        if collides {
+            schema.schema_data.title = None;
+        }
+    });
+    if let Some(components) = &mut api.components {
+        for (name, title) in kept {
+            if let Some(ReferenceOr::Item(schema)) = components.schemas.get_mut(&name) {
+                schema.schema_data.title = title;
+            }
+        }
+    }
+}
+
+/// The first name from `base`, `base2`, `base3`, … that is not taken; now taken.
+fn claim(taken: &mut std::collections::BTreeSet<String>, base: &str) -> String {
+    let name = std::iter::once(base.to_owned())
+        .chain((2..).map(|n| format!("{base}{n}")))
+        .find(|candidate| !taken.contains(candidate))
+        .unwrap_or_else(|| unreachable!("the suffixes are endless"));
+    taken.insert(name.clone());
+    name
+}
+
+/// Whether typify makes a named type of this schema (not a scalar, list or map).
+fn makes_a_type(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) => !string.enumeration.is_empty(),
+        SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
+        SchemaKind::Type(_) => false,
+        SchemaKind::AllOf { all_of } => all_of.len() > 1 || schema.schema_data.nullable,
+        _ => true,
+    }
+}
+
+/// typify names an inline property schema `<Component><Property>`, which may be a
+/// component's name too (GitHub's `code-scanning-variant-analysis.status` beside
+/// `code-scanning-variant-analysis-status`): one type defined twice. Such a schema
+/// becomes a component of its own, under the next free name (`…Status2`).
+fn hoist_colliding_properties(api: &mut OpenAPI) {
+    let Some(components) = &mut api.components else {
+        return;
+    };
+    let mut taken: std::collections::BTreeSet<String> = components
+        .schemas
+        .keys()
+        .map(|name| naming::type_name(name))
+        .collect();
+    let mut pending: Vec<String> = components.schemas.keys().rev().cloned().collect();
+    while let Some(component) = pending.pop() {
+        let mut hoisted = Vec::new();
+        let Some(ReferenceOr::Item(schema)) = components.schemas.get_mut(&component) else {
+            continue;
+        };
+        let SchemaKind::Type(Type::Object(object)) = &mut schema.schema_kind else {
+            continue;
+        };
+        for (property, value) in object.properties.iter_mut() {
+            let ReferenceOr::Item(inline) = value else {
+                continue;
+            };
+            if !makes_a_type(inline) {
+                continue;
+            }
+            let predicted = match &inline.schema_data.title {
+                Some(title) => naming::type_name(title),
+                None => naming::type_name(&format!("{component}_{property}")),
+            };
+            if taken.insert(predicted.clone()) {
+                continue;
+            }
+            let name = claim(&mut taken, &predicted);
+            let schema = std::mem::replace(
+                value,
+                ReferenceOr::Reference {
+                    reference: format!("#/components/schemas/{name}"),
+                },
+            );
+            if let ReferenceOr::Item(schema) = schema {
+                hoisted.push((name, *schema));
+            }
+        }
+        for (name, schema) in hoisted {
+            components
+                .schemas
+                .insert(name.clone(), ReferenceOr::Item(schema));
+            pending.push(name);
+        }
+    }
+}
+
+/// typify gives a nullable `oneOf`/`anyOf` component's inner enum the component's
+/// own name (`struct X(Option<X>)`). The union moves to `<Name>Inner` and the
+/// component becomes a nullable reference to it, which typify reads as intended.
+fn split_nullable_unions(api: &mut OpenAPI) {
+    let Some(components) = &mut api.components else {
+        return;
+    };
+    let mut taken: std::collections::BTreeSet<String> = components
+        .schemas
+        .keys()
+        .map(|name| naming::type_name(name))
+        .collect();
+    let mut inner_schemas = Vec::new();
+    for (name, schema) in components.schemas.iter_mut() {
+        let ReferenceOr::Item(schema) = schema else {
+            continue;
+        };
+        let union = match &schema.schema_kind {
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
+            SchemaKind::AllOf { all_of } => all_of.len() > 1,
+            _ => false,
+        };
+        if !schema.schema_data.nullable || !union {
+            continue;
+        }
+        let inner_name = claim(&mut taken, &format!("{}Inner", naming::type_name(name)));
+        let mut inner = schema.clone();
+        inner.schema_data.nullable = false;
+        inner.schema_data.title = None;
+        schema.schema_kind = SchemaKind::AllOf {
+            all_of: vec![ReferenceOr::Reference {
+                reference: format!("#/components/schemas/{inner_name}"),
+            }],
+        };
+        inner_schemas.push((inner_name, inner));
+    }
+    for (name, schema) in inner_schemas {
+        components.schemas.insert(name, ReferenceOr::Item(schema));
     }
 }
 
