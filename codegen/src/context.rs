@@ -62,6 +62,19 @@ impl<'a> Context<'a> {
             if let Some(pagination) = &mut operation.pagination {
                 rename(&mut pagination.item_type);
             }
+            if let Some(successes) = &mut operation.successes {
+                for (_, _, body) in &mut successes.variants {
+                    if let Some(body) = body {
+                        rename(body);
+                    }
+                }
+                let base = naming::type_name(&operation.method);
+                successes.enum_name = ["Response", "Result", "Responses"]
+                    .iter()
+                    .map(|suffix| format!("{base}{suffix}"))
+                    .find(|name| !taken.contains(name))
+                    .unwrap_or_else(|| format!("{base}Outcome"));
+            }
         }
         let mut unions = model::unions(api);
         for union in &mut unions {

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use syn::{ImplItem, Item};
 
 use crate::context::Context;
-use crate::model::{OperationModel, PageStyle, Pagination, ParameterModel, Union};
+use crate::model::{OperationModel, PageStyle, Pagination, ParameterModel, SuccessModel, Union};
 use crate::report::{
     Dimension, MetricModel, PeriodModel, ReportModel, TimeFormat, UnitModel, ValuePath,
 };
@@ -31,10 +31,90 @@ pub fn union_items(context: &Context<'_>) -> Result<Vec<Item>, String> {
             ))?);
         }
     }
+    for operation in &context.operations {
+        if let Some(successes) = &operation.successes {
+            items.extend(parse_items(success_enum_tokens(operation, successes))?);
+        }
+    }
     for union in &context.unions {
         items.extend(parse_items(union_tokens(union))?);
     }
     Ok(items)
+}
+
+/// `enum ReposMergeResponse { Created(Commit), NoContent }`: the result of an
+/// operation whose success statuses carry different bodies, decoded by status.
+fn success_enum_tokens(operation: &OperationModel, successes: &SuccessModel) -> TokenStream {
+    let ty = format_ident!("{}", successes.enum_name);
+    let doc = format!(
+        "What `{}()` returns, by status: its success statuses carry different bodies.",
+        operation.method
+    );
+    let mut seen = Vec::new();
+    let variants = successes
+        .variants
+        .iter()
+        .filter_map(|((low, high), variant, body)| {
+            if seen.contains(variant) {
+                return None;
+            }
+            seen.push(variant.clone());
+            let name = format_ident!("{variant}");
+            let status = if low == high {
+                format!("`{low}`")
+            } else {
+                format!("`{low}`–`{high}`")
+            };
+            Some(match body {
+                Some(body) => {
+                    let doc = format!("{status}: the body documented as [`{body}`].");
+                    let body = format_ident!("{body}");
+                    quote! {
+                        #[doc = #doc]
+                        #name(#body)
+                    }
+                }
+                None => {
+                    let doc = format!("{status}: no body.");
+                    quote! {
+                        #[doc = #doc]
+                        #name
+                    }
+                }
+            })
+        });
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        #[non_exhaustive]
+        pub enum #ty {
+            #(#variants,)*
+        }
+    }
+}
+
+/// The decoder `complete_by_status` calls: the variant for each documented status.
+fn success_decoder(successes: &SuccessModel) -> TokenStream {
+    let ty = format_ident!("{}", successes.enum_name);
+    let arms = successes.variants.iter().map(|((low, high), variant, body)| {
+        let pattern = if low == high {
+            quote!(#low)
+        } else {
+            quote!(#low..=#high)
+        };
+        let variant = format_ident!("{variant}");
+        match body {
+            Some(_) => quote!(#pattern => Some(usagekit_runtime::decode_json(body).map(types::#ty::#variant)),),
+            None => quote!(#pattern => Some(Ok(types::#ty::#variant)),),
+        }
+    });
+    quote! {
+        |status, body| match status {
+            #(#arms)*
+            _ => None,
+        }
+    }
 }
 
 fn parse_items(tokens: TokenStream) -> Result<Vec<Item>, String> {
@@ -502,14 +582,28 @@ pub fn builder_methods(
         "Like [`send`](Self::send), keeping the response's status and headers: `{} {}`.",
         operation.http_method, operation.path
     );
-    let mut items: Vec<ImplItem> = vec![
-        syn::parse_quote! {
-            #[doc = #send_doc]
-            pub async fn send(self) -> Result<#body, usagekit_runtime::Error<#error_type>> {
-                self.send_with_response().await.map(ResponseValue::into_inner)
+    let with_response: ImplItem = match &operation.successes {
+        // Decoded by status: progenitor hands over the raw body.
+        Some(successes) => {
+            let ty = format_ident!("{}", successes.enum_name);
+            let decode_success = success_decoder(successes);
+            syn::parse_quote! {
+                #[doc = #with_response_doc]
+                pub async fn send_with_response(
+                    self,
+                ) -> Result<ResponseValue<types::#ty>, usagekit_runtime::Error<#error_type>> {
+                    usagekit_runtime::complete_by_status(
+                        #id,
+                        self.dispatch(),
+                        #decode_success,
+                        #decode,
+                        &[#(#pointers),*],
+                    )
+                    .await
+                }
             }
-        },
-        syn::parse_quote! {
+        }
+        None => syn::parse_quote! {
             #[doc = #with_response_doc]
             pub async fn send_with_response(self) -> Result<#success, usagekit_runtime::Error<#error_type>> {
                 usagekit_runtime::complete(
@@ -521,6 +615,22 @@ pub fn builder_methods(
                 .await
             }
         },
+    };
+    let body = match &operation.successes {
+        Some(successes) => {
+            let ty = format_ident!("{}", successes.enum_name);
+            syn::parse_quote!(types::#ty)
+        }
+        None => body.clone(),
+    };
+    let mut items: Vec<ImplItem> = vec![
+        syn::parse_quote! {
+            #[doc = #send_doc]
+            pub async fn send(self) -> Result<#body, usagekit_runtime::Error<#error_type>> {
+                self.send_with_response().await.map(ResponseValue::into_inner)
+            }
+        },
+        with_response,
     ];
 
     if let Some(pagination) = &operation.pagination {

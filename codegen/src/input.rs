@@ -1,6 +1,7 @@
 //! Stage 3a: the spec as progenitor should see it. Errors are the runtime's to
-//! decode, defaults make parameters optional, and properties whose Rust names
-//! collide get names typify can tell apart (`postprocess` restores the wire names).
+//! decode, and so are the bodies of success statuses that differ; defaults make
+//! parameters optional; properties and types whose Rust names collide get names
+//! typify can tell apart (`postprocess` restores the wire names).
 
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, Type};
 
@@ -41,6 +42,13 @@ pub fn progenitor_input(
                 .responses
                 .responses
                 .retain(|status, _| status::is_success(status));
+            // Success statuses with different bodies: progenitor hands over the raw
+            // body for each, and the generated `send` decodes it by status.
+            if crate::model::successes(api, operation).is_some() {
+                for response in operation.responses.responses.values_mut() {
+                    *response = ReferenceOr::Item(raw_response());
+                }
+            }
             operation
                 .parameters
                 .iter_mut()
@@ -63,6 +71,28 @@ pub fn progenitor_input(
         decimal_as_rust_decimal(schema);
     });
     (input, renamed)
+}
+
+/// A success response as progenitor's raw bytes (`ResponseValue<ByteStream>`).
+fn raw_response() -> openapiv3::Response {
+    let binary = Schema {
+        schema_data: Default::default(),
+        schema_kind: SchemaKind::Type(Type::String(openapiv3::StringType {
+            format: openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary),
+            ..Default::default()
+        })),
+    };
+    let media = openapiv3::MediaType {
+        schema: Some(ReferenceOr::Item(binary)),
+        ..Default::default()
+    };
+    openapiv3::Response {
+        description: "decoded by status".to_owned(),
+        content: [("application/octet-stream".to_owned(), media)]
+            .into_iter()
+            .collect(),
+        ..Default::default()
+    }
 }
 
 /// A header or query parameter with a `default` is optional on the builder; when

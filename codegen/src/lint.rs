@@ -489,11 +489,13 @@ fn check_responses(
             errors.insert(key);
         }
     }
-    if success.len() > 1 {
+    // Success statuses with different bodies give a result enum, decoded by status;
+    // pagination reads one page type, so it needs one.
+    if success.len() > 1 && operation.extensions.contains_key(PAGINATION_EXTENSION) {
         found.push(
-            Diagnostic::new(file, "the success responses have different schemas")
+            Diagnostic::new(file, "a paginated operation whose success responses have different schemas")
                 .at(at.join("/responses"))
-                .help("progenitor supports one success type per operation; use one schema (a oneOf, if it really varies)"),
+                .help("`x-usagekit-pagination` reads one page type: give the success statuses one schema, or drop the extension"),
         );
     }
     if let Some(default) = &operation.responses.default {

@@ -186,6 +186,32 @@ pub fn name_inline_error_schemas(file: &str, spec: LoadedSpec) -> Result<LoadedS
                 let Some(Value::Object(responses)) = operation.get_mut("responses") else {
                     continue;
                 };
+                // Success statuses with different bodies: each becomes a variant of
+                // the result, so an inline one needs a name too.
+                let success_bodies: std::collections::BTreeSet<String> = responses
+                    .iter()
+                    .filter(|(status, _)| status.starts_with('2'))
+                    .map(|(_, response)| {
+                        response
+                            .pointer("/content/application~1json/schema")
+                            .map(Value::to_string)
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                if success_bodies.len() > 1 {
+                    for (status, response) in responses.iter_mut() {
+                        if status.starts_with('2') {
+                            hoist(
+                                response,
+                                format!(
+                                    "{}{}Response",
+                                    crate::naming::type_name(&id),
+                                    status.to_lowercase()
+                                ),
+                            );
+                        }
+                    }
+                }
                 for (status, response) in responses.iter_mut() {
                     if let Some(shared) = response
                         .get("$ref")

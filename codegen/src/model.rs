@@ -172,6 +172,70 @@ pub fn errors(api: &OpenAPI, operation: &Operation) -> Option<ErrorModel> {
     })
 }
 
+/// An operation whose success statuses carry different bodies (GitHub's 201 with a
+/// body beside a bodiless 204): its result is an enum decoded by status.
+#[derive(Debug, Clone)]
+pub struct SuccessModel {
+    /// Named after the method in `Context`.
+    pub enum_name: String,
+    /// In status order: the statuses, the variant, and its body's type (`None`: no
+    /// JSON body).
+    pub variants: Vec<((u16, u16), String, Option<String>)>,
+}
+
+/// The variant a success status gets: its reason phrase.
+fn success_variant(status: &str) -> String {
+    match status {
+        "200" => "Ok".to_owned(),
+        "201" => "Created".to_owned(),
+        "202" => "Accepted".to_owned(),
+        "203" => "NonAuthoritativeInformation".to_owned(),
+        "204" => "NoContent".to_owned(),
+        "205" => "ResetContent".to_owned(),
+        "206" => "PartialContent".to_owned(),
+        "207" => "MultiStatus".to_owned(),
+        "208" => "AlreadyReported".to_owned(),
+        "226" => "ImUsed".to_owned(),
+        other if other.eq_ignore_ascii_case("2xx") => "Success".to_owned(),
+        other => format!("Status{other}"),
+    }
+}
+
+/// `Some` when the success statuses carry more than one kind of body (a missing
+/// body counts as a kind). Inline schemas are named by `load` beforehand.
+pub fn successes(api: &OpenAPI, operation: &Operation) -> Option<SuccessModel> {
+    let mut variants = Vec::new();
+    let mut kinds = std::collections::BTreeSet::new();
+    for (status, response) in &operation.responses.responses {
+        if !status::is_success(status) {
+            continue;
+        }
+        let response = resolve_response(api, response)?;
+        kinds.insert(json_schema_key(response));
+        let body = match json_media(response).and_then(|m| m.schema.as_ref()) {
+            Some(ReferenceOr::Reference { reference }) => {
+                Some(type_name(schema_ref_name(reference)?))
+            }
+            Some(ReferenceOr::Item(_)) => return None,
+            None => None,
+        };
+        variants.push((
+            status::range(status),
+            success_variant(&status.to_string()),
+            body,
+        ));
+    }
+    if kinds.len() < 2 {
+        return None;
+    }
+    // An exact code before a range that holds it.
+    variants.sort_by_key(|((low, high), _, _)| (high - low, *low));
+    Some(SuccessModel {
+        enum_name: "Response".to_owned(),
+        variants,
+    })
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct PaginationExtension {
@@ -568,6 +632,8 @@ pub struct OperationModel {
     /// Path-item parameters first, then the operation's (progenitor's setters).
     pub parameters: Vec<ParameterModel>,
     pub takes_body: bool,
+    /// Success statuses with different bodies: the result enum.
+    pub successes: Option<SuccessModel>,
 }
 
 /// A parameter as its builder setter documents it.
@@ -714,6 +780,7 @@ pub fn operations(api: &OpenAPI) -> Vec<OperationModel> {
                         .flatten(),
                     parameters: parameters(api, item, operation),
                     takes_body: operation.request_body.is_some(),
+                    successes: successes(api, operation),
                 }
             })
         })

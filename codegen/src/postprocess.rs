@@ -640,6 +640,15 @@ fn wrap_builders(file: &mut File, context: &Context<'_>) -> Result<BTreeSet<Stri
         let success = result_ok_type(output)
             .ok_or_else(|| format!("`send` of `{operation_id}` does not return a Result"))?;
         success_types.extend(type_idents(&success));
+        // Bodies decoded by status are response types too.
+        if let Some(successes) = &operation.successes {
+            success_types.extend(
+                successes
+                    .variants
+                    .iter()
+                    .filter_map(|(_, _, body)| body.clone()),
+            );
+        }
         for parameter in operation.parameters.iter().filter(|p| p.sends_default()) {
             let json = parameter.default.clone().unwrap_or_default();
             defaults_sent += send_default(&mut send.block, &parameter.setter, &json);

@@ -270,6 +270,54 @@ pub async fn complete<T, E>(
     Err(Error::new(operation, kind))
 }
 
+/// What an operation whose success statuses carry different bodies decodes: the
+/// typed value for a status, `None` for a status the spec does not list.
+pub type SuccessDecoder<T> = fn(u16, &[u8]) -> Option<Result<T, serde_json::Error>>;
+
+/// [`complete`] for an operation whose success statuses carry different bodies:
+/// progenitor hands over the raw body, and `decode_success` reads it by status.
+pub async fn complete_by_status<T, E>(
+    operation: &'static str,
+    dispatch: impl Future<
+        Output = Result<ResponseValue<progenitor_client::ByteStream>, progenitor_client::Error<()>>,
+    >,
+    decode_success: SuccessDecoder<T>,
+    decode_error: ErrorDecoder<E>,
+    message_pointers: &[&str],
+) -> Result<ResponseValue<T>, Error<E>> {
+    use futures_util::TryStreamExt;
+    let raw = complete(operation, dispatch, decode_error, message_pointers).await?;
+    let status = raw.status();
+    let headers = raw.headers().clone();
+    let body: Vec<u8> = raw
+        .into_inner()
+        .into_inner()
+        .map_ok(|chunk| chunk.to_vec())
+        .try_concat()
+        .await
+        .map_err(|source| Error::new(operation, ErrorKind::Body { status, source }))?;
+    let kind = match decode_success(status.as_u16(), &body) {
+        Some(Ok(value)) => return Ok(ResponseValue::new(value, status, headers)),
+        Some(Err(source)) => ErrorKind::Decode {
+            status: Some(status),
+            snippet: snippet(&body),
+            source,
+        },
+        None => ErrorKind::Status {
+            status,
+            headers,
+            message: None,
+            snippet: snippet(&body),
+        },
+    };
+    Err(Error::new(operation, kind))
+}
+
+/// A success body as JSON, for generated decoders.
+pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+    serde_json::from_slice(body)
+}
+
 pub(crate) async fn error_response<E>(
     response: reqwest::Response,
     decode_error: ErrorDecoder<E>,

@@ -35,7 +35,10 @@ mod tagged;
 mod transport;
 
 pub use config::{ClientBuilder, ConfigError};
-pub use error::{ApiError, Error, ErrorDecoder, ErrorKind, complete, decode_error_json};
+pub use error::{
+    ApiError, Error, ErrorDecoder, ErrorKind, SuccessDecoder, complete, complete_by_status,
+    decode_error_json, decode_json,
+};
 /// Re-exported for `while let Some(item) = stream.try_next().await?`.
 pub use futures_util::TryStreamExt;
 pub use open_enum::deserialize_open_enum;
