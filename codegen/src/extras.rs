@@ -341,6 +341,12 @@ fn service_tokens(context: &Context<'_>) -> TokenStream {
         }
     });
     let arms: Vec<TokenStream> = arms.collect();
+    // Every operation takes a body: no arm reads the parameters.
+    let unused = context
+        .operations
+        .iter()
+        .all(|operation| operation.takes_body)
+        .then(|| quote!(let _ = params;));
     let operations = context.operations.iter().map(|operation| {
         let id = &operation.id;
         let method = &operation.method;
@@ -395,6 +401,7 @@ fn service_tokens(context: &Context<'_>) -> TokenStream {
                 operation: &str,
                 params: &[(String, String)],
             ) -> Result<usagekit_runtime::dynamic::JsonPages<'a>, String> {
+                #unused
                 match operation {
                     #(#arms)*
                     other => Err(format!(#unknown)),

@@ -53,6 +53,9 @@ pub fn progenitor_input(
                 .parameters
                 .iter_mut()
                 .for_each(optional_when_defaulted);
+            if let Some(ReferenceOr::Item(body)) = &mut operation.request_body {
+                one_request_media_type(body);
+            }
         }
         item.parameters.iter_mut().for_each(optional_when_defaulted);
     }
@@ -68,9 +71,44 @@ pub fn progenitor_input(
     let mut renamed = Vec::new();
     for_each_schema(&mut input, &mut |schema| {
         tell_colliding_properties_apart(schema, &mut renamed);
+        plain_string_when_variants_collide(schema);
         decimal_as_rust_decimal(schema);
     });
     (input, renamed)
+}
+
+/// progenitor sends one media type per request body; a body offered in several
+/// (GitHub's markdown as `text/plain` or `text/x-markdown`) is sent as JSON if that
+/// is one of them, else as the first.
+fn one_request_media_type(body: &mut openapiv3::RequestBody) {
+    if body.content.len() < 2 {
+        return;
+    }
+    let chosen = body
+        .content
+        .keys()
+        .find(|name| *name == "application/json")
+        .or_else(|| body.content.keys().next())
+        .cloned();
+    body.content.retain(|name, _| Some(name) == chosen.as_ref());
+}
+
+/// typify names enum variants after their values and panics when two values give
+/// one name (`1m` and `1M`, `reactions-+1` and `reactions--1`). Such an enum is a
+/// plain string: every value still goes over the wire as written.
+fn plain_string_when_variants_collide(schema: &mut Schema) {
+    let SchemaKind::Type(Type::String(string)) = &mut schema.schema_kind else {
+        return;
+    };
+    let values: Vec<&str> = string
+        .enumeration
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    if naming::variant_names(&values).is_err() {
+        string.enumeration.clear();
+    }
 }
 
 /// A success response as progenitor's raw bytes (`ResponseValue<ByteStream>`).

@@ -25,7 +25,6 @@ pub fn lint(file: &str, spec: &LoadedSpec) -> Vec<Diagnostic> {
         return found;
     }
     check_component_names(file, &spec.raw, &mut found);
-    check_enum_values(file, &spec.raw, &mut found);
     check_servers(file, &spec.api, &mut found);
     check_security(file, &spec.api, &mut found);
     check_operations(file, &spec.api, &mut found);
@@ -152,51 +151,6 @@ fn check_refs(file: &str, root: &Value, found: &mut Vec<Diagnostic>) {
             }
         },
     );
-}
-
-/// typify names a string enum's variants from its values and panics when two
-/// values give one name (`1m` and `1M`, `per-day` and `per_day`).
-fn check_enum_values(file: &str, root: &Value, found: &mut Vec<Diagnostic>) {
-    walk(
-        root,
-        Place::Object,
-        &mut String::from("#"),
-        &mut |map, at| {
-            let Some(Value::Array(values)) = map.get("enum") else {
-                return;
-            };
-            let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
-            if let Err(colliding) = naming::variant_names(&strings) {
-                let listed = colliding
-                    .iter()
-                    .map(|v| format!("`{v}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                found.push(
-                Diagnostic::new(
-                    file,
-                    format!("enum values {listed} differ only in case or punctuation, so they would share one Rust variant name"),
-                )
-                .at(format!("{at}/enum{}", operation_of(root, at)))
-                .help("a Rust enum cannot keep them apart: make this schema `type: string` without `enum` and list the values in its `description`"),
-            );
-            }
-        },
-    );
-}
-
-/// ` (operation <id>)` when `pointer` is inside an operation (`#/paths/<p>/<method>/…`),
-/// so a refusal there can name the operation to leave out.
-fn operation_of(root: &Value, pointer: &str) -> String {
-    let tokens: Vec<&str> = pointer.trim_start_matches('#').split('/').skip(1).collect();
-    match tokens.as_slice() {
-        ["paths", path, method, ..] => root
-            .pointer(&format!("/paths/{path}/{method}/operationId"))
-            .and_then(Value::as_str)
-            .map(|id| format!(" (operation {id})"))
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
 }
 
 /// OpenAPI 3.0.3 §4.7.7: component names match `^[a-zA-Z0-9.\-_]+$`; other tools
@@ -351,7 +305,6 @@ fn check_operations(file: &str, api: &OpenAPI, found: &mut Vec<Diagnostic>) {
             }
             let parameters = item.parameters.iter().chain(&operation.parameters);
             check_parameters(file, api, parameters, &here, found);
-            check_body(file, operation, &here, found);
             check_responses(file, api, operation, &here, found);
             if let Some(security) = &operation.security
                 && Some(security) != api.security.as_ref()
@@ -446,24 +399,6 @@ fn check_parameters<'a>(
                     .help("describe the parameter with `schema` instead"),
             );
         }
-    }
-}
-
-fn check_body(
-    file: &str,
-    operation: &Operation,
-    at: &OperationAt<'_>,
-    found: &mut Vec<Diagnostic>,
-) {
-    if let Some(ReferenceOr::Item(body)) = &operation.request_body
-        && body.content.len() > 1
-    {
-        let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
-        found.push(
-            Diagnostic::new(file, format!("request body has {} media types ({})", types.len(), types.join(", ")))
-                .at(at.join("/requestBody"))
-                .help("progenitor sends one media type per operation; keep only the one the client should send"),
-        );
     }
 }
 
