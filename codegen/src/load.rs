@@ -155,6 +155,13 @@ pub fn name_inline_error_schemas(file: &str, spec: LoadedSpec) -> Result<LoadedS
         name
     };
     let mut shared_errors = std::collections::BTreeSet::new();
+    let mut shared_successes = std::collections::BTreeSet::new();
+    // Shared responses as they are, to compare success bodies across `$ref`s.
+    let shared: serde_json::Map<String, Value> = raw
+        .pointer("/components/responses")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     let is_error = |status: &str| status == "default" || status.starts_with(['4', '5']);
     // An inline schema under `content/application/json/schema` becomes a $ref.
     let mut hoist = |response: &mut Value, base: String| {
@@ -188,10 +195,20 @@ pub fn name_inline_error_schemas(file: &str, spec: LoadedSpec) -> Result<LoadedS
                 };
                 // Success statuses with different bodies: each becomes a variant of
                 // the result, so an inline one needs a name too.
+                let shared_response = |response: &Value| {
+                    response
+                        .get("$ref")
+                        .and_then(Value::as_str)
+                        .and_then(|r| r.strip_prefix("#/components/responses/"))
+                        .map(str::to_owned)
+                };
                 let success_bodies: std::collections::BTreeSet<String> = responses
                     .iter()
                     .filter(|(status, _)| status.starts_with('2'))
                     .map(|(_, response)| {
+                        let response = shared_response(response)
+                            .and_then(|name| shared.get(&name))
+                            .unwrap_or(response);
                         response
                             .pointer("/content/application~1json/schema")
                             .map(Value::to_string)
@@ -200,7 +217,9 @@ pub fn name_inline_error_schemas(file: &str, spec: LoadedSpec) -> Result<LoadedS
                     .collect();
                 if success_bodies.len() > 1 {
                     for (status, response) in responses.iter_mut() {
-                        if status.starts_with('2') {
+                        if let Some(name) = shared_response(response) {
+                            shared_successes.insert(name);
+                        } else if status.starts_with('2') {
                             hoist(
                                 response,
                                 format!(
@@ -238,10 +257,11 @@ pub fn name_inline_error_schemas(file: &str, spec: LoadedSpec) -> Result<LoadedS
             }
         }
     }
-    // Shared responses used for an error status (success ones keep progenitor's names).
+    // Shared responses used for an error status, or for one of several success
+    // bodies (other success ones keep progenitor's names).
     if let Some(Value::Object(responses)) = raw.pointer_mut("/components/responses") {
         for (name, response) in responses.iter_mut() {
-            if shared_errors.contains(name) {
+            if shared_errors.contains(name) || shared_successes.contains(name) {
                 hoist(response, crate::naming::type_name(name));
             }
         }
