@@ -139,10 +139,30 @@ pub fn apply(
         }
     }
     open_response_enums(file, &response_roots, &request_roots)?;
+    allow_lowercase_variants(module_items(file, "types")?);
     module_items(file, "types")?.extend(extras::union_items(context)?);
     file.items.extend(extras::client_items(context)?);
     SpacedDocs.visit_file_mut(file);
     Ok(())
+}
+
+/// typify names the variants of values like `+1` and `-1` (GitHub's reactions)
+/// `plus1` and `minus1`; such an enum says that is on purpose, so the crate builds
+/// without warnings. (Spec values, not progenitor's shape: matching none is fine.)
+fn allow_lowercase_variants(items: &mut [Item]) {
+    for item in items {
+        if let Item::Enum(e) = item
+            && e.variants.iter().any(|variant| {
+                variant
+                    .ident
+                    .to_string()
+                    .starts_with(|c: char| c.is_ascii_lowercase())
+            })
+        {
+            e.attrs
+                .push(syn::parse_quote!(#[allow(non_camel_case_types)]));
+        }
+    }
 }
 
 /// The items of progenitor's inline `mod name { … }` (`types`, `builder`).

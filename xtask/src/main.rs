@@ -4,12 +4,14 @@
 mod layers;
 mod msrv;
 mod plan;
+mod scale;
 
 use std::io::Write as _;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask generate [--check] [PROVIDER…]
        cargo xtask rust-version
+       cargo xtask github [SPEC]
 
   Regenerates crates/<crate>/ for every provider in specs/providers.toml
   (or only the named ones), in the checkout that holds the current directory.
@@ -19,7 +21,10 @@ const USAGE: &str = "usage: cargo xtask generate [--check] [PROVIDER…]
   --help    print this
 
   rust-version checks that every package in Cargo.lock builds on the workspace's
-  declared rust-version (CI runs it).";
+  declared rust-version (CI runs it).
+
+  github generates GitHub's REST spec (from `npm ci --prefix .ci`, or SPEC) with
+  .ci/github.toml into target/github/ and runs `cargo check` on it (CI runs it).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,6 +42,19 @@ fn main() -> ExitCode {
     };
     if command == "rust-version" {
         return match plan::workspace_root().and_then(|root| msrv::check(&root)) {
+            Ok(summary) => {
+                println!("{summary}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if command == "github" {
+        let spec = rest.first().map(std::path::PathBuf::from);
+        return match plan::workspace_root().and_then(|root| scale::github(&root, spec)) {
             Ok(summary) => {
                 println!("{summary}");
                 ExitCode::SUCCESS
