@@ -3,7 +3,9 @@
 use std::process::ExitCode;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
 use serde_json::json;
+use serde_json::value::RawValue;
 use usagekit_runtime::report::{self, Dimension, ReportQuery};
 
 use crate::Format;
@@ -22,6 +24,33 @@ pub const CSV_COLUMNS: [&str; 10] = [
     "value",
     "note",
 ];
+
+/// `--format json`: the query, the rows, and what was skipped or failed.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+    by: String,
+    group_by: Vec<&'static str>,
+    rows: Vec<JsonRow<'a>>,
+    skipped: Vec<serde_json::Value>,
+    failures: Vec<serde_json::Value>,
+}
+
+/// One row: `value` is a JSON number written from the exact decimal.
+#[derive(Serialize)]
+struct JsonRow<'a> {
+    period_start: Option<DateTime<Utc>>,
+    period_end: Option<DateTime<Utc>>,
+    provider: Option<&'static str>,
+    model: Option<&'a str>,
+    project: Option<&'a str>,
+    api_key: Option<&'a str>,
+    metric: &'static str,
+    unit: &'a str,
+    value: Box<RawValue>,
+    note: String,
+}
 
 fn time(time: Option<DateTime<Utc>>) -> String {
     time.map(|time| time.to_rfc3339_opts(SecondsFormat::Secs, true))
@@ -65,40 +94,44 @@ pub fn print(format: Format, query: &ReportQuery, summary: &Summary) -> Result<E
                 .map_err(|error| format!("cannot write CSV: {error}"))?;
         }
         Format::Json => {
-            let rows: Vec<_> = aggregator
+            let rows = aggregator
                 .rows()
                 .map(|(row, value)| {
-                    json!({
-                        "period_start": row.period_start,
-                        "period_end": row.period_end,
-                        "provider": row.provider,
-                        "model": row.model,
-                        "project": row.project,
-                        "api_key": row.api_key,
-                        "metric": row.metric,
-                        "unit": row.unit,
-                        // A string: exact, as the amounts are.
-                        "value": value.to_string(),
-                        "note": row.coverage.note(),
+                    // The decimal's own text as a JSON number: exact, never an f64.
+                    let value = RawValue::from_string(value.to_string())
+                        .map_err(|error| format!("cannot write {value} as JSON: {error}"))?;
+                    Ok(JsonRow {
+                        period_start: row.period_start,
+                        period_end: row.period_end,
+                        provider: row.provider,
+                        model: row.model.as_deref(),
+                        project: row.project.as_deref(),
+                        api_key: row.api_key.as_deref(),
+                        metric: row.metric,
+                        unit: &row.unit,
+                        value,
+                        note: row.coverage.note(),
                     })
                 })
-                .collect();
+                .collect::<Result<Vec<_>, String>>()?;
             let notes = |notes: &[(&str, String)], field: &str| -> Vec<serde_json::Value> {
                 notes
                     .iter()
                     .map(|(provider, text)| json!({"provider": provider, field: text}))
                     .collect()
             };
-            let document = json!({
-                "since": query.since,
-                "until": query.until,
-                "by": format!("{:?}", aggregator.granularity()).to_lowercase(),
-                "group_by": query.group_by.iter().map(|d| d.name()).collect::<Vec<_>>(),
-                "rows": rows,
-                "skipped": notes(&summary.skipped, "reason"),
-                "failures": notes(&summary.failures, "error"),
-            });
-            println!("{document:#}");
+            let document = JsonReport {
+                since: query.since,
+                until: query.until,
+                by: format!("{:?}", aggregator.granularity()).to_lowercase(),
+                group_by: query.group_by.iter().map(|d| d.name()).collect(),
+                rows,
+                skipped: notes(&summary.skipped, "reason"),
+                failures: notes(&summary.failures, "error"),
+            };
+            let text = serde_json::to_string_pretty(&document)
+                .map_err(|error| format!("cannot write JSON: {error}"))?;
+            println!("{text}");
         }
     }
     for (provider, reason) in &summary.skipped {

@@ -393,15 +393,21 @@ async fn every_provider_at_once_matches_independent_sums() {
     let mut json_totals = Totals::new();
     for row in json_rows {
         let text = |field: &str| row[field].as_str().unwrap().to_owned();
+        // A JSON number, written from the exact decimal: its text parses back exactly.
+        assert!(row["value"].is_number(), "{row}");
+        let value = serde_json::to_string(&row["value"]).unwrap();
         add(
             &mut json_totals,
             &text("provider"),
             &text("metric"),
             &text("unit"),
-            decimal(&text("value")),
+            decimal(&value),
         );
     }
     assert_eq!(json_totals, servers.expected);
+    // The document keeps the decimal's own digits.
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("\"value\": 0.4586"), "{text}");
     assert_eq!(document["group_by"], json!(["provider", "model"]));
     assert_eq!(document["failures"], json!([]));
 
