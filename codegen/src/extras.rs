@@ -83,6 +83,16 @@ fn success_enum_tokens(operation: &OperationModel, successes: &SuccessModel) -> 
                 }
             })
         });
+    body_enum(&doc, &ty, variants)
+}
+
+/// An enum of bodies (one per status, or per kind), serialized as the body itself.
+fn body_enum(
+    doc: &str,
+    ty: &syn::Ident,
+    variants: impl IntoIterator<Item = TokenStream>,
+) -> TokenStream {
+    let variants = variants.into_iter();
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -827,16 +837,13 @@ fn union_tokens(union: &Union) -> TokenStream {
         quote! { Self::#variant(_) => Some(#tag), }
     });
     let tag_doc = format!("The value of the `{property}` field.");
+    let unknown = quote! {
+        /// A kind this client does not know yet, kept as it came.
+        Unknown(::serde_json::Value)
+    };
+    let body_enum = body_enum(&doc, &ty, variants.chain([unknown]));
     quote! {
-        #[doc = #doc]
-        #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-        #[serde(untagged)]
-        #[non_exhaustive]
-        pub enum #ty {
-            #(#variants,)*
-            /// A kind this client does not know yet, kept as it came.
-            Unknown(::serde_json::Value),
-        }
+        #body_enum
 
         impl #ty {
             #[doc = #tag_doc]
@@ -1008,15 +1015,7 @@ fn error_enum_tokens(operation: &OperationModel, name: &str, bodies: &[&str]) ->
             #variant(#variant)
         }
     });
-    quote! {
-        #[doc = #doc]
-        #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-        #[serde(untagged)]
-        #[non_exhaustive]
-        pub enum #ty {
-            #(#variants,)*
-        }
-    }
+    body_enum(&doc, &ty, variants)
 }
 
 /// `U` of `Vec<U>`.

@@ -237,11 +237,7 @@ fn drop_colliding_titles(api: &mut OpenAPI) {
     let Some(components) = &mut api.components else {
         return;
     };
-    let component_names: std::collections::BTreeSet<String> = components
-        .schemas
-        .keys()
-        .map(|name| naming::type_name(name))
-        .collect();
+    let component_names = component_type_names(components);
     // Components are named after their keys; set their titles aside meanwhile.
     let mut kept = Vec::new();
     for (name, schema) in components.schemas.iter_mut() {
@@ -276,6 +272,15 @@ fn drop_colliding_titles(api: &mut OpenAPI) {
     }
 }
 
+/// The type names typify gives the component schemas.
+fn component_type_names(components: &openapiv3::Components) -> std::collections::BTreeSet<String> {
+    components
+        .schemas
+        .keys()
+        .map(|name| naming::type_name(name))
+        .collect()
+}
+
 /// The first name from `base`, `base2`, `base3`, … that is not taken; now taken.
 fn claim(taken: &mut std::collections::BTreeSet<String>, base: &str) -> String {
     let name = std::iter::once(base.to_owned())
@@ -305,11 +310,7 @@ fn hoist_colliding_properties(api: &mut OpenAPI) {
     let Some(components) = &mut api.components else {
         return;
     };
-    let mut taken: std::collections::BTreeSet<String> = components
-        .schemas
-        .keys()
-        .map(|name| naming::type_name(name))
-        .collect();
+    let mut taken = component_type_names(components);
     let mut pending: Vec<String> = components.schemas.keys().rev().cloned().collect();
     while let Some(component) = pending.pop() {
         let mut hoisted = Vec::new();
@@ -360,11 +361,7 @@ fn split_nullable_unions(api: &mut OpenAPI) {
     let Some(components) = &mut api.components else {
         return;
     };
-    let mut taken: std::collections::BTreeSet<String> = components
-        .schemas
-        .keys()
-        .map(|name| naming::type_name(name))
-        .collect();
+    let mut taken = component_type_names(components);
     let mut inner_schemas = Vec::new();
     for (name, schema) in components.schemas.iter_mut() {
         let ReferenceOr::Item(schema) = schema else {
