@@ -4,12 +4,11 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{ImplItem, Item};
+use usagekit_report::{Dimension, TimeFormat};
 
 use crate::context::Context;
 use crate::model::{OperationModel, PageStyle, Pagination, ParameterModel, SuccessModel, Union};
-use crate::report::{
-    Dimension, MetricModel, PeriodModel, ReportModel, TimeFormat, UnitModel, ValuePath,
-};
+use crate::report::{MetricModel, PeriodModel, ReportModel, UnitModel, ValuePath};
 
 /// Items beside progenitor's `Client`: its builder, provider facts, `from_env`.
 pub fn client_items(context: &Context<'_>) -> Result<Vec<Item>, String> {
@@ -373,7 +372,7 @@ fn service_tokens(context: &Context<'_>) -> TokenStream {
             let setter = &parameter.setter;
             let location = parameter.location;
             let required = parameter.required && parameter.default.is_none();
-            let list = parameter.schema.starts_with("array");
+            let list = parameter.list;
             let schema = expected(parameter);
             quote! {
                 usagekit_runtime::dynamic::ParameterSpec {
@@ -452,6 +451,7 @@ fn time_format_tokens(format: TimeFormat) -> TokenStream {
 
 fn dimension_tokens(dimension: Dimension) -> TokenStream {
     match dimension {
+        Dimension::Provider => quote!(usagekit_runtime::report::Dimension::Provider),
         Dimension::Model => quote!(usagekit_runtime::report::Dimension::Model),
         Dimension::Project => quote!(usagekit_runtime::report::Dimension::Project),
         Dimension::ApiKey => quote!(usagekit_runtime::report::Dimension::ApiKey),

@@ -195,19 +195,12 @@ pub fn name_inline_error_schemas(file: &str, spec: LoadedSpec) -> Result<LoadedS
                 };
                 // Success statuses with different bodies: each becomes a variant of
                 // the result, so an inline one needs a name too.
-                let shared_response = |response: &Value| {
-                    response
-                        .get("$ref")
-                        .and_then(Value::as_str)
-                        .and_then(|r| r.strip_prefix("#/components/responses/"))
-                        .map(str::to_owned)
-                };
                 let success_bodies: std::collections::BTreeSet<String> = responses
                     .iter()
                     .filter(|(status, _)| status.starts_with('2'))
                     .map(|(_, response)| {
                         let response = shared_response(response)
-                            .and_then(|name| shared.get(&name))
+                            .and_then(|name| shared.get(name))
                             .unwrap_or(response);
                         response
                             .pointer("/content/application~1json/schema")
@@ -217,9 +210,12 @@ pub fn name_inline_error_schemas(file: &str, spec: LoadedSpec) -> Result<LoadedS
                     .collect();
                 if success_bodies.len() > 1 {
                     for (status, response) in responses.iter_mut() {
+                        if !status.starts_with('2') {
+                            continue;
+                        }
                         if let Some(name) = shared_response(response) {
-                            shared_successes.insert(name);
-                        } else if status.starts_with('2') {
+                            shared_successes.insert(name.to_owned());
+                        } else {
                             hoist(
                                 response,
                                 format!(
@@ -232,11 +228,7 @@ pub fn name_inline_error_schemas(file: &str, spec: LoadedSpec) -> Result<LoadedS
                     }
                 }
                 for (status, response) in responses.iter_mut() {
-                    if let Some(shared) = response
-                        .get("$ref")
-                        .and_then(Value::as_str)
-                        .and_then(|r| r.strip_prefix("#/components/responses/"))
-                    {
+                    if let Some(shared) = shared_response(response) {
                         if is_error(status) {
                             shared_errors.insert(shared.to_owned());
                         }
@@ -288,6 +280,14 @@ pub fn name_inline_error_schemas(file: &str, spec: LoadedSpec) -> Result<LoadedS
         )
     })?;
     Ok(LoadedSpec { raw, api })
+}
+
+/// The `components/responses` key a response `$ref`s, if it is shared.
+fn shared_response(response: &Value) -> Option<&str> {
+    response
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/responses/"))
 }
 
 /// The key of serde_yaml's "duplicate entry with key \"…\"" message.

@@ -653,7 +653,7 @@ pub struct ParameterModel {
     pub default: Option<String>,
     /// The spec's `enum` values, as JSON scalars without quotes.
     pub allowed: Vec<String>,
-    /// An array, sent comma-joined in a header (OpenAPI's `simple` style).
+    /// An array: repeated keys in a query, comma-joined in a header (OpenAPI's `simple` style).
     pub list: bool,
 }
 

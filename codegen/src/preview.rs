@@ -2,11 +2,11 @@
 //! rendered for its README by the code the example runs (`usagekit-report`).
 
 use usagekit_report::{
-    Aggregator, Dimension, Granularity, GroupBy, Metric, Path, Period, ReportQuery, ReportRequest,
-    ReportSpec, TimeFormat, Unit, table,
+    Aggregator, Granularity, GroupBy, Metric, Path, Period, ReportQuery, ReportRequest, ReportSpec,
+    TimeFormat, Unit, table,
 };
 
-use crate::report::{self, MetricModel, PeriodModel, ReportModel, UnitModel, ValuePath};
+use crate::report::{MetricModel, PeriodModel, ReportModel, UnitModel, ValuePath};
 
 // `ReportSpec` holds `'static` data (generated crates keep it in statics); the
 // generator builds a few small ones per run and lets them live for the process.
@@ -25,27 +25,11 @@ fn path(path: &ValuePath) -> Path {
     }
 }
 
-fn time_format(format: report::TimeFormat) -> TimeFormat {
-    match format {
-        report::TimeFormat::UnixSeconds => TimeFormat::UnixSeconds,
-        report::TimeFormat::DateTime => TimeFormat::DateTime,
-        report::TimeFormat::Date => TimeFormat::Date,
-    }
-}
-
-fn dimension(dimension: report::Dimension) -> Dimension {
-    match dimension {
-        report::Dimension::Model => Dimension::Model,
-        report::Dimension::Project => Dimension::Project,
-        report::Dimension::ApiKey => Dimension::ApiKey,
-    }
-}
-
 /// The mapping as the generated crate holds it.
 fn spec(operation: &str, model: &ReportModel) -> ReportSpec {
-    let time_param = |(param, format): &(String, report::TimeFormat)| usagekit_report::TimeParam {
+    let time_param = |(param, format): &(String, TimeFormat)| usagekit_report::TimeParam {
         param: leak(param),
-        format: time_format(*format),
+        format: *format,
     };
     let request = &model.request;
     ReportSpec {
@@ -59,12 +43,7 @@ fn spec(operation: &str, model: &ReportModel) -> ReportSpec {
                 .map(|(param, day)| (leak(param), leak(day))),
             group_by: request.group_by.as_ref().map(|(param, values)| GroupBy {
                 param: leak(param),
-                values: leak_slice(
-                    values
-                        .iter()
-                        .map(|(d, value)| (dimension(*d), leak(value)))
-                        .collect(),
-                ),
+                values: leak_slice(values.iter().map(|(d, value)| (*d, leak(value))).collect()),
             }),
             params: leak_slice(
                 request
@@ -92,7 +71,7 @@ fn spec(operation: &str, model: &ReportModel) -> ReportSpec {
             PeriodModel::Buckets { start, end, format } => Period::Buckets {
                 start: path(start),
                 end: path(end),
-                format: time_format(*format),
+                format: *format,
             },
             PeriodModel::Range => Period::Range,
             PeriodModel::Snapshot { label, window_days } => Period::Snapshot {
@@ -104,7 +83,7 @@ fn spec(operation: &str, model: &ReportModel) -> ReportSpec {
             model
                 .dimensions
                 .iter()
-                .map(|(d, p)| (dimension(*d), path(p)))
+                .map(|(d, p)| (*d, path(p)))
                 .collect(),
         ),
         metrics: leak_slice(

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use openapiv3::{OpenAPI, Operation, ReferenceOr, Schema, SchemaKind, Type};
 use serde::Deserialize;
 
+use usagekit_report::{Dimension, TimeFormat};
+
 use crate::model::{json_media, resolve_parameter, resolve_response, resolve_schema};
 use crate::status;
 
@@ -108,23 +110,6 @@ struct FullMetric {
     unit: Option<String>,
     currency: Option<String>,
     scale: Option<serde_json::Value>,
-}
-
-/// Mirrors `usagekit_runtime::report::TimeFormat`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimeFormat {
-    UnixSeconds,
-    DateTime,
-    Date,
-}
-
-/// Mirrors `usagekit_runtime::report::Dimension` (less `provider`, which no
-/// response names).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Dimension {
-    Model,
-    Project,
-    ApiKey,
 }
 
 /// A value in a page: `keys` below the `level`-th element of the row path.

@@ -471,18 +471,25 @@ pub enum Granularity {
 impl FromStr for Granularity {
     type Err = String;
     fn from_str(text: &str) -> Result<Self, String> {
-        match text {
-            "day" => Ok(Self::Day),
-            "week" => Ok(Self::Week),
-            "month" => Ok(Self::Month),
-            _ => Err(format!(
-                "unknown period `{text}`; expected day, week or month"
-            )),
-        }
+        Self::ALL
+            .into_iter()
+            .find(|granularity| granularity.name() == text)
+            .ok_or_else(|| format!("unknown period `{text}`; expected day, week or month"))
     }
 }
 
 impl Granularity {
+    pub const ALL: [Granularity; 3] = [Self::Day, Self::Week, Self::Month];
+
+    /// As `--by` spells it: `day`, `week`, `month`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+        }
+    }
+
     /// The period that holds `time`: its start and (exclusive) end.
     pub fn period(self, time: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
         let day = time.date_naive();

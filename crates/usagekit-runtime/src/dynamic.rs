@@ -98,14 +98,6 @@ impl Service {
         (self.connect)(ClientBuilder::new(self.info).from_env()?)
     }
 
-    /// Whether every credential's environment variable is set (and not empty).
-    pub fn credentials_set(&self) -> bool {
-        self.info
-            .credentials
-            .iter()
-            .all(|credential| std::env::var(credential.env).is_ok_and(|value| !value.is_empty()))
-    }
-
     /// Runs every report operation that `include` accepts, for `query`, handing
     /// each record to `emit` as its page arrives and calling `on_page` after each
     /// page. Up to [`REPORT_CONCURRENCY`] operations stream at once, each one page at

@@ -62,13 +62,11 @@ struct ReportArgs {
     shape: Shape,
 }
 
-const DEMO_UNTIL: NaiveDate = NaiveDate::from_ymd_opt(2026, 11, 4).expect("a valid date");
-
 #[derive(Args)]
 struct DemoArgs {
-    /// First day, UTC (the specs' examples are of 2026-11-01 to 03).
-    #[arg(long, default_value = "2026-11-01")]
-    since: NaiveDate,
+    /// First day, UTC (default: the first day the specs' examples describe).
+    #[arg(long)]
+    since: Option<NaiveDate>,
     #[command(flatten)]
     shape: Shape,
 }
@@ -148,9 +146,10 @@ fn main() -> ExitCode {
                 run::report(&args.shape, &query).await
             }
             Command::Demo(mut args) => {
-                // The specs' examples are of these days.
-                args.shape.until.get_or_insert(DEMO_UNTIL);
-                let query = args.shape.query(args.since)?;
+                let examples = ReportQuery::examples(&[]);
+                args.shape.until.get_or_insert(examples.until.date_naive());
+                let since = args.since.unwrap_or(examples.since.date_naive());
+                let query = args.shape.query(since)?;
                 demo::demo(&args.shape, &query).await
             }
             Command::Providers => Ok(providers::list()),

@@ -30,7 +30,7 @@ pub const CSV_COLUMNS: [&str; 10] = [
 struct JsonReport<'a> {
     since: DateTime<Utc>,
     until: DateTime<Utc>,
-    by: String,
+    by: &'static str,
     group_by: Vec<&'static str>,
     rows: Vec<JsonRow<'a>>,
     skipped: Vec<serde_json::Value>,
@@ -123,7 +123,7 @@ pub fn print(format: Format, query: &ReportQuery, summary: &Summary) -> Result<E
             let document = JsonReport {
                 since: query.since,
                 until: query.until,
-                by: format!("{:?}", aggregator.granularity()).to_lowercase(),
+                by: aggregator.granularity().name(),
                 group_by: query.group_by.iter().map(|d| d.name()).collect(),
                 rows,
                 skipped: notes(&summary.skipped, "reason"),

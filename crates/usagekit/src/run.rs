@@ -4,6 +4,7 @@ use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+use usagekit_runtime::ConfigError;
 use usagekit_runtime::dynamic::{DynamicClient, Service};
 use usagekit_runtime::report::{self, Aggregator, ReportQuery, ReportSpec};
 
@@ -46,15 +47,18 @@ pub async fn report(shape: &Shape, query: &ReportQuery) -> Result<ExitCode, Stri
                 service.key,
                 "its spec maps no operation to the report (x-usagekit-report)".to_owned(),
             ));
-        } else if !service.credentials_set() {
-            let variables: Vec<&str> = service.info.credentials.iter().map(|c| c.env).collect();
-            skipped.push((
-                service.key,
-                format!("no credentials: set {}", variables.join(" and ")),
-            ));
         } else {
             match service.from_env() {
                 Ok(client) => sources.push((service, client)),
+                // `from_env` stops at the first unset variable; name them all.
+                Err(ConfigError::MissingEnv { .. }) => {
+                    let variables: Vec<&str> =
+                        service.info.credentials.iter().map(|c| c.env).collect();
+                    skipped.push((
+                        service.key,
+                        format!("no credentials: set {}", variables.join(" and ")),
+                    ));
+                }
                 Err(error) => failures.push((service.key, error.to_string())),
             }
         }
