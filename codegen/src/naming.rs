@@ -46,6 +46,21 @@ pub const ROOT_NAMES: &[&str] = &[
     "TryStreamExt",
 ];
 
+/// The first of `base`, `base2`, `base3`, … that is not taken; now taken.
+pub fn claim(taken: &mut std::collections::BTreeSet<String>, base: &str) -> String {
+    let name = first_free(base, |candidate| taken.contains(candidate));
+    taken.insert(name.clone());
+    name
+}
+
+/// The first of `base`, `base2`, `base3`, … that `is_taken` refuses.
+pub fn first_free(base: &str, is_taken: impl Fn(&str) -> bool) -> String {
+    std::iter::once(base.to_owned())
+        .chain((2..).map(|n| format!("{base}{n}")))
+        .find(|candidate| !is_taken(candidate))
+        .unwrap_or_else(|| unreachable!("the suffixes are endless"))
+}
+
 /// For each schema whose type name is a root name, the name it gets instead.
 pub fn root_name_renames<'a>(
     schema_names: impl Iterator<Item = &'a str> + Clone,
@@ -55,10 +70,9 @@ pub fn root_name_renames<'a>(
     for name in schema_names {
         let ty = type_name(name);
         if ROOT_NAMES.contains(&ty.as_str()) {
-            let new = std::iter::once(format!("{ty}Object"))
-                .chain((2..).map(|n| format!("{ty}Object{n}")))
-                .find(|candidate| !taken.contains(candidate))
-                .unwrap_or_else(|| unreachable!("the suffixes are endless"));
+            let new = first_free(&format!("{ty}Object"), |candidate| {
+                taken.contains(candidate)
+            });
             renames.insert(ty, new);
         }
     }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Location};
 
 /// One provider's entry in `specs/providers.toml`.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -76,6 +76,19 @@ impl ProviderSettings {
     }
 }
 
+/// `name` as a TOML key: bare where TOML allows, quoted otherwise.
+pub(crate) fn toml_key(name: &str) -> String {
+    let bare = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if bare {
+        name.to_owned()
+    } else {
+        toml::Value::from(name).to_string()
+    }
+}
+
 /// A settings field no two providers may share.
 type SharedField = fn(&ProviderSettings) -> &str;
 
@@ -85,7 +98,7 @@ pub fn parse_settings(file: &str, text: &str) -> Result<Vec<ProviderSettings>, D
         let mut diagnostic = Diagnostic::new(file, e.message().to_owned());
         if let Some(span) = e.span() {
             let (line, column) = line_column(text, span.start);
-            diagnostic = diagnostic.at(format!("line {line}, column {column}"));
+            diagnostic = diagnostic.at(Location::Text { line, column });
         }
         diagnostic.help(
             "each provider is a table: [openai] spec = \"openai.yaml\" crate = \"openai-usage\" …",
@@ -120,7 +133,7 @@ fn validate(file: &str, settings: &ProviderSettings) -> Result<(), Diagnostic> {
     let at = |field: &str| format!("[{}] {field}", settings.key);
     // Checked before anything is written: a bad version in a generated Cargo.toml
     // would stop every cargo command, this one included.
-    if let Err(message) = crate::changes::Version::parse(&settings.version) {
+    if let Err(message) = crate::semver::Version::parse(&settings.version) {
         return Err(Diagnostic::new(file, message)
             .at(at("version"))
             .help("a semver version: major.minor.patch, such as \"0.1.0\""));
@@ -150,6 +163,29 @@ fn validate(file: &str, settings: &ProviderSettings) -> Result<(), Diagnostic> {
             Diagnostic::new(file, "env-prefix must be UPPER_SNAKE_CASE").at(at("env-prefix"))
         );
     }
+    validate_requests(file, settings)?;
+    if let Some(example) = &settings.example {
+        for (name, expr) in &example.args {
+            if syn::parse_str::<syn::Expr>(expr).is_err() {
+                return Err(
+                    Diagnostic::new(file, format!("`{expr}` is not a Rust expression"))
+                        .at(at(&format!("example.args.{name}"))),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What the client sends: credential entries, retried statuses, default headers.
+fn validate_requests(file: &str, settings: &ProviderSettings) -> Result<(), Diagnostic> {
+    let at = |field: &str| format!("[{}] {field}", settings.key);
+    let is_env = |name: &str| {
+        !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    };
     for (scheme, credential) in &settings.credentials {
         if !is_env(&credential.env) {
             return Err(Diagnostic::new(file, "env must be UPPER_SNAKE_CASE")
@@ -193,16 +229,6 @@ fn validate(file: &str, settings: &ProviderSettings) -> Result<(), Diagnostic> {
                 format!("the value of header `{name}` has control characters"),
             )
             .at(at(&format!("default-headers.{name}"))));
-        }
-    }
-    if let Some(example) = &settings.example {
-        for (name, expr) in &example.args {
-            if syn::parse_str::<syn::Expr>(expr).is_err() {
-                return Err(
-                    Diagnostic::new(file, format!("`{expr}` is not a Rust expression"))
-                        .at(at(&format!("example.args.{name}"))),
-                );
-            }
         }
     }
     Ok(())

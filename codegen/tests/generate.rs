@@ -327,13 +327,8 @@ fn report_mappings_come_from_the_spec_alone() {
         module(&files).to_owned()
     };
     let mapped = code(&text);
-    assert_eq!(
-        mapped
-            .matches("usagekit_runtime::report::ReportSpec {")
-            .count(),
-        2
-    );
-    assert!(mapped.contains("scale: Some(\"0.01\")"));
+    assert_eq!(mapped.matches("ReportSpec {").count(), 2);
+    assert!(mapped.contains("scale: Some(Text::Borrowed(\"0.01\"))"));
     let unmapped = code(&without);
     assert!(!unmapped.contains("ReportSpec"));
     assert!(unmapped.contains("reports: &[]"));

@@ -40,35 +40,36 @@ fn main() -> ExitCode {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    if command == "rust-version" {
-        return match plan::workspace_root().and_then(|root| msrv::check(&root)) {
-            Ok(summary) => {
-                println!("{summary}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
-            }
-        };
+    match command.as_str() {
+        "rust-version" => summary(plan::workspace_root().and_then(|root| msrv::check(&root))),
+        "github" => {
+            let spec = rest.first().map(std::path::PathBuf::from);
+            summary(plan::workspace_root().and_then(|root| scale::github(&root, spec)))
+        }
+        "generate" => generate(rest),
+        _ => {
+            eprintln!("unknown command `{command}`\n\n{USAGE}");
+            ExitCode::from(2)
+        }
     }
-    if command == "github" {
-        let spec = rest.first().map(std::path::PathBuf::from);
-        return match plan::workspace_root().and_then(|root| scale::github(&root, spec)) {
-            Ok(summary) => {
-                println!("{summary}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
-            }
-        };
+}
+
+/// Prints a command's summary, or its error.
+fn summary(outcome: Result<String, String>) -> ExitCode {
+    match outcome {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
-    if command != "generate" {
-        eprintln!("unknown command `{command}`\n\n{USAGE}");
-        return ExitCode::from(2);
-    }
+}
+
+/// `generate [--check] [PROVIDER…]`.
+fn generate(rest: &[String]) -> ExitCode {
     let check = rest.iter().any(|arg| arg == "--check");
     if let Some(flag) = rest
         .iter()
@@ -82,7 +83,6 @@ fn main() -> ExitCode {
         .filter(|arg| !arg.starts_with('-'))
         .map(String::as_str)
         .collect();
-
     let root = match plan::workspace_root() {
         Ok(root) => root,
         Err(e) => {
@@ -101,7 +101,6 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-
     print!("{}", plan.change_report());
     if check {
         let report = plan.check_report();
@@ -112,19 +111,11 @@ fn main() -> ExitCode {
         eprint!("{report}");
         return ExitCode::FAILURE;
     }
-    match plan.write() {
-        Ok(changed) => {
-            println!(
-                "generated {} crate(s) in {:.0?}: {} file(s) changed",
-                plan.crate_count(),
-                started.elapsed(),
-                changed
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    summary(plan.write().map_err(|e| e.to_string()).map(|changed| {
+        format!(
+            "generated {} crate(s) in {:.0?}: {changed} file(s) changed",
+            plan.crate_count(),
+            started.elapsed(),
+        )
+    }))
 }

@@ -139,7 +139,7 @@ async fn the_mapping_reads_every_page_into_records() {
     assert_eq!(red.period_end.unwrap(), time("2026-11-02T00:00:00Z"));
     assert_eq!(red.provider, "fixture");
     let balance = records.iter().find(|r| r.metric == "credits").unwrap();
-    assert_eq!(balance.coverage, Coverage::Snapshot("this month"));
+    assert_eq!(balance.coverage, Coverage::Snapshot("this month".into()));
     assert_eq!(balance.value, decimal("41.5"));
     let (start, end) = (balance.period_start.unwrap(), balance.period_end.unwrap());
     assert_eq!((end - start).num_days(), 30);

@@ -4944,6 +4944,296 @@ pub mod prelude {
     pub use super::{Client, ClientBuilder};
     pub use usagekit_runtime::{ApiError, Error, ErrorKind, TryStreamExt};
 }
+/// The spec's `x-usagekit-report` mappings, for [`SERVICE`].
+mod report_mappings {
+    use usagekit_runtime::report::*;
+    pub(super) static REPORTS: &[ReportSpec] = &[
+        ReportSpec {
+            operation: Text::Borrowed("get-cost-report"),
+            request: ReportRequest {
+                start: Some(TimeParam {
+                    param: Text::Borrowed("starting_at"),
+                    format: TimeFormat::DateTime,
+                }),
+                end: Some(TimeParam {
+                    param: Text::Borrowed("ending_at"),
+                    format: TimeFormat::DateTime,
+                }),
+                bucket_width: Some((
+                    Text::Borrowed("bucket_width"),
+                    Text::Borrowed("1d"),
+                )),
+                group_by: Some(GroupBy {
+                    param: Text::Borrowed("group_by[]"),
+                    values: List::Borrowed(
+                        &[
+                            (Dimension::Model, Text::Borrowed("description")),
+                            (Dimension::Project, Text::Borrowed("workspace_id")),
+                        ],
+                    ),
+                }),
+                params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
+                ),
+            },
+            rows: List::Borrowed(
+                &[
+                    List::Borrowed(&[Text::Borrowed("data")]),
+                    List::Borrowed(&[Text::Borrowed("results")]),
+                ],
+            ),
+            filters: List::Borrowed(&[]),
+            period: Period::Buckets {
+                start: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("starting_at")]),
+                },
+                end: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("ending_at")]),
+                },
+                format: TimeFormat::DateTime,
+            },
+            dimensions: List::Borrowed(
+                &[
+                    (
+                        Dimension::Model,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("model")]),
+                        },
+                    ),
+                    (
+                        Dimension::Project,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("workspace_id")]),
+                        },
+                    ),
+                ],
+            ),
+            metrics: List::Borrowed(
+                &[
+                    Metric {
+                        name: Text::Borrowed("cost"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(&[Text::Borrowed("amount")]),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Currency(Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("currency")]),
+                        }),
+                        scale: Some(Text::Borrowed("0.01")),
+                    },
+                ],
+            ),
+            example: Some(
+                Text::Borrowed(
+                    "{\"data\":[{\"ending_at\":\"2026-11-02T00:00:00Z\",\"results\":[{\"amount\":\"246.00\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"390.00\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Output Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"output_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"190.00\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Haiku 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-01T00:00:00Z\"},{\"ending_at\":\"2026-11-03T00:00:00Z\",\"results\":[{\"amount\":\"228.15\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"361.50\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Output Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"output_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"205.00\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Haiku 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-02T00:00:00Z\"},{\"ending_at\":\"2026-11-04T00:00:00Z\",\"results\":[{\"amount\":\"271.50\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"432.75\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Output Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"output_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"172.00\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Haiku 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-03T00:00:00Z\"}],\"has_more\":false,\"next_page\":null}",
+                ),
+            ),
+        },
+        ReportSpec {
+            operation: Text::Borrowed("get-messages-usage-report"),
+            request: ReportRequest {
+                start: Some(TimeParam {
+                    param: Text::Borrowed("starting_at"),
+                    format: TimeFormat::DateTime,
+                }),
+                end: Some(TimeParam {
+                    param: Text::Borrowed("ending_at"),
+                    format: TimeFormat::DateTime,
+                }),
+                bucket_width: Some((
+                    Text::Borrowed("bucket_width"),
+                    Text::Borrowed("1d"),
+                )),
+                group_by: Some(GroupBy {
+                    param: Text::Borrowed("group_by[]"),
+                    values: List::Borrowed(
+                        &[
+                            (Dimension::ApiKey, Text::Borrowed("api_key_id")),
+                            (Dimension::Model, Text::Borrowed("model")),
+                            (Dimension::Project, Text::Borrowed("workspace_id")),
+                        ],
+                    ),
+                }),
+                params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
+                ),
+            },
+            rows: List::Borrowed(
+                &[
+                    List::Borrowed(&[Text::Borrowed("data")]),
+                    List::Borrowed(&[Text::Borrowed("results")]),
+                ],
+            ),
+            filters: List::Borrowed(&[]),
+            period: Period::Buckets {
+                start: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("starting_at")]),
+                },
+                end: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("ending_at")]),
+                },
+                format: TimeFormat::DateTime,
+            },
+            dimensions: List::Borrowed(
+                &[
+                    (
+                        Dimension::ApiKey,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("api_key_id")]),
+                        },
+                    ),
+                    (
+                        Dimension::Model,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("model")]),
+                        },
+                    ),
+                    (
+                        Dimension::Project,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("workspace_id")]),
+                        },
+                    ),
+                ],
+            ),
+            metrics: List::Borrowed(
+                &[
+                    Metric {
+                        name: Text::Borrowed("cache_creation_input_tokens"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(
+                                        &[
+                                            Text::Borrowed("cache_creation"),
+                                            Text::Borrowed("ephemeral_1h_input_tokens"),
+                                        ],
+                                    ),
+                                },
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(
+                                        &[
+                                            Text::Borrowed("cache_creation"),
+                                            Text::Borrowed("ephemeral_5m_input_tokens"),
+                                        ],
+                                    ),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("tokens")),
+                        scale: None,
+                    },
+                    Metric {
+                        name: Text::Borrowed("cached_input_tokens"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(
+                                        &[Text::Borrowed("cache_read_input_tokens")],
+                                    ),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("tokens")),
+                        scale: None,
+                    },
+                    Metric {
+                        name: Text::Borrowed("input_tokens"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(
+                                        &[Text::Borrowed("uncached_input_tokens")],
+                                    ),
+                                },
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(
+                                        &[
+                                            Text::Borrowed("cache_creation"),
+                                            Text::Borrowed("ephemeral_1h_input_tokens"),
+                                        ],
+                                    ),
+                                },
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(
+                                        &[
+                                            Text::Borrowed("cache_creation"),
+                                            Text::Borrowed("ephemeral_5m_input_tokens"),
+                                        ],
+                                    ),
+                                },
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(
+                                        &[Text::Borrowed("cache_read_input_tokens")],
+                                    ),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("tokens")),
+                        scale: None,
+                    },
+                    Metric {
+                        name: Text::Borrowed("output_tokens"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(&[Text::Borrowed("output_tokens")]),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("tokens")),
+                        scale: None,
+                    },
+                    Metric {
+                        name: Text::Borrowed("web_searches"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(
+                                        &[
+                                            Text::Borrowed("server_tool_use"),
+                                            Text::Borrowed("web_search_requests"),
+                                        ],
+                                    ),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("web_searches")),
+                        scale: None,
+                    },
+                ],
+            ),
+            example: Some(
+                Text::Borrowed(
+                    "{\"data\":[{\"ending_at\":\"2026-11-02T00:00:00Z\",\"results\":[{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":150000,\"ephemeral_5m_input_tokens\":40000},\"cache_read_input_tokens\":2100000,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"output_tokens\":260000,\"server_tool_use\":{\"web_search_requests\":12},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":820000,\"workspace_id\":\"wrkspc_support\"},{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":0,\"ephemeral_5m_input_tokens\":0},\"cache_read_input_tokens\":0,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"output_tokens\":410000,\"server_tool_use\":{\"web_search_requests\":0},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":1900000,\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-01T00:00:00Z\"},{\"ending_at\":\"2026-11-03T00:00:00Z\",\"results\":[{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":90000,\"ephemeral_5m_input_tokens\":25000},\"cache_read_input_tokens\":2480000,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"output_tokens\":241000,\"server_tool_use\":{\"web_search_requests\":9},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":760500,\"workspace_id\":\"wrkspc_support\"},{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":0,\"ephemeral_5m_input_tokens\":0},\"cache_read_input_tokens\":0,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"output_tokens\":455000,\"server_tool_use\":{\"web_search_requests\":0},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":2050000,\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-02T00:00:00Z\"},{\"ending_at\":\"2026-11-04T00:00:00Z\",\"results\":[{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":120000,\"ephemeral_5m_input_tokens\":60000},\"cache_read_input_tokens\":2290000,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"output_tokens\":288500,\"server_tool_use\":{\"web_search_requests\":15},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":905000,\"workspace_id\":\"wrkspc_support\"},{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":0,\"ephemeral_5m_input_tokens\":0},\"cache_read_input_tokens\":0,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"output_tokens\":391000,\"server_tool_use\":{\"web_search_requests\":0},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":1720000,\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-03T00:00:00Z\"}],\"has_more\":false,\"next_page\":null}",
+                ),
+            ),
+        },
+    ];
+}
 impl usagekit_runtime::dynamic::DynamicClient for Client {
     fn call<'a>(
         &'a self,
@@ -5220,213 +5510,7 @@ pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynam
             takes_body: false,
         },
     ],
-    reports: &[
-        usagekit_runtime::report::ReportSpec {
-            operation: "get-cost-report",
-            request: usagekit_runtime::report::ReportRequest {
-                start: Some(usagekit_runtime::report::TimeParam {
-                    param: "starting_at",
-                    format: usagekit_runtime::report::TimeFormat::DateTime,
-                }),
-                end: Some(usagekit_runtime::report::TimeParam {
-                    param: "ending_at",
-                    format: usagekit_runtime::report::TimeFormat::DateTime,
-                }),
-                bucket_width: Some(("bucket_width", "1d")),
-                group_by: Some(usagekit_runtime::report::GroupBy {
-                    param: "group_by[]",
-                    values: &[
-                        (usagekit_runtime::report::Dimension::Model, "description"),
-                        (usagekit_runtime::report::Dimension::Project, "workspace_id"),
-                    ],
-                }),
-                params: &[("limit", "31")],
-            },
-            rows: &[&["data"], &["results"]],
-            filters: &[],
-            period: usagekit_runtime::report::Period::Buckets {
-                start: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["starting_at"],
-                },
-                end: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["ending_at"],
-                },
-                format: usagekit_runtime::report::TimeFormat::DateTime,
-            },
-            dimensions: &[
-                (
-                    usagekit_runtime::report::Dimension::Model,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["model"],
-                    },
-                ),
-                (
-                    usagekit_runtime::report::Dimension::Project,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["workspace_id"],
-                    },
-                ),
-            ],
-            metrics: &[
-                usagekit_runtime::report::Metric {
-                    name: "cost",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["amount"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Currency(usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["currency"],
-                    }),
-                    scale: Some("0.01"),
-                },
-            ],
-            example: Some(
-                "{\"data\":[{\"ending_at\":\"2026-11-02T00:00:00Z\",\"results\":[{\"amount\":\"246.00\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"390.00\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Output Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"output_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"190.00\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Haiku 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-01T00:00:00Z\"},{\"ending_at\":\"2026-11-03T00:00:00Z\",\"results\":[{\"amount\":\"228.15\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"361.50\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Output Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"output_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"205.00\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Haiku 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-02T00:00:00Z\"},{\"ending_at\":\"2026-11-04T00:00:00Z\",\"results\":[{\"amount\":\"271.50\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"432.75\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Output Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"output_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"172.00\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Haiku 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-03T00:00:00Z\"}],\"has_more\":false,\"next_page\":null}",
-            ),
-        },
-        usagekit_runtime::report::ReportSpec {
-            operation: "get-messages-usage-report",
-            request: usagekit_runtime::report::ReportRequest {
-                start: Some(usagekit_runtime::report::TimeParam {
-                    param: "starting_at",
-                    format: usagekit_runtime::report::TimeFormat::DateTime,
-                }),
-                end: Some(usagekit_runtime::report::TimeParam {
-                    param: "ending_at",
-                    format: usagekit_runtime::report::TimeFormat::DateTime,
-                }),
-                bucket_width: Some(("bucket_width", "1d")),
-                group_by: Some(usagekit_runtime::report::GroupBy {
-                    param: "group_by[]",
-                    values: &[
-                        (usagekit_runtime::report::Dimension::ApiKey, "api_key_id"),
-                        (usagekit_runtime::report::Dimension::Model, "model"),
-                        (usagekit_runtime::report::Dimension::Project, "workspace_id"),
-                    ],
-                }),
-                params: &[("limit", "31")],
-            },
-            rows: &[&["data"], &["results"]],
-            filters: &[],
-            period: usagekit_runtime::report::Period::Buckets {
-                start: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["starting_at"],
-                },
-                end: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["ending_at"],
-                },
-                format: usagekit_runtime::report::TimeFormat::DateTime,
-            },
-            dimensions: &[
-                (
-                    usagekit_runtime::report::Dimension::ApiKey,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["api_key_id"],
-                    },
-                ),
-                (
-                    usagekit_runtime::report::Dimension::Model,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["model"],
-                    },
-                ),
-                (
-                    usagekit_runtime::report::Dimension::Project,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["workspace_id"],
-                    },
-                ),
-            ],
-            metrics: &[
-                usagekit_runtime::report::Metric {
-                    name: "cache_creation_input_tokens",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["cache_creation", "ephemeral_1h_input_tokens"],
-                        },
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["cache_creation", "ephemeral_5m_input_tokens"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
-                    scale: None,
-                },
-                usagekit_runtime::report::Metric {
-                    name: "cached_input_tokens",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["cache_read_input_tokens"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
-                    scale: None,
-                },
-                usagekit_runtime::report::Metric {
-                    name: "input_tokens",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["uncached_input_tokens"],
-                        },
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["cache_creation", "ephemeral_1h_input_tokens"],
-                        },
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["cache_creation", "ephemeral_5m_input_tokens"],
-                        },
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["cache_read_input_tokens"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
-                    scale: None,
-                },
-                usagekit_runtime::report::Metric {
-                    name: "output_tokens",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["output_tokens"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
-                    scale: None,
-                },
-                usagekit_runtime::report::Metric {
-                    name: "web_searches",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["server_tool_use", "web_search_requests"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("web_searches"),
-                    scale: None,
-                },
-            ],
-            example: Some(
-                "{\"data\":[{\"ending_at\":\"2026-11-02T00:00:00Z\",\"results\":[{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":150000,\"ephemeral_5m_input_tokens\":40000},\"cache_read_input_tokens\":2100000,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"output_tokens\":260000,\"server_tool_use\":{\"web_search_requests\":12},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":820000,\"workspace_id\":\"wrkspc_support\"},{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":0,\"ephemeral_5m_input_tokens\":0},\"cache_read_input_tokens\":0,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"output_tokens\":410000,\"server_tool_use\":{\"web_search_requests\":0},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":1900000,\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-01T00:00:00Z\"},{\"ending_at\":\"2026-11-03T00:00:00Z\",\"results\":[{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":90000,\"ephemeral_5m_input_tokens\":25000},\"cache_read_input_tokens\":2480000,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"output_tokens\":241000,\"server_tool_use\":{\"web_search_requests\":9},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":760500,\"workspace_id\":\"wrkspc_support\"},{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":0,\"ephemeral_5m_input_tokens\":0},\"cache_read_input_tokens\":0,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"output_tokens\":455000,\"server_tool_use\":{\"web_search_requests\":0},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":2050000,\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-02T00:00:00Z\"},{\"ending_at\":\"2026-11-04T00:00:00Z\",\"results\":[{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":120000,\"ephemeral_5m_input_tokens\":60000},\"cache_read_input_tokens\":2290000,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"output_tokens\":288500,\"server_tool_use\":{\"web_search_requests\":15},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":905000,\"workspace_id\":\"wrkspc_support\"},{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":0,\"ephemeral_5m_input_tokens\":0},\"cache_read_input_tokens\":0,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"output_tokens\":391000,\"server_tool_use\":{\"web_search_requests\":0},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":1720000,\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-03T00:00:00Z\"}],\"has_more\":false,\"next_page\":null}",
-            ),
-        },
-    ],
+    reports: report_mappings::REPORTS,
     connect: |builder| {
         let client = ClientBuilder(builder).build()?;
         Ok(Box::new(client) as Box<dyn usagekit_runtime::dynamic::DynamicClient>)

@@ -919,6 +919,104 @@ pub mod prelude {
     pub use super::{Client, ClientBuilder};
     pub use usagekit_runtime::{ApiError, Error, ErrorKind, TryStreamExt};
 }
+/// The spec's `x-usagekit-report` mappings, for [`SERVICE`].
+mod report_mappings {
+    use usagekit_runtime::report::*;
+    pub(super) static REPORTS: &[ReportSpec] = &[
+        ReportSpec {
+            operation: Text::Borrowed("get_token_usage_api_v2_usage_tokens_get"),
+            request: ReportRequest {
+                start: Some(TimeParam {
+                    param: Text::Borrowed("start_time"),
+                    format: TimeFormat::DateTime,
+                }),
+                end: Some(TimeParam {
+                    param: Text::Borrowed("end_time"),
+                    format: TimeFormat::DateTime,
+                }),
+                bucket_width: None,
+                group_by: Some(GroupBy {
+                    param: Text::Borrowed("group_by"),
+                    values: List::Borrowed(
+                        &[(Dimension::Project, Text::Borrowed("task"))],
+                    ),
+                }),
+                params: List::Borrowed(&[]),
+            },
+            rows: List::Borrowed(&[List::Borrowed(&[])]),
+            filters: List::Borrowed(&[]),
+            period: Period::Range,
+            dimensions: List::Borrowed(
+                &[
+                    (
+                        Dimension::Project,
+                        Path {
+                            level: 1usize,
+                            keys: List::Borrowed(&[Text::Borrowed("task_id")]),
+                        },
+                    ),
+                ],
+            ),
+            metrics: List::Borrowed(
+                &[
+                    Metric {
+                        name: Text::Borrowed("inference_tokens"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 1usize,
+                                    keys: List::Borrowed(
+                                        &[Text::Borrowed("count"), Text::Borrowed("inference")],
+                                    ),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("tokens")),
+                        scale: None,
+                    },
+                    Metric {
+                        name: Text::Borrowed("input_tokens"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 1usize,
+                                    keys: List::Borrowed(
+                                        &[Text::Borrowed("count"), Text::Borrowed("eval_prompt")],
+                                    ),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("tokens")),
+                        scale: None,
+                    },
+                    Metric {
+                        name: Text::Borrowed("output_tokens"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 1usize,
+                                    keys: List::Borrowed(
+                                        &[
+                                            Text::Borrowed("count"),
+                                            Text::Borrowed("eval_completion"),
+                                        ],
+                                    ),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("tokens")),
+                        scale: None,
+                    },
+                ],
+            ),
+            example: Some(
+                Text::Borrowed(
+                    "[{\"count\":{\"completion\":0,\"eval_completion\":8100,\"eval_prompt\":96400,\"inference\":182000,\"prompt\":0,\"user_input\":0},\"rule_type\":\"PromptInjectionRule\",\"task_id\":\"task-support-bot\"},{\"count\":{\"completion\":0,\"eval_completion\":0,\"eval_prompt\":0,\"inference\":182000,\"prompt\":0,\"user_input\":0},\"rule_type\":\"ToxicityRule\",\"task_id\":\"task-support-bot\"}]",
+                ),
+            ),
+        },
+    ];
+}
 impl usagekit_runtime::dynamic::DynamicClient for Client {
     fn call<'a>(
         &'a self,
@@ -981,77 +1079,7 @@ pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynam
             takes_body: false,
         },
     ],
-    reports: &[
-        usagekit_runtime::report::ReportSpec {
-            operation: "get_token_usage_api_v2_usage_tokens_get",
-            request: usagekit_runtime::report::ReportRequest {
-                start: Some(usagekit_runtime::report::TimeParam {
-                    param: "start_time",
-                    format: usagekit_runtime::report::TimeFormat::DateTime,
-                }),
-                end: Some(usagekit_runtime::report::TimeParam {
-                    param: "end_time",
-                    format: usagekit_runtime::report::TimeFormat::DateTime,
-                }),
-                bucket_width: None,
-                group_by: Some(usagekit_runtime::report::GroupBy {
-                    param: "group_by",
-                    values: &[(usagekit_runtime::report::Dimension::Project, "task")],
-                }),
-                params: &[],
-            },
-            rows: &[&[]],
-            filters: &[],
-            period: usagekit_runtime::report::Period::Range,
-            dimensions: &[
-                (
-                    usagekit_runtime::report::Dimension::Project,
-                    usagekit_runtime::report::Path {
-                        level: 1usize,
-                        keys: &["task_id"],
-                    },
-                ),
-            ],
-            metrics: &[
-                usagekit_runtime::report::Metric {
-                    name: "inference_tokens",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 1usize,
-                            keys: &["count", "inference"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
-                    scale: None,
-                },
-                usagekit_runtime::report::Metric {
-                    name: "input_tokens",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 1usize,
-                            keys: &["count", "eval_prompt"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
-                    scale: None,
-                },
-                usagekit_runtime::report::Metric {
-                    name: "output_tokens",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 1usize,
-                            keys: &["count", "eval_completion"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
-                    scale: None,
-                },
-            ],
-            example: Some(
-                "[{\"count\":{\"completion\":0,\"eval_completion\":8100,\"eval_prompt\":96400,\"inference\":182000,\"prompt\":0,\"user_input\":0},\"rule_type\":\"PromptInjectionRule\",\"task_id\":\"task-support-bot\"},{\"count\":{\"completion\":0,\"eval_completion\":0,\"eval_prompt\":0,\"inference\":182000,\"prompt\":0,\"user_input\":0},\"rule_type\":\"ToxicityRule\",\"task_id\":\"task-support-bot\"}]",
-            ),
-        },
-    ],
+    reports: report_mappings::REPORTS,
     connect: |builder| {
         let client = ClientBuilder(builder).build()?;
         Ok(Box::new(client) as Box<dyn usagekit_runtime::dynamic::DynamicClient>)

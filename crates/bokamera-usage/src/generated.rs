@@ -943,6 +943,64 @@ pub mod prelude {
     pub use super::{Client, ClientBuilder};
     pub use usagekit_runtime::{ApiError, Error, ErrorKind, TryStreamExt};
 }
+/// The spec's `x-usagekit-report` mappings, for [`SERVICE`].
+mod report_mappings {
+    use usagekit_runtime::report::*;
+    pub(super) static REPORTS: &[ReportSpec] = &[
+        ReportSpec {
+            operation: Text::Borrowed("GetAiChatUsage"),
+            request: ReportRequest {
+                start: None,
+                end: None,
+                bucket_width: None,
+                group_by: None,
+                params: List::Borrowed(&[]),
+            },
+            rows: List::Borrowed(&[]),
+            filters: List::Borrowed(&[]),
+            period: Period::Snapshot {
+                label: Text::Borrowed("rolling window"),
+                window_days: Some(Path {
+                    level: 0usize,
+                    keys: List::Borrowed(&[Text::Borrowed("WindowDays")]),
+                }),
+            },
+            dimensions: List::Borrowed(
+                &[
+                    (
+                        Dimension::Project,
+                        Path {
+                            level: 0usize,
+                            keys: List::Borrowed(&[Text::Borrowed("CompanyId")]),
+                        },
+                    ),
+                ],
+            ),
+            metrics: List::Borrowed(
+                &[
+                    Metric {
+                        name: Text::Borrowed("tokens"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 0usize,
+                                    keys: List::Borrowed(&[Text::Borrowed("TokensUsed")]),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("tokens")),
+                        scale: None,
+                    },
+                ],
+            ),
+            example: Some(
+                Text::Borrowed(
+                    "{\"CompanyId\":\"1c7e1e4e-4a2b-4a55-9d4c-2f0f6a1d9b3e\",\"IsWithinBudget\":true,\"TokenLimit\":2000000,\"TokensRemaining\":1265500,\"TokensUsed\":734500,\"WindowDays\":30}",
+                ),
+            ),
+        },
+    ];
+}
 impl usagekit_runtime::dynamic::DynamicClient for Client {
     fn call<'a>(
         &'a self,
@@ -997,52 +1055,7 @@ pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynam
             takes_body: false,
         },
     ],
-    reports: &[
-        usagekit_runtime::report::ReportSpec {
-            operation: "GetAiChatUsage",
-            request: usagekit_runtime::report::ReportRequest {
-                start: None,
-                end: None,
-                bucket_width: None,
-                group_by: None,
-                params: &[],
-            },
-            rows: &[],
-            filters: &[],
-            period: usagekit_runtime::report::Period::Snapshot {
-                label: "rolling window",
-                window_days: Some(usagekit_runtime::report::Path {
-                    level: 0usize,
-                    keys: &["WindowDays"],
-                }),
-            },
-            dimensions: &[
-                (
-                    usagekit_runtime::report::Dimension::Project,
-                    usagekit_runtime::report::Path {
-                        level: 0usize,
-                        keys: &["CompanyId"],
-                    },
-                ),
-            ],
-            metrics: &[
-                usagekit_runtime::report::Metric {
-                    name: "tokens",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 0usize,
-                            keys: &["TokensUsed"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
-                    scale: None,
-                },
-            ],
-            example: Some(
-                "{\"CompanyId\":\"1c7e1e4e-4a2b-4a55-9d4c-2f0f6a1d9b3e\",\"IsWithinBudget\":true,\"TokenLimit\":2000000,\"TokensRemaining\":1265500,\"TokensUsed\":734500,\"WindowDays\":30}",
-            ),
-        },
-    ],
+    reports: report_mappings::REPORTS,
     connect: |builder| {
         let client = ClientBuilder(builder).build()?;
         Ok(Box::new(client) as Box<dyn usagekit_runtime::dynamic::DynamicClient>)

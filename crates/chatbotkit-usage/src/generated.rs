@@ -617,6 +617,77 @@ pub mod prelude {
     pub use super::{Client, ClientBuilder};
     pub use usagekit_runtime::{ApiError, Error, ErrorKind, TryStreamExt};
 }
+/// The spec's `x-usagekit-report` mappings, for [`SERVICE`].
+mod report_mappings {
+    use usagekit_runtime::report::*;
+    pub(super) static REPORTS: &[ReportSpec] = &[
+        ReportSpec {
+            operation: Text::Borrowed("fetchUsage"),
+            request: ReportRequest {
+                start: None,
+                end: None,
+                bucket_width: None,
+                group_by: None,
+                params: List::Borrowed(&[]),
+            },
+            rows: List::Borrowed(&[]),
+            filters: List::Borrowed(&[]),
+            period: Period::Snapshot {
+                label: Text::Borrowed("current billing period"),
+                window_days: None,
+            },
+            dimensions: List::Borrowed(&[]),
+            metrics: List::Borrowed(
+                &[
+                    Metric {
+                        name: Text::Borrowed("conversations"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 0usize,
+                                    keys: List::Borrowed(&[Text::Borrowed("conversations")]),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("conversations")),
+                        scale: None,
+                    },
+                    Metric {
+                        name: Text::Borrowed("messages"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 0usize,
+                                    keys: List::Borrowed(&[Text::Borrowed("messages")]),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("messages")),
+                        scale: None,
+                    },
+                    Metric {
+                        name: Text::Borrowed("tokens"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 0usize,
+                                    keys: List::Borrowed(&[Text::Borrowed("tokens")]),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("tokens")),
+                        scale: None,
+                    },
+                ],
+            ),
+            example: Some(
+                Text::Borrowed(
+                    "{\"conversations\":412,\"database\":{\"abilities\":6,\"datasets\":3,\"files\":41,\"records\":2210,\"skillsets\":2,\"users\":18},\"messages\":5120,\"tokens\":1843200}",
+                ),
+            ),
+        },
+    ];
+}
 impl usagekit_runtime::dynamic::DynamicClient for Client {
     fn call<'a>(
         &'a self,
@@ -671,63 +742,7 @@ pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynam
             takes_body: false,
         },
     ],
-    reports: &[
-        usagekit_runtime::report::ReportSpec {
-            operation: "fetchUsage",
-            request: usagekit_runtime::report::ReportRequest {
-                start: None,
-                end: None,
-                bucket_width: None,
-                group_by: None,
-                params: &[],
-            },
-            rows: &[],
-            filters: &[],
-            period: usagekit_runtime::report::Period::Snapshot {
-                label: "current billing period",
-                window_days: None,
-            },
-            dimensions: &[],
-            metrics: &[
-                usagekit_runtime::report::Metric {
-                    name: "conversations",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 0usize,
-                            keys: &["conversations"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("conversations"),
-                    scale: None,
-                },
-                usagekit_runtime::report::Metric {
-                    name: "messages",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 0usize,
-                            keys: &["messages"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("messages"),
-                    scale: None,
-                },
-                usagekit_runtime::report::Metric {
-                    name: "tokens",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 0usize,
-                            keys: &["tokens"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
-                    scale: None,
-                },
-            ],
-            example: Some(
-                "{\"conversations\":412,\"database\":{\"abilities\":6,\"datasets\":3,\"files\":41,\"records\":2210,\"skillsets\":2,\"users\":18},\"messages\":5120,\"tokens\":1843200}",
-            ),
-        },
-    ],
+    reports: report_mappings::REPORTS,
     connect: |builder| {
         let client = ClientBuilder(builder).build()?;
         Ok(Box::new(client) as Box<dyn usagekit_runtime::dynamic::DynamicClient>)

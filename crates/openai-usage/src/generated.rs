@@ -12230,6 +12230,1123 @@ pub mod prelude {
     pub use super::{Client, ClientBuilder};
     pub use usagekit_runtime::{ApiError, Error, ErrorKind, TryStreamExt};
 }
+/// The spec's `x-usagekit-report` mappings, for [`SERVICE`].
+mod report_mappings {
+    use usagekit_runtime::report::*;
+    pub(super) static REPORTS: &[ReportSpec] = &[
+        ReportSpec {
+            operation: Text::Borrowed("usage-costs"),
+            request: ReportRequest {
+                start: Some(TimeParam {
+                    param: Text::Borrowed("start_time"),
+                    format: TimeFormat::UnixSeconds,
+                }),
+                end: Some(TimeParam {
+                    param: Text::Borrowed("end_time"),
+                    format: TimeFormat::UnixSeconds,
+                }),
+                bucket_width: Some((
+                    Text::Borrowed("bucket_width"),
+                    Text::Borrowed("1d"),
+                )),
+                group_by: Some(GroupBy {
+                    param: Text::Borrowed("group_by"),
+                    values: List::Borrowed(
+                        &[
+                            (Dimension::ApiKey, Text::Borrowed("api_key_id")),
+                            (Dimension::Project, Text::Borrowed("project_id")),
+                        ],
+                    ),
+                }),
+                params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("180"))],
+                ),
+            },
+            rows: List::Borrowed(
+                &[
+                    List::Borrowed(&[Text::Borrowed("data")]),
+                    List::Borrowed(&[Text::Borrowed("results")]),
+                ],
+            ),
+            filters: List::Borrowed(
+                &[
+                    (
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("object")]),
+                        },
+                        Text::Borrowed("organization.costs.result"),
+                    ),
+                ],
+            ),
+            period: Period::Buckets {
+                start: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("start_time")]),
+                },
+                end: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("end_time")]),
+                },
+                format: TimeFormat::UnixSeconds,
+            },
+            dimensions: List::Borrowed(
+                &[
+                    (
+                        Dimension::ApiKey,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("api_key_id")]),
+                        },
+                    ),
+                    (
+                        Dimension::Project,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("project_id")]),
+                        },
+                    ),
+                ],
+            ),
+            metrics: List::Borrowed(
+                &[
+                    Metric {
+                        name: Text::Borrowed("cost"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(
+                                        &[Text::Borrowed("amount"), Text::Borrowed("value")],
+                                    ),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Currency(Path {
+                            level: 2usize,
+                            keys: List::Borrowed(
+                                &[Text::Borrowed("amount"), Text::Borrowed("currency")],
+                            ),
+                        }),
+                        scale: None,
+                    },
+                ],
+            ),
+            example: Some(
+                Text::Borrowed(
+                    "{\"data\":[{\"end_time\":1793577600,\"object\":\"bucket\",\"results\":[{\"amount\":{\"currency\":\"usd\",\"value\":0.4275},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_app\"},{\"amount\":{\"currency\":\"usd\",\"value\":0.411},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_research\"}],\"start_time\":1793491200},{\"end_time\":1793664000,\"object\":\"bucket\",\"results\":[{\"amount\":{\"currency\":\"usd\",\"value\":0.4896},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_app\"},{\"amount\":{\"currency\":\"usd\",\"value\":0.4284},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_research\"}],\"start_time\":1793577600},{\"end_time\":1793750400,\"object\":\"bucket\",\"results\":[{\"amount\":{\"currency\":\"usd\",\"value\":0.3412},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_app\"},{\"amount\":{\"currency\":\"usd\",\"value\":0.5411},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_research\"}],\"start_time\":1793664000}],\"has_more\":false,\"next_page\":null,\"object\":\"page\"}",
+                ),
+            ),
+        },
+        ReportSpec {
+            operation: Text::Borrowed("usage-audio-speeches"),
+            request: ReportRequest {
+                start: Some(TimeParam {
+                    param: Text::Borrowed("start_time"),
+                    format: TimeFormat::UnixSeconds,
+                }),
+                end: Some(TimeParam {
+                    param: Text::Borrowed("end_time"),
+                    format: TimeFormat::UnixSeconds,
+                }),
+                bucket_width: Some((
+                    Text::Borrowed("bucket_width"),
+                    Text::Borrowed("1d"),
+                )),
+                group_by: Some(GroupBy {
+                    param: Text::Borrowed("group_by"),
+                    values: List::Borrowed(
+                        &[
+                            (Dimension::ApiKey, Text::Borrowed("api_key_id")),
+                            (Dimension::Model, Text::Borrowed("model")),
+                            (Dimension::Project, Text::Borrowed("project_id")),
+                        ],
+                    ),
+                }),
+                params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
+                ),
+            },
+            rows: List::Borrowed(
+                &[
+                    List::Borrowed(&[Text::Borrowed("data")]),
+                    List::Borrowed(&[Text::Borrowed("results")]),
+                ],
+            ),
+            filters: List::Borrowed(
+                &[
+                    (
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("object")]),
+                        },
+                        Text::Borrowed("organization.usage.audio_speeches.result"),
+                    ),
+                ],
+            ),
+            period: Period::Buckets {
+                start: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("start_time")]),
+                },
+                end: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("end_time")]),
+                },
+                format: TimeFormat::UnixSeconds,
+            },
+            dimensions: List::Borrowed(
+                &[
+                    (
+                        Dimension::ApiKey,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("api_key_id")]),
+                        },
+                    ),
+                    (
+                        Dimension::Model,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("model")]),
+                        },
+                    ),
+                    (
+                        Dimension::Project,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("project_id")]),
+                        },
+                    ),
+                ],
+            ),
+            metrics: List::Borrowed(
+                &[
+                    Metric {
+                        name: Text::Borrowed("characters"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(&[Text::Borrowed("characters")]),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("characters")),
+                        scale: None,
+                    },
+                    Metric {
+                        name: Text::Borrowed("requests"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(
+                                        &[Text::Borrowed("num_model_requests")],
+                                    ),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("requests")),
+                        scale: None,
+                    },
+                ],
+            ),
+            example: None,
+        },
+        ReportSpec {
+            operation: Text::Borrowed("usage-audio-transcriptions"),
+            request: ReportRequest {
+                start: Some(TimeParam {
+                    param: Text::Borrowed("start_time"),
+                    format: TimeFormat::UnixSeconds,
+                }),
+                end: Some(TimeParam {
+                    param: Text::Borrowed("end_time"),
+                    format: TimeFormat::UnixSeconds,
+                }),
+                bucket_width: Some((
+                    Text::Borrowed("bucket_width"),
+                    Text::Borrowed("1d"),
+                )),
+                group_by: Some(GroupBy {
+                    param: Text::Borrowed("group_by"),
+                    values: List::Borrowed(
+                        &[
+                            (Dimension::ApiKey, Text::Borrowed("api_key_id")),
+                            (Dimension::Model, Text::Borrowed("model")),
+                            (Dimension::Project, Text::Borrowed("project_id")),
+                        ],
+                    ),
+                }),
+                params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
+                ),
+            },
+            rows: List::Borrowed(
+                &[
+                    List::Borrowed(&[Text::Borrowed("data")]),
+                    List::Borrowed(&[Text::Borrowed("results")]),
+                ],
+            ),
+            filters: List::Borrowed(
+                &[
+                    (
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("object")]),
+                        },
+                        Text::Borrowed("organization.usage.audio_transcriptions.result"),
+                    ),
+                ],
+            ),
+            period: Period::Buckets {
+                start: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("start_time")]),
+                },
+                end: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("end_time")]),
+                },
+                format: TimeFormat::UnixSeconds,
+            },
+            dimensions: List::Borrowed(
+                &[
+                    (
+                        Dimension::ApiKey,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("api_key_id")]),
+                        },
+                    ),
+                    (
+                        Dimension::Model,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("model")]),
+                        },
+                    ),
+                    (
+                        Dimension::Project,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("project_id")]),
+                        },
+                    ),
+                ],
+            ),
+            metrics: List::Borrowed(
+                &[
+                    Metric {
+                        name: Text::Borrowed("requests"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(
+                                        &[Text::Borrowed("num_model_requests")],
+                                    ),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("requests")),
+                        scale: None,
+                    },
+                    Metric {
+                        name: Text::Borrowed("seconds"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(&[Text::Borrowed("seconds")]),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("seconds")),
+                        scale: None,
+                    },
+                ],
+            ),
+            example: None,
+        },
+        ReportSpec {
+            operation: Text::Borrowed("usage-code-interpreter-sessions"),
+            request: ReportRequest {
+                start: Some(TimeParam {
+                    param: Text::Borrowed("start_time"),
+                    format: TimeFormat::UnixSeconds,
+                }),
+                end: Some(TimeParam {
+                    param: Text::Borrowed("end_time"),
+                    format: TimeFormat::UnixSeconds,
+                }),
+                bucket_width: Some((
+                    Text::Borrowed("bucket_width"),
+                    Text::Borrowed("1d"),
+                )),
+                group_by: Some(GroupBy {
+                    param: Text::Borrowed("group_by"),
+                    values: List::Borrowed(
+                        &[(Dimension::Project, Text::Borrowed("project_id"))],
+                    ),
+                }),
+                params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
+                ),
+            },
+            rows: List::Borrowed(
+                &[
+                    List::Borrowed(&[Text::Borrowed("data")]),
+                    List::Borrowed(&[Text::Borrowed("results")]),
+                ],
+            ),
+            filters: List::Borrowed(
+                &[
+                    (
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("object")]),
+                        },
+                        Text::Borrowed(
+                            "organization.usage.code_interpreter_sessions.result",
+                        ),
+                    ),
+                ],
+            ),
+            period: Period::Buckets {
+                start: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("start_time")]),
+                },
+                end: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("end_time")]),
+                },
+                format: TimeFormat::UnixSeconds,
+            },
+            dimensions: List::Borrowed(
+                &[
+                    (
+                        Dimension::Project,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("project_id")]),
+                        },
+                    ),
+                ],
+            ),
+            metrics: List::Borrowed(
+                &[
+                    Metric {
+                        name: Text::Borrowed("sessions"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(&[Text::Borrowed("num_sessions")]),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("sessions")),
+                        scale: None,
+                    },
+                ],
+            ),
+            example: None,
+        },
+        ReportSpec {
+            operation: Text::Borrowed("usage-completions"),
+            request: ReportRequest {
+                start: Some(TimeParam {
+                    param: Text::Borrowed("start_time"),
+                    format: TimeFormat::UnixSeconds,
+                }),
+                end: Some(TimeParam {
+                    param: Text::Borrowed("end_time"),
+                    format: TimeFormat::UnixSeconds,
+                }),
+                bucket_width: Some((
+                    Text::Borrowed("bucket_width"),
+                    Text::Borrowed("1d"),
+                )),
+                group_by: Some(GroupBy {
+                    param: Text::Borrowed("group_by"),
+                    values: List::Borrowed(
+                        &[
+                            (Dimension::ApiKey, Text::Borrowed("api_key_id")),
+                            (Dimension::Model, Text::Borrowed("model")),
+                            (Dimension::Project, Text::Borrowed("project_id")),
+                        ],
+                    ),
+                }),
+                params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
+                ),
+            },
+            rows: List::Borrowed(
+                &[
+                    List::Borrowed(&[Text::Borrowed("data")]),
+                    List::Borrowed(&[Text::Borrowed("results")]),
+                ],
+            ),
+            filters: List::Borrowed(
+                &[
+                    (
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("object")]),
+                        },
+                        Text::Borrowed("organization.usage.completions.result"),
+                    ),
+                ],
+            ),
+            period: Period::Buckets {
+                start: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("start_time")]),
+                },
+                end: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("end_time")]),
+                },
+                format: TimeFormat::UnixSeconds,
+            },
+            dimensions: List::Borrowed(
+                &[
+                    (
+                        Dimension::ApiKey,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("api_key_id")]),
+                        },
+                    ),
+                    (
+                        Dimension::Model,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("model")]),
+                        },
+                    ),
+                    (
+                        Dimension::Project,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("project_id")]),
+                        },
+                    ),
+                ],
+            ),
+            metrics: List::Borrowed(
+                &[
+                    Metric {
+                        name: Text::Borrowed("cached_input_tokens"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(
+                                        &[Text::Borrowed("input_cached_tokens")],
+                                    ),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("tokens")),
+                        scale: None,
+                    },
+                    Metric {
+                        name: Text::Borrowed("input_tokens"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(&[Text::Borrowed("input_tokens")]),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("tokens")),
+                        scale: None,
+                    },
+                    Metric {
+                        name: Text::Borrowed("output_tokens"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(&[Text::Borrowed("output_tokens")]),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("tokens")),
+                        scale: None,
+                    },
+                    Metric {
+                        name: Text::Borrowed("requests"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(
+                                        &[Text::Borrowed("num_model_requests")],
+                                    ),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("requests")),
+                        scale: None,
+                    },
+                ],
+            ),
+            example: Some(
+                Text::Borrowed(
+                    "{\"data\":[{\"end_time\":1793577600,\"object\":\"bucket\",\"results\":[{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":400000,\"input_tokens\":1250000,\"model\":\"gpt-4o-mini\",\"num_model_requests\":2100,\"object\":\"organization.usage.completions.result\",\"output_tokens\":310000,\"project_id\":\"proj_app\",\"user_id\":null},{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":12000,\"input_tokens\":86000,\"model\":\"gpt-4.1\",\"num_model_requests\":140,\"object\":\"organization.usage.completions.result\",\"output_tokens\":21500,\"project_id\":\"proj_research\",\"user_id\":null}],\"start_time\":1793491200},{\"end_time\":1793664000,\"object\":\"bucket\",\"results\":[{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":512000,\"input_tokens\":1410500,\"model\":\"gpt-4o-mini\",\"num_model_requests\":2380,\"object\":\"organization.usage.completions.result\",\"output_tokens\":352000,\"project_id\":\"proj_app\",\"user_id\":null},{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":0,\"input_tokens\":92000,\"model\":\"gpt-4.1\",\"num_model_requests\":151,\"object\":\"organization.usage.completions.result\",\"output_tokens\":19800,\"project_id\":\"proj_research\",\"user_id\":null}],\"start_time\":1793577600},{\"end_time\":1793750400,\"object\":\"bucket\",\"results\":[{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":380000,\"input_tokens\":990000,\"model\":\"gpt-4o-mini\",\"num_model_requests\":1710,\"object\":\"organization.usage.completions.result\",\"output_tokens\":250400,\"project_id\":\"proj_app\",\"user_id\":null},{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":40000,\"input_tokens\":120400,\"model\":\"gpt-4.1\",\"num_model_requests\":190,\"object\":\"organization.usage.completions.result\",\"output_tokens\":30100,\"project_id\":\"proj_research\",\"user_id\":null}],\"start_time\":1793664000}],\"has_more\":false,\"next_page\":null,\"object\":\"page\"}",
+                ),
+            ),
+        },
+        ReportSpec {
+            operation: Text::Borrowed("usage-embeddings"),
+            request: ReportRequest {
+                start: Some(TimeParam {
+                    param: Text::Borrowed("start_time"),
+                    format: TimeFormat::UnixSeconds,
+                }),
+                end: Some(TimeParam {
+                    param: Text::Borrowed("end_time"),
+                    format: TimeFormat::UnixSeconds,
+                }),
+                bucket_width: Some((
+                    Text::Borrowed("bucket_width"),
+                    Text::Borrowed("1d"),
+                )),
+                group_by: Some(GroupBy {
+                    param: Text::Borrowed("group_by"),
+                    values: List::Borrowed(
+                        &[
+                            (Dimension::ApiKey, Text::Borrowed("api_key_id")),
+                            (Dimension::Model, Text::Borrowed("model")),
+                            (Dimension::Project, Text::Borrowed("project_id")),
+                        ],
+                    ),
+                }),
+                params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
+                ),
+            },
+            rows: List::Borrowed(
+                &[
+                    List::Borrowed(&[Text::Borrowed("data")]),
+                    List::Borrowed(&[Text::Borrowed("results")]),
+                ],
+            ),
+            filters: List::Borrowed(
+                &[
+                    (
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("object")]),
+                        },
+                        Text::Borrowed("organization.usage.embeddings.result"),
+                    ),
+                ],
+            ),
+            period: Period::Buckets {
+                start: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("start_time")]),
+                },
+                end: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("end_time")]),
+                },
+                format: TimeFormat::UnixSeconds,
+            },
+            dimensions: List::Borrowed(
+                &[
+                    (
+                        Dimension::ApiKey,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("api_key_id")]),
+                        },
+                    ),
+                    (
+                        Dimension::Model,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("model")]),
+                        },
+                    ),
+                    (
+                        Dimension::Project,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("project_id")]),
+                        },
+                    ),
+                ],
+            ),
+            metrics: List::Borrowed(
+                &[
+                    Metric {
+                        name: Text::Borrowed("input_tokens"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(&[Text::Borrowed("input_tokens")]),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("tokens")),
+                        scale: None,
+                    },
+                    Metric {
+                        name: Text::Borrowed("requests"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(
+                                        &[Text::Borrowed("num_model_requests")],
+                                    ),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("requests")),
+                        scale: None,
+                    },
+                ],
+            ),
+            example: None,
+        },
+        ReportSpec {
+            operation: Text::Borrowed("usage-file-search-calls"),
+            request: ReportRequest {
+                start: Some(TimeParam {
+                    param: Text::Borrowed("start_time"),
+                    format: TimeFormat::UnixSeconds,
+                }),
+                end: Some(TimeParam {
+                    param: Text::Borrowed("end_time"),
+                    format: TimeFormat::UnixSeconds,
+                }),
+                bucket_width: Some((
+                    Text::Borrowed("bucket_width"),
+                    Text::Borrowed("1d"),
+                )),
+                group_by: Some(GroupBy {
+                    param: Text::Borrowed("group_by"),
+                    values: List::Borrowed(
+                        &[
+                            (Dimension::ApiKey, Text::Borrowed("api_key_id")),
+                            (Dimension::Project, Text::Borrowed("project_id")),
+                        ],
+                    ),
+                }),
+                params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
+                ),
+            },
+            rows: List::Borrowed(
+                &[
+                    List::Borrowed(&[Text::Borrowed("data")]),
+                    List::Borrowed(&[Text::Borrowed("results")]),
+                ],
+            ),
+            filters: List::Borrowed(
+                &[
+                    (
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("object")]),
+                        },
+                        Text::Borrowed("organization.usage.file_searches.result"),
+                    ),
+                ],
+            ),
+            period: Period::Buckets {
+                start: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("start_time")]),
+                },
+                end: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("end_time")]),
+                },
+                format: TimeFormat::UnixSeconds,
+            },
+            dimensions: List::Borrowed(
+                &[
+                    (
+                        Dimension::ApiKey,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("api_key_id")]),
+                        },
+                    ),
+                    (
+                        Dimension::Project,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("project_id")]),
+                        },
+                    ),
+                ],
+            ),
+            metrics: List::Borrowed(
+                &[
+                    Metric {
+                        name: Text::Borrowed("file_searches"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(&[Text::Borrowed("num_requests")]),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("file_searches")),
+                        scale: None,
+                    },
+                ],
+            ),
+            example: None,
+        },
+        ReportSpec {
+            operation: Text::Borrowed("usage-images"),
+            request: ReportRequest {
+                start: Some(TimeParam {
+                    param: Text::Borrowed("start_time"),
+                    format: TimeFormat::UnixSeconds,
+                }),
+                end: Some(TimeParam {
+                    param: Text::Borrowed("end_time"),
+                    format: TimeFormat::UnixSeconds,
+                }),
+                bucket_width: Some((
+                    Text::Borrowed("bucket_width"),
+                    Text::Borrowed("1d"),
+                )),
+                group_by: Some(GroupBy {
+                    param: Text::Borrowed("group_by"),
+                    values: List::Borrowed(
+                        &[
+                            (Dimension::ApiKey, Text::Borrowed("api_key_id")),
+                            (Dimension::Model, Text::Borrowed("model")),
+                            (Dimension::Project, Text::Borrowed("project_id")),
+                        ],
+                    ),
+                }),
+                params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
+                ),
+            },
+            rows: List::Borrowed(
+                &[
+                    List::Borrowed(&[Text::Borrowed("data")]),
+                    List::Borrowed(&[Text::Borrowed("results")]),
+                ],
+            ),
+            filters: List::Borrowed(
+                &[
+                    (
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("object")]),
+                        },
+                        Text::Borrowed("organization.usage.images.result"),
+                    ),
+                ],
+            ),
+            period: Period::Buckets {
+                start: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("start_time")]),
+                },
+                end: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("end_time")]),
+                },
+                format: TimeFormat::UnixSeconds,
+            },
+            dimensions: List::Borrowed(
+                &[
+                    (
+                        Dimension::ApiKey,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("api_key_id")]),
+                        },
+                    ),
+                    (
+                        Dimension::Model,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("model")]),
+                        },
+                    ),
+                    (
+                        Dimension::Project,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("project_id")]),
+                        },
+                    ),
+                ],
+            ),
+            metrics: List::Borrowed(
+                &[
+                    Metric {
+                        name: Text::Borrowed("images"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(&[Text::Borrowed("images")]),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("images")),
+                        scale: None,
+                    },
+                    Metric {
+                        name: Text::Borrowed("requests"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(
+                                        &[Text::Borrowed("num_model_requests")],
+                                    ),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("requests")),
+                        scale: None,
+                    },
+                ],
+            ),
+            example: None,
+        },
+        ReportSpec {
+            operation: Text::Borrowed("usage-moderations"),
+            request: ReportRequest {
+                start: Some(TimeParam {
+                    param: Text::Borrowed("start_time"),
+                    format: TimeFormat::UnixSeconds,
+                }),
+                end: Some(TimeParam {
+                    param: Text::Borrowed("end_time"),
+                    format: TimeFormat::UnixSeconds,
+                }),
+                bucket_width: Some((
+                    Text::Borrowed("bucket_width"),
+                    Text::Borrowed("1d"),
+                )),
+                group_by: Some(GroupBy {
+                    param: Text::Borrowed("group_by"),
+                    values: List::Borrowed(
+                        &[
+                            (Dimension::ApiKey, Text::Borrowed("api_key_id")),
+                            (Dimension::Model, Text::Borrowed("model")),
+                            (Dimension::Project, Text::Borrowed("project_id")),
+                        ],
+                    ),
+                }),
+                params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
+                ),
+            },
+            rows: List::Borrowed(
+                &[
+                    List::Borrowed(&[Text::Borrowed("data")]),
+                    List::Borrowed(&[Text::Borrowed("results")]),
+                ],
+            ),
+            filters: List::Borrowed(
+                &[
+                    (
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("object")]),
+                        },
+                        Text::Borrowed("organization.usage.moderations.result"),
+                    ),
+                ],
+            ),
+            period: Period::Buckets {
+                start: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("start_time")]),
+                },
+                end: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("end_time")]),
+                },
+                format: TimeFormat::UnixSeconds,
+            },
+            dimensions: List::Borrowed(
+                &[
+                    (
+                        Dimension::ApiKey,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("api_key_id")]),
+                        },
+                    ),
+                    (
+                        Dimension::Model,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("model")]),
+                        },
+                    ),
+                    (
+                        Dimension::Project,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("project_id")]),
+                        },
+                    ),
+                ],
+            ),
+            metrics: List::Borrowed(
+                &[
+                    Metric {
+                        name: Text::Borrowed("input_tokens"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(&[Text::Borrowed("input_tokens")]),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("tokens")),
+                        scale: None,
+                    },
+                    Metric {
+                        name: Text::Borrowed("requests"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(
+                                        &[Text::Borrowed("num_model_requests")],
+                                    ),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("requests")),
+                        scale: None,
+                    },
+                ],
+            ),
+            example: None,
+        },
+        ReportSpec {
+            operation: Text::Borrowed("usage-web-search-calls"),
+            request: ReportRequest {
+                start: Some(TimeParam {
+                    param: Text::Borrowed("start_time"),
+                    format: TimeFormat::UnixSeconds,
+                }),
+                end: Some(TimeParam {
+                    param: Text::Borrowed("end_time"),
+                    format: TimeFormat::UnixSeconds,
+                }),
+                bucket_width: Some((
+                    Text::Borrowed("bucket_width"),
+                    Text::Borrowed("1d"),
+                )),
+                group_by: Some(GroupBy {
+                    param: Text::Borrowed("group_by"),
+                    values: List::Borrowed(
+                        &[
+                            (Dimension::ApiKey, Text::Borrowed("api_key_id")),
+                            (Dimension::Model, Text::Borrowed("model")),
+                            (Dimension::Project, Text::Borrowed("project_id")),
+                        ],
+                    ),
+                }),
+                params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
+                ),
+            },
+            rows: List::Borrowed(
+                &[
+                    List::Borrowed(&[Text::Borrowed("data")]),
+                    List::Borrowed(&[Text::Borrowed("results")]),
+                ],
+            ),
+            filters: List::Borrowed(
+                &[
+                    (
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("object")]),
+                        },
+                        Text::Borrowed("organization.usage.web_searches.result"),
+                    ),
+                ],
+            ),
+            period: Period::Buckets {
+                start: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("start_time")]),
+                },
+                end: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("end_time")]),
+                },
+                format: TimeFormat::UnixSeconds,
+            },
+            dimensions: List::Borrowed(
+                &[
+                    (
+                        Dimension::ApiKey,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("api_key_id")]),
+                        },
+                    ),
+                    (
+                        Dimension::Model,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("model")]),
+                        },
+                    ),
+                    (
+                        Dimension::Project,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("project_id")]),
+                        },
+                    ),
+                ],
+            ),
+            metrics: List::Borrowed(
+                &[
+                    Metric {
+                        name: Text::Borrowed("web_searches"),
+                        values: List::Borrowed(
+                            &[
+                                Path {
+                                    level: 2usize,
+                                    keys: List::Borrowed(&[Text::Borrowed("num_requests")]),
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("web_searches")),
+                        scale: None,
+                    },
+                ],
+            ),
+            example: None,
+        },
+    ];
+}
 impl usagekit_runtime::dynamic::DynamicClient for Client {
     fn call<'a>(
         &'a self,
@@ -13303,881 +14420,7 @@ pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynam
             takes_body: false,
         },
     ],
-    reports: &[
-        usagekit_runtime::report::ReportSpec {
-            operation: "usage-costs",
-            request: usagekit_runtime::report::ReportRequest {
-                start: Some(usagekit_runtime::report::TimeParam {
-                    param: "start_time",
-                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-                }),
-                end: Some(usagekit_runtime::report::TimeParam {
-                    param: "end_time",
-                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-                }),
-                bucket_width: Some(("bucket_width", "1d")),
-                group_by: Some(usagekit_runtime::report::GroupBy {
-                    param: "group_by",
-                    values: &[
-                        (usagekit_runtime::report::Dimension::ApiKey, "api_key_id"),
-                        (usagekit_runtime::report::Dimension::Project, "project_id"),
-                    ],
-                }),
-                params: &[("limit", "180")],
-            },
-            rows: &[&["data"], &["results"]],
-            filters: &[
-                (
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["object"],
-                    },
-                    "organization.costs.result",
-                ),
-            ],
-            period: usagekit_runtime::report::Period::Buckets {
-                start: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["start_time"],
-                },
-                end: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["end_time"],
-                },
-                format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-            },
-            dimensions: &[
-                (
-                    usagekit_runtime::report::Dimension::ApiKey,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["api_key_id"],
-                    },
-                ),
-                (
-                    usagekit_runtime::report::Dimension::Project,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["project_id"],
-                    },
-                ),
-            ],
-            metrics: &[
-                usagekit_runtime::report::Metric {
-                    name: "cost",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["amount", "value"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Currency(usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["amount", "currency"],
-                    }),
-                    scale: None,
-                },
-            ],
-            example: Some(
-                "{\"data\":[{\"end_time\":1793577600,\"object\":\"bucket\",\"results\":[{\"amount\":{\"currency\":\"usd\",\"value\":0.4275},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_app\"},{\"amount\":{\"currency\":\"usd\",\"value\":0.411},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_research\"}],\"start_time\":1793491200},{\"end_time\":1793664000,\"object\":\"bucket\",\"results\":[{\"amount\":{\"currency\":\"usd\",\"value\":0.4896},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_app\"},{\"amount\":{\"currency\":\"usd\",\"value\":0.4284},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_research\"}],\"start_time\":1793577600},{\"end_time\":1793750400,\"object\":\"bucket\",\"results\":[{\"amount\":{\"currency\":\"usd\",\"value\":0.3412},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_app\"},{\"amount\":{\"currency\":\"usd\",\"value\":0.5411},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_research\"}],\"start_time\":1793664000}],\"has_more\":false,\"next_page\":null,\"object\":\"page\"}",
-            ),
-        },
-        usagekit_runtime::report::ReportSpec {
-            operation: "usage-audio-speeches",
-            request: usagekit_runtime::report::ReportRequest {
-                start: Some(usagekit_runtime::report::TimeParam {
-                    param: "start_time",
-                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-                }),
-                end: Some(usagekit_runtime::report::TimeParam {
-                    param: "end_time",
-                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-                }),
-                bucket_width: Some(("bucket_width", "1d")),
-                group_by: Some(usagekit_runtime::report::GroupBy {
-                    param: "group_by",
-                    values: &[
-                        (usagekit_runtime::report::Dimension::ApiKey, "api_key_id"),
-                        (usagekit_runtime::report::Dimension::Model, "model"),
-                        (usagekit_runtime::report::Dimension::Project, "project_id"),
-                    ],
-                }),
-                params: &[("limit", "31")],
-            },
-            rows: &[&["data"], &["results"]],
-            filters: &[
-                (
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["object"],
-                    },
-                    "organization.usage.audio_speeches.result",
-                ),
-            ],
-            period: usagekit_runtime::report::Period::Buckets {
-                start: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["start_time"],
-                },
-                end: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["end_time"],
-                },
-                format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-            },
-            dimensions: &[
-                (
-                    usagekit_runtime::report::Dimension::ApiKey,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["api_key_id"],
-                    },
-                ),
-                (
-                    usagekit_runtime::report::Dimension::Model,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["model"],
-                    },
-                ),
-                (
-                    usagekit_runtime::report::Dimension::Project,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["project_id"],
-                    },
-                ),
-            ],
-            metrics: &[
-                usagekit_runtime::report::Metric {
-                    name: "characters",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["characters"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("characters"),
-                    scale: None,
-                },
-                usagekit_runtime::report::Metric {
-                    name: "requests",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["num_model_requests"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("requests"),
-                    scale: None,
-                },
-            ],
-            example: None,
-        },
-        usagekit_runtime::report::ReportSpec {
-            operation: "usage-audio-transcriptions",
-            request: usagekit_runtime::report::ReportRequest {
-                start: Some(usagekit_runtime::report::TimeParam {
-                    param: "start_time",
-                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-                }),
-                end: Some(usagekit_runtime::report::TimeParam {
-                    param: "end_time",
-                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-                }),
-                bucket_width: Some(("bucket_width", "1d")),
-                group_by: Some(usagekit_runtime::report::GroupBy {
-                    param: "group_by",
-                    values: &[
-                        (usagekit_runtime::report::Dimension::ApiKey, "api_key_id"),
-                        (usagekit_runtime::report::Dimension::Model, "model"),
-                        (usagekit_runtime::report::Dimension::Project, "project_id"),
-                    ],
-                }),
-                params: &[("limit", "31")],
-            },
-            rows: &[&["data"], &["results"]],
-            filters: &[
-                (
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["object"],
-                    },
-                    "organization.usage.audio_transcriptions.result",
-                ),
-            ],
-            period: usagekit_runtime::report::Period::Buckets {
-                start: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["start_time"],
-                },
-                end: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["end_time"],
-                },
-                format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-            },
-            dimensions: &[
-                (
-                    usagekit_runtime::report::Dimension::ApiKey,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["api_key_id"],
-                    },
-                ),
-                (
-                    usagekit_runtime::report::Dimension::Model,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["model"],
-                    },
-                ),
-                (
-                    usagekit_runtime::report::Dimension::Project,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["project_id"],
-                    },
-                ),
-            ],
-            metrics: &[
-                usagekit_runtime::report::Metric {
-                    name: "requests",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["num_model_requests"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("requests"),
-                    scale: None,
-                },
-                usagekit_runtime::report::Metric {
-                    name: "seconds",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["seconds"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("seconds"),
-                    scale: None,
-                },
-            ],
-            example: None,
-        },
-        usagekit_runtime::report::ReportSpec {
-            operation: "usage-code-interpreter-sessions",
-            request: usagekit_runtime::report::ReportRequest {
-                start: Some(usagekit_runtime::report::TimeParam {
-                    param: "start_time",
-                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-                }),
-                end: Some(usagekit_runtime::report::TimeParam {
-                    param: "end_time",
-                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-                }),
-                bucket_width: Some(("bucket_width", "1d")),
-                group_by: Some(usagekit_runtime::report::GroupBy {
-                    param: "group_by",
-                    values: &[
-                        (usagekit_runtime::report::Dimension::Project, "project_id"),
-                    ],
-                }),
-                params: &[("limit", "31")],
-            },
-            rows: &[&["data"], &["results"]],
-            filters: &[
-                (
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["object"],
-                    },
-                    "organization.usage.code_interpreter_sessions.result",
-                ),
-            ],
-            period: usagekit_runtime::report::Period::Buckets {
-                start: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["start_time"],
-                },
-                end: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["end_time"],
-                },
-                format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-            },
-            dimensions: &[
-                (
-                    usagekit_runtime::report::Dimension::Project,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["project_id"],
-                    },
-                ),
-            ],
-            metrics: &[
-                usagekit_runtime::report::Metric {
-                    name: "sessions",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["num_sessions"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("sessions"),
-                    scale: None,
-                },
-            ],
-            example: None,
-        },
-        usagekit_runtime::report::ReportSpec {
-            operation: "usage-completions",
-            request: usagekit_runtime::report::ReportRequest {
-                start: Some(usagekit_runtime::report::TimeParam {
-                    param: "start_time",
-                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-                }),
-                end: Some(usagekit_runtime::report::TimeParam {
-                    param: "end_time",
-                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-                }),
-                bucket_width: Some(("bucket_width", "1d")),
-                group_by: Some(usagekit_runtime::report::GroupBy {
-                    param: "group_by",
-                    values: &[
-                        (usagekit_runtime::report::Dimension::ApiKey, "api_key_id"),
-                        (usagekit_runtime::report::Dimension::Model, "model"),
-                        (usagekit_runtime::report::Dimension::Project, "project_id"),
-                    ],
-                }),
-                params: &[("limit", "31")],
-            },
-            rows: &[&["data"], &["results"]],
-            filters: &[
-                (
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["object"],
-                    },
-                    "organization.usage.completions.result",
-                ),
-            ],
-            period: usagekit_runtime::report::Period::Buckets {
-                start: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["start_time"],
-                },
-                end: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["end_time"],
-                },
-                format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-            },
-            dimensions: &[
-                (
-                    usagekit_runtime::report::Dimension::ApiKey,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["api_key_id"],
-                    },
-                ),
-                (
-                    usagekit_runtime::report::Dimension::Model,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["model"],
-                    },
-                ),
-                (
-                    usagekit_runtime::report::Dimension::Project,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["project_id"],
-                    },
-                ),
-            ],
-            metrics: &[
-                usagekit_runtime::report::Metric {
-                    name: "cached_input_tokens",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["input_cached_tokens"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
-                    scale: None,
-                },
-                usagekit_runtime::report::Metric {
-                    name: "input_tokens",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["input_tokens"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
-                    scale: None,
-                },
-                usagekit_runtime::report::Metric {
-                    name: "output_tokens",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["output_tokens"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
-                    scale: None,
-                },
-                usagekit_runtime::report::Metric {
-                    name: "requests",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["num_model_requests"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("requests"),
-                    scale: None,
-                },
-            ],
-            example: Some(
-                "{\"data\":[{\"end_time\":1793577600,\"object\":\"bucket\",\"results\":[{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":400000,\"input_tokens\":1250000,\"model\":\"gpt-4o-mini\",\"num_model_requests\":2100,\"object\":\"organization.usage.completions.result\",\"output_tokens\":310000,\"project_id\":\"proj_app\",\"user_id\":null},{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":12000,\"input_tokens\":86000,\"model\":\"gpt-4.1\",\"num_model_requests\":140,\"object\":\"organization.usage.completions.result\",\"output_tokens\":21500,\"project_id\":\"proj_research\",\"user_id\":null}],\"start_time\":1793491200},{\"end_time\":1793664000,\"object\":\"bucket\",\"results\":[{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":512000,\"input_tokens\":1410500,\"model\":\"gpt-4o-mini\",\"num_model_requests\":2380,\"object\":\"organization.usage.completions.result\",\"output_tokens\":352000,\"project_id\":\"proj_app\",\"user_id\":null},{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":0,\"input_tokens\":92000,\"model\":\"gpt-4.1\",\"num_model_requests\":151,\"object\":\"organization.usage.completions.result\",\"output_tokens\":19800,\"project_id\":\"proj_research\",\"user_id\":null}],\"start_time\":1793577600},{\"end_time\":1793750400,\"object\":\"bucket\",\"results\":[{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":380000,\"input_tokens\":990000,\"model\":\"gpt-4o-mini\",\"num_model_requests\":1710,\"object\":\"organization.usage.completions.result\",\"output_tokens\":250400,\"project_id\":\"proj_app\",\"user_id\":null},{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":40000,\"input_tokens\":120400,\"model\":\"gpt-4.1\",\"num_model_requests\":190,\"object\":\"organization.usage.completions.result\",\"output_tokens\":30100,\"project_id\":\"proj_research\",\"user_id\":null}],\"start_time\":1793664000}],\"has_more\":false,\"next_page\":null,\"object\":\"page\"}",
-            ),
-        },
-        usagekit_runtime::report::ReportSpec {
-            operation: "usage-embeddings",
-            request: usagekit_runtime::report::ReportRequest {
-                start: Some(usagekit_runtime::report::TimeParam {
-                    param: "start_time",
-                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-                }),
-                end: Some(usagekit_runtime::report::TimeParam {
-                    param: "end_time",
-                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-                }),
-                bucket_width: Some(("bucket_width", "1d")),
-                group_by: Some(usagekit_runtime::report::GroupBy {
-                    param: "group_by",
-                    values: &[
-                        (usagekit_runtime::report::Dimension::ApiKey, "api_key_id"),
-                        (usagekit_runtime::report::Dimension::Model, "model"),
-                        (usagekit_runtime::report::Dimension::Project, "project_id"),
-                    ],
-                }),
-                params: &[("limit", "31")],
-            },
-            rows: &[&["data"], &["results"]],
-            filters: &[
-                (
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["object"],
-                    },
-                    "organization.usage.embeddings.result",
-                ),
-            ],
-            period: usagekit_runtime::report::Period::Buckets {
-                start: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["start_time"],
-                },
-                end: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["end_time"],
-                },
-                format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-            },
-            dimensions: &[
-                (
-                    usagekit_runtime::report::Dimension::ApiKey,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["api_key_id"],
-                    },
-                ),
-                (
-                    usagekit_runtime::report::Dimension::Model,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["model"],
-                    },
-                ),
-                (
-                    usagekit_runtime::report::Dimension::Project,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["project_id"],
-                    },
-                ),
-            ],
-            metrics: &[
-                usagekit_runtime::report::Metric {
-                    name: "input_tokens",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["input_tokens"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
-                    scale: None,
-                },
-                usagekit_runtime::report::Metric {
-                    name: "requests",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["num_model_requests"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("requests"),
-                    scale: None,
-                },
-            ],
-            example: None,
-        },
-        usagekit_runtime::report::ReportSpec {
-            operation: "usage-file-search-calls",
-            request: usagekit_runtime::report::ReportRequest {
-                start: Some(usagekit_runtime::report::TimeParam {
-                    param: "start_time",
-                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-                }),
-                end: Some(usagekit_runtime::report::TimeParam {
-                    param: "end_time",
-                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-                }),
-                bucket_width: Some(("bucket_width", "1d")),
-                group_by: Some(usagekit_runtime::report::GroupBy {
-                    param: "group_by",
-                    values: &[
-                        (usagekit_runtime::report::Dimension::ApiKey, "api_key_id"),
-                        (usagekit_runtime::report::Dimension::Project, "project_id"),
-                    ],
-                }),
-                params: &[("limit", "31")],
-            },
-            rows: &[&["data"], &["results"]],
-            filters: &[
-                (
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["object"],
-                    },
-                    "organization.usage.file_searches.result",
-                ),
-            ],
-            period: usagekit_runtime::report::Period::Buckets {
-                start: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["start_time"],
-                },
-                end: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["end_time"],
-                },
-                format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-            },
-            dimensions: &[
-                (
-                    usagekit_runtime::report::Dimension::ApiKey,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["api_key_id"],
-                    },
-                ),
-                (
-                    usagekit_runtime::report::Dimension::Project,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["project_id"],
-                    },
-                ),
-            ],
-            metrics: &[
-                usagekit_runtime::report::Metric {
-                    name: "file_searches",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["num_requests"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("file_searches"),
-                    scale: None,
-                },
-            ],
-            example: None,
-        },
-        usagekit_runtime::report::ReportSpec {
-            operation: "usage-images",
-            request: usagekit_runtime::report::ReportRequest {
-                start: Some(usagekit_runtime::report::TimeParam {
-                    param: "start_time",
-                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-                }),
-                end: Some(usagekit_runtime::report::TimeParam {
-                    param: "end_time",
-                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-                }),
-                bucket_width: Some(("bucket_width", "1d")),
-                group_by: Some(usagekit_runtime::report::GroupBy {
-                    param: "group_by",
-                    values: &[
-                        (usagekit_runtime::report::Dimension::ApiKey, "api_key_id"),
-                        (usagekit_runtime::report::Dimension::Model, "model"),
-                        (usagekit_runtime::report::Dimension::Project, "project_id"),
-                    ],
-                }),
-                params: &[("limit", "31")],
-            },
-            rows: &[&["data"], &["results"]],
-            filters: &[
-                (
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["object"],
-                    },
-                    "organization.usage.images.result",
-                ),
-            ],
-            period: usagekit_runtime::report::Period::Buckets {
-                start: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["start_time"],
-                },
-                end: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["end_time"],
-                },
-                format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-            },
-            dimensions: &[
-                (
-                    usagekit_runtime::report::Dimension::ApiKey,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["api_key_id"],
-                    },
-                ),
-                (
-                    usagekit_runtime::report::Dimension::Model,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["model"],
-                    },
-                ),
-                (
-                    usagekit_runtime::report::Dimension::Project,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["project_id"],
-                    },
-                ),
-            ],
-            metrics: &[
-                usagekit_runtime::report::Metric {
-                    name: "images",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["images"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("images"),
-                    scale: None,
-                },
-                usagekit_runtime::report::Metric {
-                    name: "requests",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["num_model_requests"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("requests"),
-                    scale: None,
-                },
-            ],
-            example: None,
-        },
-        usagekit_runtime::report::ReportSpec {
-            operation: "usage-moderations",
-            request: usagekit_runtime::report::ReportRequest {
-                start: Some(usagekit_runtime::report::TimeParam {
-                    param: "start_time",
-                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-                }),
-                end: Some(usagekit_runtime::report::TimeParam {
-                    param: "end_time",
-                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-                }),
-                bucket_width: Some(("bucket_width", "1d")),
-                group_by: Some(usagekit_runtime::report::GroupBy {
-                    param: "group_by",
-                    values: &[
-                        (usagekit_runtime::report::Dimension::ApiKey, "api_key_id"),
-                        (usagekit_runtime::report::Dimension::Model, "model"),
-                        (usagekit_runtime::report::Dimension::Project, "project_id"),
-                    ],
-                }),
-                params: &[("limit", "31")],
-            },
-            rows: &[&["data"], &["results"]],
-            filters: &[
-                (
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["object"],
-                    },
-                    "organization.usage.moderations.result",
-                ),
-            ],
-            period: usagekit_runtime::report::Period::Buckets {
-                start: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["start_time"],
-                },
-                end: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["end_time"],
-                },
-                format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-            },
-            dimensions: &[
-                (
-                    usagekit_runtime::report::Dimension::ApiKey,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["api_key_id"],
-                    },
-                ),
-                (
-                    usagekit_runtime::report::Dimension::Model,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["model"],
-                    },
-                ),
-                (
-                    usagekit_runtime::report::Dimension::Project,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["project_id"],
-                    },
-                ),
-            ],
-            metrics: &[
-                usagekit_runtime::report::Metric {
-                    name: "input_tokens",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["input_tokens"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("tokens"),
-                    scale: None,
-                },
-                usagekit_runtime::report::Metric {
-                    name: "requests",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["num_model_requests"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("requests"),
-                    scale: None,
-                },
-            ],
-            example: None,
-        },
-        usagekit_runtime::report::ReportSpec {
-            operation: "usage-web-search-calls",
-            request: usagekit_runtime::report::ReportRequest {
-                start: Some(usagekit_runtime::report::TimeParam {
-                    param: "start_time",
-                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-                }),
-                end: Some(usagekit_runtime::report::TimeParam {
-                    param: "end_time",
-                    format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-                }),
-                bucket_width: Some(("bucket_width", "1d")),
-                group_by: Some(usagekit_runtime::report::GroupBy {
-                    param: "group_by",
-                    values: &[
-                        (usagekit_runtime::report::Dimension::ApiKey, "api_key_id"),
-                        (usagekit_runtime::report::Dimension::Model, "model"),
-                        (usagekit_runtime::report::Dimension::Project, "project_id"),
-                    ],
-                }),
-                params: &[("limit", "31")],
-            },
-            rows: &[&["data"], &["results"]],
-            filters: &[
-                (
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["object"],
-                    },
-                    "organization.usage.web_searches.result",
-                ),
-            ],
-            period: usagekit_runtime::report::Period::Buckets {
-                start: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["start_time"],
-                },
-                end: usagekit_runtime::report::Path {
-                    level: 1usize,
-                    keys: &["end_time"],
-                },
-                format: usagekit_runtime::report::TimeFormat::UnixSeconds,
-            },
-            dimensions: &[
-                (
-                    usagekit_runtime::report::Dimension::ApiKey,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["api_key_id"],
-                    },
-                ),
-                (
-                    usagekit_runtime::report::Dimension::Model,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["model"],
-                    },
-                ),
-                (
-                    usagekit_runtime::report::Dimension::Project,
-                    usagekit_runtime::report::Path {
-                        level: 2usize,
-                        keys: &["project_id"],
-                    },
-                ),
-            ],
-            metrics: &[
-                usagekit_runtime::report::Metric {
-                    name: "web_searches",
-                    values: &[
-                        usagekit_runtime::report::Path {
-                            level: 2usize,
-                            keys: &["num_requests"],
-                        },
-                    ],
-                    unit: usagekit_runtime::report::Unit::Fixed("web_searches"),
-                    scale: None,
-                },
-            ],
-            example: None,
-        },
-    ],
+    reports: report_mappings::REPORTS,
     connect: |builder| {
         let client = ClientBuilder(builder).build()?;
         Ok(Box::new(client) as Box<dyn usagekit_runtime::dynamic::DynamicClient>)

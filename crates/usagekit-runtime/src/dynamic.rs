@@ -116,14 +116,15 @@ impl Service {
         // One task polls every operation: the callbacks are only borrowed between
         // awaits, never across one.
         let callbacks = std::cell::RefCell::new((on_page, emit));
+        let provider = crate::report::Text::Borrowed(self.key);
         let runs = self
             .reports
             .iter()
             .filter(|spec| include(spec))
             .map(|spec| {
-                let callbacks = &callbacks;
+                let (callbacks, provider) = (&callbacks, &provider);
                 async move {
-                    let mut pages = client.call(spec.operation, &spec.params(query))?;
+                    let mut pages = client.call(&spec.operation, &spec.params(query))?;
                     let mut first = true;
                     while let Some(page) = pages.next().await {
                         let page = match page {
@@ -137,7 +138,7 @@ impl Service {
                         };
                         first = false;
                         let (on_page, emit) = &mut *callbacks.borrow_mut();
-                        spec.read_page(self.key, &page, query, chrono::Utc::now(), *emit)?;
+                        spec.read_page(provider, &page, query, chrono::Utc::now(), *emit)?;
                         on_page(spec);
                     }
                     Ok(Outcome::Read)

@@ -682,7 +682,7 @@ fn report_aggregation() {
                     let text = hourly_page(provider, first, (hours - first).min(per_page as i64));
                     let started = Instant::now();
                     let page: serde_json::Value = serde_json::from_str(&text).unwrap();
-                    spec.read_page(service.key, &page, &query, now, &mut |record| {
+                    spec.read_page(&service.key.into(), &page, &query, now, &mut |record| {
                         records += 1;
                         aggregator.add(record);
                     })

@@ -57,8 +57,8 @@ async fn every_readme_summary_is_what_the_example_prints() {
         };
         let server = MockServer::start().await;
         for spec in service.reports {
-            let operation = service.operation(spec.operation).unwrap();
-            let body = spec.example.unwrap_or("{}");
+            let operation = service.operation(&spec.operation).unwrap();
+            let body = spec.example.as_deref().unwrap_or("{}").to_owned();
             Mock::given(method(operation.http_method))
                 .and(path(operation.path))
                 .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))

@@ -2,24 +2,23 @@
 //! served on loopback and read through the real clients.
 
 use std::collections::BTreeMap;
-use std::process::ExitCode;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use usagekit_runtime::ClientBuilder;
 use usagekit_runtime::report::ReportQuery;
 
+use crate::Shape;
 use crate::run::{self, Summary};
-use crate::{Shape, output};
 
-pub async fn demo(shape: &Shape, query: &ReportQuery) -> Result<ExitCode, String> {
+pub async fn demo(shape: &Shape, query: &ReportQuery) -> Result<Summary, String> {
     let services = run::select(&shape.provider)?;
     // `/<provider key><operation path>` → the example body.
     let mut routes = BTreeMap::new();
     for service in &services {
         for spec in service.reports {
             let (Some(example), Some(operation)) =
-                (spec.example, service.operation(spec.operation))
+                (spec.example.as_deref(), service.operation(&spec.operation))
             else {
                 continue;
             };
@@ -56,7 +55,7 @@ pub async fn demo(shape: &Shape, query: &ReportQuery) -> Result<ExitCode, String
     let mut summary: Summary =
         run::collect(&sources, query, shape, &|spec| spec.example.is_some()).await;
     summary.skipped.splice(0..0, skipped);
-    output::print(shape.format, query, &summary)
+    Ok(summary)
 }
 
 async fn serve(listener: TcpListener, routes: BTreeMap<String, &'static str>) {

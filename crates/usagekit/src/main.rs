@@ -143,14 +143,16 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Report(args) => {
                 let query = args.shape.query(args.since)?;
-                run::report(&args.shape, &query).await
+                let summary = run::report(&args.shape, &query).await?;
+                output::print(args.shape.format, &query, &summary)
             }
             Command::Demo(mut args) => {
                 let examples = ReportQuery::examples(&[]);
                 args.shape.until.get_or_insert(examples.until.date_naive());
                 let since = args.since.unwrap_or(examples.since.date_naive());
                 let query = args.shape.query(since)?;
-                demo::demo(&args.shape, &query).await
+                let summary = demo::demo(&args.shape, &query).await?;
+                output::print(args.shape.format, &query, &summary)
             }
             Command::Providers => Ok(providers::list()),
             Command::Call {

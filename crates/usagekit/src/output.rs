@@ -6,7 +6,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use serde_json::json;
 use serde_json::value::RawValue;
-use usagekit_runtime::report::{self, Dimension, ReportQuery};
+use usagekit_runtime::report::{self, Aggregator, Dimension, ReportQuery};
 
 use crate::Format;
 use crate::run::Summary;
@@ -42,11 +42,11 @@ struct JsonReport<'a> {
 struct JsonRow<'a> {
     period_start: Option<DateTime<Utc>>,
     period_end: Option<DateTime<Utc>>,
-    provider: Option<&'static str>,
+    provider: Option<&'a str>,
     model: Option<&'a str>,
     project: Option<&'a str>,
     api_key: Option<&'a str>,
-    metric: &'static str,
+    metric: &'a str,
     unit: &'a str,
     value: Box<RawValue>,
     note: String,
@@ -64,75 +64,8 @@ pub fn print(format: Format, query: &ReportQuery, summary: &Summary) -> Result<E
     match format {
         Format::Table if aggregator.is_empty() => println!("no usage in this range"),
         Format::Table => print!("{}", report::table(aggregator)),
-        Format::Csv => {
-            let mut writer = csv::Writer::from_writer(std::io::stdout().lock());
-            let write = |writer: &mut csv::Writer<_>, record: &[String]| {
-                writer
-                    .write_record(record)
-                    .map_err(|error| format!("cannot write CSV: {error}"))
-            };
-            write(&mut writer, &CSV_COLUMNS.map(str::to_owned))?;
-            for (row, value) in aggregator.rows() {
-                write(
-                    &mut writer,
-                    &[
-                        time(row.period_start),
-                        time(row.period_end),
-                        row.dimension(Dimension::Provider).to_owned(),
-                        row.dimension(Dimension::Model).to_owned(),
-                        row.dimension(Dimension::Project).to_owned(),
-                        row.dimension(Dimension::ApiKey).to_owned(),
-                        row.metric.to_owned(),
-                        row.unit.clone(),
-                        value.to_string(),
-                        row.coverage.note(),
-                    ],
-                )?;
-            }
-            writer
-                .flush()
-                .map_err(|error| format!("cannot write CSV: {error}"))?;
-        }
-        Format::Json => {
-            let rows = aggregator
-                .rows()
-                .map(|(row, value)| {
-                    // The decimal's own text as a JSON number: exact, never an f64.
-                    let value = RawValue::from_string(value.to_string())
-                        .map_err(|error| format!("cannot write {value} as JSON: {error}"))?;
-                    Ok(JsonRow {
-                        period_start: row.period_start,
-                        period_end: row.period_end,
-                        provider: row.provider,
-                        model: row.model.as_deref(),
-                        project: row.project.as_deref(),
-                        api_key: row.api_key.as_deref(),
-                        metric: row.metric,
-                        unit: &row.unit,
-                        value,
-                        note: row.coverage.note(),
-                    })
-                })
-                .collect::<Result<Vec<_>, String>>()?;
-            let notes = |notes: &[(&str, String)], field: &str| -> Vec<serde_json::Value> {
-                notes
-                    .iter()
-                    .map(|(provider, text)| json!({"provider": provider, field: text}))
-                    .collect()
-            };
-            let document = JsonReport {
-                since: query.since,
-                until: query.until,
-                by: aggregator.granularity().name(),
-                group_by: query.group_by.iter().map(|d| d.name()).collect(),
-                rows,
-                skipped: notes(&summary.skipped, "reason"),
-                failures: notes(&summary.failures, "error"),
-            };
-            let text = serde_json::to_string_pretty(&document)
-                .map_err(|error| format!("cannot write JSON: {error}"))?;
-            println!("{text}");
-        }
+        Format::Csv => csv(aggregator)?,
+        Format::Json => json(query, summary)?,
     }
     for (provider, reason) in &summary.skipped {
         eprintln!("note: {provider} skipped: {reason}");
@@ -145,4 +78,81 @@ pub fn print(format: Format, query: &ReportQuery, summary: &Summary) -> Result<E
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// One line per period, group and metric.
+fn csv(aggregator: &Aggregator) -> Result<(), String> {
+    let mut writer = csv::Writer::from_writer(std::io::stdout().lock());
+    let write = |writer: &mut csv::Writer<_>, record: &[String]| {
+        writer
+            .write_record(record)
+            .map_err(|error| format!("cannot write CSV: {error}"))
+    };
+    write(&mut writer, &CSV_COLUMNS.map(str::to_owned))?;
+    for (row, value) in aggregator.rows() {
+        write(
+            &mut writer,
+            &[
+                time(row.period_start),
+                time(row.period_end),
+                row.dimension(Dimension::Provider).to_owned(),
+                row.dimension(Dimension::Model).to_owned(),
+                row.dimension(Dimension::Project).to_owned(),
+                row.dimension(Dimension::ApiKey).to_owned(),
+                row.metric.to_string(),
+                row.unit.clone(),
+                value.to_string(),
+                row.coverage.note(),
+            ],
+        )?;
+    }
+    writer
+        .flush()
+        .map_err(|error| format!("cannot write CSV: {error}"))?;
+    Ok(())
+}
+
+/// The rows as JSON numbers written from the exact decimals, and what was skipped
+/// and what failed.
+fn json(query: &ReportQuery, summary: &Summary) -> Result<(), String> {
+    let aggregator = &summary.aggregator;
+    let rows = aggregator
+        .rows()
+        .map(|(row, value)| {
+            // The decimal's own text as a JSON number: exact, never an f64.
+            let value = RawValue::from_string(value.to_string())
+                .map_err(|error| format!("cannot write {value} as JSON: {error}"))?;
+            Ok(JsonRow {
+                period_start: row.period_start,
+                period_end: row.period_end,
+                provider: row.provider.as_deref(),
+                model: row.model.as_deref(),
+                project: row.project.as_deref(),
+                api_key: row.api_key.as_deref(),
+                metric: &row.metric,
+                unit: &row.unit,
+                value,
+                note: row.coverage.note(),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let notes = |notes: &[(&str, String)], field: &str| -> Vec<serde_json::Value> {
+        notes
+            .iter()
+            .map(|(provider, text)| json!({"provider": provider, field: text}))
+            .collect()
+    };
+    let document = JsonReport {
+        since: query.since,
+        until: query.until,
+        by: aggregator.granularity().name(),
+        group_by: query.group_by.iter().map(|d| d.name()).collect(),
+        rows,
+        skipped: notes(&summary.skipped, "reason"),
+        failures: notes(&summary.failures, "error"),
+    };
+    let text = serde_json::to_string_pretty(&document)
+        .map_err(|error| format!("cannot write JSON: {error}"))?;
+    println!("{text}");
+    Ok(())
 }

@@ -25,7 +25,11 @@ pub fn list() -> ExitCode {
                 if set { "is set" } else { "is not set" }
             );
         }
-        let reported: Vec<&str> = service.reports.iter().map(|spec| spec.operation).collect();
+        let reported: Vec<&str> = service
+            .reports
+            .iter()
+            .map(|spec| spec.operation.as_ref())
+            .collect();
         println!(
             "  in the report: {}",
             if reported.is_empty() {

@@ -2,14 +2,12 @@
 
 use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
-use std::process::ExitCode;
 
 use usagekit_runtime::ConfigError;
 use usagekit_runtime::dynamic::{DynamicClient, Service};
 use usagekit_runtime::report::{self, Aggregator, ReportQuery, ReportSpec};
 
 use crate::Shape;
-use crate::output;
 
 /// What a report run produced: the sums, and every provider that is not in them.
 pub struct Summary {
@@ -37,7 +35,8 @@ pub fn select(names: &[String]) -> Result<Vec<&'static Service>, String> {
         .collect()
 }
 
-pub async fn report(shape: &Shape, query: &ReportQuery) -> Result<ExitCode, String> {
+/// Every selected provider's report for `query`, with what was skipped and what failed.
+pub async fn report(shape: &Shape, query: &ReportQuery) -> Result<Summary, String> {
     let mut skipped = Vec::new();
     let mut failures = Vec::new();
     let mut sources = Vec::new();
@@ -66,7 +65,7 @@ pub async fn report(shape: &Shape, query: &ReportQuery) -> Result<ExitCode, Stri
     let mut summary = collect(&sources, query, shape, &|_| true).await;
     summary.skipped.splice(0..0, skipped);
     summary.failures.splice(0..0, failures);
-    output::print(shape.format, query, &summary)
+    Ok(summary)
 }
 
 /// Runs every source's report operations concurrently on this thread.

@@ -3,8 +3,7 @@
 
 use quote::{format_ident, quote};
 
-use crate::emit::{GeneratedFile, toml_entry};
-use crate::format;
+use super::{GeneratedFile, format, manifest};
 use crate::settings::ProviderSettings;
 
 pub const REGISTRY_CRATE: &str = "usagekit-providers";
@@ -41,38 +40,12 @@ pub fn registry_crate(providers: &[ProviderSettings]) -> Vec<GeneratedFile> {
                 .find(|service| service.key == name || service.crate_name == name)
         }
     };
-    let workspace = || {
-        let mut table = toml::Table::new();
-        table.insert("workspace".into(), true.into());
-        toml::Value::Table(table)
-    };
-    let package = [
-        toml_entry("name", REGISTRY_CRATE),
-        toml_entry("version", "0.1.0"),
-        toml_entry(
-            "description",
-            "Every UsageKit client crate in one list, for tools that choose the provider at run time",
-        ),
-        toml_entry("edition", workspace()),
-        toml_entry("rust-version", workspace()),
-        toml_entry("license", workspace()),
-        toml_entry("repository", workspace()),
-    ];
-    let mut dependencies = vec![toml_entry("usagekit-runtime", workspace())];
-    for provider in providers {
-        let mut entry = toml::Table::new();
-        entry.insert("path".into(), format!("../{}", provider.crate_name).into());
-        entry.insert("version".into(), provider.version.clone().into());
-        dependencies.push(toml_entry(&provider.crate_name, toml::Value::Table(entry)));
-    }
-    let manifest = [
-        format::header("#", SETTINGS_PATH),
-        "\n[package]\n".to_owned(),
-        package.concat(),
-        "\n[dependencies]\n".to_owned(),
-        dependencies.concat(),
-    ]
-    .concat();
+    let manifest = manifest::registry(
+        SETTINGS_PATH,
+        REGISTRY_CRATE,
+        "Every UsageKit client crate in one list, for tools that choose the provider at run time",
+        providers,
+    );
     vec![
         GeneratedFile {
             path: "Cargo.toml".into(),

@@ -1,12 +1,13 @@
-//! Stage 3a: the spec as progenitor should see it. Errors are the runtime's to
+//! The spec as progenitor should see it. Errors are the runtime's to
 //! decode, and so are the bodies of success statuses that differ; defaults make
 //! parameters optional; properties and types whose Rust names collide get names
-//! typify can tell apart (`postprocess` restores the wire names).
+//! typify can tell apart (`edits` restore the wire names).
 
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, Type};
 
+use crate::analyze::Model;
 use crate::naming;
-use crate::status;
+use crate::spec::status;
 
 /// A property progenitor sees under another name, because its Rust field name
 /// collides with another property's (`userId` beside `user_id`).
@@ -19,16 +20,24 @@ pub struct RenamedProperty {
 
 /// The spec as progenitor should see it: success (2xx) responses only; parameters
 /// with a `default` optional; colliding property names told apart.
-pub fn progenitor_input(
-    api: &OpenAPI,
-    methods: &std::collections::BTreeMap<String, String>,
-) -> (OpenAPI, Vec<RenamedProperty>) {
+pub fn progenitor_input(api: &OpenAPI, model: &Model<'_>) -> (OpenAPI, Vec<RenamedProperty>) {
+    let methods = &model.settings.methods;
+    let decoded_by_status: std::collections::BTreeSet<&str> = model
+        .operations
+        .iter()
+        .filter(|op| op.successes.is_some())
+        .map(|op| op.id.as_str())
+        .collect();
     let mut input = api.clone();
     for (_, item) in input.paths.paths.iter_mut() {
         let openapiv3::ReferenceOr::Item(item) = item else {
             continue;
         };
         for operation in operations_mut(item) {
+            let decoded = operation
+                .operation_id
+                .as_deref()
+                .is_some_and(|id| decoded_by_status.contains(id));
             // progenitor names the method after the operationId.
             if let Some(method) = operation
                 .operation_id
@@ -44,7 +53,7 @@ pub fn progenitor_input(
                 .retain(|status, _| status::is_success(status));
             // Success statuses with different bodies: progenitor hands over the raw
             // body for each, and the generated `send` decodes it by status.
-            if crate::model::successes(api, operation).is_some() {
+            if decoded {
                 for response in operation.responses.responses.values_mut() {
                     *response = ReferenceOr::Item(raw_response());
                 }
@@ -134,7 +143,7 @@ fn raw_response() -> openapiv3::Response {
 }
 
 /// A header or query parameter with a `default` is optional on the builder; when
-/// the spec also marks it required, `postprocess` sends the default if unset.
+/// the spec also marks it required, `edits` send the default if unset.
 fn optional_when_defaulted(parameter: &mut openapiv3::ReferenceOr<openapiv3::Parameter>) {
     let openapiv3::ReferenceOr::Item(parameter) = parameter else {
         return;
@@ -281,16 +290,6 @@ fn component_type_names(components: &openapiv3::Components) -> std::collections:
         .collect()
 }
 
-/// The first name from `base`, `base2`, `base3`, … that is not taken; now taken.
-fn claim(taken: &mut std::collections::BTreeSet<String>, base: &str) -> String {
-    let name = std::iter::once(base.to_owned())
-        .chain((2..).map(|n| format!("{base}{n}")))
-        .find(|candidate| !taken.contains(candidate))
-        .unwrap_or_else(|| unreachable!("the suffixes are endless"));
-    taken.insert(name.clone());
-    name
-}
-
 /// Whether typify makes a named type of this schema (not a scalar, list or map).
 fn makes_a_type(schema: &Schema) -> bool {
     match &schema.schema_kind {
@@ -334,7 +333,7 @@ fn hoist_colliding_properties(api: &mut OpenAPI) {
             if taken.insert(predicted.clone()) {
                 continue;
             }
-            let name = claim(&mut taken, &predicted);
+            let name = naming::claim(&mut taken, &predicted);
             let schema = std::mem::replace(
                 value,
                 ReferenceOr::Reference {
@@ -375,7 +374,7 @@ fn split_nullable_unions(api: &mut OpenAPI) {
         if !schema.schema_data.nullable || !union {
             continue;
         }
-        let inner_name = claim(&mut taken, &format!("{}Inner", naming::type_name(name)));
+        let inner_name = naming::claim(&mut taken, &format!("{}Inner", naming::type_name(name)));
         let mut inner = schema.clone();
         inner.schema_data.nullable = false;
         inner.schema_data.title = None;

@@ -1,22 +1,25 @@
-//! Stage 3: progenitor, then UsageKit's own additions to its output.
+//! The only code that knows progenitor's and typify's shapes: their settings,
+//! the spec as they should see it (`input`), and the counted edits of their
+//! output (`edits`) that put UsageKit's own items (`crate::items`) in place.
 //!
 //! progenitor gets a copy of the spec without error responses (the runtime decodes
 //! those, so `send` can report the operation and status) and with discriminated
-//! unions replaced by types generated in `extras`.
+//! unions replaced by types generated in `items`.
+
+mod edits;
+pub mod input;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 
-use crate::context::Context;
+use crate::analyze::Model;
 use crate::diagnostic::Diagnostic;
-use crate::input;
-use crate::postprocess;
 
-pub fn generate(file: &str, api: &OpenAPI, context: &Context<'_>) -> Result<syn::File, Diagnostic> {
-    let (input, renamed) = input::progenitor_input(api, &context.settings.methods);
-    let settings = progenitor_settings(context);
+pub fn generate(file: &str, api: &OpenAPI, model: &Model<'_>) -> Result<syn::File, Diagnostic> {
+    let (input, renamed) = input::progenitor_input(api, model);
+    let settings = progenitor_settings(model);
 
     let generated = catch_unwind(AssertUnwindSafe(|| {
         Generator::new(&settings).generate_tokens(&input)
@@ -38,7 +41,7 @@ pub fn generate(file: &str, api: &OpenAPI, context: &Context<'_>) -> Result<syn:
                 .unwrap_or("(no message)");
             return Err(Diagnostic::new(
                 file,
-                format!("progenitor panicked while generating the {} client: {reason}", context.settings.name),
+                format!("progenitor panicked while generating the {} client: {reason}", model.settings.name),
             )
             .help("this input got past the lints; simplify the construct progenitor names, and report it so a lint can catch it"));
         }
@@ -50,7 +53,7 @@ pub fn generate(file: &str, api: &OpenAPI, context: &Context<'_>) -> Result<syn:
             format!("progenitor produced code that does not parse: {e}"),
         )
     })?;
-    postprocess::apply(&mut syntax, context, &renamed).map_err(|e| {
+    edits::apply(&mut syntax, model, &renamed).map_err(|e| {
         Diagnostic::new(file, e).help(
             "progenitor's output changed shape: see \"Bumping progenitor\" in ARCHITECTURE.md",
         )
@@ -58,7 +61,7 @@ pub fn generate(file: &str, api: &OpenAPI, context: &Context<'_>) -> Result<syn:
     Ok(syntax)
 }
 
-fn progenitor_settings(context: &Context<'_>) -> GenerationSettings {
+fn progenitor_settings(model: &Model<'_>) -> GenerationSettings {
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -70,11 +73,11 @@ fn progenitor_settings(context: &Context<'_>) -> GenerationSettings {
     if let Some(version) = progenitor::CrateVers::parse(version) {
         settings.with_crate(krate, version, None);
     }
-    for (name, new) in &context.renamed_types {
+    for (name, new) in &model.renamed_types {
         settings.with_patch(name, progenitor::TypePatch::default().with_rename(new));
     }
-    for union in &context.unions {
-        // The union is emitted into `types` by `extras`; typify only refers to it.
+    for union in &model.unions {
+        // The union is emitted into `types` from `items`; typify only refers to it.
         settings.with_replacement(
             &union.type_name,
             format!("crate::types::{}", union.type_name),
@@ -103,12 +106,12 @@ mod tests {
         }
     }
 
-    /// The names `postprocess` relies on are in progenitor's raw output; a bump
+    /// The names `edits` rely on are in progenitor's raw output; a bump
     /// of progenitor that renames one fails here, naming it.
     #[test]
     fn progenitor_surface() {
-        let text = include_str!("../tests/fixtures/ok_basic.yaml");
-        let spec = crate::load::load("ok_basic.yaml", text).unwrap();
+        let text = include_str!("../../tests/fixtures/ok_basic.yaml");
+        let spec = crate::spec::load("ok_basic.yaml", text).unwrap();
         let settings = crate::ProviderSettings {
             key: "fixture".into(),
             spec: "ok_basic.yaml".into(),
@@ -117,28 +120,35 @@ mod tests {
             name: "Fixture".into(),
             description: "A fixture".into(),
             env_prefix: "FIXTURE".into(),
-            credentials: Default::default(),
+            credentials: [(
+                "Bearer".to_owned(),
+                crate::CredentialSettings {
+                    setter: "token".into(),
+                    env: "FIXTURE_TOKEN".into(),
+                },
+            )]
+            .into(),
             example: None,
             retry_statuses: None,
             default_headers: Default::default(),
             methods: Default::default(),
             exclude: Vec::new(),
         };
-        let context = Context::new(&spec.api, &settings);
-        let (input, _) = input::progenitor_input(&spec.api, &Default::default());
-        let tokens = Generator::new(&progenitor_settings(&context))
+        let model = crate::analyze::analyze("ok_basic.yaml", &spec, &settings).unwrap();
+        let (input, _) = input::progenitor_input(&spec.api, &model);
+        let tokens = Generator::new(&progenitor_settings(&model))
             .generate_tokens(&input)
             .unwrap();
         let mut seen = BTreeSet::new();
         idents(tokens, &mut seen);
-        let missing: Vec<&str> = postprocess::PROGENITOR_NAMES
+        let missing: Vec<&str> = edits::PROGENITOR_NAMES
             .iter()
             .copied()
             .filter(|name| !seen.contains(*name))
             .collect();
         assert!(
             missing.is_empty(),
-            "progenitor no longer emits {missing:?}: update postprocess.rs"
+            "progenitor no longer emits {missing:?}: update progenitor/edits"
         );
     }
 }

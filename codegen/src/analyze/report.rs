@@ -7,16 +7,19 @@ use std::collections::BTreeMap;
 use openapiv3::{OpenAPI, Operation, ReferenceOr, Schema, SchemaKind, Type};
 use serde::Deserialize;
 
-use usagekit_report::{Dimension, TimeFormat};
+use usagekit_report::{
+    Dimension, GroupBy, List, Metric, Path, Period, ReportRequest, ReportSpec, Text, TimeFormat,
+    TimeParam, Unit,
+};
 
-use crate::model::{json_media, resolve_parameter, resolve_response, resolve_schema};
-use crate::status;
+use crate::spec::refs;
+use crate::spec::status;
 
 /// Operation extension: how the operation's pages map to usage records.
-pub const REPORT_EXTENSION: &str = "x-usagekit-report";
+pub const EXTENSION: &str = "x-usagekit-report";
 
 /// What `help` says for any mistake in the extension.
-pub const REPORT_HELP: &str = "see \"x-usagekit-report\" in ARCHITECTURE.md: `request` (start, end, bucket-width, group-by, params naming query parameters), `rows` (`$.data[].results[]`), `where` (`{object: kind}`: rows of one kind), `period` (`{start, end, format}`, `range`, or `{snapshot: label, window-days}`), `dimensions` (model, project, api_key) and `metrics` (a path, a list of paths to add, or `{value, unit | currency, scale}`), with paths relative to a row or starting at `$.`";
+pub const HELP: &str = "see \"x-usagekit-report\" in ARCHITECTURE.md: `request` (start, end, bucket-width, group-by, params naming query parameters), `rows` (`$.data[].results[]`), `where` (`{object: kind}`: rows of one kind), `period` (`{start, end, format}`, `range`, or `{snapshot: label, window-days}`), `dimensions` (model, project, api_key) and `metrics` (a path, a list of paths to add, or `{value, unit | currency, scale}`), with paths relative to a row or starting at `$.`";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -112,62 +115,6 @@ struct FullMetric {
     scale: Option<serde_json::Value>,
 }
 
-/// A value in a page: `keys` below the `level`-th element of the row path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValuePath {
-    pub level: usize,
-    pub keys: Vec<String>,
-}
-
-#[derive(Debug, Clone)]
-pub enum PeriodModel {
-    Buckets {
-        start: ValuePath,
-        end: ValuePath,
-        format: TimeFormat,
-    },
-    Range,
-    Snapshot {
-        label: String,
-        window_days: Option<ValuePath>,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub enum UnitModel {
-    Fixed(String),
-    Currency(ValuePath),
-}
-
-#[derive(Debug, Clone)]
-pub struct MetricModel {
-    pub name: String,
-    pub values: Vec<ValuePath>,
-    pub unit: UnitModel,
-    pub scale: Option<String>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct RequestModel {
-    pub start: Option<(String, TimeFormat)>,
-    pub end: Option<(String, TimeFormat)>,
-    pub bucket_width: Option<(String, String)>,
-    pub group_by: Option<(String, Vec<(Dimension, String)>)>,
-    pub params: Vec<(String, String)>,
-}
-
-/// An operation's mapping, checked against its spec.
-#[derive(Debug, Clone)]
-pub struct ReportModel {
-    pub request: RequestModel,
-    pub rows: Vec<Vec<String>>,
-    /// Only rows whose value at the path is the text.
-    pub filters: Vec<(ValuePath, String)>,
-    pub period: PeriodModel,
-    pub dimensions: Vec<(Dimension, ValuePath)>,
-    pub metrics: Vec<MetricModel>,
-}
-
 /// A mistake in the extension: where under it (a JSON pointer suffix) and what.
 pub type ReportError = (String, String);
 
@@ -197,29 +144,18 @@ fn dimension(name: &str, at: &str) -> Result<Dimension, ReportError> {
     }
 }
 
-/// A schema behind a property or array item, which `openapiv3` boxes.
-fn resolve_boxed<'a>(api: &'a OpenAPI, schema: &'a ReferenceOr<Box<Schema>>) -> Option<&'a Schema> {
-    match schema {
-        ReferenceOr::Item(item) => Some(item.as_ref()),
-        ReferenceOr::Reference { reference } => api
-            .components
-            .as_ref()?
-            .schemas
-            .get(reference.strip_prefix("#/components/schemas/")?)?
-            .as_item(),
-    }
-}
-
 /// The schema of a property, looking through `allOf`, `oneOf` and `anyOf` (a
 /// property any branch has is readable: rows of other kinds simply lack it).
 fn property<'a>(api: &'a OpenAPI, schema: &'a Schema, key: &str) -> Option<&'a Schema> {
     match &schema.schema_kind {
-        SchemaKind::Type(Type::Object(object)) => resolve_boxed(api, object.properties.get(key)?),
+        SchemaKind::Type(Type::Object(object)) => {
+            refs::boxed_schema(api, object.properties.get(key)?)
+        }
         SchemaKind::AllOf { all_of: branches }
         | SchemaKind::OneOf { one_of: branches }
         | SchemaKind::AnyOf { any_of: branches } => branches
             .iter()
-            .filter_map(|branch| resolve_schema(api, branch).map(|(s, _)| s))
+            .filter_map(|branch| refs::schema(api, branch).map(|(s, _)| s))
             .find_map(|branch| property(api, branch, key)),
         _ => None,
     }
@@ -233,7 +169,7 @@ fn property_names(api: &OpenAPI, schema: &Schema) -> Vec<String> {
         | SchemaKind::OneOf { one_of: branches }
         | SchemaKind::AnyOf { any_of: branches } => branches
             .iter()
-            .filter_map(|branch| resolve_schema(api, branch).map(|(s, _)| s))
+            .filter_map(|branch| refs::schema(api, branch).map(|(s, _)| s))
             .flat_map(|branch| property_names(api, branch))
             .collect(),
         _ => Vec::new(),
@@ -262,83 +198,40 @@ fn missing_property(api: &OpenAPI, schema: &Schema, key: &str, path: &str) -> St
 
 fn array_items<'a>(api: &'a OpenAPI, schema: &'a Schema) -> Option<&'a Schema> {
     match &schema.schema_kind {
-        SchemaKind::Type(Type::Array(array)) => resolve_boxed(api, array.items.as_ref()?),
+        SchemaKind::Type(Type::Array(array)) => refs::boxed_schema(api, array.items.as_ref()?),
         SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-            array_items(api, resolve_schema(api, &all_of[0])?.0)
+            array_items(api, refs::schema(api, &all_of[0])?.0)
         }
         _ => None,
     }
 }
 
-pub fn report(api: &OpenAPI, operation: &Operation) -> Result<Option<ReportModel>, ReportError> {
-    let Some(value) = operation.extensions.get(REPORT_EXTENSION) else {
+/// The dot-separated keys of one group of a path (`data.results`).
+fn keys_of(group: &str) -> Vec<String> {
+    group
+        .trim_matches('.')
+        .split('.')
+        .filter(|key| !key.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The operation's mapping, `None` without the extension, or the first mistake in
+/// it. `id` names the operation in the mapping.
+pub fn report(
+    api: &OpenAPI,
+    id: &str,
+    operation: &Operation,
+) -> Result<Option<ReportSpec>, ReportError> {
+    let Some(value) = operation.extensions.get(EXTENSION) else {
         return Ok(None);
     };
     let ext: Extension = serde_json::from_value(value.clone())
-        .map_err(|e| (String::new(), format!("malformed {REPORT_EXTENSION}: {e}")))?;
-
-    let parameter = |name: &str, at: &str| {
-        operation
-            .parameters
-            .iter()
-            .filter_map(|p| resolve_parameter(api, p))
-            .find(|p| p.parameter_data_ref().name == name)
-            .ok_or_else(|| {
-                let names: Vec<String> = operation
-                    .parameters
-                    .iter()
-                    .filter_map(|p| resolve_parameter(api, p))
-                    .map(|p| format!("`{}`", p.parameter_data_ref().name))
-                    .collect();
-                let has = if names.is_empty() {
-                    "it has none".to_owned()
-                } else {
-                    format!("it has {}", names.join(", "))
-                };
-                (
-                    at.to_owned(),
-                    format!("`{name}` is not a parameter of this operation; {has}"),
-                )
-            })
-    };
-    let mut request = RequestModel::default();
-    for (slot, found, at) in [
-        (&mut request.start, &ext.request.start, "/request/start"),
-        (&mut request.end, &ext.request.end, "/request/end"),
-    ] {
-        if let Some(time) = found {
-            parameter(&time.param, at)?;
-            *slot = Some((
-                time.param.clone(),
-                time_format(&time.format, &format!("{at}/format"))?,
-            ));
-        }
-    }
-    if let Some(width) = &ext.request.bucket_width {
-        parameter(&width.param, "/request/bucket-width")?;
-        request.bucket_width = Some((width.param.clone(), width.day.clone()));
-    }
-    if let Some(group_by) = &ext.request.group_by {
-        parameter(&group_by.param, "/request/group-by")?;
-        let mut values = Vec::new();
-        for (name, value) in &group_by.values {
-            let at = format!("/request/group-by/values/{name}");
-            values.push((dimension(name, &at)?, value.clone()));
-        }
-        request.group_by = Some((group_by.param.clone(), values));
-    }
-    for (name, value) in &ext.request.params {
-        parameter(name, &format!("/request/params/{name}"))?;
-        let text = match value {
-            serde_json::Value::String(text) => text.clone(),
-            other => other.to_string(),
-        };
-        request.params.push((name.clone(), text));
-    }
-
+        .map_err(|e| (String::new(), format!("malformed {EXTENSION}: {e}")))?;
+    let request = request(api, operation, &ext.request)?;
     let root = success_media(api, operation)
         .and_then(|m| m.schema.as_ref())
-        .and_then(|s| resolve_schema(api, s))
+        .and_then(|s| refs::schema(api, s))
         .map(|(s, _)| s)
         .ok_or_else(|| {
             (
@@ -346,38 +239,152 @@ pub fn report(api: &OpenAPI, operation: &Operation) -> Result<Option<ReportModel
                 "the operation has no 2xx JSON schema to read".to_owned(),
             )
         })?;
+    let page = Rows::read(api, root, &ext.rows)?;
+    let period = page.period(&ext.period)?;
+    let mut filters = Vec::new();
+    for (path, wanted) in &ext.filters {
+        filters.push((
+            page.value_path(path, &format!("/where/{path}"))?,
+            Text::from(wanted.clone()),
+        ));
+    }
+    let mut dimensions = Vec::new();
+    for (name, path) in &ext.dimensions {
+        let at = format!("/dimensions/{name}");
+        dimensions.push((dimension(name, &at)?, page.value_path(path, &at)?));
+    }
+    let mut metrics = Vec::new();
+    for (name, metric) in &ext.metrics {
+        metrics.push(page.metric(name, metric)?);
+    }
+    if metrics.is_empty() {
+        return Err((
+            "/metrics".to_owned(),
+            "a report needs at least one metric".to_owned(),
+        ));
+    }
+    Ok(Some(ReportSpec {
+        operation: id.to_owned().into(),
+        request,
+        rows: page
+            .rows
+            .into_iter()
+            .map(|keys| keys.into_iter().map(Text::from).collect::<List<Text>>())
+            .collect(),
+        filters: filters.into(),
+        period,
+        dimensions: dimensions.into(),
+        metrics: metrics.into(),
+        example: example(api, operation).map(Text::from),
+    }))
+}
 
-    // The schema at each level of the row path: the page, then each array's items.
-    let rows_text = ext.rows.strip_prefix("$").ok_or_else(|| {
-        (
-            "/rows".to_owned(),
-            format!("`{}` must start with `$`", ext.rows),
-        )
-    })?;
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut levels: Vec<&Schema> = vec![root];
-    if !rows_text.is_empty() {
+/// How to ask for a range: every parameter named must be the operation's.
+fn request(
+    api: &OpenAPI,
+    operation: &Operation,
+    ext: &RequestExtension,
+) -> Result<ReportRequest, ReportError> {
+    let names = || {
+        operation
+            .parameters
+            .iter()
+            .filter_map(|p| refs::parameter(api, p))
+            .map(|p| p.parameter_data_ref().name.as_str())
+    };
+    let parameter = |name: &str, at: &str| {
+        if names().any(|known| known == name) {
+            return Ok(());
+        }
+        let listed: Vec<String> = names().map(|name| format!("`{name}`")).collect();
+        let has = if listed.is_empty() {
+            "it has none".to_owned()
+        } else {
+            format!("it has {}", listed.join(", "))
+        };
+        Err((
+            at.to_owned(),
+            format!("`{name}` is not a parameter of this operation; {has}"),
+        ))
+    };
+    let mut request = ReportRequest::default();
+    for (slot, found, at) in [
+        (&mut request.start, &ext.start, "/request/start"),
+        (&mut request.end, &ext.end, "/request/end"),
+    ] {
+        if let Some(time) = found {
+            parameter(&time.param, at)?;
+            *slot = Some(TimeParam {
+                param: time.param.clone().into(),
+                format: time_format(&time.format, &format!("{at}/format"))?,
+            });
+        }
+    }
+    if let Some(width) = &ext.bucket_width {
+        parameter(&width.param, "/request/bucket-width")?;
+        request.bucket_width = Some((width.param.clone().into(), width.day.clone().into()));
+    }
+    if let Some(group_by) = &ext.group_by {
+        parameter(&group_by.param, "/request/group-by")?;
+        let mut values = Vec::new();
+        for (name, value) in &group_by.values {
+            let at = format!("/request/group-by/values/{name}");
+            values.push((dimension(name, &at)?, Text::from(value.clone())));
+        }
+        request.group_by = Some(GroupBy {
+            param: group_by.param.clone().into(),
+            values: values.into(),
+        });
+    }
+    let mut params = Vec::new();
+    for (name, value) in &ext.params {
+        parameter(name, &format!("/request/params/{name}"))?;
+        let text = match value {
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        params.push((Text::from(name.clone()), Text::from(text)));
+    }
+    request.params = params.into();
+    Ok(request)
+}
+
+/// The page's row path, and the schema at each of its levels: the page, then
+/// each array's items. Paths are read against these.
+struct Rows<'a> {
+    api: &'a OpenAPI,
+    text: &'a str,
+    rows: Vec<Vec<String>>,
+    levels: Vec<&'a Schema>,
+}
+
+impl<'a> Rows<'a> {
+    fn read(api: &'a OpenAPI, root: &'a Schema, text: &'a str) -> Result<Self, ReportError> {
+        let mut page = Self {
+            api,
+            text,
+            rows: Vec::new(),
+            levels: vec![root],
+        };
+        let rows_text = text
+            .strip_prefix("$")
+            .ok_or_else(|| ("/rows".to_owned(), format!("`{text}` must start with `$`")))?;
+        if rows_text.is_empty() {
+            return Ok(page);
+        }
         let groups: Vec<&str> = rows_text.trim_start_matches('.').split("[]").collect();
         if groups.last() != Some(&"") {
             return Err((
                 "/rows".to_owned(),
-                format!("`{}` must end at an array, with `[]`", ext.rows),
+                format!("`{text}` must end at an array, with `[]`"),
             ));
         }
         for group in &groups[..groups.len() - 1] {
-            let keys: Vec<String> = group
-                .trim_matches('.')
-                .split('.')
-                .filter(|key| !key.is_empty())
-                .map(str::to_owned)
-                .collect();
-            let mut schema = *levels.last().unwrap_or(&root);
+            let keys = keys_of(group);
+            let mut schema = *page.levels.last().unwrap_or(&root);
             for key in &keys {
                 schema = property(api, schema, key).ok_or_else(|| {
-                    (
-                        "/rows".to_owned(),
-                        missing_property(api, schema, key, &ext.rows),
-                    )
+                    ("/rows".to_owned(), missing_property(api, schema, key, text))
                 })?;
             }
             let items = array_items(api, schema).ok_or_else(|| {
@@ -389,28 +396,30 @@ pub fn report(api: &OpenAPI, operation: &Operation) -> Result<Option<ReportModel
                     ),
                 )
             })?;
-            rows.push(keys);
-            levels.push(items);
+            page.rows.push(keys);
+            page.levels.push(items);
         }
+        Ok(page)
     }
 
-    let value_path = |text: &str, at: &str| -> Result<ValuePath, ReportError> {
+    /// A path to a value: relative to a row, or from the page with `$.`, whose
+    /// arrays must be the rows' own.
+    fn value_path(&self, text: &str, at: &str) -> Result<Path, ReportError> {
         let (level, keys_text) = match text.strip_prefix("$") {
             Some(absolute) => {
                 let groups: Vec<&str> = absolute.trim_start_matches('.').split("[]").collect();
                 let (leaf, arrays) = groups.split_last().unwrap_or((&"", &[]));
                 for (index, group) in arrays.iter().enumerate() {
-                    let keys: Vec<&str> = group
-                        .trim_matches('.')
-                        .split('.')
-                        .filter(|k| !k.is_empty())
-                        .collect();
-                    if rows.get(index).is_none_or(|row| *row != keys) {
+                    if self
+                        .rows
+                        .get(index)
+                        .is_none_or(|row| *row != keys_of(group))
+                    {
                         return Err((
                             at.to_owned(),
                             format!(
                                 "`{text}` leaves the row path `{}`: its arrays must be the rows' own",
-                                ext.rows
+                                self.text
                             ),
                         ));
                     }
@@ -425,61 +434,53 @@ pub fn report(api: &OpenAPI, operation: &Operation) -> Result<Option<ReportModel
                     ),
                 ));
             }
-            None => (rows.len(), text),
+            None => (self.rows.len(), text),
         };
-        let keys: Vec<String> = keys_text
-            .split('.')
-            .filter(|k| !k.is_empty())
-            .map(str::to_owned)
-            .collect();
+        let keys = keys_of(keys_text);
         if keys.is_empty() {
             return Err((at.to_owned(), format!("`{text}` names no property")));
         }
-        let mut schema = levels[level];
+        let mut schema = self.levels[level];
         for key in &keys {
-            schema = property(api, schema, key)
-                .ok_or_else(|| (at.to_owned(), missing_property(api, schema, key, text)))?;
+            schema = property(self.api, schema, key)
+                .ok_or_else(|| (at.to_owned(), missing_property(self.api, schema, key, text)))?;
         }
-        Ok(ValuePath { level, keys })
-    };
+        Ok(Path {
+            level,
+            keys: keys.into_iter().map(Text::from).collect(),
+        })
+    }
 
-    let period = match &ext.period {
-        PeriodExtension::Keyword(word) if word == "range" => PeriodModel::Range,
-        PeriodExtension::Keyword(other) => {
-            return Err((
-                "/period".to_owned(),
-                format!(
-                    "unknown period `{other}`; expected `range`, `{{start, end, format}}` or `{{snapshot: …}}`"
-                ),
-            ));
-        }
-        PeriodExtension::Buckets { start, end, format } => PeriodModel::Buckets {
-            start: value_path(start, "/period/start")?,
-            end: value_path(end, "/period/end")?,
-            format: time_format(format, "/period/format")?,
-        },
-        PeriodExtension::Snapshot {
-            snapshot,
-            window_days,
-        } => PeriodModel::Snapshot {
-            label: snapshot.clone(),
-            window_days: window_days
-                .as_deref()
-                .map(|path| value_path(path, "/period/window-days"))
-                .transpose()?,
-        },
-    };
-    let mut filters = Vec::new();
-    for (path, wanted) in &ext.filters {
-        filters.push((value_path(path, &format!("/where/{path}"))?, wanted.clone()));
+    fn period(&self, period: &PeriodExtension) -> Result<Period, ReportError> {
+        Ok(match period {
+            PeriodExtension::Keyword(word) if word == "range" => Period::Range,
+            PeriodExtension::Keyword(other) => {
+                return Err((
+                    "/period".to_owned(),
+                    format!(
+                        "unknown period `{other}`; expected `range`, `{{start, end, format}}` or `{{snapshot: …}}`"
+                    ),
+                ));
+            }
+            PeriodExtension::Buckets { start, end, format } => Period::Buckets {
+                start: self.value_path(start, "/period/start")?,
+                end: self.value_path(end, "/period/end")?,
+                format: time_format(format, "/period/format")?,
+            },
+            PeriodExtension::Snapshot {
+                snapshot,
+                window_days,
+            } => Period::Snapshot {
+                label: snapshot.clone().into(),
+                window_days: window_days
+                    .as_deref()
+                    .map(|path| self.value_path(path, "/period/window-days"))
+                    .transpose()?,
+            },
+        })
     }
-    let mut dimensions = Vec::new();
-    for (name, path) in &ext.dimensions {
-        let at = format!("/dimensions/{name}");
-        dimensions.push((dimension(name, &at)?, value_path(path, &at)?));
-    }
-    let mut metrics = Vec::new();
-    for (name, metric) in &ext.metrics {
+
+    fn metric(&self, name: &str, metric: &MetricExtension) -> Result<Metric, ReportError> {
         let at = format!("/metrics/{name}");
         let valid = name.starts_with(|c: char| c.is_ascii_lowercase())
             && name
@@ -495,41 +496,28 @@ pub fn report(api: &OpenAPI, operation: &Operation) -> Result<Option<ReportModel
             if name.ends_with("_tokens") {
                 "tokens".to_owned()
             } else {
-                name.clone()
+                name.to_owned()
             }
         };
         let (paths, unit, scale) = match metric {
             MetricExtension::Short(paths) => {
-                (paths.paths(), UnitModel::Fixed(default_unit()), None)
+                (paths.paths(), Unit::Fixed(default_unit().into()), None)
             }
             MetricExtension::Full(full) => {
                 let unit = match (&full.unit, &full.currency) {
                     (Some(_), Some(_)) => {
                         return Err((at, "give `unit` or `currency`, not both".to_owned()));
                     }
-                    (Some(unit), None) => UnitModel::Fixed(unit.clone()),
+                    (Some(unit), None) => Unit::Fixed(unit.clone().into()),
                     (None, Some(currency)) => {
-                        UnitModel::Currency(value_path(currency, &format!("{at}/currency"))?)
+                        Unit::Currency(self.value_path(currency, &format!("{at}/currency"))?)
                     }
-                    (None, None) => UnitModel::Fixed(default_unit()),
+                    (None, None) => Unit::Fixed(default_unit().into()),
                 };
-                let scale = match &full.scale {
-                    None => None,
-                    Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-                    Some(serde_json::Value::String(s)) if s.parse::<f64>().is_ok() => {
-                        Some(s.clone())
-                    }
-                    Some(other) => {
-                        return Err((
-                            format!("{at}/scale"),
-                            format!("`scale` must be a number, not {other}"),
-                        ));
-                    }
-                };
-                (full.value.paths(), unit, scale)
+                (full.value.paths(), unit, scale(full.scale.as_ref(), &at)?)
             }
         };
-        if name == "cost" && !matches!(unit, UnitModel::Currency(_)) {
+        if name == "cost" && !matches!(unit, Unit::Currency(_)) {
             return Err((
                 at,
                 "`cost` needs `currency`: the path of the amount's currency code".to_owned(),
@@ -537,32 +525,31 @@ pub fn report(api: &OpenAPI, operation: &Operation) -> Result<Option<ReportModel
         }
         let values = paths
             .iter()
-            .map(|path| value_path(path, &format!("{at}/value")))
+            .map(|path| self.value_path(path, &format!("{at}/value")))
             .collect::<Result<Vec<_>, _>>()?;
         if values.is_empty() {
             return Err((at, "a metric needs at least one value path".to_owned()));
         }
-        metrics.push(MetricModel {
-            name: name.clone(),
-            values,
+        Ok(Metric {
+            name: name.to_owned().into(),
+            values: values.into(),
             unit,
-            scale,
-        });
+            scale: scale.map(Text::from),
+        })
     }
-    if metrics.is_empty() {
-        return Err((
-            "/metrics".to_owned(),
-            "a report needs at least one metric".to_owned(),
-        ));
+}
+
+/// A metric's `scale`: a number, or a numeric string.
+fn scale(scale: Option<&serde_json::Value>, at: &str) -> Result<Option<String>, ReportError> {
+    match scale {
+        None => Ok(None),
+        Some(serde_json::Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(serde_json::Value::String(s)) if s.parse::<f64>().is_ok() => Ok(Some(s.clone())),
+        Some(other) => Err((
+            format!("{at}/scale"),
+            format!("`scale` must be a number, not {other}"),
+        )),
     }
-    Ok(Some(ReportModel {
-        request,
-        rows,
-        filters,
-        period,
-        dimensions,
-        metrics,
-    }))
 }
 
 fn success_media<'a>(
@@ -574,12 +561,12 @@ fn success_media<'a>(
         .responses
         .iter()
         .find(|(status, _)| status::is_success(status))
-        .and_then(|(_, r)| resolve_response(api, r))
-        .and_then(json_media)
+        .and_then(|(_, r)| refs::response(api, r))
+        .and_then(refs::json_media)
 }
 
 /// The 2xx response's JSON example (`example`, or the first of `examples`), minified.
-pub fn example(api: &OpenAPI, operation: &Operation) -> Option<String> {
+fn example(api: &OpenAPI, operation: &Operation) -> Option<String> {
     let media = success_media(api, operation)?;
     let value = media.example.clone().or_else(|| {
         media.examples.values().find_map(|example| match example {

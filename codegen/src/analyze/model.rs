@@ -1,0 +1,208 @@
+//! What the analysis hands the later stages: the spec as the client sees it,
+//! beyond what progenitor reads (errors, pagination, unions, credentials, report
+//! mappings), with Rust names settled.
+
+use std::collections::BTreeMap;
+
+use crate::settings::ProviderSettings;
+
+use usagekit_report::ReportSpec;
+
+/// One spec and its settings, read once.
+pub struct Model<'a> {
+    pub settings: &'a ProviderSettings,
+    pub operations: Vec<OperationModel>,
+    pub unions: Vec<Union>,
+    pub credentials: Vec<Credential>,
+    pub default_base_url: String,
+    /// Component types renamed away from the crate root's names (`Error` → `ErrorObject`).
+    pub renamed_types: BTreeMap<String, String>,
+    /// The `x-usagekit-report` mappings, in document order.
+    pub reports: Vec<ReportSpec>,
+}
+
+/// One operation, in document order (progenitor's order).
+#[derive(Debug, Clone)]
+pub struct OperationModel {
+    pub id: String,
+    pub method: String,
+    pub http_method: String,
+    pub path: String,
+    pub summary: Option<String>,
+    pub errors: Option<ErrorModel>,
+    pub pagination: Option<Pagination>,
+    /// Path-item parameters first, then the operation's (progenitor's setters).
+    pub parameters: Vec<ParameterModel>,
+    pub takes_body: bool,
+    /// Success statuses with different bodies: the result enum.
+    pub successes: Option<SuccessModel>,
+}
+
+/// Where a parameter goes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+impl ParameterLocation {
+    /// As OpenAPI's `in` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Path => "path",
+            Self::Query => "query",
+            Self::Header => "header",
+            Self::Cookie => "cookie",
+        }
+    }
+}
+
+/// A parameter as its builder setter documents it.
+#[derive(Debug, Clone)]
+pub struct ParameterModel {
+    /// The setter progenitor generates (`bucket_width`).
+    pub setter: String,
+    /// The name on the wire (`bucket_width`, `X-Trace`).
+    pub name: String,
+    pub location: ParameterLocation,
+    pub required: bool,
+    pub description: Option<String>,
+    /// The spec's type in words: `integer`, `string (date-time)`, `array of string`.
+    pub schema: String,
+    /// The spec's `default`, as JSON.
+    pub default: Option<String>,
+    /// The spec's `enum` values, as JSON scalars without quotes.
+    pub allowed: Vec<String>,
+    /// An array: repeated keys in a query, comma-joined in a header (OpenAPI's `simple` style).
+    pub list: bool,
+}
+
+impl ParameterModel {
+    /// Required by the spec yet with a `default`: optional on the builder, and the
+    /// client sends the default when it is not set.
+    pub fn sends_default(&self) -> bool {
+        self.required && self.default.is_some() && self.location != ParameterLocation::Path
+    }
+}
+
+/// The statuses a `responses` key covers: `404` is 404..=404, `4XX` is 400..=499.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Statuses {
+    pub low: u16,
+    pub high: u16,
+}
+
+impl Statuses {
+    /// Exact codes before the ranges that hold them.
+    pub fn specificity(self) -> (u16, u16) {
+        (self.high - self.low, self.low)
+    }
+}
+
+/// One documented error body.
+#[derive(Debug, Clone)]
+pub struct ErrorBody {
+    /// `None` for `default` (any other error status).
+    pub statuses: Option<Statuses>,
+    pub type_name: String,
+}
+
+/// An operation's documented error responses, as the client decodes them.
+#[derive(Debug, Clone)]
+pub struct ErrorModel {
+    /// Exact codes first, `default` last.
+    pub bodies: Vec<ErrorBody>,
+    /// The `E` of `Error<E>`: the one body type, or `enum_name` when they differ.
+    pub type_name: String,
+    /// When statuses carry different bodies: the generated enum's name; its variants
+    /// are named after the body types.
+    pub enum_name: Option<String>,
+    /// Where the provider's message is, across every body type.
+    pub message_pointers: Vec<String>,
+}
+
+impl ErrorModel {
+    /// The distinct body types, in order of first use.
+    pub fn body_types(&self) -> Vec<&str> {
+        let mut types: Vec<&str> = Vec::new();
+        for body in &self.bodies {
+            if !types.contains(&body.type_name.as_str()) {
+                types.push(&body.type_name);
+            }
+        }
+        types
+    }
+}
+
+/// One success status of an operation whose success statuses carry different bodies.
+#[derive(Debug, Clone)]
+pub struct SuccessVariant {
+    pub statuses: Statuses,
+    /// Named by the status's reason phrase (`Created`).
+    pub variant: String,
+    /// The body's type; `None`: no JSON body.
+    pub body: Option<String>,
+}
+
+/// An operation whose success statuses carry different bodies (GitHub's 201 with a
+/// body beside a bodiless 204): its result is an enum decoded by status.
+#[derive(Debug, Clone)]
+pub struct SuccessModel {
+    pub enum_name: String,
+    /// Exact codes before ranges.
+    pub variants: Vec<SuccessVariant>,
+}
+
+/// How the next page is asked for.
+#[derive(Debug, Clone)]
+pub enum PageStyle {
+    /// The response carries the next page's cursor (`next_page`).
+    Cursor { next_cursor_field: String },
+    /// The next page starts after the last item's id (`after` + `has_more`).
+    AfterLastId { item_id_field: String },
+    /// Pages are numbered from `first`; the stream stops on an empty page, at
+    /// `total_pages`, or when `has_more` says so.
+    PageNumber {
+        first: u64,
+        total_pages_field: Option<String>,
+    },
+}
+
+/// Pagination, resolved to Rust names.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// The builder setter of the cursor or page-number parameter.
+    pub cursor_setter: String,
+    pub items_field: String,
+    pub has_more_field: Option<String>,
+    pub item_type: String,
+    pub style: PageStyle,
+}
+
+/// A discriminated union, generated by UsageKit rather than typify.
+#[derive(Debug, Clone)]
+pub struct Union {
+    pub type_name: String,
+    pub description: Option<String>,
+    pub property: String,
+    pub variants: Vec<UnionVariant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// The discriminator's value.
+    pub tag: String,
+    pub type_name: String,
+    pub description: Option<String>,
+}
+
+/// A credential the client must send, from the document-level security requirement.
+#[derive(Debug, Clone)]
+pub struct Credential {
+    pub scheme: String,
+    pub description: Option<String>,
+    /// `None` for bearer; the header name for `apiKey` schemes.
+    pub header: Option<String>,
+}

@@ -1,0 +1,144 @@
+//! A generated crate's README: `readme.md` filled in from the spec and settings.
+
+use std::fmt::Write as _;
+
+use super::{example, format};
+use crate::analyze::Model;
+use crate::analyze::model::OperationModel;
+
+const TEMPLATE: &str = include_str!("readme.md");
+
+/// The README; `example` is the call example's program, `summary` the summary
+/// program and what it prints for the spec's examples.
+pub(super) fn text(
+    spec_path: &str,
+    model: &Model<'_>,
+    example: Option<&str>,
+    summary: Option<(&str, Option<&str>)>,
+) -> Result<String, String> {
+    let settings = model.settings;
+    let header = format::header("<!--", spec_path).replace('\n', " -->\n");
+    let vars = settings
+        .credentials
+        .values()
+        .map(|c| format!("`{}`", c.env))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let example_file = example::name(settings);
+    let run_example = format!(
+        "`cargo run -p {} --example {example_file} -- <base URL>`",
+        settings.crate_name,
+    );
+    let mut use_section = String::new();
+    if let Some(example) = example {
+        let _ = write!(use_section, "## Use\n\n```rust,no_run\n{example}```\n\n");
+        if summary.is_none() {
+            let _ = write!(
+                use_section,
+                "The same program is `examples/{example_file}.rs`: {run_example}.\n\n"
+            );
+        }
+    }
+    let mut summary_section = String::new();
+    if let Some((program, output)) = summary {
+        let _ = write!(
+            summary_section,
+            "## Summary\n\n\
+             A table of the last 7 days, read as the spec's `x-usagekit-report` says (the same \
+             mapping the `usagekit report` command uses):\n\n\
+             ```rust,no_run\n{program}```\n\n\
+             This is `examples/{example_file}.rs`: {run_example}."
+        );
+        if let Some(output) = output {
+            let _ = write!(
+                summary_section,
+                " For the example responses in the spec (2026-11-01 to 03), run on 2026-11-04, it prints:\n\n\
+                 ```text\n{output}```"
+            );
+        }
+        summary_section.push_str("\n\n");
+    }
+    let mut operations = String::new();
+    for operation in &model.operations {
+        let _ = writeln!(
+            operations,
+            "| {} | `{} {}` | {} |",
+            method_cell(operation),
+            operation.http_method,
+            operation.path,
+            operation.summary.as_deref().unwrap_or("")
+        );
+    }
+    fill(
+        TEMPLATE,
+        &[
+            ("header", &header),
+            ("crate", &settings.crate_name),
+            ("description", &settings.description),
+            ("spec", spec_path),
+            ("requirement", &version_requirement(&settings.version)),
+            ("vars", &vars),
+            ("base_url_env", &settings.base_url_env()),
+            ("base_url", &model.default_base_url),
+            ("use", &use_section),
+            ("summary", &summary_section),
+            ("operations", &operations),
+        ],
+    )
+}
+
+/// `template` with every `{{name}}` replaced by its value, in one pass over the
+/// template (values are never read for placeholders).
+fn fill(template: &str, values: &[(&str, &str)]) -> Result<String, String> {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find("}}").ok_or_else(|| {
+            "the README template has an unclosed `{{` (a generator bug)".to_owned()
+        })?;
+        let name = &after[..end];
+        let (_, value) = values.iter().find(|(key, _)| *key == name).ok_or_else(|| {
+            format!("the README template names `{name}`, which has no value (a generator bug)")
+        })?;
+        out.push_str(value);
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The requirement users write for this version: `0.3` for 0.3.x, `1` for 1.x.
+fn version_requirement(version: &str) -> String {
+    let mut parts = version.split('.');
+    match (parts.next(), parts.next()) {
+        (Some("0"), Some(minor)) => format!("0.{minor}"),
+        (Some(major), _) => major.to_owned(),
+        (None, _) => version.to_owned(),
+    }
+}
+
+fn method_cell(operation: &OperationModel) -> String {
+    let paged = if operation.pagination.is_some() {
+        " (paginated)"
+    } else {
+        ""
+    };
+    format!("`{}()`{paged}", operation.method)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill;
+
+    #[test]
+    fn placeholders_are_filled_once_and_unknown_ones_refused() {
+        assert_eq!(
+            fill("a {{x}} b {{y}}", &[("x", "{{y}}"), ("y", "2")]).unwrap(),
+            "a {{y}} b 2"
+        );
+        assert!(fill("{{z}}", &[]).unwrap_err().contains("`z`"));
+        assert!(fill("{{z", &[]).is_err());
+    }
+}

@@ -1,0 +1,231 @@
+//! The client's construction: what the crate tells the runtime about its
+//! provider, `Client::builder` and `from_env`, and `ClientBuilder` with one setter
+//! per credential.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::ClientParts;
+use crate::analyze::Model;
+
+/// The credential entries of `ProviderInfo`, their builder setters, and the
+/// variables `from_env` reads.
+struct Credentials {
+    specs: Vec<TokenStream>,
+    setters: Vec<TokenStream>,
+    env_vars: Vec<String>,
+}
+
+fn credentials(model: &Model<'_>) -> Credentials {
+    let settings = model.settings;
+    let mut found = Credentials {
+        specs: Vec::new(),
+        setters: Vec::new(),
+        env_vars: vec![format!("`{}` (optional)", settings.base_url_env())],
+    };
+    for credential in &model.credentials {
+        // Lints and settings validation guarantee an entry per scheme.
+        let Some(chosen) = settings.credentials.get(&credential.scheme) else {
+            continue;
+        };
+        let scheme = &credential.scheme;
+        let setter = format_ident!("{}", chosen.setter);
+        let setter_name = &chosen.setter;
+        let env = &chosen.env;
+        let placement = match &credential.header {
+            None => quote!(usagekit_runtime::Placement::Bearer),
+            Some(header) => quote!(usagekit_runtime::Placement::Header(#header)),
+        };
+        found.specs.push(quote! {
+            usagekit_runtime::CredentialSpec {
+                scheme: #scheme,
+                setter: #setter_name,
+                env: #env,
+                placement: #placement,
+            }
+        });
+        let wire = match &credential.header {
+            None => "`Authorization: Bearer …`".to_owned(),
+            Some(header) => format!("the `{header}` header"),
+        };
+        let mut doc = format!(
+            "Sets the `{scheme}` credential, sent as {wire}. Read from `{env}` by `from_env`."
+        );
+        if let Some(description) = &credential.description {
+            doc = format!("{description}\n\n{doc}");
+        }
+        found.setters.push(quote! {
+            #[doc = #doc]
+            pub fn #setter(self, value: impl Into<usagekit_runtime::Secret>) -> Self {
+                Self(self.0.credential(#scheme, value))
+            }
+        });
+        found.env_vars.push(format!("`{env}`"));
+    }
+    found
+}
+
+/// The statuses retried, and how the builder's setter documents them.
+fn retry_statuses(model: &Model<'_>) -> (TokenStream, String) {
+    let settings = model.settings;
+    match &settings.retry_statuses {
+        None => (
+            quote!(usagekit_runtime::DEFAULT_RETRY_STATUSES),
+            "The HTTP statuses that are retried (default: \
+             [`usagekit_runtime::DEFAULT_RETRY_STATUSES`])."
+                .to_owned(),
+        ),
+        Some(statuses) => (
+            quote!(&[#(#statuses),*]),
+            format!(
+                "The HTTP statuses that are retried (default for {}: {}).",
+                settings.name,
+                statuses
+                    .iter()
+                    .map(u16::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+    }
+}
+
+/// `PROVIDER`, the client hook, `Client::builder`/`from_env`, `ClientBuilder`, `SERVICE`.
+pub(super) fn tokens(model: &Model<'_>, parts: &ClientParts) -> TokenStream {
+    let settings = model.settings;
+    let name = &settings.name;
+    let base_url = &model.default_base_url;
+    let base_url_env = settings.base_url_env();
+    let Credentials {
+        specs,
+        setters,
+        env_vars,
+    } = credentials(model);
+    let from_env_doc = format!(
+        "A client configured from the environment: {}.",
+        env_vars.join(", ")
+    );
+    let builder_doc =
+        format!("Starts configuring a client. The base URL defaults to `{base_url}`.");
+    let (retry_statuses, retry_doc) = retry_statuses(model);
+    let default_headers = settings.default_headers.iter().map(|(name, value)| {
+        let name = name.to_ascii_lowercase();
+        quote!((#name, #value))
+    });
+
+    let builder_impl = builder_impl(&from_env_doc, &setters, &retry_doc, &parts.construct);
+    let service = super::service::tokens(model);
+    let hooks = &parts.hooks;
+    quote! {
+        #service
+
+        static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo {
+            name: #name,
+            default_base_url: #base_url,
+            base_url_env: #base_url_env,
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            credentials: &[#(#specs),*],
+            retry_statuses: #retry_statuses,
+            default_headers: &[#(#default_headers),*],
+        };
+
+        #hooks
+
+        impl Client {
+            #[doc = #builder_doc]
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder(usagekit_runtime::ClientBuilder::new(&PROVIDER))
+            }
+
+            #[doc = #from_env_doc]
+            pub fn from_env() -> Result<Self, usagekit_runtime::ConfigError> {
+                Self::builder().from_env()?.build()
+            }
+        }
+
+        /// Configures a [`Client`]; see [`Client::builder`].
+        #[derive(Debug, Clone)]
+        #[must_use]
+        pub struct ClientBuilder(usagekit_runtime::ClientBuilder);
+
+        #builder_impl
+    }
+}
+
+/// `ClientBuilder`'s methods: one setter per credential, then what every client has.
+fn builder_impl(
+    from_env_doc: &str,
+    setters: &[TokenStream],
+    retry_doc: &str,
+    construct: &TokenStream,
+) -> TokenStream {
+    quote! {
+    impl ClientBuilder {
+        #[doc = #from_env_doc]
+        pub fn from_env(self) -> Result<Self, usagekit_runtime::ConfigError> {
+            self.0.from_env().map(Self)
+        }
+
+        /// The server to call, e.g. a proxy or a local test server.
+        pub fn base_url(self, url: impl Into<String>) -> Self {
+            Self(self.0.base_url(url))
+        }
+
+        #(#setters)*
+
+        /// Time allowed for one attempt (default 60 s).
+        pub fn timeout(self, timeout: std::time::Duration) -> Self {
+            Self(self.0.timeout(timeout))
+        }
+
+        /// Time allowed to connect (default 10 s).
+        pub fn connect_timeout(self, timeout: std::time::Duration) -> Self {
+            Self(self.0.connect_timeout(timeout))
+        }
+
+        /// Retries after a transient failure (default 2; 0 turns retries off).
+        pub fn max_retries(self, retries: u32) -> Self {
+            Self(self.0.max_retries(retries))
+        }
+
+        /// Time allowed for a whole call, retries and waits included (default 300 s).
+        pub fn deadline(self, deadline: std::time::Duration) -> Self {
+            Self(self.0.deadline(deadline))
+        }
+
+        /// Backoff and `Retry-After` handling in full. `max_retries` and `deadline`
+        /// win over the policy's own, whichever is called first.
+        pub fn retry_policy(self, policy: usagekit_runtime::RetryPolicy) -> Self {
+            Self(self.0.retry_policy(policy))
+        }
+
+        #[doc = #retry_doc]
+        pub fn retry_statuses(self, statuses: impl IntoIterator<Item = u16>) -> Self {
+            Self(self.0.retry_statuses(statuses))
+        }
+
+        /// Ends every `stream()` with a pagination error after this many pages
+        /// (default: no limit; a cursor the server already gave always ends it).
+        pub fn max_pages(self, pages: u64) -> Self {
+            Self(self.0.max_pages(pages))
+        }
+
+        /// Sends `name: value` with every request, replacing a default header of
+        /// the same name. Treated as sensitive: never logged, never sent to
+        /// another origin.
+        pub fn header(self, name: impl Into<String>, value: impl Into<usagekit_runtime::Secret>) -> Self {
+            Self(self.0.header(name, value))
+        }
+
+        /// Replaces the default `User-Agent` (`<crate>/<version>`).
+        pub fn user_agent(self, user_agent: impl Into<String>) -> Self {
+            Self(self.0.user_agent(user_agent))
+        }
+
+        /// Checks the configuration and builds the client.
+        pub fn build(self) -> Result<Client, usagekit_runtime::ConfigError> {
+            #construct
+        }
+    }
+    }
+}

@@ -1,0 +1,135 @@
+//! Sums of records by period and group.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::mapping::{Dimension, Text};
+use crate::query::Granularity;
+use crate::read::{Coverage, Record};
+
+/// One row of a report: a sum over records that share its period and groups.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Row {
+    /// First, so buckets sort before range totals and snapshots.
+    pub coverage: Coverage,
+    pub period_start: Option<DateTime<Utc>>,
+    pub period_end: Option<DateTime<Utc>>,
+    /// `None` where the report is not grouped by it, or the provider did not say.
+    pub provider: Option<Text>,
+    pub model: Option<String>,
+    pub project: Option<String>,
+    pub api_key: Option<String>,
+    pub metric: Text,
+    pub unit: String,
+}
+
+/// Sums records by period and the chosen dimensions, never across units: amounts
+/// in different currencies stay apart.
+#[derive(Debug)]
+pub struct Aggregator {
+    by: Granularity,
+    group_by: Vec<Dimension>,
+    rows: BTreeMap<Row, Decimal>,
+}
+
+impl Aggregator {
+    pub fn new(by: Granularity, group_by: &[Dimension]) -> Self {
+        Self {
+            by,
+            group_by: group_by.to_vec(),
+            rows: BTreeMap::new(),
+        }
+    }
+
+    pub fn granularity(&self) -> Granularity {
+        self.by
+    }
+
+    pub fn add(&mut self, record: Record) {
+        let grouped = |dimension| self.group_by.contains(&dimension);
+        let (period_start, period_end) = match (&record.coverage, record.period_start) {
+            (Coverage::Bucket, Some(start)) => {
+                let (start, end) = self.by.period(start);
+                (Some(start), Some(end))
+            }
+            _ => (record.period_start, record.period_end),
+        };
+        let key = Row {
+            period_start,
+            period_end,
+            coverage: record.coverage,
+            provider: grouped(Dimension::Provider).then_some(record.provider),
+            model: record.model.filter(|_| grouped(Dimension::Model)),
+            project: record.project.filter(|_| grouped(Dimension::Project)),
+            api_key: record.api_key.filter(|_| grouped(Dimension::ApiKey)),
+            metric: record.metric,
+            unit: record.unit,
+        };
+        *self.rows.entry(key).or_default() += record.value;
+    }
+
+    /// The rows, ordered by period, then groups, then metric.
+    pub fn rows(&self) -> impl Iterator<Item = (&Row, Decimal)> {
+        self.rows
+            .iter()
+            .map(|(row, value)| (row, value.normalize()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn group_by(&self) -> &[Dimension] {
+        &self.group_by
+    }
+}
+
+impl Row {
+    /// `2026-11-01` for a day, `2026-11-02..2026-11-09` for a week, `2026-11` for a
+    /// month; a range or a snapshot says what it is.
+    pub fn period_label(&self, by: Granularity) -> String {
+        let date = |time: Option<DateTime<Utc>>| {
+            time.map_or_else(
+                || "?".to_owned(),
+                |time| time.format("%Y-%m-%d").to_string(),
+            )
+        };
+        match &self.coverage {
+            Coverage::Bucket => match by {
+                Granularity::Day => date(self.period_start),
+                Granularity::Week => {
+                    format!("{}..{}", date(self.period_start), date(self.period_end))
+                }
+                Granularity::Month => self
+                    .period_start
+                    .map_or_else(String::new, |start| start.format("%Y-%m").to_string()),
+            },
+            Coverage::Range => format!(
+                "{}..{} (total)",
+                date(self.period_start),
+                date(self.period_end)
+            ),
+            Coverage::Snapshot(label) => match self.period_start {
+                Some(_) => format!(
+                    "{label} ({}..{})",
+                    date(self.period_start),
+                    date(self.period_end)
+                ),
+                None => label.to_string(),
+            },
+        }
+    }
+
+    /// The value of `dimension`, or empty.
+    pub fn dimension(&self, dimension: Dimension) -> &str {
+        match dimension {
+            Dimension::Provider => self.provider.as_deref().unwrap_or(""),
+            Dimension::Model => self.model.as_deref().unwrap_or(""),
+            Dimension::Project => self.project.as_deref().unwrap_or(""),
+            Dimension::ApiKey => self.api_key.as_deref().unwrap_or(""),
+        }
+    }
+}

@@ -1,0 +1,294 @@
+//! Reading pages into records, as a mapping says.
+
+use chrono::{DateTime, Days, NaiveDate, SecondsFormat, TimeZone, Utc};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::mapping::{Dimension, Path, Period, ReportSpec, Text, TimeFormat, Unit};
+use crate::query::ReportQuery;
+
+/// What a record's period means.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "label")]
+pub enum Coverage {
+    /// A time bucket.
+    Bucket,
+    /// The provider's total for the requested range.
+    Range,
+    /// The provider's current figures (`label` says which).
+    Snapshot(Text),
+}
+
+impl Coverage {
+    /// Empty for buckets, else what the period is.
+    pub fn note(&self) -> String {
+        match self {
+            Self::Bucket => String::new(),
+            Self::Range => "total for the range".to_owned(),
+            Self::Snapshot(label) => format!("snapshot: {label}"),
+        }
+    }
+}
+
+/// One number: a metric of one provider, in one period, for one model, project
+/// and API key (each `None` when the provider did not say).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Record {
+    pub provider: Text,
+    pub period_start: Option<DateTime<Utc>>,
+    pub period_end: Option<DateTime<Utc>>,
+    pub coverage: Coverage,
+    pub model: Option<String>,
+    pub project: Option<String>,
+    pub api_key: Option<String>,
+    /// `input_tokens` (all input, cached included), `output_tokens`,
+    /// `cached_input_tokens`, `requests`, `cost`, or the provider's own counter.
+    pub metric: Text,
+    /// `tokens`, `requests`, … or an ISO currency code for `cost`.
+    pub unit: String,
+    pub value: Decimal,
+}
+
+/// A row's period start and end, and what the period means.
+type Covered = (Option<DateTime<Utc>>, Option<DateTime<Utc>>, Coverage);
+
+fn format_time(time: DateTime<Utc>, format: TimeFormat) -> String {
+    match format {
+        TimeFormat::UnixSeconds => time.timestamp().to_string(),
+        TimeFormat::DateTime => time.to_rfc3339_opts(SecondsFormat::Secs, true),
+        TimeFormat::Date => time.format("%Y-%m-%d").to_string(),
+    }
+}
+
+fn parse_time(value: &Value, format: TimeFormat) -> Option<DateTime<Utc>> {
+    match (format, value) {
+        (TimeFormat::UnixSeconds, Value::Number(n)) => Utc.timestamp_opt(n.as_i64()?, 0).single(),
+        (TimeFormat::UnixSeconds, Value::String(s)) => {
+            Utc.timestamp_opt(s.parse().ok()?, 0).single()
+        }
+        (TimeFormat::DateTime, Value::String(s)) => DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|t| t.with_timezone(&Utc)),
+        (TimeFormat::Date, Value::String(s)) => Some(
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()?
+                .and_hms_opt(0, 0, 0)?
+                .and_utc(),
+        ),
+        _ => None,
+    }
+}
+
+/// A JSON number or numeric string as an exact decimal (`0.06` stays `0.06`).
+pub(crate) fn decimal(value: &Value) -> Option<Decimal> {
+    let text = match value {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.trim().to_owned(),
+        _ => return None,
+    };
+    Decimal::from_str_exact(&text)
+        .or_else(|_| Decimal::from_scientific(&text))
+        .ok()
+}
+
+fn text(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(s) if s.is_empty() => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+impl ReportSpec {
+    /// The parameters that ask for `query`'s range in one-day buckets, grouped by
+    /// what the API can group by among `query.group_by`.
+    pub fn params(&self, query: &ReportQuery) -> Vec<(String, String)> {
+        let request = &self.request;
+        let mut params = Vec::new();
+        if let Some(start) = &request.start {
+            params.push((
+                start.param.to_string(),
+                format_time(query.since, start.format),
+            ));
+        }
+        if let Some(end) = &request.end {
+            params.push((end.param.to_string(), format_time(query.until, end.format)));
+        }
+        if let Some((param, day)) = &request.bucket_width {
+            params.push((param.to_string(), day.to_string()));
+        }
+        if let Some(group_by) = &request.group_by {
+            for (dimension, value) in group_by.values.iter() {
+                if query.group_by.contains(dimension) {
+                    params.push((group_by.param.to_string(), value.to_string()));
+                }
+            }
+        }
+        for (name, value) in request.params.iter() {
+            params.push((name.to_string(), value.to_string()));
+        }
+        params
+    }
+
+    /// Reads one page's rows into records. `now` dates snapshots.
+    pub fn read_page(
+        &self,
+        provider: &Text,
+        page: &Value,
+        query: &ReportQuery,
+        now: DateTime<Utc>,
+        emit: &mut dyn FnMut(Record),
+    ) -> Result<(), String> {
+        let mut stack = vec![page];
+        self.walk(&mut stack, provider, query, now, emit)
+    }
+
+    fn walk(
+        &self,
+        stack: &mut Vec<&Value>,
+        provider: &Text,
+        query: &ReportQuery,
+        now: DateTime<Utc>,
+        emit: &mut dyn FnMut(Record),
+    ) -> Result<(), String> {
+        let level = stack.len() - 1;
+        let Some(keys) = self.rows.get(level) else {
+            return self.read_row(stack, provider, query, now, emit);
+        };
+        let parent = stack[level];
+        match lookup(parent, keys) {
+            Some(Value::Array(items)) => {
+                for item in items {
+                    stack.push(item);
+                    self.walk(stack, provider, query, now, emit)?;
+                    stack.pop();
+                }
+                Ok(())
+            }
+            None | Some(Value::Null) => Ok(()),
+            Some(_) => Err(format!(
+                "{}: `{}` is not an array",
+                self.operation,
+                keys.join(".")
+            )),
+        }
+    }
+
+    /// The period a row covers, and what that period means.
+    fn period_of(
+        &self,
+        stack: &[&Value],
+        query: &ReportQuery,
+        now: DateTime<Utc>,
+    ) -> Result<Covered, String> {
+        Ok(match &self.period {
+            Period::Buckets { start, end, format } => {
+                let read = |path: &Path| {
+                    self.get(stack, path)
+                        .and_then(|value| parse_time(value, *format))
+                        .ok_or_else(|| {
+                            format!(
+                                "{}: a row has no readable `{}`",
+                                self.operation,
+                                path.keys.join(".")
+                            )
+                        })
+                };
+                (Some(read(start)?), Some(read(end)?), Coverage::Bucket)
+            }
+            Period::Range => (Some(query.since), Some(query.until), Coverage::Range),
+            Period::Snapshot { label, window_days } => {
+                let days = window_days
+                    .as_ref()
+                    .and_then(|path| self.get(stack, path))
+                    .and_then(Value::as_u64);
+                let start = days.and_then(|days| now.checked_sub_days(Days::new(days)));
+                (start, start.map(|_| now), Coverage::Snapshot(label.clone()))
+            }
+        })
+    }
+
+    fn get<'v>(&self, stack: &[&'v Value], path: &Path) -> Option<&'v Value> {
+        lookup(stack.get(path.level)?, &path.keys).filter(|value| !value.is_null())
+    }
+
+    fn read_row(
+        &self,
+        stack: &[&Value],
+        provider: &Text,
+        query: &ReportQuery,
+        now: DateTime<Utc>,
+        emit: &mut dyn FnMut(Record),
+    ) -> Result<(), String> {
+        let other_kind = |(path, wanted): &(Path, Text)| {
+            self.get(stack, path).and_then(Value::as_str) != Some(wanted.as_ref())
+        };
+        if self.filters.iter().any(other_kind) {
+            return Ok(());
+        }
+        let (period_start, period_end, coverage) = self.period_of(stack, query, now)?;
+        let dimension = |wanted: Dimension| {
+            self.dimensions
+                .iter()
+                .find(|(dimension, _)| *dimension == wanted)
+                .and_then(|(_, path)| self.get(stack, path))
+                .and_then(text)
+        };
+        let (model, project, api_key) = (
+            dimension(Dimension::Model),
+            dimension(Dimension::Project),
+            dimension(Dimension::ApiKey),
+        );
+        for metric in self.metrics.iter() {
+            let mut values = metric
+                .values
+                .iter()
+                .filter_map(|path| self.get(stack, path))
+                .peekable();
+            if values.peek().is_none() {
+                continue;
+            }
+            let mut sum = Decimal::ZERO;
+            for value in values {
+                sum += decimal(value).ok_or_else(|| {
+                    format!(
+                        "{}: `{}` is not a number: {value}",
+                        self.operation, metric.name
+                    )
+                })?;
+            }
+            if let Some(scale) = &metric.scale {
+                sum *= Decimal::from_str_exact(scale)
+                    .map_err(|e| format!("{}: scale `{scale}`: {e}", self.operation))?;
+            }
+            let unit = match &metric.unit {
+                Unit::Fixed(unit) => unit.to_string(),
+                Unit::Currency(path) => match self.get(stack, path).and_then(Value::as_str) {
+                    Some(code) => code.to_ascii_uppercase(),
+                    // An amount without a currency cannot be added to anything.
+                    None => continue,
+                },
+            };
+            emit(Record {
+                provider: provider.clone(),
+                period_start,
+                period_end,
+                coverage: coverage.clone(),
+                model: model.clone(),
+                project: project.clone(),
+                api_key: api_key.clone(),
+                metric: metric.name.clone(),
+                unit,
+                value: sum.normalize(),
+            });
+        }
+        Ok(())
+    }
+}
+
+fn lookup<'v>(value: &'v Value, keys: &[Text]) -> Option<&'v Value> {
+    keys.iter()
+        .try_fold(value, |value, key| value.get(key.as_ref()))
+}
