@@ -30,20 +30,39 @@ mod spec;
 pub use diagnostic::{Diagnostic, Location};
 pub use files::{GeneratedFile, REGISTRY_CRATE, registry_crate};
 pub use semver::{ApiChange, Version, changelog, check_version, compare};
-pub use settings::{CredentialSettings, ExampleSettings, ProviderSettings, parse_settings};
+pub use settings::{
+    CredentialSettings, ExampleSettings, ProviderSettings, Unsupported, parse_settings,
+};
+
+/// A generated crate, and what the generator has to say about it.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The crate's files, sorted by path.
+    pub files: Vec<GeneratedFile>,
+    /// Operations left out (`unsupported = "skip"`), each with its reason.
+    pub left_out: Vec<Diagnostic>,
+    /// What was read differently from the letter of the document, or not
+    /// generated (webhooks, callbacks), each with its place.
+    pub notes: Vec<Diagnostic>,
+}
 
 /// Generates one provider's client crate.
 ///
 /// `spec_path` names the spec in messages and file headers (`specs/openai.yaml`);
-/// `spec_text` is its content. Returns the crate's files, sorted by path, or every
-/// problem found.
+/// `spec_text` is its content. Returns the crate, or every problem found.
 pub fn generate_crate(
     spec_path: &str,
     spec_text: &str,
     settings: &ProviderSettings,
-) -> Result<Vec<GeneratedFile>, Vec<Diagnostic>> {
+) -> Result<Outcome, Vec<Diagnostic>> {
     let spec = spec::read(spec_path, spec_text, &settings.exclude).map_err(|d| vec![d])?;
     let model = analyze::analyze(spec_path, &spec, settings)?;
     let syntax = progenitor::generate(spec_path, &spec.api, &model).map_err(|d| vec![d])?;
-    files::crate_files(spec_path, &model, &syntax).map_err(|e| vec![Diagnostic::new(spec_path, e)])
+    let files = files::crate_files(spec_path, &model, &syntax)
+        .map_err(|e| vec![Diagnostic::new(spec_path, e)])?;
+    Ok(Outcome {
+        files,
+        left_out: Vec::new(),
+        notes: Vec::new(),
+    })
 }

@@ -36,6 +36,11 @@ pub struct ProviderSettings {
     /// large, or partly unsupported, can still be used.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// What to do with an operation the generator cannot serve: refuse the spec
+    /// (the default, naming the operation and the fix) or leave it out, listed
+    /// with its reason in the command's output and the crate's README.
+    #[serde(default)]
+    pub unsupported: Unsupported,
     /// HTTP statuses the client retries (default: 408, 429, 500, 502, 503, 504).
     /// Anthropic, for one, signals overload with 529.
     #[serde(default)]
@@ -44,6 +49,15 @@ pub struct ProviderSettings {
     /// them per call, and can replace them with `ClientBuilder::header`.
     #[serde(default)]
     pub default_headers: BTreeMap<String, String>,
+}
+
+/// `unsupported = "refuse" | "skip"` in `providers.toml`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unsupported {
+    #[default]
+    Refuse,
+    Skip,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]

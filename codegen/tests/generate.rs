@@ -37,7 +37,7 @@ fn declared_retry_statuses_and_default_headers_reach_the_provider_info() {
         default_headers: BTreeMap::from([("Anthropic-Version".into(), "2023-06-01".into())]),
         ..settings()
     };
-    let files = generate_crate(&path, &text, &declared).unwrap();
+    let files = generate_crate(&path, &text, &declared).unwrap().files;
     let code = module(&files);
     assert!(
         code.contains("retry_statuses: &[429u16, 500u16, 529u16]"),
@@ -268,7 +268,7 @@ components:
             exclude: vec![exclude.to_owned()],
             ..settings()
         };
-        let files = generate_crate("spec.yaml", text, &settings).unwrap();
+        let files = generate_crate("spec.yaml", text, &settings).unwrap().files;
         let code = module(&files);
         assert!(code.contains("pub fn get_good(") && !code.contains("get_legacy"));
     }
@@ -323,7 +323,9 @@ fn report_mappings_come_from_the_spec_alone() {
         .map(|line| format!("{line}\n"))
         .collect();
     let code = |text: &str| {
-        let files = usagekit_codegen::generate_crate(&path, text, &settings()).unwrap();
+        let files = usagekit_codegen::generate_crate(&path, text, &settings())
+            .unwrap()
+            .files;
         module(&files).to_owned()
     };
     let mapped = code(&text);

@@ -1,10 +1,12 @@
 //! `cargo xtask generate [--check] [PROVIDER…]`: regenerate the client crates under
 //! `crates/` from `specs/`, or (`--check`) prove they are current without writing.
 
+mod corpus;
 mod layers;
 mod msrv;
 mod plan;
 mod scale;
+mod scratch;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -12,6 +14,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask generate [--check] [PROVIDER…]
        cargo xtask rust-version
        cargo xtask github [SPEC]
+       cargo xtask corpus [--no-check] DIR…
 
   Regenerates crates/<crate>/ for every provider in specs/providers.toml
   (or only the named ones), in the checkout that holds the current directory.
@@ -24,7 +27,12 @@ const USAGE: &str = "usage: cargo xtask generate [--check] [PROVIDER…]
   declared rust-version (CI runs it).
 
   github generates GitHub's REST spec (from `npm ci --prefix .ci`, or SPEC) with
-  .ci/github.toml into target/github/ and runs `cargo check` on it (CI runs it).";
+  .ci/github.toml into target/github/ and runs `cargo check` on it (CI runs it).
+
+  corpus generates every OpenAPI document in the folders as a throwaway provider
+  (target/corpus/), type-checks each, and prints one Markdown row per document:
+  operations generated of all, what was left out and why, the check's time and
+  peak memory (--no-check: generation only).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -47,6 +55,27 @@ fn main() -> ExitCode {
             summary(plan::workspace_root().and_then(|root| scale::github(&root, spec)))
         }
         "generate" => generate(rest),
+        "corpus" => {
+            let check = !rest.iter().any(|arg| arg == "--no-check");
+            let dirs: Vec<std::path::PathBuf> = rest
+                .iter()
+                .filter(|arg| !arg.starts_with("--"))
+                .map(std::path::PathBuf::from)
+                .collect();
+            if dirs.is_empty() {
+                eprintln!("corpus needs at least one folder of OpenAPI documents\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+            summary(plan::workspace_root().and_then(|root| corpus::corpus(&root, &dirs, check)))
+        }
+        "measure" => match scratch::measure(rest) {
+            Ok(status) if status.success() => ExitCode::SUCCESS,
+            Ok(_) => ExitCode::FAILURE,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
         _ => {
             eprintln!("unknown command `{command}`\n\n{USAGE}");
             ExitCode::from(2)

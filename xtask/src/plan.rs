@@ -121,7 +121,8 @@ fn generate_one(root: &Path, provider: &ProviderSettings) -> Result<Generated, V
     let spec_path = format!("specs/{}", provider.spec);
     let text = fs::read_to_string(root.join(&spec_path))
         .map_err(|e| vec![Diagnostic::new(&spec_path, format!("cannot read: {e}"))])?;
-    let mut files = quietly(|| usagekit_codegen::generate_crate(&spec_path, &text, provider))?;
+    let mut files =
+        quietly(|| usagekit_codegen::generate_crate(&spec_path, &text, provider))?.files;
     let dir = root.join("crates").join(&provider.crate_name);
     let report = change_report(&dir, provider, &mut files)
         .map_err(|e| vec![Diagnostic::new(SETTINGS, e)])?;

@@ -133,6 +133,7 @@ mod tests {
             default_headers: Default::default(),
             methods: Default::default(),
             exclude: Vec::new(),
+            unsupported: Default::default(),
         };
         let model = crate::analyze::analyze("ok_basic.yaml", &spec, &settings).unwrap();
         let (input, _) = input::progenitor_input(&spec.api, &model);

@@ -27,6 +27,7 @@ pub fn settings() -> ProviderSettings {
         default_headers: BTreeMap::new(),
         methods: BTreeMap::new(),
         exclude: Vec::new(),
+        unsupported: Default::default(),
     }
 }
 
@@ -53,16 +54,18 @@ pub fn fixture(name: &str) -> (String, String) {
 
 pub fn generate_with(name: &str, settings: &ProviderSettings) -> Vec<GeneratedFile> {
     let (path, text) = fixture(name);
-    generate_crate(&path, &text, settings).unwrap_or_else(|problems| {
-        panic!(
-            "{name} should generate:\n{}",
-            problems
-                .iter()
-                .map(|p| p.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        )
-    })
+    generate_crate(&path, &text, settings)
+        .map(|outcome| outcome.files)
+        .unwrap_or_else(|problems| {
+            panic!(
+                "{name} should generate:\n{}",
+                problems
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
+        })
 }
 
 #[allow(dead_code)]

@@ -127,7 +127,8 @@ fn generation_at_scale() {
                 let started = Instant::now();
                 let files =
                     usagekit_codegen::generate_crate("specs/synthetic.yaml", &spec, &settings)
-                        .unwrap();
+                        .unwrap()
+                        .files;
                 let elapsed = started.elapsed();
                 lines = files.iter().map(|f| f.contents.lines().count()).sum();
                 elapsed
