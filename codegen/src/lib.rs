@@ -7,10 +7,11 @@
 //! 1. `spec`: text to a typed document (parsing, `exclude`, inline schemas named;
 //!    the one `$ref` resolver and walker, status classes);
 //! 2. `analyze`: one pass that yields the model and every problem together;
-//! 3. `items`: UsageKit's own Rust (client, `send`, pagination, setters, enums,
-//!    `SERVICE`), built with `quote!`;
-//! 4. `progenitor`: progenitor and typify, their input and the counted edits of
-//!    their output that put `items` in place;
+//! 3. `typify`: the types, and the only code that knows typify's shapes (its
+//!    input, settings and the counted edits of its output);
+//! 4. `items`: UsageKit's own Rust (client, operations' builders and `send`,
+//!    pagination, setters, enums, `SERVICE`), built with `quote!`, and the
+//!    generated module they make with the types;
 //! 5. `files`: one module per emitted file (manifest, `lib.rs`, README, example);
 //! 6. `semver`: the change report against the committed crate.
 //!
@@ -22,10 +23,10 @@ mod diagnostic;
 mod files;
 mod items;
 mod naming;
-mod progenitor;
 mod semver;
 mod settings;
 mod spec;
+mod typify;
 
 pub use diagnostic::{Diagnostic, Location};
 pub use files::{GeneratedFile, REGISTRY_CRATE, registry_crate};
@@ -57,9 +58,10 @@ pub fn generate_crate(
 ) -> Result<Outcome, Vec<Diagnostic>> {
     let spec = spec::read(spec_path, spec_text, &settings.exclude).map_err(|d| vec![d])?;
     let model = analyze::analyze(spec_path, &spec, settings)?;
-    let syntax = progenitor::generate(spec_path, &spec.api, &model).map_err(|d| vec![d])?;
-    let files = files::crate_files(spec_path, &model, &syntax)
-        .map_err(|e| vec![Diagnostic::new(spec_path, e)])?;
+    let types = typify::generate(spec_path, &spec.api, &model).map_err(|d| vec![d])?;
+    let generated = |e: String| vec![Diagnostic::new(spec_path, e)];
+    let syntax = items::module(&model, types).map_err(generated)?;
+    let files = files::crate_files(spec_path, &model, syntax).map_err(generated)?;
     Ok(Outcome {
         files,
         left_out: Vec::new(),

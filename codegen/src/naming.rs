@@ -16,6 +16,17 @@ pub fn setter_name(parameter: &str) -> String {
     progenitor_rule(parameter, ToSnakeCase::to_snake_case)
 }
 
+/// The type of an operation's inline schema: `<Operation><Part>`
+/// (`UsageCostsGroupBy`, `CreateThingBody`, `ListThingsResponse`).
+pub fn operation_type_name(method: &str, part: &str) -> String {
+    progenitor_rule(&format!("{method}-{part}"), ToPascalCase::to_pascal_case)
+}
+
+/// The builder struct of an operation's method (`UsageCosts`).
+pub fn builder_name(method: &str) -> String {
+    progenitor_rule(method, ToPascalCase::to_pascal_case)
+}
+
 /// The type typify gives a component schema.
 pub fn type_name(schema_name: &str) -> String {
     typify_rule(schema_name, ToPascalCase::to_pascal_case)
@@ -34,7 +45,7 @@ pub const ROOT_NAMES: &[&str] = &[
     "ByteStream",
     "Client",
     "ClientBuilder",
-    "ClientInfo",
+    "File",
     "ConfigError",
     "Error",
     "ErrorKind",

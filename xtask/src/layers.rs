@@ -234,8 +234,8 @@ mod tests {
             "settings",
             "spec",
             "analyze",
+            "typify",
             "items",
-            "progenitor",
             "files",
         ];
         let root = crate::plan::workspace_root().unwrap();

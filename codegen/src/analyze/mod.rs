@@ -4,6 +4,7 @@
 //! fit the spec. Each problem names the place (a JSON pointer and the operation)
 //! and the fix.
 
+mod body;
 mod document;
 pub mod model;
 mod names;
@@ -20,6 +21,7 @@ use crate::settings::ProviderSettings;
 use crate::spec::LoadedSpec;
 
 pub use model::Model;
+pub use operations::merged as merged_parameters;
 
 /// A place inside one operation: the JSON pointer, and which operation it is.
 pub struct OperationAt<'a> {
@@ -75,6 +77,15 @@ pub fn analyze<'a>(
     }
     let mut model = Model {
         settings,
+        title: api.info.title.clone(),
+        description: api.info.description.clone(),
+        api_version: api.info.version.clone(),
+        security: api
+            .security
+            .iter()
+            .flatten()
+            .map(|requirement| requirement.keys().cloned().collect())
+            .collect(),
         operations,
         unions,
         credentials,

@@ -11,6 +11,12 @@ use usagekit_report::ReportSpec;
 /// One spec and its settings, read once.
 pub struct Model<'a> {
     pub settings: &'a ProviderSettings,
+    /// The API's title, description and version (`info`).
+    pub title: String,
+    pub description: Option<String>,
+    pub api_version: String,
+    /// The document's security requirement: alternatives of schemes sent together.
+    pub security: Vec<Vec<String>>,
     pub operations: Vec<OperationModel>,
     pub unions: Vec<Union>,
     pub credentials: Vec<Credential>,
@@ -29,13 +35,77 @@ pub struct OperationModel {
     pub http_method: String,
     pub path: String,
     pub summary: Option<String>,
+    pub description: Option<String>,
     pub errors: Option<ErrorModel>,
     pub pagination: Option<Pagination>,
-    /// Path-item parameters first, then the operation's (progenitor's setters).
+    /// Path-item parameters first, then the operation's; an operation parameter
+    /// replaces the path item's of the same name and location.
     pub parameters: Vec<ParameterModel>,
-    pub takes_body: bool,
+    pub body: Option<BodyModel>,
+    /// What a success response gives.
+    pub result: ResultModel,
+    /// The success statuses the spec documents (`2XX` is 200..=299).
+    pub success_statuses: Vec<Statuses>,
+    /// The security requirement the operation sends: alternatives of schemes sent
+    /// together. `None`: the document's.
+    pub security: Option<Vec<Vec<String>>>,
+}
+
+impl OperationModel {
+    pub fn takes_body(&self) -> bool {
+        self.body.is_some()
+    }
+
+    /// Tools call an operation with text parameters and show its JSON: not one
+    /// that takes a body or answers with bytes.
+    pub fn callable_by_text(&self) -> bool {
+        self.body.is_none() && !matches!(self.result, ResultModel::Bytes { .. })
+    }
+
     /// Success statuses with different bodies: the result enum.
-    pub successes: Option<SuccessModel>,
+    pub fn successes(&self) -> Option<&SuccessModel> {
+        match &self.result {
+            ResultModel::ByStatus(successes) => Some(successes),
+            _ => None,
+        }
+    }
+}
+
+/// A request body, in the media type the client sends.
+#[derive(Debug, Clone)]
+pub struct BodyModel {
+    pub content_type: String,
+    pub kind: BodyKind,
+    pub required: bool,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum BodyKind {
+    Json,
+    /// `application/x-www-form-urlencoded`, with the properties' `encoding`.
+    Form(Vec<(String, ParameterStyle, bool)>),
+    /// `multipart/form-data`, with the parts' declared content types.
+    Multipart(Vec<(String, String)>),
+    /// Text sent as it is (`text/plain`, XML, …).
+    Text,
+    /// Bytes sent as they are.
+    Bytes,
+}
+
+/// What a success response gives the caller.
+#[derive(Debug, Clone)]
+pub enum ResultModel {
+    /// No body.
+    Empty,
+    /// One JSON body type for every success status.
+    Json { content_type: String },
+    /// A text body.
+    Text { content_type: String },
+    /// A body read as a stream of bytes (files, images, event streams).
+    Bytes { content_type: String },
+    /// Success statuses with different bodies: an enum decoded by status.
+    ByStatus(SuccessModel),
 }
 
 /// Where a parameter goes on the wire.
@@ -77,6 +147,21 @@ pub struct ParameterModel {
     pub allowed: Vec<String>,
     /// An array: repeated keys in a query, comma-joined in a header (OpenAPI's `simple` style).
     pub list: bool,
+    /// How the value is written on the wire.
+    pub style: ParameterStyle,
+    pub explode: bool,
+}
+
+/// A parameter's `style` (OpenAPI 3.0 "Style Values").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterStyle {
+    Form,
+    Simple,
+    Label,
+    Matrix,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
 }
 
 impl ParameterModel {

@@ -4,7 +4,7 @@
 
 use openapiv3::OpenAPI;
 
-use super::model::Model;
+use super::model::{Model, ResultModel};
 use crate::naming;
 
 pub fn settle(api: &OpenAPI, model: &mut Model<'_>) {
@@ -52,7 +52,7 @@ pub fn settle(api: &OpenAPI, model: &mut Model<'_>) {
         if let Some(pagination) = &mut operation.pagination {
             rename(&mut pagination.item_type);
         }
-        if let Some(successes) = &mut operation.successes {
+        if let ResultModel::ByStatus(successes) = &mut operation.result {
             for variant in &mut successes.variants {
                 if let Some(body) = &mut variant.body {
                     rename(body);

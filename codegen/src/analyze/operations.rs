@@ -10,8 +10,8 @@ use openapiv3::{
 
 use usagekit_report::ReportSpec;
 
-use super::model::{OperationModel, ParameterLocation, ParameterModel};
-use super::{OperationAt, pagination, report, responses};
+use super::model::{OperationModel, ParameterLocation, ParameterModel, ParameterStyle};
+use super::{OperationAt, body, pagination, report, responses};
 use crate::diagnostic::{Diagnostic, pointer_token};
 use crate::naming;
 use crate::spec::refs;
@@ -112,13 +112,7 @@ fn operation_model(
     found: &mut Vec<Diagnostic>,
 ) -> (OperationModel, Option<ReportSpec>) {
     let (item, operation, here) = (site.item, site.operation, &site.at);
-    check_parameters(
-        file,
-        api,
-        item.parameters.iter().chain(&operation.parameters),
-        here,
-        found,
-    );
+    check_parameters(file, merged(api, item, operation), here, found);
     responses::check(file, api, operation, here, found);
     if let Some(security) = &operation.security
         && Some(security) != api.security.as_ref()
@@ -154,33 +148,38 @@ fn operation_model(
             None
         }
     };
+    let (result, success_statuses) = responses::result(api, operation);
     let model = OperationModel {
         method: naming::method_name(here.id),
         id: here.id.to_owned(),
         http_method: site.method.to_uppercase(),
         path: site.path.to_owned(),
         summary: operation.summary.clone(),
+        description: operation.description.clone(),
         errors: responses::errors(api, operation),
         pagination,
         parameters: parameters(api, item, operation),
-        takes_body: operation.request_body.is_some(),
-        successes: responses::successes(api, operation),
+        body: body::body(api, operation),
+        result,
+        success_statuses,
+        security: operation.security.as_ref().map(|requirements| {
+            requirements
+                .iter()
+                .map(|requirement| requirement.keys().cloned().collect())
+                .collect()
+        }),
     };
     (model, report)
 }
 
-fn check_parameters<'a>(
+fn check_parameters(
     file: &str,
-    api: &OpenAPI,
-    parameters: impl Iterator<Item = &'a ReferenceOr<Parameter>>,
+    parameters: Vec<&Parameter>,
     at: &OperationAt<'_>,
     found: &mut Vec<Diagnostic>,
 ) {
     let mut setters: BTreeMap<String, String> = BTreeMap::new();
     for parameter in parameters {
-        let Some(parameter) = refs::parameter(api, parameter) else {
-            continue;
-        };
         let data = parameter.parameter_data_ref();
         let place = at.join("").parameter(&data.name);
         let setter = naming::setter_name(&data.name);
@@ -224,16 +223,66 @@ fn check_parameters<'a>(
     }
 }
 
+/// The path item's parameters, each replaced by the operation's of the same name
+/// and location, then the operation's others.
+pub fn merged<'a>(
+    api: &'a OpenAPI,
+    path_item: &'a openapiv3::PathItem,
+    operation: &'a Operation,
+) -> Vec<&'a Parameter> {
+    let key = |p: &Parameter| {
+        let data = p.parameter_data_ref();
+        (data.name.clone(), std::mem::discriminant(p))
+    };
+    let mut merged: Vec<&Parameter> = path_item
+        .parameters
+        .iter()
+        .filter_map(|p| refs::parameter(api, p))
+        .collect();
+    for parameter in operation
+        .parameters
+        .iter()
+        .filter_map(|p| refs::parameter(api, p))
+    {
+        match merged.iter().position(|p| key(p) == key(parameter)) {
+            Some(index) => merged[index] = parameter,
+            None => merged.push(parameter),
+        }
+    }
+    merged
+}
+
+/// A parameter's `style` and `explode`, defaults as OpenAPI gives them.
+fn style(parameter: &Parameter) -> (ParameterStyle, bool) {
+    let style = match parameter {
+        Parameter::Query { style, .. } => match style {
+            QueryStyle::Form => ParameterStyle::Form,
+            QueryStyle::SpaceDelimited => ParameterStyle::SpaceDelimited,
+            QueryStyle::PipeDelimited => ParameterStyle::PipeDelimited,
+            QueryStyle::DeepObject => ParameterStyle::DeepObject,
+        },
+        Parameter::Path { style, .. } => match style {
+            openapiv3::PathStyle::Simple => ParameterStyle::Simple,
+            openapiv3::PathStyle::Label => ParameterStyle::Label,
+            openapiv3::PathStyle::Matrix => ParameterStyle::Matrix,
+        },
+        Parameter::Header { .. } => ParameterStyle::Simple,
+        Parameter::Cookie { .. } => ParameterStyle::Form,
+    };
+    let explode = parameter
+        .parameter_data_ref()
+        .explode
+        .unwrap_or(style == ParameterStyle::Form);
+    (style, explode)
+}
+
 fn parameters(
     api: &OpenAPI,
     path_item: &openapiv3::PathItem,
     operation: &Operation,
 ) -> Vec<ParameterModel> {
-    path_item
-        .parameters
-        .iter()
-        .chain(&operation.parameters)
-        .filter_map(|p| refs::parameter(api, p))
+    merged(api, path_item, operation)
+        .into_iter()
         .map(|parameter| {
             let data = parameter.parameter_data_ref();
             let location = match parameter {
@@ -261,6 +310,8 @@ fn parameters(
                 allowed: schema.map(|s| enum_values(api, s)).unwrap_or_default(),
                 list: schema
                     .is_some_and(|s| matches!(s.schema_kind, SchemaKind::Type(Type::Array(_)))),
+                style: style(parameter).0,
+                explode: style(parameter).1,
             }
         })
         .collect()

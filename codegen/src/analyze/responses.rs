@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use openapiv3::{OpenAPI, Operation, ReferenceOr, Response, StatusCode};
 
-use super::model::{ErrorBody, ErrorModel, Statuses, SuccessModel, SuccessVariant};
+use super::model::{ErrorBody, ErrorModel, ResultModel, Statuses, SuccessModel, SuccessVariant};
 use super::{OperationAt, pagination};
 use crate::diagnostic::Diagnostic;
 use crate::naming::type_name;
@@ -89,9 +89,53 @@ pub fn errors(api: &OpenAPI, operation: &Operation) -> Option<ErrorModel> {
     })
 }
 
+/// What a success response gives, and the success statuses documented.
+pub fn result(api: &OpenAPI, operation: &Operation) -> (ResultModel, Vec<Statuses>) {
+    let statuses: Vec<Statuses> = operation
+        .responses
+        .responses
+        .keys()
+        .filter(|status| status::is_success(status))
+        .map(statuses)
+        .collect();
+    if let Some(successes) = successes(api, operation) {
+        return (ResultModel::ByStatus(successes), statuses);
+    }
+    let first = operation
+        .responses
+        .responses
+        .iter()
+        .find(|(status, _)| status::is_success(status))
+        .and_then(|(_, response)| refs::response(api, response));
+    let result = match first {
+        None => ResultModel::Empty,
+        Some(response) => match response.content.iter().next() {
+            None => ResultModel::Empty,
+            Some(_) if refs::json_media(response).is_some() => {
+                let content_type = response
+                    .content
+                    .keys()
+                    .find(|name| refs::is_json(name))
+                    .cloned()
+                    .unwrap_or_default();
+                ResultModel::Json { content_type }
+            }
+            Some((name, _)) if name.to_ascii_lowercase().starts_with("text/") => {
+                ResultModel::Text {
+                    content_type: name.clone(),
+                }
+            }
+            Some((name, _)) => ResultModel::Bytes {
+                content_type: name.clone(),
+            },
+        },
+    };
+    (result, statuses)
+}
+
 /// `Some` when the success statuses carry more than one kind of body (a missing
 /// body counts as a kind). Inline schemas are named by `spec` beforehand.
-pub fn successes(api: &OpenAPI, operation: &Operation) -> Option<SuccessModel> {
+fn successes(api: &OpenAPI, operation: &Operation) -> Option<SuccessModel> {
     let mut variants = Vec::new();
     let mut kinds = BTreeSet::new();
     for (status, response) in &operation.responses.responses {

@@ -5,12 +5,11 @@ use std::collections::BTreeSet;
 use syn::visit::Visit;
 
 /// The crates generated code may name, each a `[workspace.dependencies]` entry.
-/// `usagekit-runtime`, `progenitor-client`, `reqwest` and `serde` are always used.
+/// `usagekit-runtime`, `serde` and `serde_json` are always used.
 /// (name in code, package name).
 const KNOWN_CRATES: &[(&str, &str)] = &[
     ("base64", "base64"),
     ("chrono", "chrono"),
-    ("progenitor_client", "progenitor-client"),
     ("regress", "regress"),
     ("reqwest", "reqwest"),
     ("rust_decimal", "rust_decimal"),
@@ -72,14 +71,7 @@ pub(super) fn of(syntax: &syn::File) -> Result<BTreeSet<&'static str>, String> {
     let mut found = Roots::default();
     found.visit_file(syntax);
     // serde_json always: `lib.rs` re-exports it for the examples and for `Unknown` values.
-    let mut crates: BTreeSet<&'static str> = [
-        "progenitor-client",
-        "reqwest",
-        "serde",
-        "serde_json",
-        "usagekit-runtime",
-    ]
-    .into();
+    let mut crates: BTreeSet<&'static str> = ["serde", "serde_json", "usagekit-runtime"].into();
     for root in &found.roots {
         let local = NOT_CRATES.contains(&root.as_str())
             || found.modules.contains(root)
@@ -116,15 +108,7 @@ mod tests {
         let found: Vec<&str> = of(&code).unwrap().into_iter().collect();
         assert_eq!(
             found,
-            [
-                "chrono",
-                "progenitor-client",
-                "reqwest",
-                "serde",
-                "serde_json",
-                "usagekit-runtime",
-                "uuid"
-            ]
+            ["chrono", "serde", "serde_json", "usagekit-runtime", "uuid"]
         );
         let unknown: syn::File = syn::parse_quote!(
             struct B {

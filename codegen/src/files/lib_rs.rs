@@ -25,12 +25,17 @@ pub(super) fn file(dependencies: &BTreeSet<&str>) -> syn::File {
             pub use generated::*;
         ),
     ));
+    // Two lines short enough that rustfmt and prettyplease print them alike.
     uses.push((
-        "usagekit_runtime::{".into(),
+        "usagekit_runtime::{A".into(),
         quote! {
-            pub use usagekit_runtime::{
-                ApiError, ConfigError, Error, ErrorKind, RetryPolicy, Secret, Stream, TryStreamExt,
-            };
+            pub use usagekit_runtime::{ApiError, ConfigError, Error, ErrorKind, RetryPolicy, Secret};
+        },
+    ));
+    uses.push((
+        "usagekit_runtime::{B".into(),
+        quote! {
+            pub use usagekit_runtime::{ByteStream, File, ResponseValue, Stream, TryStreamExt};
         },
     ));
     uses.push((

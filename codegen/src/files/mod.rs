@@ -3,6 +3,7 @@
 //! crate that lists every provider is emitted here too.
 
 mod dependencies;
+mod docs;
 mod example;
 pub mod format;
 mod lib_rs;
@@ -36,8 +37,11 @@ impl GeneratedFile {
 pub fn crate_files(
     spec_path: &str,
     model: &Model<'_>,
-    syntax: &syn::File,
+    mut syntax: syn::File,
 ) -> Result<Vec<GeneratedFile>, String> {
+    docs::link_bare_urls(&mut syntax);
+    docs::space(&mut syntax);
+    let syntax = &syntax;
     let settings = model.settings;
     let dependencies = dependencies::of(syntax)?;
     let lib = lib_rs::file(&dependencies);

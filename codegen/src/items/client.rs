@@ -5,7 +5,6 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::ClientParts;
 use crate::analyze::Model;
 
 /// The credential entries of `ProviderInfo`, their builder setters, and the
@@ -90,8 +89,9 @@ fn retry_statuses(model: &Model<'_>) -> (TokenStream, String) {
     }
 }
 
-/// `PROVIDER`, the client hook, `Client::builder`/`from_env`, `ClientBuilder`, `SERVICE`.
-pub(super) fn tokens(model: &Model<'_>, parts: &ClientParts) -> TokenStream {
+/// `Client` with `builder`, `from_env` and one method per operation (`methods`),
+/// `ClientBuilder`, `PROVIDER` and `SERVICE`.
+pub(super) fn tokens(model: &Model<'_>, methods: &[TokenStream]) -> TokenStream {
     let settings = model.settings;
     let name = &settings.name;
     let base_url = &model.default_base_url;
@@ -113,9 +113,13 @@ pub(super) fn tokens(model: &Model<'_>, parts: &ClientParts) -> TokenStream {
         quote!((#name, #value))
     });
 
-    let builder_impl = builder_impl(&from_env_doc, &setters, &retry_doc, &parts.construct);
+    let builder_impl = builder_impl(&from_env_doc, &setters, &retry_doc);
+    let security = model
+        .security
+        .iter()
+        .map(|schemes| quote!(&[#(#schemes),*]));
+    let client_doc = client_doc(model);
     let service = super::service::tokens(model);
-    let hooks = &parts.hooks;
     quote! {
         #service
 
@@ -125,11 +129,16 @@ pub(super) fn tokens(model: &Model<'_>, parts: &ClientParts) -> TokenStream {
             base_url_env: #base_url_env,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
             credentials: &[#(#specs),*],
+            security: &[#(#security),*],
             retry_statuses: #retry_statuses,
             default_headers: &[#(#default_headers),*],
         };
 
-        #hooks
+        #[doc = #client_doc]
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            pub(crate) runtime: usagekit_runtime::Runtime,
+        }
 
         impl Client {
             #[doc = #builder_doc]
@@ -141,6 +150,13 @@ pub(super) fn tokens(model: &Model<'_>, parts: &ClientParts) -> TokenStream {
             pub fn from_env() -> Result<Self, usagekit_runtime::ConfigError> {
                 Self::builder().from_env()?.build()
             }
+
+            /// The server this client sends to.
+            pub fn base_url(&self) -> &str {
+                self.runtime.base_url()
+            }
+
+            #(#methods)*
         }
 
         /// Configures a [`Client`]; see [`Client::builder`].
@@ -153,12 +169,7 @@ pub(super) fn tokens(model: &Model<'_>, parts: &ClientParts) -> TokenStream {
 }
 
 /// `ClientBuilder`'s methods: one setter per credential, then what every client has.
-fn builder_impl(
-    from_env_doc: &str,
-    setters: &[TokenStream],
-    retry_doc: &str,
-    construct: &TokenStream,
-) -> TokenStream {
+fn builder_impl(from_env_doc: &str, setters: &[TokenStream], retry_doc: &str) -> TokenStream {
     quote! {
     impl ClientBuilder {
         #[doc = #from_env_doc]
@@ -224,8 +235,19 @@ fn builder_impl(
 
         /// Checks the configuration and builds the client.
         pub fn build(self) -> Result<Client, usagekit_runtime::ConfigError> {
-            #construct
+            Ok(Client { runtime: self.0.build()? })
         }
     }
     }
+}
+
+/// The client's doc: the API's title, description and version.
+fn client_doc(model: &Model<'_>) -> String {
+    let mut doc = format!("Client for {}", model.title);
+    if let Some(description) = &model.description {
+        doc.push_str("\n\n");
+        doc.push_str(description.trim());
+    }
+    doc.push_str(&format!("\n\nVersion: {}", model.api_version));
+    doc
 }

@@ -85,7 +85,7 @@ pub(super) fn success_decoder(successes: &SuccessModel) -> TokenStream {
         };
         let variant = format_ident!("{variant}");
         match body {
-            Some(_) => quote!(#pattern => Some(usagekit_runtime::decode_json(body).map(types::#ty::#variant)),),
+            Some(_) => quote!(#pattern => Some(usagekit_runtime::__private::json(&body).map(types::#ty::#variant)),),
             None => quote!(#pattern => Some(Ok(types::#ty::#variant)),),
         }
     });
@@ -159,12 +159,12 @@ pub(super) fn union(union: &Union) -> TokenStream {
             }
         }
 
-        impl usagekit_runtime::TaggedUnion for #ty {
+        impl usagekit_runtime::__private::TaggedUnion for #ty {
             const TAG: &'static str = #property;
 
             fn decode_variant<'de, A: ::serde::de::MapAccess<'de>>(
                 tag: Option<&str>,
-                object: usagekit_runtime::TaggedObject<'_, 'de, A>,
+                object: usagekit_runtime::__private::TaggedObject<'_, 'de, A>,
             ) -> Result<Self, A::Error> {
                 match tag {
                     #(#arms)*
@@ -175,7 +175,7 @@ pub(super) fn union(union: &Union) -> TokenStream {
 
         impl<'de> ::serde::Deserialize<'de> for #ty {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                usagekit_runtime::deserialize_tagged(deserializer)
+                usagekit_runtime::__private::deserialize_tagged(deserializer)
             }
         }
     }

@@ -1,38 +1,105 @@
-//! UsageKit's own Rust, built with `quote!`: the client's construction and
-//! credentials, each operation's `send` and `stream`, setters, the result and
-//! error enums, discriminated unions, and `SERVICE` for tools.
+//! UsageKit's own Rust, built with `quote!`: the client and its builder, each
+//! operation's builder (`send`, setters, pagination), the result and error enums,
+//! discriminated unions, and `SERVICE` for tools; put together with typify's
+//! types into the crate's generated module.
 
 mod client;
 mod enums;
 mod mapping;
+mod operation;
 mod paginate;
 mod send;
 mod service;
 mod setters;
 
 use proc_macro2::TokenStream;
+use quote::quote;
 use syn::Item;
 
 use crate::analyze::Model;
+use crate::typify::Types;
 
-pub use send::builder_methods;
-pub use setters::{setter, setter_doc, text_setter};
+/// The crate's generated module: typify's types and everything of ours.
+pub fn module(model: &Model<'_>, types: Types) -> Result<syn::File, String> {
+    let mut type_items = types.items;
+    type_items.extend(self::type_items(model)?);
+    let mut methods = Vec::new();
+    let mut builders = Vec::new();
+    let document_security: Vec<Vec<String>> = model.security.clone();
+    for (operation, parts) in model.operations.iter().zip(&types.operations) {
+        methods.push(operation::client_method(operation));
+        let security = operation.security.as_ref().unwrap_or(&document_security);
+        let targets: Vec<_> = operation
+            .parameters
+            .iter()
+            .zip(&parts.parameters)
+            .map(|(parameter, (target, _))| (parameter, target.clone()))
+            .collect();
+        let setters = operation.parameters.iter().zip(&parts.parameters).map(
+            |(parameter, (target, nullable))| {
+                let optional = !operation::builder_required(parameter, *nullable);
+                let mut setter = setters::setter(operation, parameter, target, optional);
+                // One attribute a line, so prettyplease prints `///` comments.
+                for line in setters::setter_doc(parameter).lines() {
+                    setter.attrs.push(syn::parse_quote!(#[doc = #line]));
+                }
+                setter
+            },
+        );
+        let body_setters = operation::body_setters(operation, parts);
+        let send = send::builder_methods(operation, parts);
+        let request = operation::request(operation, parts, security);
+        let pages = paginate::items(operation, &send::error_type(operation));
+        let text = operation
+            .callable_by_text()
+            .then(|| setters::text_setter(operation, &targets));
+        let builder = operation::builder_struct(operation, parts);
+        let name = quote::format_ident!("{}", crate::naming::builder_name(&operation.method));
+        builders.push(quote! {
+            #builder
 
-/// What only the code generator of the client knows: how `ClientBuilder::build`
-/// fills the `Client`, and the hook the client sends every request through.
-pub struct ClientParts {
-    pub construct: TokenStream,
-    pub hooks: TokenStream,
-}
+            impl<'a> #name<'a> {
+                #(#setters)*
+                #body_setters
+                #send
+                #request
+                #(#pages)*
+                #text
+            }
+        });
+    }
+    let client = client::tokens(model, &methods);
+    let tokens = quote! {
+        /// Types used as operation parameters and responses.
+        #[allow(clippy::all)]
+        pub mod types {
+            #(#type_items)*
+        }
 
-/// Items beside the `Client`: its builder, provider facts, `from_env`, `SERVICE`.
-pub fn client_items(model: &Model<'_>, parts: &ClientParts) -> Result<Vec<Item>, String> {
-    parse_items(client::tokens(model, parts))
+        #client
+
+        /// Types for composing operation parameters.
+        #[allow(clippy::all)]
+        pub mod builder {
+            #[allow(unused_imports)]
+            use super::types;
+
+            #(#builders)*
+        }
+
+        /// What a program using this client needs: `use <crate>::prelude::*;`.
+        pub mod prelude {
+            pub use super::{Client, ClientBuilder};
+            pub use usagekit_runtime::{ApiError, Error, ErrorKind, TryStreamExt};
+        }
+    };
+    syn::parse2(tokens)
+        .map_err(|e| format!("the generator built code that does not parse (a generator bug): {e}"))
 }
 
 /// For the `types` module: discriminated unions, and the error and result enums of
 /// operations whose statuses carry different bodies.
-pub fn type_items(model: &Model<'_>) -> Result<Vec<Item>, String> {
+fn type_items(model: &Model<'_>) -> Result<Vec<Item>, String> {
     let mut items = Vec::new();
     for operation in &model.operations {
         if let Some(errors) = &operation.errors
@@ -46,7 +113,7 @@ pub fn type_items(model: &Model<'_>) -> Result<Vec<Item>, String> {
         }
     }
     for operation in &model.operations {
-        if let Some(successes) = &operation.successes {
+        if let Some(successes) = operation.successes() {
             items.extend(parse_items(enums::success_enum(operation, successes))?);
         }
     }

@@ -38,39 +38,38 @@ pub(super) fn items(operation: &OperationModel, error_type: &TokenStream) -> Vec
                 self,
             ) -> impl usagekit_runtime::Stream<Item = Result<types::#item, usagekit_runtime::Error<#error_type>>>
                    + Send + Unpin + 'a {
-                let max_pages = self.client.inner.max_pages();
-                usagekit_runtime::paginate(#id, max_pages, self, #fetch)
+                let max_pages = self.__client.runtime.max_pages();
+                usagekit_runtime::__private::paginate(#id, max_pages, self, #fetch)
             }
         });
         items.push(syn::parse_quote! {
             /// Every item of every page, in one `Vec`. Prefer `stream` for long ranges.
             pub async fn collect_all(self) -> Result<Vec<types::#item>, usagekit_runtime::Error<#error_type>> {
-                usagekit_runtime::collect_all(self.stream()).await
+                usagekit_runtime::__private::collect_all(self.stream()).await
             }
         });
-        if !operation.takes_body {
+        if operation.callable_by_text() {
             items.push(syn::parse_quote! {
             /// Every page as the JSON the server sent (each still decoded and checked).
             pub(crate) fn json_pages(
                 self,
             ) -> impl usagekit_runtime::Stream<Item = Result<usagekit_runtime::serde_json::Value, usagekit_runtime::Error<#error_type>>>
                    + Send + 'a {
-                let max_pages = self.client.inner.max_pages();
-                usagekit_runtime::paginate(#id, max_pages, self, #json_fetch)
+                let max_pages = self.__client.runtime.max_pages();
+                usagekit_runtime::__private::paginate(#id, max_pages, self, #json_fetch)
             }
         });
         }
-    } else if !operation.takes_body {
+    } else if operation.callable_by_text() {
         items.push(syn::parse_quote! {
             /// The response as the JSON the server sent (still decoded and checked).
             pub(crate) fn json_pages(
                 self,
             ) -> impl usagekit_runtime::Stream<Item = Result<usagekit_runtime::serde_json::Value, usagekit_runtime::Error<#error_type>>>
                    + Send + 'a {
-                usagekit_runtime::dynamic::single_page(async move {
-                    let (result, raw) = usagekit_runtime::capturing(self.send()).await;
-                    result?;
-                    usagekit_runtime::dynamic::raw_json(#id, raw)
+                usagekit_runtime::__private::single_page(async move {
+                    let (_, raw) = self.send_keeping_body().await?;
+                    usagekit_runtime::__private::raw_json(#id, &raw)
                 })
             }
         });
@@ -87,7 +86,7 @@ fn page_fetch(pagination: &Pagination, id: &str, json: bool) -> TokenStream {
     let has_more = match &pagination.has_more_field {
         Some(field) => {
             let field = format_ident!("{field}");
-            quote!(usagekit_runtime::HasMore::into_has_more(page.#field))
+            quote!(usagekit_runtime::__private::HasMore::into_has_more(page.#field))
         }
         None => quote!(None),
     };
@@ -102,7 +101,7 @@ fn page_fetch(pagination: &Pagination, id: &str, json: bool) -> TokenStream {
                     None => request,
                 };
                 #send
-                Ok(usagekit_runtime::Page {
+                Ok(usagekit_runtime::__private::Page {
                     next_cursor: #next_cursor,
                     has_more: #has_more,
                     items: #items,
@@ -117,7 +116,7 @@ fn page_fetch(pagination: &Pagination, id: &str, json: bool) -> TokenStream {
                 Some(total) => {
                     let total = format_ident!("{total}");
                     quote! {
-                        && usagekit_runtime::Cursor::into_cursor(page.#total)
+                        && usagekit_runtime::__private::Cursor::into_cursor(page.#total)
                             .is_none_or(|total| u64::try_from(total).is_ok_and(|total| number < total))
                     }
                 }
@@ -128,7 +127,7 @@ fn page_fetch(pagination: &Pagination, id: &str, json: bool) -> TokenStream {
                     let number = number.unwrap_or(#first);
                     let request = request.#setter(number);
                     #send
-                    Ok(usagekit_runtime::Page {
+                    Ok(usagekit_runtime::__private::Page {
                         next_cursor: (!page.#items_field.is_empty() #within_total)
                             .then(|| number + 1),
                         has_more: #has_more,
@@ -146,9 +145,9 @@ fn send_and_items(items_field: &syn::Ident, id: &str, json: bool) -> (TokenStrea
     if json {
         (
             quote! {
-                let (page, raw) = usagekit_runtime::capturing(request.send()).await;
-                let page = page?;
-                let json = usagekit_runtime::dynamic::raw_json(#id, raw)?;
+                let (page, raw) = request.send_keeping_body().await?;
+                let page = page.into_inner();
+                let json = usagekit_runtime::__private::raw_json(#id, &raw)?;
             },
             quote!(vec![json]),
         )
@@ -165,14 +164,14 @@ fn next_cursor(pagination: &Pagination, items_field: &syn::Ident) -> TokenStream
     match &pagination.style {
         PageStyle::Cursor { next_cursor_field } => {
             let field = format_ident!("{next_cursor_field}");
-            quote!(usagekit_runtime::Cursor::into_cursor(page.#field))
+            quote!(usagekit_runtime::__private::Cursor::into_cursor(page.#field))
         }
         PageStyle::AfterLastId { item_id_field } => {
             let field = format_ident!("{item_id_field}");
             quote! {
                 page.#items_field
                     .last()
-                    .and_then(|item| usagekit_runtime::Cursor::into_cursor(item.#field.clone()))
+                    .and_then(|item| usagekit_runtime::__private::Cursor::into_cursor(item.#field.clone()))
             }
         }
         PageStyle::PageNumber { .. } => quote!(),

@@ -24,23 +24,28 @@ pub(super) fn tokens(model: &Model<'_>) -> TokenStream {
                 fresh
             })
             .collect();
-        if operation.takes_body {
-            let message = format!("`{}` takes a request body: call it from Rust", operation.id);
+        if !operation.callable_by_text() {
+            let why = if operation.takes_body() {
+                "takes a request body"
+            } else {
+                "answers with bytes, not JSON"
+            };
+            let message = format!("`{}` {why}: call it from Rust", operation.id);
             quote!(#(#names)|* => Err(#message.to_owned()),)
         } else {
             quote! {
-                #(#names)|* => Ok(usagekit_runtime::dynamic::boxed_pages(
+                #(#names)|* => Ok(usagekit_runtime::__private::boxed_pages(
                     self.#method().set_text(params)?.json_pages(),
                 )),
             }
         }
     });
     let arms: Vec<TokenStream> = arms.collect();
-    // Every operation takes a body: no arm reads the parameters.
+    // No operation is called by text: no arm reads the parameters.
     let unused = model
         .operations
         .iter()
-        .all(|operation| operation.takes_body)
+        .all(|operation| !operation.callable_by_text())
         .then(|| quote!(let _ = params;));
     let operations = model.operations.iter().map(operation_spec);
     let (mappings, reports) = super::mapping::statics(&model.reports);
@@ -90,7 +95,7 @@ fn operation_spec(operation: &OperationModel) -> TokenStream {
         None => quote!(None),
     };
     let paginated = operation.pagination.is_some();
-    let takes_body = operation.takes_body;
+    let takes_body = operation.takes_body();
     let parameters = operation.parameters.iter().map(|parameter| {
         let name = &parameter.name;
         let setter = &parameter.setter;

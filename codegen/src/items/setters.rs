@@ -38,7 +38,7 @@ pub fn setter(
                         let shown = format!("{value:?}");
                         value
                             .try_into()
-                            .map_err(|_| usagekit_runtime::invalid_value(#method, #wire, &shown, #expected))
+                            .map_err(|_| usagekit_runtime::__private::invalid_value(#method, #wire, &shown, #expected))
                     })
                     .collect::<Result<#target, String>>()
                     #store;
@@ -54,7 +54,7 @@ pub fn setter(
                 self.#name = value
                     .try_into()
                     #store
-                    .map_err(|_| usagekit_runtime::invalid_value(#method, #wire, &shown, #expected));
+                    .map_err(|_| usagekit_runtime::__private::invalid_value(#method, #wire, &shown, #expected));
                 self
             }
         },
@@ -92,18 +92,18 @@ pub fn text_setter(
         let expected = expected(parameter);
         match list_item(target) {
             Some(item) => quote! {
-                let values = usagekit_runtime::dynamic::text_values(params, &[#(#names),*]);
+                let values = usagekit_runtime::__private::text_values(params, &[#(#names),*]);
                 if !values.is_empty() {
                     let parsed = values
                         .iter()
-                        .map(|text| usagekit_runtime::dynamic::parse_text::<#item>(#method, #wire, text, #expected))
+                        .map(|text| usagekit_runtime::__private::parse_text::<#item>(#method, #wire, text, #expected))
                         .collect::<Result<Vec<#item>, String>>()?;
                     builder = builder.#setter(parsed);
                 }
             },
             None => quote! {
-                if let Some(text) = usagekit_runtime::dynamic::text_value(#method, params, &[#(#names),*])? {
-                    builder = builder.#setter(usagekit_runtime::dynamic::parse_text::<#target>(#method, #wire, text, #expected)?);
+                if let Some(text) = usagekit_runtime::__private::text_value(#method, params, &[#(#names),*])? {
+                    builder = builder.#setter(usagekit_runtime::__private::parse_text::<#target>(#method, #wire, text, #expected)?);
                 }
             },
         }
@@ -120,7 +120,7 @@ pub fn text_setter(
     syn::parse_quote! {
         /// Sets parameters from text, by wire or setter name (tools call operations this way).
         pub(crate) fn set_text(self, params: &[(String, String)]) -> Result<Self, String> {
-            usagekit_runtime::dynamic::check_param_names(#method, params, &[#(#known),*])?;
+            usagekit_runtime::__private::check_param_names(#method, params, &[#(#known),*])?;
             #body
         }
     }

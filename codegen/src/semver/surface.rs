@@ -86,7 +86,8 @@ pub fn read(code: &str) -> Result<Surface, String> {
                     let operation = surface.operations.entry(method.clone()).or_default();
                     for field in &builder.fields {
                         let Some(name) = &field.ident else { continue };
-                        if name == "client" {
+                        // The builder's client (`&'a Client`); parameters are values.
+                        if matches!(field.ty, syn::Type::Reference(_)) {
                             continue;
                         }
                         // `Result<T, String>`: required; `Result<Option<T>, String>`: optional.

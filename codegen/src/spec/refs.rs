@@ -1,6 +1,8 @@
 //! The one resolver of `$ref`s to `components`, and the JSON media of a response.
 
-use openapiv3::{Components, MediaType, OpenAPI, Parameter, ReferenceOr, Response, Schema};
+use openapiv3::{
+    Components, MediaType, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema,
+};
 use serde_json::Value;
 
 /// The item `reference` names under `#/components/<section>/`, with its name; one
@@ -36,6 +38,28 @@ pub fn parameter<'a>(
 
 pub fn response<'a>(api: &'a OpenAPI, response: &'a ReferenceOr<Response>) -> Option<&'a Response> {
     resolve(api, response, "responses", |c, name| c.responses.get(name)).map(|(r, _)| r)
+}
+
+pub fn request_body<'a>(
+    api: &'a OpenAPI,
+    body: &'a ReferenceOr<RequestBody>,
+) -> Option<&'a RequestBody> {
+    resolve(api, body, "requestBodies", |c, name| {
+        c.request_bodies.get(name)
+    })
+    .map(|(b, _)| b)
+}
+
+/// Whether a media type is JSON: `application/json`, with parameters, or any
+/// `+json` type (`application/problem+json`).
+pub fn is_json(media_type: &str) -> bool {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
 }
 
 /// A schema, and the component name it was found under when it is a `$ref`.
@@ -75,12 +99,12 @@ pub fn shared_response(response: &Value) -> Option<&str> {
         .and_then(|r| r.strip_prefix("#/components/responses/"))
 }
 
-/// The JSON media type of a response, as progenitor picks it.
+/// The JSON media type of a response.
 pub fn json_media(response: &Response) -> Option<&MediaType> {
     response
         .content
         .iter()
-        .find(|(name, _)| *name == "application/json" || name.starts_with("application/json;"))
+        .find(|(name, _)| is_json(name))
         .map(|(_, media)| media)
 }
 

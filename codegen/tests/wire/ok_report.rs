@@ -195,7 +195,7 @@ async fn operations_are_called_by_id_with_text_parameters() {
     };
     assert_eq!(
         refused(&[("widht", "day")]),
-        "`get_usage()` has no parameter `widht`; it has `cursor`, `from`, `group[]`, `size`, `to`, `width`"
+        "`get_usage()` has no parameter `widht`; it has `from`, `to`, `width`, `group[]`, `size`, `cursor`"
     );
     assert!(
         refused(&[("width", "week")])

@@ -11,6 +11,5 @@ pub use serde_json;
 /// Usage records, read from this crate's responses as its spec's
 /// `x-usagekit-report` says, and their sums: see [`SERVICE`].
 pub use usagekit_runtime::report;
-pub use usagekit_runtime::{
-    ApiError, ConfigError, Error, ErrorKind, RetryPolicy, Secret, Stream, TryStreamExt,
-};
+pub use usagekit_runtime::{ApiError, ConfigError, Error, ErrorKind, RetryPolicy, Secret};
+pub use usagekit_runtime::{ByteStream, File, ResponseValue, Stream, TryStreamExt};

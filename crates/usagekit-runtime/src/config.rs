@@ -4,10 +4,10 @@ use std::time::Duration;
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::provider::{Placement, ProviderInfo};
+use crate::provider::{CredentialSpec, Placement, ProviderInfo};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
-use crate::transport::{Runtime, Settings};
+use crate::transport::{Credential, Runtime, Settings};
 
 /// Why a client could not be built.
 #[non_exhaustive]
@@ -26,6 +26,11 @@ pub enum ConfigError {
     InvalidBaseUrl {
         url: String,
         reason: String,
+    },
+    /// The spec names no server, and no base URL was given.
+    MissingBaseUrl {
+        provider: &'static str,
+        env: &'static str,
     },
     /// A credential or extra header cannot be sent as an HTTP header value.
     InvalidHeader {
@@ -61,6 +66,10 @@ impl fmt::Display for ConfigError {
                 )
             }
             Self::InvalidBaseUrl { url, reason } => write!(f, "invalid base URL `{url}`: {reason}"),
+            Self::MissingBaseUrl { provider, env } => write!(
+                f,
+                "{provider} client: no base URL: its spec names no server; call `.base_url(…)` on the builder or set {env}"
+            ),
             Self::InvalidHeader { name } => {
                 write!(
                     f,
@@ -143,20 +152,61 @@ impl ClientBuilder {
         }
     }
 
-    /// Reads the base URL override and every credential from the environment; a
-    /// credential's variable must be set and non-empty.
+    /// Reads the base URL override and every credential whose variables are set
+    /// (non-empty). Fails, naming a variable, when the document requires
+    /// credentials and no alternative of its security requirement is complete.
     pub fn from_env(mut self) -> Result<Self, ConfigError> {
         if let Some(url) = non_empty_env(self.provider.base_url_env) {
             self.base_url = Some(url);
         }
         for (slot, spec) in self.credentials.iter_mut().zip(self.provider.credentials) {
-            let value = non_empty_env(spec.env).ok_or(ConfigError::MissingEnv {
-                provider: self.provider.name,
-                var: spec.env,
-            })?;
-            *slot = Some(Secret::new(value));
+            let value = match spec.placement {
+                Placement::Basic { password_env } => non_empty_env(spec.env)
+                    .zip(non_empty_env(password_env))
+                    .map(|(user, password)| format!("{user}:{password}")),
+                _ => non_empty_env(spec.env),
+            };
+            if let Some(value) = value {
+                *slot = Some(Secret::new(value));
+            }
         }
-        Ok(self)
+        match self.unmet() {
+            Some(spec) => Err(ConfigError::MissingEnv {
+                provider: self.provider.name,
+                var: match spec.placement {
+                    Placement::Basic { password_env } if non_empty_env(spec.env).is_some() => {
+                        password_env
+                    }
+                    _ => spec.env,
+                },
+            }),
+            None => Ok(self),
+        }
+    }
+
+    /// When no alternative of the document's security requirement is complete:
+    /// the first credential missing from the first alternative.
+    fn unmet(&self) -> Option<&'static CredentialSpec> {
+        let index = |scheme: &str| {
+            self.provider
+                .credentials
+                .iter()
+                .position(|spec| spec.scheme == scheme)
+        };
+        let complete = |alternative: &[&str]| {
+            alternative
+                .iter()
+                .all(|scheme| index(scheme).is_some_and(|i| self.credentials[i].is_some()))
+        };
+        let security = self.provider.security;
+        if security.is_empty() || security.iter().any(|alternative| complete(alternative)) {
+            return None;
+        }
+        security[0]
+            .iter()
+            .filter_map(|scheme| index(scheme))
+            .find(|i| self.credentials[*i].is_none())
+            .map(|i| &self.provider.credentials[i])
     }
 
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
@@ -177,6 +227,17 @@ impl ClientBuilder {
             .unwrap_or_else(|| panic!("{} has no security scheme `{scheme}`", self.provider.name));
         self.credentials[index] = Some(value.into());
         self
+    }
+
+    /// Sets an HTTP basic credential: a user name and a password, both secret.
+    pub fn basic_credential(
+        self,
+        scheme: &str,
+        user: impl Into<Secret>,
+        password: impl Into<Secret>,
+    ) -> Self {
+        let joined = format!("{}:{}", user.into().expose(), password.into().expose());
+        self.credential(scheme, joined)
     }
 
     /// Time allowed for one attempt, from sending the request to reading the body.
@@ -253,13 +314,18 @@ impl ClientBuilder {
             .unwrap_or_else(|| self.provider.retry_statuses.to_vec())
     }
 
-    /// Validates everything and returns the base URL (no trailing slash), the HTTP
-    /// client and the runtime that generated clients are made of.
-    pub fn build_parts(self) -> Result<(String, reqwest::Client, Runtime), ConfigError> {
-        let base_url = self
-            .base_url
-            .clone()
-            .unwrap_or_else(|| self.provider.default_base_url.to_owned());
+    /// Validates everything and returns the runtime a generated client is made of.
+    pub fn build(self) -> Result<Runtime, ConfigError> {
+        let base_url = match (&self.base_url, self.provider.default_base_url) {
+            (Some(url), _) => url.clone(),
+            (None, "") => {
+                return Err(ConfigError::MissingBaseUrl {
+                    provider: self.provider.name,
+                    env: self.provider.base_url_env,
+                });
+            }
+            (None, default) => default.to_owned(),
+        };
         let base_url = validate_base_url(&base_url)?;
 
         let mut headers = HeaderMap::new();
@@ -272,24 +338,20 @@ impl ClientBuilder {
                 HeaderValue::from_str(value).map_err(|_| invalid())?,
             );
         }
-        let mut sensitive_headers = HeaderMap::new();
-        for (value, spec) in self.credentials.iter().zip(self.provider.credentials) {
-            let value = value.as_ref().ok_or(ConfigError::MissingCredential {
+        if let Some(spec) = self.unmet() {
+            return Err(ConfigError::MissingCredential {
                 provider: self.provider.name,
                 setter: spec.setter,
                 env: spec.env,
-            })?;
-            let (name, value) = match spec.placement {
-                Placement::Bearer => (
-                    reqwest::header::AUTHORIZATION,
-                    format!("Bearer {}", value.expose()),
-                ),
-                Placement::Header(name) => {
-                    (HeaderName::from_static(name), value.expose().to_owned())
-                }
-            };
-            sensitive_headers.insert(name, sensitive(&value, spec.setter)?);
+            });
         }
+        let mut credentials = Vec::new();
+        for (value, spec) in self.credentials.iter().zip(self.provider.credentials) {
+            if let Some(value) = value {
+                credentials.push(credential(spec, value)?);
+            }
+        }
+        let mut sensitive_headers = HeaderMap::new();
         for (name, value) in &self.extra_headers {
             let header = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| ConfigError::InvalidHeader { name: name.clone() })?;
@@ -319,7 +381,9 @@ impl ClientBuilder {
             .map_err(ConfigError::Http)?;
         let runtime = Runtime::new(
             self.provider,
+            (base_url, http),
             headers,
+            credentials,
             Settings {
                 attempt_timeout: self.timeout,
                 retry: self.resolved_retry_policy(),
@@ -327,7 +391,36 @@ impl ClientBuilder {
                 max_pages: self.max_pages,
             },
         );
-        Ok((base_url, http, runtime))
+        Ok(runtime)
+    }
+}
+
+/// A credential, ready for the wire where its scheme says.
+fn credential(spec: &'static CredentialSpec, value: &Secret) -> Result<Credential, ConfigError> {
+    use base64::Engine as _;
+    let authorization = |text: String| {
+        Ok(Credential::header(
+            spec.scheme,
+            reqwest::header::AUTHORIZATION,
+            sensitive(&text, spec.setter)?,
+        ))
+    };
+    match spec.placement {
+        Placement::Bearer => authorization(format!("Bearer {}", value.expose())),
+        Placement::Basic { .. } => authorization(format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(value.expose())
+        )),
+        Placement::Authorization(scheme) => authorization(format!("{scheme} {}", value.expose())),
+        Placement::Header(name) => Ok(Credential::header(
+            spec.scheme,
+            HeaderName::from_bytes(name.as_bytes()).map_err(|_| ConfigError::InvalidHeader {
+                name: name.to_owned(),
+            })?,
+            sensitive(value.expose(), spec.setter)?,
+        )),
+        Placement::Query(name) => Ok(Credential::query(spec.scheme, name, value.clone())),
+        Placement::Cookie(name) => Ok(Credential::cookie(spec.scheme, name, value.clone())),
     }
 }
 
@@ -364,7 +457,6 @@ fn non_empty_env(var: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::CredentialSpec;
 
     static PROVIDER: ProviderInfo = ProviderInfo {
         name: "Example",
@@ -385,15 +477,55 @@ mod tests {
                 placement: Placement::Bearer,
             },
         ],
+        security: &[&["KeyAuth", "Bearer"]],
         retry_statuses: crate::provider::DEFAULT_RETRY_STATUSES,
         default_headers: &[("x-api-version", "2024-01-01")],
     };
+
+    static ALTERNATIVES: ProviderInfo = ProviderInfo {
+        security: &[&["KeyAuth"], &["Basic"]],
+        credentials: &[
+            CredentialSpec {
+                scheme: "KeyAuth",
+                setter: "api_key",
+                env: "USAGEKIT_RUNTIME_TEST_ALT_KEY",
+                placement: Placement::Query("key"),
+            },
+            CredentialSpec {
+                scheme: "Basic",
+                setter: "basic",
+                env: "USAGEKIT_RUNTIME_TEST_ALT_USER",
+                placement: Placement::Basic {
+                    password_env: "USAGEKIT_RUNTIME_TEST_ALT_PASSWORD",
+                },
+            },
+        ],
+        ..PROVIDER
+    };
+
+    #[test]
+    fn any_complete_alternative_is_enough() {
+        assert!(
+            ClientBuilder::new(&ALTERNATIVES)
+                .basic_credential("Basic", "u", "p")
+                .build()
+                .is_ok()
+        );
+        assert!(
+            ClientBuilder::new(&ALTERNATIVES)
+                .credential("KeyAuth", "k")
+                .build()
+                .is_ok()
+        );
+        let missing = ClientBuilder::new(&ALTERNATIVES).build().unwrap_err();
+        assert!(missing.to_string().contains("`api_key`"), "{missing}");
+    }
 
     #[test]
     fn missing_credential_names_setter_and_variable() {
         let err = ClientBuilder::new(&PROVIDER)
             .credential("KeyAuth", "k")
-            .build_parts()
+            .build()
             .unwrap_err();
         let message = err.to_string();
         assert!(message.contains("`access_token`"), "{message}");
@@ -402,12 +534,12 @@ mod tests {
 
     #[test]
     fn default_base_url_loses_its_trailing_slash() {
-        let (base, _, _) = ClientBuilder::new(&PROVIDER)
+        let runtime = ClientBuilder::new(&PROVIDER)
             .credential("KeyAuth", "k")
             .credential("Bearer", "t")
-            .build_parts()
+            .build()
             .unwrap();
-        assert_eq!(base, "https://api.example.com/v1");
+        assert_eq!(runtime.base_url(), "https://api.example.com/v1");
     }
 
     #[test]
@@ -417,7 +549,7 @@ mod tests {
                 .base_url(url)
                 .credential("KeyAuth", "k")
                 .credential("Bearer", "t")
-                .build_parts()
+                .build()
                 .unwrap_err();
             assert!(
                 matches!(err, ConfigError::InvalidBaseUrl { .. }),
@@ -431,7 +563,7 @@ mod tests {
         let err = ClientBuilder::new(&PROVIDER)
             .credential("KeyAuth", "line\nbreak-secret")
             .credential("Bearer", "t")
-            .build_parts()
+            .build()
             .unwrap_err();
         assert!(!format!("{err} {err:?}").contains("break-secret"));
     }
@@ -440,9 +572,8 @@ mod tests {
         builder
             .credential("KeyAuth", "k")
             .credential("Bearer", "t")
-            .build_parts()
+            .build()
             .unwrap()
-            .2
     }
 
     #[test]

@@ -222,6 +222,7 @@ pub struct ParameterSpec {
 }
 
 /// Boxes a generated page stream for [`DynamicClient::call`].
+#[doc(hidden)]
 pub fn boxed_pages<'a, S, E>(pages: S) -> JsonPages<'a>
 where
     S: Stream<Item = Result<serde_json::Value, Error<E>>> + Send + 'a,
@@ -231,6 +232,7 @@ where
 }
 
 /// The one page of an operation without pagination.
+#[doc(hidden)]
 pub fn single_page<'a, E, F>(
     page: F,
 ) -> impl Stream<Item = Result<serde_json::Value, Error<E>>> + Send + 'a
@@ -241,14 +243,12 @@ where
     stream::once(page).boxed()
 }
 
-/// A captured success body as JSON: `null` when there was none.
+/// A success body as JSON, as the server sent it: `null` when there was none.
 #[allow(clippy::result_large_err)] // the error every generated call returns
-pub fn raw_json<E>(
-    operation: &'static str,
-    body: Option<Bytes>,
-) -> Result<serde_json::Value, Error<E>> {
+#[doc(hidden)]
+pub fn raw_json<E>(operation: &'static str, body: &Bytes) -> Result<serde_json::Value, Error<E>> {
     match body {
-        Some(body) if !body.is_empty() => serde_json::from_slice(&body).map_err(|source| {
+        body if !body.is_empty() => serde_json::from_slice(body).map_err(|source| {
             Error::new(
                 operation,
                 ErrorKind::Decode {
@@ -263,6 +263,7 @@ pub fn raw_json<E>(
 }
 
 /// The values given for one parameter, under any of its names.
+#[doc(hidden)]
 pub fn text_values<'p>(params: &'p [(String, String)], names: &[&str]) -> Vec<&'p str> {
     params
         .iter()
@@ -272,6 +273,7 @@ pub fn text_values<'p>(params: &'p [(String, String)], names: &[&str]) -> Vec<&'
 }
 
 /// The one value given for a parameter that takes one.
+#[doc(hidden)]
 pub fn text_value<'p>(
     method: &str,
     params: &'p [(String, String)],
@@ -285,6 +287,7 @@ pub fn text_value<'p>(
 }
 
 /// Refuses parameters the operation does not have, naming those it has.
+#[doc(hidden)]
 pub fn check_param_names(
     method: &str,
     params: &[(String, String)],
@@ -317,6 +320,7 @@ fn matches_name(given: &str, known: &str) -> bool {
 
 /// A parameter value from text: as a JSON string first (strings, enums, dates),
 /// then as JSON (numbers, booleans, objects).
+#[doc(hidden)]
 pub fn parse_text<T: DeserializeOwned>(
     method: &str,
     parameter: &str,

@@ -1,12 +1,8 @@
 use std::fmt;
-use std::future::Future;
 
 use bytes::Bytes;
-use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-
-use crate::transport::observing;
 
 /// How much of an unreadable body an error keeps and shows.
 const SNIPPET_CHARS: usize = 200;
@@ -225,99 +221,6 @@ pub fn decode_error_json<E: serde::de::DeserializeOwned>(
 /// where the spec documents no body for it.
 pub type ErrorDecoder<E> = fn(u16, &[u8]) -> Option<Result<E, serde_json::Error>>;
 
-/// Runs a generated operation and turns progenitor's raw outcome into
-/// `Result<_, Error<E>>`.
-///
-/// - `dispatch`: progenitor's call, which sends the request and decodes success.
-/// - `decode_error`: the spec's error responses; `None` for statuses it leaves out.
-/// - `message_pointers`: JSON pointers to the provider's message in its error bodies,
-///   tried in order.
-///
-/// Every error that follows a response names its status, even when progenitor's
-/// error does not carry it (a body that breaks mid-read, or fails to decode).
-pub async fn complete<T, E>(
-    operation: &'static str,
-    dispatch: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<()>>>,
-    decode_error: ErrorDecoder<E>,
-    message_pointers: &[&str],
-) -> Result<ResponseValue<T>, Error<E>> {
-    use progenitor_client::Error as Raw;
-    let (outcome, status) = observing(dispatch).await;
-    let kind = match outcome {
-        Ok(value) => return Ok(value),
-        Err(Raw::InvalidRequest(reason) | Raw::Custom(reason)) => ErrorKind::InvalidRequest(reason),
-        Err(Raw::ResponseBodyError(e)) => match status {
-            Some(status) => ErrorKind::Body { status, source: e },
-            None => ErrorKind::Transport(e),
-        },
-        Err(Raw::CommunicationError(e) | Raw::InvalidUpgrade(e)) => ErrorKind::Transport(e),
-        Err(Raw::InvalidResponsePayload(body, source)) => ErrorKind::Decode {
-            status,
-            snippet: snippet(&body),
-            source,
-        },
-        // Generated clients declare no error types to progenitor; they arrive here.
-        Err(Raw::ErrorResponse(value)) => ErrorKind::Status {
-            status: value.status(),
-            headers: value.headers().clone(),
-            message: None,
-            snippet: String::new(),
-        },
-        Err(Raw::UnexpectedResponse(response)) => {
-            error_response(response, decode_error, message_pointers).await
-        }
-    };
-    Err(Error::new(operation, kind))
-}
-
-/// What an operation whose success statuses carry different bodies decodes: the
-/// typed value for a status, `None` for a status the spec does not list.
-pub type SuccessDecoder<T> = fn(u16, &[u8]) -> Option<Result<T, serde_json::Error>>;
-
-/// [`complete`] for an operation whose success statuses carry different bodies:
-/// progenitor hands over the raw body, and `decode_success` reads it by status.
-pub async fn complete_by_status<T, E>(
-    operation: &'static str,
-    dispatch: impl Future<
-        Output = Result<ResponseValue<progenitor_client::ByteStream>, progenitor_client::Error<()>>,
-    >,
-    decode_success: SuccessDecoder<T>,
-    decode_error: ErrorDecoder<E>,
-    message_pointers: &[&str],
-) -> Result<ResponseValue<T>, Error<E>> {
-    use futures_util::TryStreamExt;
-    let raw = complete(operation, dispatch, decode_error, message_pointers).await?;
-    let status = raw.status();
-    let headers = raw.headers().clone();
-    let body: Vec<u8> = raw
-        .into_inner()
-        .into_inner()
-        .map_ok(|chunk| chunk.to_vec())
-        .try_concat()
-        .await
-        .map_err(|source| Error::new(operation, ErrorKind::Body { status, source }))?;
-    let kind = match decode_success(status.as_u16(), &body) {
-        Some(Ok(value)) => return Ok(ResponseValue::new(value, status, headers)),
-        Some(Err(source)) => ErrorKind::Decode {
-            status: Some(status),
-            snippet: snippet(&body),
-            source,
-        },
-        None => ErrorKind::Status {
-            status,
-            headers,
-            message: None,
-            snippet: snippet(&body),
-        },
-    };
-    Err(Error::new(operation, kind))
-}
-
-/// A success body as JSON, for generated decoders.
-pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
-    serde_json::from_slice(body)
-}
-
 pub(crate) async fn error_response<E>(
     response: reqwest::Response,
     decode_error: ErrorDecoder<E>,
@@ -334,7 +237,12 @@ pub(crate) async fn error_response<E>(
     let headers = response.headers().clone();
     let body: Bytes = match response.bytes().await {
         Ok(body) => body,
-        Err(source) => return ErrorKind::Body { status, source },
+        Err(source) => {
+            return ErrorKind::Body {
+                status,
+                source: source.without_url(),
+            };
+        }
     };
     let decoded = if status.is_success() {
         None
@@ -370,7 +278,7 @@ fn provider_message(body: &[u8], pointers: &[&str]) -> Option<String> {
 }
 
 /// The start of a body, as text, for messages.
-fn snippet(body: &[u8]) -> String {
+pub(crate) fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let text = text.trim();
     if text.is_empty() {

@@ -1,21 +1,6 @@
-//! Helpers generated request code calls for parameters progenitor does not handle.
-
-use std::fmt::Display;
+//! Helpers for parameters that generated setters call.
 
 use serde::de::DeserializeOwned;
-
-/// An array header parameter on the wire: OpenAPI's `simple` style joins the
-/// values with commas (`x-tags: a,b,c`).
-pub fn header_list<T: Display>(values: &[T]) -> String {
-    let mut joined = String::new();
-    for (index, value) in values.iter().enumerate() {
-        if index > 0 {
-            joined.push(',');
-        }
-        joined.push_str(&value.to_string());
-    }
-    joined
-}
 
 /// A parameter's `default` from the spec, as JSON, in the parameter's type. The
 /// generator lints that the default fits the type, so `None` means a generator bug
@@ -33,13 +18,6 @@ pub fn invalid_value(method: &str, parameter: &str, shown: &str, expected: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn header_lists_are_comma_joined() {
-        assert_eq!(header_list(&["a", "b c", "d"]), "a,b c,d");
-        assert_eq!(header_list::<u8>(&[]), "");
-        assert_eq!(header_list(&[7]), "7");
-    }
 
     #[test]
     fn invalid_values_are_named_with_what_is_allowed() {

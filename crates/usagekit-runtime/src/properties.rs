@@ -94,7 +94,7 @@ proptest! {
         pointer in "(/[a-z0-9~]{0,6}){0,3}",
     ) {
         let response = http::Response::builder().status(status).body(body).unwrap();
-        let decode: crate::ErrorDecoder<serde_json::Value> = |status, body| {
+        let decode: crate::__private::ErrorDecoder<serde_json::Value> = |status, body| {
             (status == 400).then(|| serde_json::from_slice(body))
         };
         let pointers = [pointer.as_str()];
@@ -131,7 +131,7 @@ proptest! {
                 async move {
                     Ok(Page {
                         items: vec![1u8],
-                        next_cursor: crate::Cursor::into_cursor(next),
+                        next_cursor: crate::__private::Cursor::into_cursor(next),
                         has_more,
                     })
                 }

@@ -1,14 +1,13 @@
 use std::fmt;
-use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-use crate::provider::ProviderInfo;
+use crate::provider::{ProviderInfo, Security};
 use crate::retry::RetryPolicy;
+use crate::secret::Secret;
 
 /// How a built client behaves, resolved from the builder.
 #[derive(Debug, Clone)]
@@ -17,45 +16,6 @@ pub(crate) struct Settings {
     pub retry: RetryPolicy,
     pub retry_statuses: Vec<u16>,
     pub max_pages: Option<u64>,
-}
-
-tokio::task_local! {
-    /// The status of the last response `execute` returned inside [`observing`].
-    static LAST_STATUS: Arc<AtomicU16>;
-}
-
-/// Runs one call and reports the status of the response it got, if any.
-///
-/// progenitor's errors for a body that fails to read or decode carry no status;
-/// this is how `complete` still names it. A task-local rather than a field: the
-/// client is shared by concurrent calls, each with its own scope.
-pub(crate) async fn observing<F: Future>(call: F) -> (F::Output, Option<StatusCode>) {
-    let status = Arc::new(AtomicU16::new(0));
-    let output = LAST_STATUS.scope(Arc::clone(&status), call).await;
-    let code = status.load(Ordering::Relaxed);
-    (output, StatusCode::from_u16(code).ok())
-}
-
-tokio::task_local! {
-    /// The body of the last successful response `execute` returned inside [`capturing`].
-    static CAPTURED_BODY: std::sync::Mutex<Option<bytes::Bytes>>;
-}
-
-/// Runs one call and keeps the body of its successful response as the server sent
-/// it, for tools that show raw JSON (`usagekit call`) or read fields by their wire
-/// names (reports). The call still decodes the body into its typed result.
-pub async fn capturing<F: Future>(call: F) -> (F::Output, Option<bytes::Bytes>) {
-    CAPTURED_BODY
-        .scope(std::sync::Mutex::new(None), async {
-            let output = call.await;
-            let body = CAPTURED_BODY.with(|body| body.lock().ok().and_then(|mut body| body.take()));
-            (output, body)
-        })
-        .await
-}
-
-fn record_status(status: StatusCode) {
-    let _ = LAST_STATUS.try_with(|last| last.store(status.as_u16(), Ordering::Relaxed));
 }
 
 /// Sends requests for a generated client: attaches credentials, enforces timeouts
@@ -67,10 +27,60 @@ pub struct Runtime {
 
 struct Inner {
     provider: &'static ProviderInfo,
-    /// The provider's default headers, then credentials and user-chosen headers,
-    /// the latter marked sensitive.
+    /// No trailing slash: operation paths start with `/`.
+    base_url: String,
+    http: reqwest::Client,
+    /// The provider's default headers, then user-chosen headers (sensitive).
     headers: HeaderMap,
+    /// The credentials the user set; each request sends those of the first
+    /// alternative of its operation's security requirement that is complete.
+    credentials: Vec<Credential>,
     settings: Settings,
+}
+
+/// A credential, ready for the wire.
+pub(crate) struct Credential {
+    scheme: &'static str,
+    wire: Wire,
+}
+
+enum Wire {
+    /// A header (`Authorization`, an API key header): a sensitive value.
+    Header(reqwest::header::HeaderName, reqwest::header::HeaderValue),
+    /// A query parameter; removed from URLs shown in errors.
+    Query(&'static str, Secret),
+    /// One `name=value` of the `Cookie` header.
+    Cookie(&'static str, Secret),
+}
+
+impl Credential {
+    /// A credential sent as a header (`Authorization`, an API key header).
+    pub(crate) fn header(
+        scheme: &'static str,
+        name: reqwest::header::HeaderName,
+        value: reqwest::header::HeaderValue,
+    ) -> Self {
+        Self {
+            scheme,
+            wire: Wire::Header(name, value),
+        }
+    }
+
+    /// A credential sent as a query parameter.
+    pub(crate) fn query(scheme: &'static str, name: &'static str, value: Secret) -> Self {
+        Self {
+            scheme,
+            wire: Wire::Query(name, value),
+        }
+    }
+
+    /// A credential sent as a cookie.
+    pub(crate) fn cookie(scheme: &'static str, name: &'static str, value: Secret) -> Self {
+        Self {
+            scheme,
+            wire: Wire::Cookie(name, value),
+        }
+    }
 }
 
 impl fmt::Debug for Runtime {
@@ -83,6 +93,7 @@ impl fmt::Debug for Runtime {
             .collect();
         f.debug_struct("Runtime")
             .field("provider", &self.inner.provider.name)
+            .field("base_url", &self.inner.base_url)
             .field("headers", &header_names)
             .field("settings", &self.inner.settings)
             .finish()
@@ -92,16 +103,98 @@ impl fmt::Debug for Runtime {
 impl Runtime {
     pub(crate) fn new(
         provider: &'static ProviderInfo,
+        (base_url, http): (String, reqwest::Client),
         headers: HeaderMap,
+        credentials: Vec<Credential>,
         settings: Settings,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 provider,
+                base_url,
+                http,
                 headers,
+                credentials,
                 settings,
             }),
         }
+    }
+
+    /// Adds the credentials of the first complete alternative of `security` to
+    /// `request`; the query parameters it added, to hide from errors. An operation
+    /// whose every alternative misses a credential is refused before it is sent.
+    pub(crate) fn authorize(
+        &self,
+        request: &mut reqwest::Request,
+        security: Security,
+    ) -> Result<Vec<&'static str>, String> {
+        let find = |scheme: &str| self.inner.credentials.iter().find(|c| c.scheme == scheme);
+        let Some(chosen) = security
+            .iter()
+            .find(|alternative| alternative.iter().all(|scheme| find(scheme).is_some()))
+        else {
+            if security.is_empty() {
+                return Ok(Vec::new());
+            }
+            let options: Vec<String> = security
+                .iter()
+                .map(|alternative| {
+                    alternative
+                        .iter()
+                        .map(|scheme| {
+                            self.inner
+                                .provider
+                                .credentials
+                                .iter()
+                                .find(|spec| spec.scheme == *scheme)
+                                .map_or_else(
+                                    || format!("`{scheme}`"),
+                                    |spec| format!("`.{}(…)` ({})", spec.setter, spec.env),
+                                )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                })
+                .collect();
+            return Err(format!(
+                "this operation needs credentials the client was not given: set {}",
+                options.join(", or ")
+            ));
+        };
+        let mut hidden = Vec::new();
+        let mut cookies = Vec::new();
+        for credential in chosen.iter().filter_map(|scheme| find(scheme)) {
+            match &credential.wire {
+                Wire::Header(name, value) => {
+                    request.headers_mut().insert(name.clone(), value.clone());
+                }
+                Wire::Query(name, value) => {
+                    request
+                        .url_mut()
+                        .query_pairs_mut()
+                        .append_pair(name, value.expose());
+                    hidden.push(*name);
+                }
+                Wire::Cookie(name, value) => cookies.push(format!("{name}={}", value.expose())),
+            }
+        }
+        if !cookies.is_empty() {
+            let existing = request
+                .headers()
+                .get(reqwest::header::COOKIE)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned);
+            let joined = existing
+                .into_iter()
+                .chain(cookies)
+                .collect::<Vec<_>>()
+                .join("; ");
+            let mut value = reqwest::header::HeaderValue::from_str(&joined)
+                .map_err(|_| "a cookie value is not a valid header value".to_owned())?;
+            value.set_sensitive(true);
+            request.headers_mut().insert(reqwest::header::COOKIE, value);
+        }
+        Ok(hidden)
     }
 
     pub fn retry_policy(&self) -> &RetryPolicy {
@@ -127,33 +220,18 @@ impl Runtime {
         &self.inner.headers
     }
 
+    /// The base URL requests go to, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
     /// Sends `request`, retrying as the [`RetryPolicy`] says. Returns the last
     /// response or transport error; interpreting the status is the caller's job.
-    pub async fn execute(
+    pub(crate) async fn execute(
         &self,
-        http: &reqwest::Client,
         request: reqwest::Request,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = self.execute_with_retries(http, request).await?;
-        if !response.status().is_success() || CAPTURED_BODY.try_with(|_| ()).is_err() {
-            return Ok(response);
-        }
-        // Buffer the body once, keep a copy (`Bytes` is shared, not copied), and hand
-        // the caller an equivalent response to decode.
-        let status = response.status();
-        let version = response.version();
-        let headers = response.headers().clone();
-        let body = response.bytes().await?;
-        let _ = CAPTURED_BODY.try_with(|captured| {
-            if let Ok(mut captured) = captured.lock() {
-                *captured = Some(body.clone());
-            }
-        });
-        let mut rebuilt = http::Response::new(reqwest::Body::from(body));
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = version;
-        *rebuilt.headers_mut() = headers;
-        Ok(reqwest::Response::from(rebuilt))
+        self.execute_with_retries(&self.inner.http, request).await
     }
 
     async fn execute_with_retries(
@@ -175,9 +253,6 @@ impl Runtime {
                 .then(|| request.try_clone())
                 .flatten();
             let outcome = http.execute(request).await;
-            if let Ok(response) = &outcome {
-                record_status(response.status());
-            }
             let Some(next) = spare else {
                 return outcome;
             };

@@ -523,25 +523,23 @@ fn from_env_names_the_missing_variable_and_reads_the_base_url() {
         std::env::set_var("ARTHUR_BASE_URL", "http://127.0.0.1:9/");
     }
     let client = arthur_usage::Client::from_env().unwrap();
-    use arthur_usage::ClientInfo;
-    assert_eq!(client.baseurl(), "http://127.0.0.1:9");
+    assert_eq!(client.base_url(), "http://127.0.0.1:9");
     assert!(!format!("{client:?}").contains(SECRET));
 }
 
 #[test]
 fn default_base_url_is_the_specs_first_server() {
-    use openai_usage::ClientInfo;
     let client = openai_usage::Client::builder()
         .api_key("k")
         .build()
         .unwrap();
-    assert_eq!(client.baseurl(), "https://api.openai.com/v1");
+    assert_eq!(client.base_url(), "https://api.openai.com/v1");
     let client = bokamera_usage::Client::builder()
         .api_key("k")
         .access_token("t")
         .build()
         .unwrap();
-    assert_eq!(client.baseurl(), "https://api.bookmore.com");
+    assert_eq!(client.base_url(), "https://api.bookmore.com");
 }
 
 const ANTHROPIC_MESSAGES: &str = "/v1/organizations/usage_report/messages";

@@ -304,6 +304,7 @@ static OVERLOADED_PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::P
     base_url_env: "USAGEKIT_TESTS_OVERLOADED_BASE_URL",
     user_agent: "overloaded-usage/0.1.0",
     credentials: &[],
+    security: &[],
     retry_statuses: &[408, 429, 500, 502, 503, 504, 529],
     default_headers: &[("anthropic-version", "2023-06-01")],
 };
@@ -324,13 +325,19 @@ async fn a_declared_overload_status_is_retried_after_retry_after() {
         .respond_with(json(200, "{}"))
         .mount(&server)
         .await;
-    let (base, http, runtime) = usagekit_runtime::ClientBuilder::new(&OVERLOADED_PROVIDER)
+    let runtime = usagekit_runtime::ClientBuilder::new(&OVERLOADED_PROVIDER)
         .base_url(server.uri())
-        .build_parts()
+        .build()
         .unwrap();
-    let request = http.get(format!("{base}/v1/report")).build().unwrap();
+    use usagekit_runtime::__private::{Decoders, Request, send};
+    let decoders: Decoders<serde_json::Value, ()> = Decoders {
+        success: |_, body| Some(usagekit_runtime::__private::json(&body)),
+        error: |_, _| None,
+        message_pointers: &[],
+    };
+    let request = Request::new("report", "GET", Ok("/v1/report".to_owned()));
     let started = Instant::now();
-    let response = runtime.execute(&http, request).await.unwrap();
+    let response = send(&runtime, request, &decoders).await.unwrap();
     assert_eq!(response.status().as_u16(), 200);
     assert!(
         started.elapsed() >= Duration::from_secs(1),

@@ -3,22 +3,19 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use quote::ToTokens;
-use syn::{File, Item};
+use syn::Item;
 
-use super::{module_items, type_idents};
+use super::type_idents;
 
 /// String enums that responses can contain get an `Unknown(String)` variant and a
 /// decoder that keeps values the spec does not list, so a provider adding one does
 /// not fail every page. `FromStr`/`TryFrom` stay strict: values a user passes to a
 /// request are checked against the spec. Enums only requests use are untouched.
 pub(super) fn apply(
-    file: &mut File,
+    items: &mut Vec<Item>,
     roots: &BTreeSet<String>,
     request_roots: &BTreeSet<String>,
-) -> Result<(), String> {
-    let items = module_items(file, "types")?;
-
+) {
     // Which top-level types each type's fields mention.
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for item in items.iter() {
@@ -77,14 +74,21 @@ pub(super) fn apply(
     // the decoder.
     let names: BTreeSet<String> = opened.iter().map(|(name, _)| name.to_string()).collect();
     items.retain(|item| {
-        !matches!(item, Item::Impl(imp)
-            if imp.trait_.as_ref().is_some_and(|(path, _)| path.segments.last().is_some_and(|s| s.ident == "Display"))
-            && names.contains(&imp.self_ty.to_token_stream().to_string()))
+        let Item::Impl(imp) = item else { return true };
+        let is_display = imp
+            .trait_
+            .as_ref()
+            .and_then(|(path, _)| path.segments.last())
+            .is_some_and(|segment| segment.ident == "Display");
+        let self_name = match &*imp.self_ty {
+            syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        };
+        !(is_display && self_name.is_some_and(|name| names.contains(&name)))
     });
     for (_, impls) in opened {
         items.extend(impls);
     }
-    Ok(())
 }
 
 /// `(variant, wire value)` of an enum whose variants are all unit variants.
@@ -154,7 +158,7 @@ fn open_enum(e: &mut syn::ItemEnum, values: &[(syn::Ident, String)]) -> (syn::Id
         syn::parse_quote! {
             impl<'de> ::serde::Deserialize<'de> for #ty {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    usagekit_runtime::deserialize_open_enum(
+                    usagekit_runtime::__private::deserialize_open_enum(
                         deserializer,
                         |value| match value {
                             #(#wires => Some(Self::#variants),)*

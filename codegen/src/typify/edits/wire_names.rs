@@ -2,14 +2,14 @@
 
 use quote::ToTokens;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, File, Item};
+use syn::{Expr, Item};
 
-use super::{check, module_items};
-use crate::progenitor::input::RenamedProperty;
+use super::check;
+use crate::typify::input::RenamedProperty;
 
 /// typify names a renamed property's field from its `…~n` key and keeps the key
 /// as the serde rename; the rename goes back to the wire name.
-pub(super) fn restore(file: &mut File, renamed: &[RenamedProperty]) -> Result<(), String> {
+pub(super) fn restore(items: &mut [Item], renamed: &[RenamedProperty]) -> Result<(), String> {
     struct Restore<'r> {
         renamed: &'r [RenamedProperty],
         restored: usize,
@@ -51,7 +51,7 @@ pub(super) fn restore(file: &mut File, renamed: &[RenamedProperty]) -> Result<()
         renamed,
         restored: 0,
     };
-    for item in module_items(file, "types")? {
+    for item in items {
         if matches!(item, Item::Struct(_)) {
             restore.visit_item_mut(item);
         }

@@ -1,79 +1,24 @@
-//! The spec as progenitor should see it. Errors are the runtime's to
-//! decode, and so are the bodies of success statuses that differ; defaults make
-//! parameters optional; properties and types whose Rust names collide get names
-//! typify can tell apart (`edits` restore the wire names).
+//! The spec as typify should see it: properties and types whose Rust names
+//! collide get names typify can tell apart (`edits` restore the wire names), an
+//! enum whose values would share a variant is a plain string, money is an exact
+//! decimal.
 
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, Type};
 
-use crate::analyze::Model;
 use crate::naming;
-use crate::spec::status;
 
-/// A property progenitor sees under another name, because its Rust field name
+/// A property typify sees under another name, because its Rust field name
 /// collides with another property's (`userId` beside `user_id`).
 pub struct RenamedProperty {
-    /// The key progenitor sees: the wire name and a `~n` suffix, which typify
-    /// turns into the field `…_n` with this key as its serde rename.
+    /// The key typify sees: the wire name and a `~n` suffix, which typify turns
+    /// into the field `…_n` with this key as its serde rename.
     pub seen_as: String,
     pub wire_name: String,
 }
 
-/// The spec as progenitor should see it: success (2xx) responses only; parameters
-/// with a `default` optional; colliding property names told apart.
-pub fn progenitor_input(api: &OpenAPI, model: &Model<'_>) -> (OpenAPI, Vec<RenamedProperty>) {
-    let methods = &model.settings.methods;
-    let decoded_by_status: std::collections::BTreeSet<&str> = model
-        .operations
-        .iter()
-        .filter(|op| op.successes.is_some())
-        .map(|op| op.id.as_str())
-        .collect();
+/// The spec as typify should see it, and the properties renamed apart.
+pub fn typify_input(api: &OpenAPI) -> (OpenAPI, Vec<RenamedProperty>) {
     let mut input = api.clone();
-    for (_, item) in input.paths.paths.iter_mut() {
-        let openapiv3::ReferenceOr::Item(item) = item else {
-            continue;
-        };
-        for operation in operations_mut(item) {
-            let decoded = operation
-                .operation_id
-                .as_deref()
-                .is_some_and(|id| decoded_by_status.contains(id));
-            // progenitor names the method after the operationId.
-            if let Some(method) = operation
-                .operation_id
-                .as_ref()
-                .and_then(|id| methods.get(id))
-            {
-                operation.operation_id = Some(method.clone());
-            }
-            operation.responses.default = None;
-            operation
-                .responses
-                .responses
-                .retain(|status, _| status::is_success(status));
-            // Success statuses with different bodies: progenitor hands over the raw
-            // body for each, and the generated `send` decodes it by status.
-            if decoded {
-                for response in operation.responses.responses.values_mut() {
-                    *response = ReferenceOr::Item(raw_response());
-                }
-            }
-            operation
-                .parameters
-                .iter_mut()
-                .for_each(optional_when_defaulted);
-            if let Some(ReferenceOr::Item(body)) = &mut operation.request_body {
-                one_request_media_type(body);
-            }
-        }
-        item.parameters.iter_mut().for_each(optional_when_defaulted);
-    }
-    if let Some(components) = &mut input.components {
-        components
-            .parameters
-            .values_mut()
-            .for_each(optional_when_defaulted);
-    }
     drop_colliding_titles(&mut input);
     hoist_colliding_properties(&mut input);
     split_nullable_unions(&mut input);
@@ -84,22 +29,6 @@ pub fn progenitor_input(api: &OpenAPI, model: &Model<'_>) -> (OpenAPI, Vec<Renam
         decimal_as_rust_decimal(schema);
     });
     (input, renamed)
-}
-
-/// progenitor sends one media type per request body; a body offered in several
-/// (GitHub's markdown as `text/plain` or `text/x-markdown`) is sent as JSON if that
-/// is one of them, else as the first.
-fn one_request_media_type(body: &mut openapiv3::RequestBody) {
-    if body.content.len() < 2 {
-        return;
-    }
-    let chosen = body
-        .content
-        .keys()
-        .find(|name| *name == "application/json")
-        .or_else(|| body.content.keys().next())
-        .cloned();
-    body.content.retain(|name, _| Some(name) == chosen.as_ref());
 }
 
 /// typify names enum variants after their values and panics when two values give
@@ -117,49 +46,6 @@ fn plain_string_when_variants_collide(schema: &mut Schema) {
         .collect();
     if naming::variant_names(&values).is_err() {
         string.enumeration.clear();
-    }
-}
-
-/// A success response as progenitor's raw bytes (`ResponseValue<ByteStream>`).
-fn raw_response() -> openapiv3::Response {
-    let binary = Schema {
-        schema_data: Default::default(),
-        schema_kind: SchemaKind::Type(Type::String(openapiv3::StringType {
-            format: openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary),
-            ..Default::default()
-        })),
-    };
-    let media = openapiv3::MediaType {
-        schema: Some(ReferenceOr::Item(binary)),
-        ..Default::default()
-    };
-    openapiv3::Response {
-        description: "decoded by status".to_owned(),
-        content: [("application/octet-stream".to_owned(), media)]
-            .into_iter()
-            .collect(),
-        ..Default::default()
-    }
-}
-
-/// A header or query parameter with a `default` is optional on the builder; when
-/// the spec also marks it required, `edits` send the default if unset.
-fn optional_when_defaulted(parameter: &mut openapiv3::ReferenceOr<openapiv3::Parameter>) {
-    let openapiv3::ReferenceOr::Item(parameter) = parameter else {
-        return;
-    };
-    if matches!(parameter, openapiv3::Parameter::Path { .. }) {
-        return;
-    }
-    let data = parameter_data(parameter);
-    let defaulted = match &data.format {
-        openapiv3::ParameterSchemaOrContent::Schema(openapiv3::ReferenceOr::Item(schema)) => {
-            schema.schema_data.default.is_some()
-        }
-        _ => false,
-    };
-    if defaulted {
-        data.required = false;
     }
 }
 

@@ -1,10 +1,20 @@
-//! Doc comments as hand-written code has them, and attributes that keep spec
-//! values from warning. (Spec text, not progenitor's shape: matching nothing is fine.)
+//! Doc comments as hand-written code has them: spec text copied into docs (by
+//! typify, by UsageKit) is spaced like `/// Text`, one line an attribute, and a
+//! bare URL is an autolink. (Spec text: matching nothing is fine.)
 
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, File, Item};
 
-use super::lit_str;
+/// A string literal's value.
+fn lit_str(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(value),
+            ..
+        }) => Some(value.value()),
+        _ => None,
+    }
+}
 
 /// Bare URLs in doc comments become autolinks.
 pub(super) fn link_bare_urls(file: &mut File) {
@@ -16,26 +26,7 @@ pub(super) fn space(file: &mut File) {
     SpacedDocs.visit_file_mut(file);
 }
 
-/// typify names the variants of values like `+1` and `-1` (GitHub's reactions)
-/// `plus1` and `minus1`; such an enum says that is on purpose, so the crate builds
-/// without warnings. (Spec values, not progenitor's shape: matching none is fine.)
-pub(super) fn allow_lowercase_variants(items: &mut [Item]) {
-    for item in items {
-        if let Item::Enum(e) = item
-            && e.variants.iter().any(|variant| {
-                variant
-                    .ident
-                    .to_string()
-                    .starts_with(|c: char| c.is_ascii_lowercase())
-            })
-        {
-            e.attrs
-                .push(syn::parse_quote!(#[allow(non_camel_case_types)]));
-        }
-    }
-}
-
-/// progenitor copies spec text such as `info.termsOfService` into doc comments;
+/// Spec text such as `info.termsOfService` lands in doc comments;
 /// a bare URL there is a rustdoc warning. Each becomes an autolink `<…>`.
 /// (Spec text, not progenitor's shape: matching nothing is fine.)
 struct LinkBareUrls;
@@ -74,7 +65,7 @@ fn linked(text: &str) -> Option<String> {
     changed.then_some(linked)
 }
 
-/// progenitor and typify write `///Text` and multi-line `/**…*/` docs; every doc
+/// typify writes `///Text` and multi-line `/**…*/` docs; every doc
 /// becomes `/// Text`, one line an attribute, like hand-written code.
 struct SpacedDocs;
 

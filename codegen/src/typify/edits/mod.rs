@@ -1,0 +1,85 @@
+//! The counted edits of typify's output: each says how many places it must
+//! change, computed from the spec; a different count is a generator error naming
+//! the edit, so a typify upgrade that moves something fails loudly. Edits match
+//! syntax, never printed token text.
+//!
+//! - properties `input` renamed apart get their wire names back;
+//! - enums responses carry are open (`Unknown(String)`), and what users only
+//!   receive is `#[non_exhaustive]`;
+//! - variants named like `plus1` (GitHub's `+1`) are allowed their names.
+
+mod open_enums;
+mod wire_names;
+
+use std::collections::BTreeSet;
+
+use syn::Item;
+
+use super::input::RenamedProperty;
+
+/// What the edits look for in typify's output (checked by `typify_surface`).
+#[cfg(test)]
+pub const TYPIFY_NAMES: &[&str] = &["serde", "rename", "Deserialize", "Display", "derive"];
+
+/// A failed edit, named.
+fn check(edit: &str, expected: usize, found: usize) -> Result<(), String> {
+    if expected == found {
+        Ok(())
+    } else {
+        Err(format!(
+            "edit `{edit}` expected {expected} place(s) in typify's output and found {found}"
+        ))
+    }
+}
+
+/// The types users receive (`response`) and send (`request`), by name.
+pub struct Roots {
+    pub response: BTreeSet<String>,
+    pub request: BTreeSet<String>,
+}
+
+/// Every edit of the `types` module's items.
+pub fn apply(
+    items: &mut Vec<Item>,
+    renamed: &[RenamedProperty],
+    roots: &Roots,
+) -> Result<(), String> {
+    wire_names::restore(items, renamed)?;
+    open_enums::apply(items, &roots.response, &roots.request);
+    allow_lowercase_variants(items);
+    Ok(())
+}
+
+/// Every identifier in a type's paths (`ResponseValue<Vec<types::Page>>` gives
+/// `ResponseValue`, `Vec`, `types`, `Page`).
+pub fn type_idents(ty: &syn::Type) -> BTreeSet<String> {
+    struct Idents(BTreeSet<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Idents {
+        fn visit_path_segment(&mut self, segment: &'ast syn::PathSegment) {
+            self.0.insert(segment.ident.to_string());
+            syn::visit::visit_path_segment(self, segment);
+        }
+    }
+    let mut idents = Idents(BTreeSet::new());
+    syn::visit::Visit::visit_type(&mut idents, ty);
+    idents.0
+}
+
+/// typify names the variants of values like `+1` and `-1` (GitHub's reactions)
+/// `plus1` and `minus1`; such an enum says that is on purpose, so the crate builds
+/// without warnings. (Spec values, not progenitor's shape: matching none is fine.)
+fn allow_lowercase_variants(items: &mut [Item]) {
+    for item in items {
+        if let Item::Enum(e) = item
+            && e.variants.iter().any(|variant| {
+                variant
+                    .ident
+                    .to_string()
+                    .starts_with(|c: char| c.is_ascii_lowercase())
+            })
+        {
+            e.attrs
+                .push(syn::parse_quote!(#[allow(non_camel_case_types)]));
+        }
+    }
+}
