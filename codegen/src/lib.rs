@@ -57,14 +57,19 @@ pub fn generate_crate(
     settings: &ProviderSettings,
 ) -> Result<Outcome, Vec<Diagnostic>> {
     let spec = spec::read(spec_path, spec_text, &settings.exclude).map_err(|d| vec![d])?;
-    let model = analyze::analyze(spec_path, &spec, settings)?;
-    let types = typify::generate(spec_path, &spec.api, &model).map_err(|d| vec![d])?;
+    let analyze::Analysis {
+        model,
+        mut notes,
+        left_out,
+    } = analyze::analyze(spec_path, &spec, settings)?;
+    let mut types = typify::generate(spec_path, &spec.api, &model).map_err(|d| vec![d])?;
+    notes.append(&mut types.notes);
     let generated = |e: String| vec![Diagnostic::new(spec_path, e)];
     let syntax = items::module(&model, types).map_err(generated)?;
-    let files = files::crate_files(spec_path, &model, syntax).map_err(generated)?;
+    let files = files::crate_files(spec_path, &model, syntax, &left_out).map_err(generated)?;
     Ok(Outcome {
         files,
-        left_out: Vec::new(),
-        notes: Vec::new(),
+        left_out,
+        notes,
     })
 }

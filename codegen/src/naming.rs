@@ -72,11 +72,24 @@ pub fn first_free(base: &str, is_taken: impl Fn(&str) -> bool) -> String {
         .unwrap_or_else(|| unreachable!("the suffixes are endless"))
 }
 
-/// For each schema whose type name is a root name, the name it gets instead.
+/// The first of `base`, `base_2`, `base_3`, … that `is_taken` refuses: a Rust
+/// method or field name told apart from its twins.
+pub fn first_free_snake(base: &str, is_taken: impl Fn(&str) -> bool) -> String {
+    std::iter::once(base.to_owned())
+        .chain((2..).map(|n| format!("{}_{n}", base.trim_end_matches('_'))))
+        .find(|candidate| !is_taken(candidate))
+        .unwrap_or_else(|| unreachable!("the suffixes are endless"))
+}
+
+/// For each schema whose type name is a root name, the name it gets instead: one
+/// no other type has, nor typify's name for another's inline schema (`also_taken`).
 pub fn root_name_renames<'a>(
     schema_names: impl Iterator<Item = &'a str> + Clone,
+    also_taken: &std::collections::BTreeSet<String>,
 ) -> std::collections::BTreeMap<String, String> {
-    let taken: std::collections::BTreeSet<String> = schema_names.clone().map(type_name).collect();
+    let mut taken: std::collections::BTreeSet<String> =
+        schema_names.clone().map(type_name).collect();
+    taken.extend(also_taken.iter().cloned());
     let mut renames = std::collections::BTreeMap::new();
     for name in schema_names {
         let ty = type_name(name);

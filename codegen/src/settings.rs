@@ -24,7 +24,8 @@ pub struct ProviderSettings {
     pub description: String,
     /// Prefix of the environment variables, e.g. `OPENAI` gives `OPENAI_BASE_URL`.
     pub env_prefix: String,
-    /// For each security scheme of the spec: the builder setter and variable name.
+    /// Security schemes of the spec by name: the builder setter and variable names
+    /// (by default the scheme's name in snake case, and `<PREFIX>_<SCHEME>`).
     #[serde(default)]
     pub credentials: BTreeMap<String, CredentialSettings>,
     pub example: Option<ExampleSettings>,
@@ -64,7 +65,11 @@ pub enum Unsupported {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct CredentialSettings {
     pub setter: String,
+    /// The variable `from_env` reads (for HTTP basic, the user name).
     pub env: String,
+    /// HTTP basic: the variable of the password (default `<env>_PASSWORD`).
+    #[serde(default)]
+    pub password_env: Option<String>,
 }
 
 /// The runnable example generated into `examples/`.

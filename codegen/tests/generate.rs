@@ -6,8 +6,8 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{fixture, fixture_names, generated, settings};
-use usagekit_codegen::{GeneratedFile, ProviderSettings, generate_crate};
+use common::{fixture, fixture_names, generate, generated, settings};
+use usagekit_codegen::{GeneratedFile, ProviderSettings};
 
 fn module(files: &[GeneratedFile]) -> &str {
     &files
@@ -19,7 +19,7 @@ fn module(files: &[GeneratedFile]) -> &str {
 
 fn rejection(name: &str) -> String {
     let (path, text) = fixture(name);
-    match generate_crate(&path, &text, &settings()) {
+    match generate(&path, &text, &settings()) {
         Ok(_) => panic!("{name} should be rejected"),
         Err(problems) => problems
             .iter()
@@ -37,7 +37,7 @@ fn declared_retry_statuses_and_default_headers_reach_the_provider_info() {
         default_headers: BTreeMap::from([("Anthropic-Version".into(), "2023-06-01".into())]),
         ..settings()
     };
-    let files = generate_crate(&path, &text, &declared).unwrap().files;
+    let files = generate(&path, &text, &declared).unwrap().files;
     let code = module(&files);
     assert!(
         code.contains("retry_statuses: &[429u16, 500u16, 529u16]"),
@@ -214,7 +214,7 @@ fn examples_must_give_every_required_parameter() {
         }),
         ..settings()
     };
-    let problems: Vec<String> = generate_crate(&path, &text, &incomplete)
+    let problems: Vec<String> = generate(&path, &text, &incomplete)
         .unwrap_err()
         .iter()
         .map(ToString::to_string)
@@ -249,18 +249,17 @@ paths:
     get:
       operationId: get-legacy
       tags: [Legacy]
-      parameters:
-        - {name: session, in: cookie, schema: {type: string}}
+      x-usagekit-pagination: {cursor-param: session, next-cursor: next, items: data}
       responses:
         '200': {description: OK., content: {application/json: {schema: {type: object}}}}
 components:
   securitySchemes:
     Bearer: {type: http, scheme: bearer}
 "#;
-    let refused = generate_crate("spec.yaml", text, &settings()).unwrap_err();
+    let refused = generate("spec.yaml", text, &settings()).unwrap_err();
     let message = refused[0].to_string();
     assert!(
-        message.contains("or leave the operation out: `exclude = [\"get-legacy\"]` for [fixture]"),
+        message.contains("or leave the operation out: `exclude = [\"get-legacy\"]` (or `unsupported = \"skip\"`) for [fixture]"),
         "{message}"
     );
     for exclude in ["get-legacy", "tag:Legacy"] {
@@ -268,7 +267,7 @@ components:
             exclude: vec![exclude.to_owned()],
             ..settings()
         };
-        let files = generate_crate("spec.yaml", text, &settings).unwrap().files;
+        let files = generate("spec.yaml", text, &settings).unwrap().files;
         let code = module(&files);
         assert!(code.contains("pub fn get_good(") && !code.contains("get_legacy"));
     }
@@ -276,7 +275,7 @@ components:
         exclude: vec!["tag:Nope".to_owned()],
         ..settings()
     };
-    let message = generate_crate("spec.yaml", text, &unknown).unwrap_err()[0].to_string();
+    let message = generate("spec.yaml", text, &unknown).unwrap_err()[0].to_string();
     assert!(
         message.contains("`exclude` names `tag:Nope`, which is no operation of spec.yaml"),
         "{message}"
@@ -323,9 +322,7 @@ fn report_mappings_come_from_the_spec_alone() {
         .map(|line| format!("{line}\n"))
         .collect();
     let code = |text: &str| {
-        let files = usagekit_codegen::generate_crate(&path, text, &settings())
-            .unwrap()
-            .files;
+        let files = generate(&path, text, &settings()).unwrap().files;
         module(&files).to_owned()
     };
     let mapped = code(&text);

@@ -130,6 +130,10 @@ fn generate(rest: &[String]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Notes go to stderr: what was left out or read differently, never an error.
+    for line in plan.notices().lines() {
+        eprintln!("note: {line}");
+    }
     print!("{}", plan.change_report());
     if check {
         let report = plan.check_report();

@@ -47,6 +47,9 @@ pub struct Plan {
     changes: Vec<Change>,
     /// Per crate whose public API changes: what changed for its users.
     reports: Vec<(String, Vec<ApiChange>)>,
+    /// Operations left out (`unsupported = "skip"`) and what the generator read
+    /// differently from the document, per provider.
+    notices: Vec<String>,
 }
 
 /// Generates every selected provider in memory. Fails, listing every problem, if
@@ -81,9 +84,11 @@ pub fn plan(root: &Path, only: &[&str]) -> Result<Plan, Vec<String>> {
     let mut changes = Vec::new();
     let mut crates = Vec::new();
     let mut reports = Vec::new();
+    let mut notices = Vec::new();
     for provider in selected {
         match generate_one(root, provider) {
-            Ok((mut crate_changes, report)) => {
+            Ok((mut crate_changes, report, said)) => {
+                notices.extend(said.iter().map(|d| format!("[{}] {d}", provider.key)));
                 changes.append(&mut crate_changes);
                 crates.push(provider.crate_name.clone());
                 if !report.is_empty() {
@@ -109,25 +114,28 @@ pub fn plan(root: &Path, only: &[&str]) -> Result<Plan, Vec<String>> {
             crates,
             changes,
             reports,
+            notices,
         })
     } else {
         Err(problems)
     }
 }
 
-type Generated = (Vec<Change>, Vec<ApiChange>);
+/// The crate's changes, its API changes, and its left-out operations and notes.
+type Generated = (Vec<Change>, Vec<ApiChange>, Vec<Diagnostic>);
 
 fn generate_one(root: &Path, provider: &ProviderSettings) -> Result<Generated, Vec<Diagnostic>> {
     let spec_path = format!("specs/{}", provider.spec);
     let text = fs::read_to_string(root.join(&spec_path))
         .map_err(|e| vec![Diagnostic::new(&spec_path, format!("cannot read: {e}"))])?;
-    let mut files =
-        quietly(|| usagekit_codegen::generate_crate(&spec_path, &text, provider))?.files;
+    let outcome = quietly(|| usagekit_codegen::generate_crate(&spec_path, &text, provider))?;
+    let mut files = outcome.files;
     let dir = root.join("crates").join(&provider.crate_name);
     let report = change_report(&dir, provider, &mut files)
         .map_err(|e| vec![Diagnostic::new(SETTINGS, e)])?;
-
-    Ok((changes_in(&dir, &files), report))
+    let mut said = outcome.left_out;
+    said.extend(outcome.notes);
+    Ok((changes_in(&dir, &files), report, said))
 }
 
 /// What writing `files` into `dir` changes, including files there to remove: a
@@ -249,6 +257,11 @@ fn existing_files(dir: &Path) -> Vec<PathBuf> {
 impl Plan {
     pub fn crate_count(&self) -> usize {
         self.crates.len()
+    }
+
+    /// Each operation left out and each note, one per line with its provider.
+    pub fn notices(&self) -> String {
+        self.notices.iter().map(|n| format!("{n}\n")).collect()
     }
 
     /// What changes for users of each crate whose public API changes.
@@ -401,6 +414,7 @@ mod tests {
                 },
             ],
             reports: Vec::new(),
+            notices: Vec::new(),
         };
         let report = plan.check_report();
         assert!(

@@ -16,8 +16,10 @@ mod security;
 mod settings;
 mod unions;
 
+use std::collections::BTreeSet;
+
 use crate::diagnostic::{Diagnostic, Location};
-use crate::settings::ProviderSettings;
+use crate::settings::{ProviderSettings, Unsupported};
 use crate::spec::LoadedSpec;
 
 pub use model::Model;
@@ -39,38 +41,36 @@ impl<'a> OperationAt<'a> {
     }
 }
 
+/// What the analysis yields: the model, what was read differently from the
+/// letter of the document, and the operations left out with their reasons.
+pub struct Analysis<'a> {
+    pub model: Model<'a>,
+    pub notes: Vec<Diagnostic>,
+    pub left_out: Vec<Diagnostic>,
+}
+
 /// The model of `spec`, or every problem found in it and its settings.
 pub fn analyze<'a>(
     file: &str,
     spec: &LoadedSpec,
     settings: &'a ProviderSettings,
-) -> Result<Model<'a>, Vec<Diagnostic>> {
+) -> Result<Analysis<'a>, Vec<Diagnostic>> {
     let api = &spec.api;
     let mut found = Vec::new();
+    let mut notes = spec.notes.clone();
     document::check_refs(file, &spec.raw, &mut found);
     if !found.is_empty() {
         // Everything else resolves references; report the broken ones alone.
         return Err(found);
     }
-    document::check_component_names(file, &spec.raw, &mut found);
-    document::check_servers(file, api, &mut found);
+    document::check_component_names(file, &spec.raw, &mut notes);
+    let default_base_url = document::default_base_url(file, api, &mut notes);
     security::check(file, api, &mut found);
-    let (operations, reports) = operations::analyze(file, api, &mut found);
-    let unions = unions::analyze(file, api, &mut found);
-    // Every refusal inside an operation can also be met by leaving it out.
-    for problem in &mut found {
-        if let Some(id) = problem.location.as_ref().and_then(|at| at.operation()) {
-            let hint = format!(
-                "or leave the operation out: `exclude = [\"{id}\"]` for [{}] in specs/providers.toml",
-                settings.key
-            );
-            problem.help = Some(match problem.help.take() {
-                Some(help) => format!("{help}; {hint}"),
-                None => hint,
-            });
-        }
-    }
-    let credentials = security::credentials(api);
+    let (mut operations, mut reports) =
+        operations::analyze(file, api, settings, &mut found, &mut notes);
+    let unions = unions::analyze(file, api, &mut notes);
+    let left_out = leave_out(&mut found, settings, &mut operations, &mut reports);
+    let credentials = security::credentials(api, settings);
     settings::check(file, settings, &operations, &credentials, &mut found);
     if !found.is_empty() {
         return Err(found);
@@ -89,14 +89,55 @@ pub fn analyze<'a>(
         operations,
         unions,
         credentials,
-        default_base_url: api
-            .servers
-            .first()
-            .map(|s| s.url.clone())
-            .unwrap_or_default(),
+        default_base_url,
         renamed_types: Default::default(),
         reports,
     };
     names::settle(api, &mut model);
-    Ok(model)
+    Ok(Analysis {
+        model,
+        notes,
+        left_out,
+    })
+}
+
+/// Problems inside an operation: with `unsupported = "skip"`, the operation is
+/// left out and the problem says why; otherwise a refusal that says how to leave
+/// it out.
+fn leave_out(
+    found: &mut Vec<Diagnostic>,
+    settings: &ProviderSettings,
+    operations: &mut Vec<model::OperationModel>,
+    reports: &mut Vec<usagekit_report::ReportSpec>,
+) -> Vec<Diagnostic> {
+    let operation_of = |problem: &Diagnostic| {
+        problem
+            .location
+            .as_ref()
+            .and_then(|at| at.operation())
+            .map(str::to_owned)
+    };
+    if settings.unsupported == Unsupported::Skip {
+        let (left_out, kept): (Vec<Diagnostic>, Vec<Diagnostic>) = std::mem::take(found)
+            .into_iter()
+            .partition(|p| operation_of(p).is_some());
+        *found = kept;
+        let ids: BTreeSet<String> = left_out.iter().filter_map(operation_of).collect();
+        operations.retain(|operation| !ids.contains(&operation.id));
+        reports.retain(|report| !ids.contains(report.operation.as_ref()));
+        return left_out;
+    }
+    for problem in found.iter_mut() {
+        if let Some(id) = operation_of(problem) {
+            let hint = format!(
+                "or leave the operation out: `exclude = [\"{id}\"]` (or `unsupported = \"skip\"`) for [{}] in specs/providers.toml",
+                settings.key
+            );
+            problem.help = Some(match problem.help.take() {
+                Some(help) => format!("{help}; {hint}"),
+                None => hint,
+            });
+        }
+    }
+    Vec::new()
 }

@@ -283,11 +283,31 @@ pub struct UnionVariant {
     pub description: Option<String>,
 }
 
-/// A credential the client must send, from the document-level security requirement.
+/// A security scheme some requirement uses, as the client sends it.
 #[derive(Debug, Clone)]
 pub struct Credential {
     pub scheme: String,
     pub description: Option<String>,
-    /// `None` for bearer; the header name for `apiKey` schemes.
-    pub header: Option<String>,
+    pub placement: CredentialPlacement,
+    /// The builder setter.
+    pub setter: String,
+    /// The variable `from_env` reads (for HTTP basic, the user name).
+    pub env: String,
+    /// HTTP basic: the variable of the password.
+    pub password_env: Option<String>,
+}
+
+/// Where a credential goes on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialPlacement {
+    /// `Authorization: Bearer …` (HTTP bearer, OAuth 2.0, OpenID Connect).
+    Bearer,
+    /// `Authorization: Basic …` from a user name and a password.
+    Basic,
+    /// `Authorization: <Scheme> …` for any other HTTP scheme.
+    Authorization(String),
+    /// A header, by its lower-case name.
+    Header(String),
+    Query(String),
+    Cookie(String),
 }

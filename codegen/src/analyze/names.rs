@@ -1,11 +1,43 @@
-//! The Rust names the model settles on once the checks pass: methods the
-//! settings rename, component types renamed away from the crate root's names,
-//! and the result and error enums named after their methods.
+//! The Rust names the model settles on once the checks pass: component types
+//! renamed away from the crate root's names, and the result and error enums
+//! named after their methods.
 
 use openapiv3::OpenAPI;
 
 use super::model::{Model, ResultModel};
 use crate::naming;
+
+/// The names typify gives components' inline property schemas,
+/// `<Component><Property>` (Stripe's `File` has `FileObject` for its `object`).
+fn inline_type_names(api: &OpenAPI) -> std::collections::BTreeSet<String> {
+    use openapiv3::{ReferenceOr, SchemaKind, Type};
+    let mut names = std::collections::BTreeSet::new();
+    for (name, schema) in api.components.iter().flat_map(|c| &c.schemas) {
+        let ReferenceOr::Item(schema) = schema else {
+            continue;
+        };
+        let parts = match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => all_of.iter().collect(),
+            _ => vec![],
+        };
+        let objects = std::iter::once(schema).chain(parts.into_iter().filter_map(|p| p.as_item()));
+        for object in objects {
+            let properties = match &object.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => &object.properties,
+                SchemaKind::Any(any) => &any.properties,
+                _ => continue,
+            };
+            for property in properties.keys() {
+                names.insert(format!(
+                    "{}{}",
+                    naming::type_name(name),
+                    naming::type_name(property)
+                ));
+            }
+        }
+    }
+    names
+}
 
 pub fn settle(api: &OpenAPI, model: &mut Model<'_>) {
     let schema_names = api
@@ -13,7 +45,7 @@ pub fn settle(api: &OpenAPI, model: &mut Model<'_>) {
         .iter()
         .flat_map(|c| c.schemas.keys().map(String::as_str));
     let taken: Vec<String> = schema_names.clone().map(naming::type_name).collect();
-    model.renamed_types = naming::root_name_renames(schema_names);
+    model.renamed_types = naming::root_name_renames(schema_names, &inline_type_names(api));
     let renamed = &model.renamed_types;
     let rename = |name: &mut String| {
         if let Some(new) = renamed.get(name.as_str()) {
@@ -30,9 +62,6 @@ pub fn settle(api: &OpenAPI, model: &mut Model<'_>) {
             .unwrap_or_else(|| format!("{base}{last}"))
     };
     for operation in &mut model.operations {
-        if let Some(method) = model.settings.methods.get(&operation.id) {
-            operation.method.clone_from(method);
-        }
         if let Some(errors) = &mut operation.errors {
             rename(&mut errors.type_name);
             for body in &mut errors.bodies {

@@ -1,11 +1,10 @@
 //! Each operation: its name, parameters, responses and extensions, checked and
 //! modelled in one go.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
-    OpenAPI, Operation, Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr,
-    Schema, SchemaKind, Type,
+    OpenAPI, Operation, Parameter, PathItem, QueryStyle, ReferenceOr, Schema, SchemaKind, Type,
 };
 
 use usagekit_report::ReportSpec;
@@ -14,26 +13,30 @@ use super::model::{OperationModel, ParameterLocation, ParameterModel, ParameterS
 use super::{OperationAt, body, pagination, report, responses};
 use crate::diagnostic::{Diagnostic, pointer_token};
 use crate::naming;
+use crate::settings::ProviderSettings;
 use crate::spec::refs;
 
-/// Every operation of the document in document order (progenitor's order), and
-/// the report mappings among them.
+/// Every operation of the document in document order, and the report mappings
+/// among them. A method name two operationIds share is told apart (`_2`).
 pub fn analyze(
     file: &str,
     api: &OpenAPI,
+    settings: &ProviderSettings,
     found: &mut Vec<Diagnostic>,
+    notes: &mut Vec<Diagnostic>,
 ) -> (Vec<OperationModel>, Vec<ReportSpec>) {
     let mut operations = Vec::new();
     let mut reports = Vec::new();
     let mut ids: BTreeMap<String, String> = BTreeMap::new();
-    let mut methods: BTreeMap<String, String> = BTreeMap::new();
+    // Names the settings give are the user's: derived ones make way for them.
+    let mut methods: BTreeSet<String> = settings.methods.values().cloned().collect();
     for (path, item) in &api.paths.paths {
         let path_at = format!("#/paths/{}", pointer_token(path));
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { .. } => {
                 found.push(
-                    Diagnostic::new(file, "a path item may not be a $ref")
+                    Diagnostic::new(file, "a path item may not be a $ref to another document")
                         .at(path_at)
                         .help("inline the path item"),
                 );
@@ -42,21 +45,8 @@ pub fn analyze(
         };
         for (method, operation) in item.iter() {
             let at = format!("{path_at}/{method}");
-            let Some(id) = operation
-                .operation_id
-                .as_deref()
-                .filter(|id| !id.is_empty())
-            else {
-                found.push(
-                    Diagnostic::new(
-                        file,
-                        format!("{} {path} has no operationId", method.to_uppercase()),
-                    )
-                    .at(at)
-                    .help("add a unique `operationId`: it names the client method"),
-                );
-                continue;
-            };
+            // The normaliser names every operation.
+            let id = operation.operation_id.as_deref().unwrap_or_default();
             let here = OperationAt::new(&at, id);
             if let Some(first) = ids.insert(id.to_owned(), at.clone()) {
                 found.push(
@@ -67,19 +57,27 @@ pub fn analyze(
                     .at(here.join(""))
                     .help("operationIds must be unique; rename one"),
                 );
-            } else if let Some(other) = methods.insert(naming::method_name(id), id.to_owned()) {
-                found.push(
-                    Diagnostic::new(
-                        file,
-                        format!(
-                            "operationIds `{other}` and `{id}` give the same method name `{}`",
-                            naming::method_name(id)
-                        ),
-                    )
-                    .at(here.join(""))
-                    .help("rename one of them"),
-                );
+                continue;
             }
+            let rust_method = match settings.methods.get(id) {
+                Some(named) => named.clone(),
+                None => {
+                    let base = naming::method_name(id);
+                    let free = naming::first_free_snake(&base, |name| methods.contains(name));
+                    if free != base {
+                        notes.push(
+                            Diagnostic::new(
+                                file,
+                                format!("the method `{base}` is another operation's: this one is `{free}`"),
+                            )
+                            .at(here.join(""))
+                            .help(format!("name it in `methods` for [{}] in specs/providers.toml", settings.key)),
+                        );
+                    }
+                    methods.insert(free.clone());
+                    free
+                }
+            };
             let site = Site {
                 path,
                 method,
@@ -87,7 +85,8 @@ pub fn analyze(
                 operation,
                 at: here,
             };
-            let (model, report) = operation_model(file, api, &site, found);
+            let (mut model, report) = operation_model(file, api, &site, found);
+            model.method = rust_method;
             operations.push(model);
             reports.extend(report);
         }
@@ -112,17 +111,8 @@ fn operation_model(
     found: &mut Vec<Diagnostic>,
 ) -> (OperationModel, Option<ReportSpec>) {
     let (item, operation, here) = (site.item, site.operation, &site.at);
-    check_parameters(file, merged(api, item, operation), here, found);
+    websocket(file, operation, here, found);
     responses::check(file, api, operation, here, found);
-    if let Some(security) = &operation.security
-        && Some(security) != api.security.as_ref()
-    {
-        found.push(
-            Diagnostic::new(file, "per-operation security differs from the document's")
-                .at(here.join("/security"))
-                .help("the client sends the document-level `security` with every call; remove the override or make it equal"),
-        );
-    }
     let pagination = match operation.extensions.contains_key(pagination::EXTENSION) {
         false => None,
         true => match pagination::pagination(api, operation) {
@@ -172,54 +162,24 @@ fn operation_model(
     (model, report)
 }
 
-fn check_parameters(
-    file: &str,
-    parameters: Vec<&Parameter>,
-    at: &OperationAt<'_>,
-    found: &mut Vec<Diagnostic>,
-) {
-    let mut setters: BTreeMap<String, String> = BTreeMap::new();
-    for parameter in parameters {
-        let data = parameter.parameter_data_ref();
-        let place = at.join("").parameter(&data.name);
-        let setter = naming::setter_name(&data.name);
-        if let Some(other) = setters.insert(setter.clone(), data.name.clone()) {
-            found.push(
-                Diagnostic::new(
-                    file,
-                    format!("parameters `{other}` and `{}` would both be the builder setter `{setter}`", data.name),
-                )
-                .at(place.clone())
-                .help("a builder cannot have two setters of one name: leave one of them (an alias the server also accepts) out of the spec"),
-            );
-        }
-        match parameter {
-            Parameter::Cookie { .. } => found.push(
-                Diagnostic::new(file, "cookie parameters are not supported by progenitor")
-                    .at(place.clone())
-                    .help("send it as a header parameter, or leave it out of the spec"),
-            ),
-            Parameter::Query { style, .. } if !matches!(style, QueryStyle::Form) => found.push(
-                Diagnostic::new(file, "only `style: form` query parameters are supported")
-                    .at(place.clone())
-                    .help("remove `style` (form is the default)"),
-            ),
-            _ => {}
-        }
-        if data.explode == Some(false) {
-            found.push(
-                Diagnostic::new(file, "`explode: false` is not supported: progenitor always sends arrays as repeated keys")
-                    .at(place.clone())
-                    .help("remove `explode: false` (the default for query parameters is `explode: true`)"),
-            );
-        }
-        if matches!(data.format, ParameterSchemaOrContent::Content(_)) {
-            found.push(
-                Diagnostic::new(file, "parameters with `content` are not supported")
-                    .at(place)
-                    .help("describe the parameter with `schema` instead"),
-            );
-        }
+/// A WebSocket endpoint (Dropshot's extension, or a `101 Switching Protocols`
+/// response): the client speaks HTTP request and response only.
+fn websocket(file: &str, operation: &Operation, at: &OperationAt<'_>, found: &mut Vec<Diagnostic>) {
+    let upgrade = operation.extensions.contains_key("x-dropshot-websocket")
+        || operation
+            .responses
+            .responses
+            .keys()
+            .any(|status| *status == openapiv3::StatusCode::Code(101));
+    if upgrade {
+        found.push(
+            Diagnostic::new(
+                file,
+                "a WebSocket endpoint: the generated client sends requests and reads responses, it does not hold a socket open",
+            )
+            .at(at.join(""))
+            .help("leave it out (`exclude`, or `unsupported = \"skip\"`) and open the socket with a WebSocket client"),
+        );
     }
 }
 
@@ -252,6 +212,21 @@ pub fn merged<'a>(
     merged
 }
 
+/// Names a builder has for itself: a parameter's setter never takes one.
+const RESERVED_SETTERS: &[&str] = &[
+    "body",
+    "body_map",
+    "collect_all",
+    "json_pages",
+    "new",
+    "request",
+    "send",
+    "send_keeping_body",
+    "send_with_response",
+    "set_text",
+    "stream",
+];
+
 /// A parameter's `style` and `explode`, defaults as OpenAPI gives them.
 fn style(parameter: &Parameter) -> (ParameterStyle, bool) {
     let style = match parameter {
@@ -281,6 +256,7 @@ fn parameters(
     path_item: &openapiv3::PathItem,
     operation: &Operation,
 ) -> Vec<ParameterModel> {
+    let mut setters: BTreeSet<String> = RESERVED_SETTERS.iter().map(|s| (*s).to_owned()).collect();
     merged(api, path_item, operation)
         .into_iter()
         .map(|parameter| {
@@ -297,8 +273,18 @@ fn parameters(
                 }
                 openapiv3::ParameterSchemaOrContent::Content(_) => None,
             };
+            // Two parameters may give one setter (`id` in the path and the query,
+            // `user_id` and `userId`): the later is told apart by its location.
+            let base = naming::setter_name(&data.name);
+            let setter = if setters.contains(&base) {
+                let located = format!("{}_{}", base.trim_end_matches('_'), location.as_str());
+                naming::first_free_snake(&located, |name| setters.contains(name))
+            } else {
+                base
+            };
+            setters.insert(setter.clone());
             ParameterModel {
-                setter: naming::setter_name(&data.name),
+                setter,
                 name: data.name.clone(),
                 location,
                 required: data.required,
@@ -317,7 +303,14 @@ fn parameters(
         .collect()
 }
 
+/// How deep a parameter's lists are described (a list may contain itself).
+const LIST_DEPTH: usize = 4;
+
 fn describe_schema(api: &OpenAPI, schema: &Schema) -> String {
+    describe_at(api, schema, 0)
+}
+
+fn describe_at(api: &OpenAPI, schema: &Schema, depth: usize) -> String {
     let with_format = |name: &str, format: String| {
         if format.is_empty() {
             name.to_owned()
@@ -344,8 +337,11 @@ fn describe_schema(api: &OpenAPI, schema: &Schema) -> String {
             let items = array
                 .items
                 .as_ref()
+                .filter(|_| depth < LIST_DEPTH)
                 .map(|b| b.clone().unbox())
-                .and_then(|item| refs::schema(api, &item).map(|(s, _)| describe_schema(api, s)))
+                .and_then(|item| {
+                    refs::schema(api, &item).map(|(s, _)| describe_at(api, s, depth + 1))
+                })
                 .unwrap_or_else(|| "values".to_owned());
             format!("array of {items}")
         }
@@ -354,6 +350,10 @@ fn describe_schema(api: &OpenAPI, schema: &Schema) -> String {
 }
 
 fn enum_values(api: &OpenAPI, schema: &Schema) -> Vec<String> {
+    enum_values_at(api, schema, 0)
+}
+
+fn enum_values_at(api: &OpenAPI, schema: &Schema, depth: usize) -> Vec<String> {
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) => s.enumeration.iter().flatten().cloned().collect(),
         SchemaKind::Type(Type::Integer(i)) => {
@@ -362,8 +362,11 @@ fn enum_values(api: &OpenAPI, schema: &Schema) -> Vec<String> {
         SchemaKind::Type(Type::Array(array)) => array
             .items
             .as_ref()
+            .filter(|_| depth < LIST_DEPTH)
             .map(|b| b.clone().unbox())
-            .and_then(|item| refs::schema(api, &item).map(|(s, _)| enum_values(api, s)))
+            .and_then(|item| {
+                refs::schema(api, &item).map(|(s, _)| enum_values_at(api, s, depth + 1))
+            })
             .unwrap_or_default(),
         _ => Vec::new(),
     }

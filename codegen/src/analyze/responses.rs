@@ -194,16 +194,6 @@ pub fn check(
                 .help("`x-usagekit-pagination` reads one page type: give the success statuses one schema, or drop the extension"),
         );
     }
-    if let Some(default) = &operation.responses.default {
-        let key = schema_of(default);
-        if !success.is_empty() && !success.contains(&key) {
-            found.push(
-                Diagnostic::new(file, "a `default` response of another type alongside the success response")
-                    .at(at.join("/responses/default"))
-                    .help("progenitor would treat `default` as a success too; declare the error body under `4XX`/`5XX` (or explicit codes) instead"),
-            );
-        }
-    }
     for (status, response) in &operation.responses.responses {
         if status::is_error(status)
             && let Some(response) = refs::response(api, response)

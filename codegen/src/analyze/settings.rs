@@ -17,22 +17,27 @@ pub fn check(
     credentials: &[Credential],
     found: &mut Vec<Diagnostic>,
 ) {
-    for credential in credentials {
-        if !settings.credentials.contains_key(&credential.scheme) {
+    for scheme in settings.credentials.keys() {
+        if !credentials.iter().any(|c| c.scheme == *scheme) {
+            let used: Vec<String> = credentials
+                .iter()
+                .map(|c| format!("`{}`", c.scheme))
+                .collect();
             found.push(
                 Diagnostic::new(
                     FILE,
-                    format!(
-                        "{spec_path} requires security scheme `{}`, which has no credential entry",
-                        credential.scheme
-                    ),
+                    format!("{spec_path} uses no security scheme `{scheme}`"),
                 )
-                .at(format!("[{}]", settings.key))
-                .help(format!(
-                    "add `credentials.{} = {{ setter = \"api_key\", env = \"{}_API_KEY\" }}`",
-                    toml_key(&credential.scheme),
-                    settings.env_prefix
-                )),
+                .at(format!(
+                    "[{}.credentials] {}",
+                    settings.key,
+                    toml_key(scheme)
+                ))
+                .help(if used.is_empty() {
+                    "the spec uses no credentials: remove the entry".to_owned()
+                } else {
+                    format!("name one it uses: {}", used.join(", "))
+                }),
             );
         }
     }

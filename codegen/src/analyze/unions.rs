@@ -8,9 +8,9 @@ use crate::diagnostic::{Diagnostic, pointer_token};
 use crate::naming::type_name;
 use crate::spec::refs;
 
-/// Every component schema with a discriminator, as a union; what is wrong with
-/// the others.
-pub fn analyze(file: &str, api: &OpenAPI, found: &mut Vec<Diagnostic>) -> Vec<Union> {
+/// Every component schema with a discriminator that is a union UsageKit can
+/// decode by its tag; the others stay as typify reads them, with a note.
+pub fn analyze(file: &str, api: &OpenAPI, notes: &mut Vec<Diagnostic>) -> Vec<Union> {
     let Some(components) = &api.components else {
         return Vec::new();
     };
@@ -24,10 +24,13 @@ pub fn analyze(file: &str, api: &OpenAPI, found: &mut Vec<Diagnostic>) -> Vec<Un
         }
         match union(api, name, schema) {
             Ok(union) => unions.push(union),
-            Err(message) => found.push(
-                Diagnostic::new(file, message)
-                    .at(format!("#/components/schemas/{}", pointer_token(name)))
-                    .help("a discriminated union is `oneOf` a list of `$ref`s to object schemas that each have the discriminator property as a required single-value string enum"),
+            Err(message) => notes.push(
+                Diagnostic::new(
+                    file,
+                    format!("{message}: decoded by trying each schema, not by its tag"),
+                )
+                .at(format!("#/components/schemas/{}", pointer_token(name)))
+                .help("a discriminated union is `oneOf` a list of `$ref`s to object schemas that each have the discriminator property"),
             ),
         }
     }
@@ -58,21 +61,16 @@ fn union(api: &OpenAPI, name: &str, schema: &Schema) -> Result<Union, String> {
             .iter()
             .find(|(_, target)| *target == reference)
             .map(|(tag, _)| tag.clone());
-        let tag = match mapped {
-            Some(tag) => tag,
-            None => single_enum_value(variant_schema, property).ok_or_else(|| {
-                format!(
-                    "`{variant_name}` has no single-value `{property}` enum and no mapping entry"
-                )
-            })?,
-        };
+        // Without a mapping entry, the tag is the schema's name (OpenAPI's rule),
+        // unless the property is a one-value enum.
+        let tag = mapped
+            .or_else(|| single_enum_value(variant_schema, property))
+            .unwrap_or_else(|| variant_name.to_owned());
         let SchemaKind::Type(Type::Object(object)) = &variant_schema.schema_kind else {
             return Err(format!("`{variant_name}` is not an object schema"));
         };
-        if !object.required.contains(property) {
-            return Err(format!(
-                "`{variant_name}` must list `{property}` as required"
-            ));
+        if !object.properties.contains_key(property) && !object.required.contains(property) {
+            return Err(format!("`{variant_name}` has no property `{property}`"));
         }
         variants.push(UnionVariant {
             tag,

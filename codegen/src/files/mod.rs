@@ -13,6 +13,7 @@ mod readme;
 mod registry;
 
 use crate::analyze::Model;
+use crate::diagnostic::Diagnostic;
 
 pub use registry::{REGISTRY_CRATE, registry_crate};
 
@@ -38,6 +39,7 @@ pub fn crate_files(
     spec_path: &str,
     model: &Model<'_>,
     mut syntax: syn::File,
+    left_out: &[Diagnostic],
 ) -> Result<Vec<GeneratedFile>, String> {
     docs::link_bare_urls(&mut syntax);
     docs::space(&mut syntax);
@@ -52,6 +54,7 @@ pub fn crate_files(
     let readme = readme::text(
         spec_path,
         model,
+        left_out,
         example.as_ref().map(|(_, body)| body.as_str()),
         summary
             .as_ref()

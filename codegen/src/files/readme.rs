@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use super::{example, format};
 use crate::analyze::Model;
 use crate::analyze::model::OperationModel;
+use crate::diagnostic::Diagnostic;
 
 const TEMPLATE: &str = include_str!("readme.md");
 
@@ -13,6 +14,7 @@ const TEMPLATE: &str = include_str!("readme.md");
 pub(super) fn text(
     spec_path: &str,
     model: &Model<'_>,
+    left_out: &[Diagnostic],
     example: Option<&str>,
     summary: Option<(&str, Option<&str>)>,
 ) -> Result<String, String> {
@@ -69,6 +71,15 @@ pub(super) fn text(
             operation.summary.as_deref().unwrap_or("")
         );
     }
+    let server = if model.default_base_url.is_empty() {
+        "for the server, which the spec does not name (or `Client::builder().base_url(…)`)"
+            .to_owned()
+    } else {
+        format!(
+            "to override the server (default `{}`)",
+            model.default_base_url
+        )
+    };
     fill(
         TEMPLATE,
         &[
@@ -79,12 +90,37 @@ pub(super) fn text(
             ("requirement", &version_requirement(&settings.version)),
             ("vars", &vars),
             ("base_url_env", &settings.base_url_env()),
-            ("base_url", &model.default_base_url),
+            ("server", &server),
             ("use", &use_section),
             ("summary", &summary_section),
             ("operations", &operations),
+            ("left_out", &left_out_section(left_out)),
         ],
     )
+}
+
+/// The operations of the spec this crate leaves out (`unsupported = "skip"`),
+/// each with its reason.
+fn left_out_section(left_out: &[Diagnostic]) -> String {
+    if left_out.is_empty() {
+        return String::new();
+    }
+    let mut section = String::from(
+        "\n## Left out\n\nThese operations of the spec are not in this crate, each for its reason:\n\n",
+    );
+    for problem in left_out {
+        let operation = problem
+            .location
+            .as_ref()
+            .and_then(|at| at.operation())
+            .unwrap_or("?");
+        let _ = writeln!(
+            section,
+            "- `{operation}`: {}",
+            problem.message.replace('\n', " ")
+        );
+    }
+    section
 }
 
 /// `template` with every `{{name}}` replaced by its value, in one pass over the

@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::analyze::Model;
+use crate::analyze::model::CredentialPlacement;
 
 /// The credential entries of `ProviderInfo`, their builder setters, and the
 /// variables `from_env` reads.
@@ -20,20 +21,45 @@ fn credentials(model: &Model<'_>) -> Credentials {
     let mut found = Credentials {
         specs: Vec::new(),
         setters: Vec::new(),
-        env_vars: vec![format!("`{}` (optional)", settings.base_url_env())],
+        env_vars: vec![if model.default_base_url.is_empty() {
+            format!("`{}` (the spec names no server)", settings.base_url_env())
+        } else {
+            format!("`{}` (optional)", settings.base_url_env())
+        }],
     };
     for credential in &model.credentials {
-        // Lints and settings validation guarantee an entry per scheme.
-        let Some(chosen) = settings.credentials.get(&credential.scheme) else {
-            continue;
-        };
         let scheme = &credential.scheme;
-        let setter = format_ident!("{}", chosen.setter);
-        let setter_name = &chosen.setter;
-        let env = &chosen.env;
-        let placement = match &credential.header {
-            None => quote!(usagekit_runtime::Placement::Bearer),
-            Some(header) => quote!(usagekit_runtime::Placement::Header(#header)),
+        let setter = format_ident!("{}", credential.setter);
+        let setter_name = &credential.setter;
+        let env = &credential.env;
+        let (placement, wire) = match &credential.placement {
+            CredentialPlacement::Bearer => (
+                quote!(usagekit_runtime::Placement::Bearer),
+                "`Authorization: Bearer …`".to_owned(),
+            ),
+            CredentialPlacement::Basic => {
+                let password = credential.password_env.clone().unwrap_or_default();
+                (
+                    quote!(usagekit_runtime::Placement::Basic { password_env: #password }),
+                    "`Authorization: Basic …`".to_owned(),
+                )
+            }
+            CredentialPlacement::Authorization(kind) => (
+                quote!(usagekit_runtime::Placement::Authorization(#kind)),
+                format!("`Authorization: {kind} …`"),
+            ),
+            CredentialPlacement::Header(name) => (
+                quote!(usagekit_runtime::Placement::Header(#name)),
+                format!("the `{name}` header"),
+            ),
+            CredentialPlacement::Query(name) => (
+                quote!(usagekit_runtime::Placement::Query(#name)),
+                format!("the `{name}` query parameter"),
+            ),
+            CredentialPlacement::Cookie(name) => (
+                quote!(usagekit_runtime::Placement::Cookie(#name)),
+                format!("the `{name}` cookie"),
+            ),
         };
         found.specs.push(quote! {
             usagekit_runtime::CredentialSpec {
@@ -43,23 +69,38 @@ fn credentials(model: &Model<'_>) -> Credentials {
                 placement: #placement,
             }
         });
-        let wire = match &credential.header {
-            None => "`Authorization: Bearer …`".to_owned(),
-            Some(header) => format!("the `{header}` header"),
+        let read_from = match &credential.password_env {
+            Some(password) => format!("`{env}` and `{password}`"),
+            None => format!("`{env}`"),
         };
         let mut doc = format!(
-            "Sets the `{scheme}` credential, sent as {wire}. Read from `{env}` by `from_env`."
+            "Sets the `{scheme}` credential, sent as {wire}. Read from {read_from} by `from_env`."
         );
         if let Some(description) = &credential.description {
-            doc = format!("{description}\n\n{doc}");
+            doc = format!("{}\n\n{doc}", description.trim());
         }
-        found.setters.push(quote! {
-            #[doc = #doc]
-            pub fn #setter(self, value: impl Into<usagekit_runtime::Secret>) -> Self {
-                Self(self.0.credential(#scheme, value))
-            }
-        });
-        found.env_vars.push(format!("`{env}`"));
+        found
+            .setters
+            .push(if credential.placement == CredentialPlacement::Basic {
+                quote! {
+                    #[doc = #doc]
+                    pub fn #setter(
+                        self,
+                        user: impl Into<usagekit_runtime::Secret>,
+                        password: impl Into<usagekit_runtime::Secret>,
+                    ) -> Self {
+                        Self(self.0.basic_credential(#scheme, user, password))
+                    }
+                }
+            } else {
+                quote! {
+                    #[doc = #doc]
+                    pub fn #setter(self, value: impl Into<usagekit_runtime::Secret>) -> Self {
+                        Self(self.0.credential(#scheme, value))
+                    }
+                }
+            });
+        found.env_vars.push(read_from);
     }
     found
 }
@@ -105,8 +146,12 @@ pub(super) fn tokens(model: &Model<'_>, methods: &[TokenStream]) -> TokenStream 
         "A client configured from the environment: {}.",
         env_vars.join(", ")
     );
-    let builder_doc =
-        format!("Starts configuring a client. The base URL defaults to `{base_url}`.");
+    let builder_doc = if base_url.is_empty() {
+        "Starts configuring a client. The spec names no server: give one with `base_url(…)`."
+            .to_owned()
+    } else {
+        format!("Starts configuring a client. The base URL defaults to `{base_url}`.")
+    };
     let (retry_statuses, retry_doc) = retry_statuses(model);
     let default_headers = settings.default_headers.iter().map(|(name, value)| {
         let name = name.to_ascii_lowercase();

@@ -4,6 +4,8 @@
 
 mod load;
 mod names;
+mod normalize;
+mod parse;
 pub mod refs;
 mod select;
 pub mod status;
@@ -14,15 +16,27 @@ use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
 
-pub use load::load;
-
 /// A spec, parsed twice: as plain JSON (for lints that walk every node) and typed.
 pub struct LoadedSpec {
     pub raw: Value,
     pub api: OpenAPI,
+    /// What was read differently from the letter of the document, or left out.
+    pub notes: Vec<Diagnostic>,
 }
 
-/// The document as the rest of the pipeline reads it: parsed, without the
+/// The document, parsed and normalised (OpenAPI 3.1 and 3.0 alike, in 3.0's shape).
+pub fn load(file: &str, text: &str) -> Result<LoadedSpec, Diagnostic> {
+    let parsed = parse::parse(file, text)?;
+    let normalized = normalize::normalize(file, parsed.raw, &parsed.non_string_keys)?;
+    let api = load::typed(file, &normalized.raw)?;
+    Ok(LoadedSpec {
+        raw: normalized.raw,
+        api,
+        notes: normalized.notes,
+    })
+}
+
+/// The document as the rest of the pipeline reads it: loaded, without the
 /// operations `exclude` names, its inline error schemas named.
 pub fn read(file: &str, text: &str, exclude: &[String]) -> Result<LoadedSpec, Diagnostic> {
     let spec = load(file, text)?;
@@ -31,8 +45,13 @@ pub fn read(file: &str, text: &str, exclude: &[String]) -> Result<LoadedSpec, Di
 }
 
 /// The typed document again, after a rewrite of its JSON.
-fn reparse(file: &str, raw: Value, after: &str) -> Result<LoadedSpec, Diagnostic> {
+fn reparse(
+    file: &str,
+    spec: LoadedSpec,
+    raw: Value,
+    after: &str,
+) -> Result<LoadedSpec, Diagnostic> {
     let api = serde_json::from_value(raw.clone())
         .map_err(|e| Diagnostic::new(file, format!("not a valid OpenAPI document {after}: {e}")))?;
-    Ok(LoadedSpec { raw, api })
+    Ok(LoadedSpec { raw, api, ..spec })
 }

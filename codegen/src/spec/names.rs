@@ -19,8 +19,8 @@ const JSON_SCHEMA: &str = "/content/application~1json/schema";
 /// for an operation's response (`ListThings404Error`, `ListThings4XXError`), the
 /// response's own name for a shared `components/responses` entry. Success bodies
 /// that differ by status get `<operationId><status>Response`.
-pub fn name_inline_schemas(file: &str, spec: LoadedSpec) -> Result<LoadedSpec, Diagnostic> {
-    let mut raw = spec.raw;
+pub fn name_inline_schemas(file: &str, mut spec: LoadedSpec) -> Result<LoadedSpec, Diagnostic> {
+    let mut raw = std::mem::take(&mut spec.raw);
     let mut namer = Namer {
         taken: raw
             .pointer("/components/schemas")
@@ -79,7 +79,7 @@ pub fn name_inline_schemas(file: &str, spec: LoadedSpec) -> Result<LoadedSpec, D
         }
     }
     if namer.named.is_empty() {
-        return Ok(LoadedSpec { raw, api: spec.api });
+        return Ok(LoadedSpec { raw, ..spec });
     }
     let schemas = raw
         .as_object_mut()
@@ -90,7 +90,7 @@ pub fn name_inline_schemas(file: &str, spec: LoadedSpec) -> Result<LoadedSpec, D
     if let Some(schemas) = schemas {
         schemas.extend(namer.named);
     }
-    reparse(file, raw, "once error schemas are named")
+    reparse(file, spec, raw, "once error schemas are named")
 }
 
 /// Whether an operation's success statuses carry more than one kind of body.

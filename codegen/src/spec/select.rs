@@ -9,11 +9,15 @@ use crate::diagnostic::Diagnostic;
 
 /// The spec without the operations `exclude` names (operationIds, or `tag:<name>`),
 /// and path items left empty.
-pub fn exclude(file: &str, spec: LoadedSpec, exclude: &[String]) -> Result<LoadedSpec, Diagnostic> {
+pub fn exclude(
+    file: &str,
+    mut spec: LoadedSpec,
+    exclude: &[String],
+) -> Result<LoadedSpec, Diagnostic> {
     if exclude.is_empty() {
         return Ok(spec);
     }
-    let mut raw = spec.raw;
+    let mut raw = std::mem::take(&mut spec.raw);
     let mut matched = vec![false; exclude.len()];
     if let Some(Value::Object(paths)) = raw.get_mut("paths") {
         for item in paths.values_mut() {
@@ -47,7 +51,7 @@ pub fn exclude(file: &str, spec: LoadedSpec, exclude: &[String]) -> Result<Loade
         )
         .help("name an operationId, or `tag:<name>` for every operation with that tag"));
     }
-    reparse(file, raw, "once operations are excluded")
+    reparse(file, spec, raw, "once operations are excluded")
 }
 
 /// Whether an `exclude` entry names this operation: its operationId, or `tag:<name>`.

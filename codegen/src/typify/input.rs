@@ -179,7 +179,13 @@ fn component_type_names(components: &openapiv3::Components) -> std::collections:
 /// Whether typify makes a named type of this schema (not a scalar, list or map).
 fn makes_a_type(schema: &Schema) -> bool {
     match &schema.schema_kind {
-        SchemaKind::Type(Type::String(string)) => !string.enumeration.is_empty(),
+        // A constrained string is a newtype that checks it.
+        SchemaKind::Type(Type::String(string)) => {
+            !string.enumeration.is_empty()
+                || string.min_length.is_some()
+                || string.max_length.is_some()
+                || string.pattern.is_some()
+        }
         SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
         SchemaKind::Type(_) => false,
         SchemaKind::AllOf { all_of } => all_of.len() > 1 || schema.schema_data.nullable,
@@ -202,32 +208,31 @@ fn hoist_colliding_properties(api: &mut OpenAPI) {
         let Some(ReferenceOr::Item(schema)) = components.schemas.get_mut(&component) else {
             continue;
         };
-        let SchemaKind::Type(Type::Object(object)) = &mut schema.schema_kind else {
-            continue;
-        };
-        for (property, value) in object.properties.iter_mut() {
-            let ReferenceOr::Item(inline) = value else {
-                continue;
-            };
-            if !makes_a_type(inline) {
-                continue;
-            }
-            let predicted = match &inline.schema_data.title {
-                Some(title) => naming::type_name(title),
-                None => naming::type_name(&format!("{component}_{property}")),
-            };
-            if taken.insert(predicted.clone()) {
-                continue;
-            }
-            let name = naming::claim(&mut taken, &predicted);
-            let schema = std::mem::replace(
-                value,
-                ReferenceOr::Reference {
-                    reference: format!("#/components/schemas/{name}"),
-                },
-            );
-            if let ReferenceOr::Item(schema) = schema {
-                hoisted.push((name, *schema));
+        for properties in property_maps(schema) {
+            for (property, value) in properties.iter_mut() {
+                let ReferenceOr::Item(inline) = value else {
+                    continue;
+                };
+                if !makes_a_type(inline) {
+                    continue;
+                }
+                let predicted = match &inline.schema_data.title {
+                    Some(title) => naming::type_name(title),
+                    None => naming::type_name(&format!("{component}_{property}")),
+                };
+                if taken.insert(predicted.clone()) {
+                    continue;
+                }
+                let name = naming::claim(&mut taken, &predicted);
+                let schema = std::mem::replace(
+                    value,
+                    ReferenceOr::Reference {
+                        reference: format!("#/components/schemas/{name}"),
+                    },
+                );
+                if let ReferenceOr::Item(schema) = schema {
+                    hoisted.push((name, *schema));
+                }
             }
         }
         for (name, schema) in hoisted {
@@ -239,6 +244,36 @@ fn hoist_colliding_properties(api: &mut OpenAPI) {
     }
 }
 
+/// The properties typify puts in a component's struct: its own, and those of
+/// the inline parts of its `allOf` (merged into the one struct).
+fn property_maps(
+    schema: &mut Schema,
+) -> Vec<&mut indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>> {
+    let mut maps = Vec::new();
+    let parts = match &mut schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => {
+            maps.push(&mut object.properties);
+            return maps;
+        }
+        SchemaKind::Any(any) => {
+            maps.push(&mut any.properties);
+            &mut any.all_of
+        }
+        SchemaKind::AllOf { all_of } => all_of,
+        _ => return maps,
+    };
+    for part in parts.iter_mut() {
+        if let ReferenceOr::Item(part) = part {
+            match &mut part.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => maps.push(&mut object.properties),
+                SchemaKind::Any(any) => maps.push(&mut any.properties),
+                _ => {}
+            }
+        }
+    }
+    maps
+}
+
 /// typify gives a nullable `oneOf`/`anyOf` component's inner enum the component's
 /// own name (`struct X(Option<X>)`). The union moves to `<Name>Inner` and the
 /// component becomes a nullable reference to it, which typify reads as intended.
@@ -248,6 +283,7 @@ fn split_nullable_unions(api: &mut OpenAPI) {
     };
     let mut taken = component_type_names(components);
     let mut inner_schemas = Vec::new();
+    let mut split = Vec::new();
     for (name, schema) in components.schemas.iter_mut() {
         let ReferenceOr::Item(schema) = schema else {
             continue;
@@ -255,6 +291,10 @@ fn split_nullable_unions(api: &mut OpenAPI) {
         let union = match &schema.schema_kind {
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
             SchemaKind::AllOf { all_of } => all_of.len() > 1,
+            // `type: object` beside `allOf` (Box's `File--Mini`).
+            SchemaKind::Any(any) => {
+                !any.one_of.is_empty() || !any.any_of.is_empty() || any.all_of.len() > 1
+            }
             _ => false,
         };
         if !schema.schema_data.nullable || !union {
@@ -270,10 +310,35 @@ fn split_nullable_unions(api: &mut OpenAPI) {
             }],
         };
         inner_schemas.push((inner_name, inner));
+        split.push(name.clone());
     }
-    for (name, schema) in inner_schemas {
-        components.schemas.insert(name, ReferenceOr::Item(schema));
+    let mut inner_of = std::collections::BTreeMap::new();
+    for (name, (inner_name, schema)) in split.into_iter().zip(inner_schemas) {
+        inner_of.insert(format!("#/components/schemas/{name}"), inner_name.clone());
+        components
+            .schemas
+            .insert(inner_name, ReferenceOr::Item(schema));
     }
+    // Beside other parts of an `allOf`, a nullable component is its inner one: a
+    // value meets every part, and the others are not null (Box's `FileConflict`,
+    // `allOf` the nullable `File--Mini` and an object, is never null).
+    for_each_schema(api, &mut |schema| {
+        let all_of = match &mut schema.schema_kind {
+            SchemaKind::AllOf { all_of } => all_of,
+            SchemaKind::Any(any) => &mut any.all_of,
+            _ => return,
+        };
+        if all_of.len() < 2 {
+            return;
+        }
+        for part in all_of.iter_mut() {
+            if let ReferenceOr::Reference { reference } = part
+                && let Some(inner) = inner_of.get(reference.as_str())
+            {
+                *reference = format!("#/components/schemas/{inner}");
+            }
+        }
+    });
 }
 
 /// Calls `visit` on every schema of the document, nested ones included.

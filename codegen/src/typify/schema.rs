@@ -53,6 +53,20 @@ fn to_json_schema(value: Value) -> Value {
             .collect();
         map.insert("properties".into(), Value::Object(properties));
     }
+    // Listed values beside `allOf` (Discord's `enum: [user]` narrowing a shared
+    // enum): the list is the type, and typify cannot merge the two.
+    if map.contains_key("enum") {
+        map.remove("allOf");
+    }
+    // A default for a struct or a union (Kubernetes' `default: {}` beside an
+    // `allOf` reference) asks typify for a `Default` the type may not have, or
+    // one the value does not fit: such a property is optional instead. A map's
+    // default is data and stays.
+    let composite =
+        SCHEMA_LISTS.iter().any(|key| map.contains_key(*key)) || map.contains_key("properties");
+    if composite {
+        map.remove("default");
+    }
     exclusive_bounds(&mut map);
     let nullable = map.get("nullable") == Some(&Value::Bool(true));
     if let Some(example) = map.get("example").cloned() {
@@ -168,6 +182,38 @@ mod tests {
             ),
             json!({"description": "d", "oneOf": [{"type": "null"}, {"allOf": [{"$ref": "#/components/schemas/A"}]}]})
         );
+    }
+
+    #[test]
+    fn listed_values_narrow_their_all_of() {
+        assert_eq!(
+            converted(json!({
+                "type": "string",
+                "enum": ["user"],
+                "allOf": [{"$ref": "#/components/schemas/Kinds"}]
+            })),
+            json!({"type": "string", "enum": ["user"]})
+        );
+    }
+
+    #[test]
+    fn defaults_stay_on_scalars_and_maps_only() {
+        assert_eq!(
+            converted(json!({"allOf": [{"$ref": "#/components/schemas/Meta"}], "default": {}})),
+            json!({"allOf": [{"$ref": "#/components/schemas/Meta"}]})
+        );
+        assert_eq!(
+            converted(
+                json!({"type": "object", "properties": {"a": {"type": "string"}}, "default": {}})
+            ),
+            json!({"type": "object", "properties": {"a": {"type": "string"}}})
+        );
+        assert_eq!(
+            converted(json!({"type": "integer", "default": 0})),
+            json!({"type": "integer", "default": 0})
+        );
+        let map = json!({"type": "object", "default": {"a": 1}});
+        assert_eq!(converted(map.clone()), map);
     }
 
     #[test]

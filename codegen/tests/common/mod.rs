@@ -9,6 +9,7 @@ pub fn settings() -> ProviderSettings {
     let credential = |setter: &str, env: &str| CredentialSettings {
         setter: setter.into(),
         env: env.into(),
+        password_env: None,
     };
     ProviderSettings {
         key: "fixture".into(),
@@ -52,9 +53,31 @@ pub fn fixture(name: &str) -> (String, String) {
     (format!("tests/fixtures/{name}"), text)
 }
 
+/// [`generate_crate`] with credentials only for the schemes `text` declares
+/// (naming another is an error), so every fixture can share [`settings`].
+pub fn generate(
+    path: &str,
+    text: &str,
+    settings: &ProviderSettings,
+) -> Result<usagekit_codegen::Outcome, Vec<usagekit_codegen::Diagnostic>> {
+    let declared: Vec<&str> = text
+        .lines()
+        .skip_while(|line| line.trim() != "securitySchemes:")
+        .skip(1)
+        .take_while(|line| line.starts_with("    "))
+        .filter(|line| !line.starts_with("     "))
+        .filter_map(|line| line.trim().split(':').next())
+        .collect();
+    let mut settings = settings.clone();
+    settings
+        .credentials
+        .retain(|scheme, _| declared.contains(&scheme.as_str()));
+    generate_crate(path, text, &settings)
+}
+
 pub fn generate_with(name: &str, settings: &ProviderSettings) -> Vec<GeneratedFile> {
     let (path, text) = fixture(name);
-    generate_crate(&path, &text, settings)
+    generate(&path, &text, settings)
         .map(|outcome| outcome.files)
         .unwrap_or_else(|problems| {
             panic!(

@@ -184,8 +184,10 @@ impl ClientBuilder {
         }
     }
 
-    /// When no alternative of the document's security requirement is complete:
-    /// the first credential missing from the first alternative.
+    /// When no alternative of the document's security requirement is complete
+    /// and no credential outside it is set: the first credential missing from
+    /// the first alternative. A credential only some operations use (their own
+    /// `security`) is enough to build; the others say, per request, what they lack.
     fn unmet(&self) -> Option<&'static CredentialSpec> {
         let index = |scheme: &str| {
             self.provider
@@ -199,7 +201,15 @@ impl ClientBuilder {
                 .all(|scheme| index(scheme).is_some_and(|i| self.credentials[i].is_some()))
         };
         let security = self.provider.security;
-        if security.is_empty() || security.iter().any(|alternative| complete(alternative)) {
+        if security.is_empty()
+            || security.iter().any(|alternative| complete(alternative))
+            || self.credentials.iter().enumerate().any(|(i, value)| {
+                value.is_some()
+                    && !security.iter().any(|alternative| {
+                        alternative.contains(&self.provider.credentials[i].scheme)
+                    })
+            })
+        {
             return None;
         }
         security[0]
@@ -519,6 +529,20 @@ mod tests {
         );
         let missing = ClientBuilder::new(&ALTERNATIVES).build().unwrap_err();
         assert!(missing.to_string().contains("`api_key`"), "{missing}");
+    }
+
+    #[test]
+    fn a_credential_only_some_operations_use_is_enough_to_build() {
+        static OPERATION_ONLY: ProviderInfo = ProviderInfo {
+            security: &[&["KeyAuth"]],
+            ..PROVIDER
+        };
+        assert!(
+            ClientBuilder::new(&OPERATION_ONLY)
+                .credential("Bearer", "t")
+                .build()
+                .is_ok()
+        );
     }
 
     #[test]
