@@ -53,7 +53,7 @@ pub(super) fn items(operation: &OperationModel, error_type: &TokenStream) -> Vec
             /// Every page as the JSON the server sent (each still decoded and checked).
             pub(crate) fn json_pages(
                 self,
-            ) -> impl usagekit_runtime::Stream<Item = Result<usagekit_runtime::serde_json::Value, usagekit_runtime::Error<#error_type>>>
+            ) -> impl usagekit_runtime::Stream<Item = Result<usagekit_runtime::dynamic::JsonPage, usagekit_runtime::Error<#error_type>>>
                    + Send + 'a {
                 let max_pages = self.__client.runtime.max_pages();
                 usagekit_runtime::__private::paginate(#id, max_pages, self, #json_fetch)
@@ -65,7 +65,7 @@ pub(super) fn items(operation: &OperationModel, error_type: &TokenStream) -> Vec
             /// The response as the JSON the server sent (still decoded and checked).
             pub(crate) fn json_pages(
                 self,
-            ) -> impl usagekit_runtime::Stream<Item = Result<usagekit_runtime::serde_json::Value, usagekit_runtime::Error<#error_type>>>
+            ) -> impl usagekit_runtime::Stream<Item = Result<usagekit_runtime::dynamic::JsonPage, usagekit_runtime::Error<#error_type>>>
                    + Send + 'a {
                 usagekit_runtime::__private::single_page(async move {
                     let (_, raw) = self.send_keeping_body().await?;

@@ -53,6 +53,12 @@ fn plain_string_when_variants_collide(schema: &mut Schema) {
 /// `x-rust-type`; `generate` allows the crate).
 pub const DECIMAL_CRATE: (&str, &str, &str) = ("rust_decimal", "1.43.0", "rust_decimal::Decimal");
 
+/// The marker of a decimal the spec writes as a JSON number (`edits::decimals`
+/// replaces it).
+pub const DECIMAL_NUMBER: &str = "rust_decimal::DecimalNumber";
+/// The marker of a decimal the spec writes as a string.
+pub const DECIMAL_STRING: &str = "rust_decimal::DecimalString";
+
 /// `format: decimal`, on a string (`"123.45"`) or a number (`0.06`), decodes into
 /// `rust_decimal::Decimal`: exact, and summable without float error.
 fn decimal_as_rust_decimal(schema: &mut Schema) {
@@ -65,7 +71,12 @@ fn decimal_as_rust_decimal(schema: &mut Schema) {
         _ => false,
     };
     if is_decimal {
-        let (krate, version, path) = DECIMAL_CRATE;
+        // A marker `edits::decimals` replaces, keeping the wire's shape.
+        let (krate, version, _) = DECIMAL_CRATE;
+        let path = match &schema.schema_kind {
+            SchemaKind::Type(Type::Number(_)) => DECIMAL_NUMBER,
+            _ => DECIMAL_STRING,
+        };
         schema.schema_data.extensions.insert(
             "x-rust-type".into(),
             serde_json::json!({"crate": krate, "version": version, "path": path}),

@@ -377,7 +377,12 @@ pub fn generate(file: &str, api: &OpenAPI, model: &Model<'_>) -> Result<Types, D
         .collect::<Result<Vec<_>, String>>()
         .map_err(|e| Diagnostic::new(file, e))?;
     let roots = roots(model, &operations);
-    edits::apply(&mut items, &renamed, &roots).map_err(|e| {
+    // Decimals typify must have typed (none of them spared as JSON values).
+    let decimals = notes.is_empty()
+        && serde_json::to_string(&input).is_ok_and(|text| {
+            text.contains(input::DECIMAL_NUMBER) || text.contains(input::DECIMAL_STRING)
+        });
+    edits::apply(&mut items, &renamed, &roots, decimals).map_err(|e| {
         Diagnostic::new(file, e)
             .help("typify's output changed shape: see \"Bumping typify\" in ARCHITECTURE.md")
     })?;
@@ -474,7 +479,10 @@ fn operation_ids(
 }
 
 fn rust_type(tokens: proc_macro2::TokenStream) -> Result<syn::Type, String> {
-    syn::parse2(tokens).map_err(|e| format!("typify named a type that does not parse: {e}"))
+    let mut ty =
+        syn::parse2(tokens).map_err(|e| format!("typify named a type that does not parse: {e}"))?;
+    edits::decimals::unmark(&mut ty);
+    Ok(ty)
 }
 
 fn operation_types(space: &TypeSpace, ids: &OperationIds) -> Result<OperationTypes, String> {

@@ -178,7 +178,7 @@ async fn operations_are_called_by_id_with_text_parameters() {
     let pages: Vec<serde_json::Value> = client
         .call("get-usage", &params)
         .unwrap()
-        .map(Result::unwrap)
+        .map(|page| page.unwrap().value)
         .collect()
         .await;
     assert_eq!(pages.len(), 2);

@@ -396,6 +396,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct CostItem {
         /// A decimal string in cents of `currency` ("123.45" is $1.2345). Never a float.
+        #[serde(with = "usagekit_runtime::__private::decimal::string")]
         pub amount: ::rust_decimal::Decimal,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub context_window: ::std::option::Option<::std::string::String>,
@@ -4170,7 +4171,7 @@ pub mod builder {
             self,
         ) -> impl usagekit_runtime::Stream<
             Item = Result<
-                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::dynamic::JsonPage,
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + 'a {
@@ -4546,7 +4547,7 @@ pub mod builder {
             self,
         ) -> impl usagekit_runtime::Stream<
             Item = Result<
-                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::dynamic::JsonPage,
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + 'a {
@@ -5150,7 +5151,7 @@ pub mod builder {
             self,
         ) -> impl usagekit_runtime::Stream<
             Item = Result<
-                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::dynamic::JsonPage,
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + 'a {

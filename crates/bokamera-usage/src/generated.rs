@@ -1078,7 +1078,7 @@ pub mod builder {
             self,
         ) -> impl usagekit_runtime::Stream<
             Item = Result<
-                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::dynamic::JsonPage,
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + 'a {

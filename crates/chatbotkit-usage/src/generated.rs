@@ -750,7 +750,7 @@ pub mod builder {
             self,
         ) -> impl usagekit_runtime::Stream<
             Item = Result<
-                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::dynamic::JsonPage,
                 usagekit_runtime::Error<types::ErrorObject>,
             >,
         > + Send + 'a {

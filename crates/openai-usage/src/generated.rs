@@ -41,6 +41,7 @@ pub mod types {
         pub currency: ::std::option::Option<::std::string::String>,
         /// The numeric value of the cost.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(with = "usagekit_runtime::__private::decimal::number_option")]
         pub value: ::std::option::Option<::rust_decimal::Decimal>,
     }
     impl CostsResultAmount {
@@ -8054,7 +8055,7 @@ pub mod builder {
             self,
         ) -> impl usagekit_runtime::Stream<
             Item = Result<
-                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::dynamic::JsonPage,
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + 'a {
@@ -8605,7 +8606,7 @@ pub mod builder {
             self,
         ) -> impl usagekit_runtime::Stream<
             Item = Result<
-                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::dynamic::JsonPage,
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + 'a {
@@ -9189,7 +9190,7 @@ pub mod builder {
             self,
         ) -> impl usagekit_runtime::Stream<
             Item = Result<
-                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::dynamic::JsonPage,
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + 'a {
@@ -9707,7 +9708,7 @@ pub mod builder {
             self,
         ) -> impl usagekit_runtime::Stream<
             Item = Result<
-                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::dynamic::JsonPage,
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + 'a {
@@ -10291,7 +10292,7 @@ pub mod builder {
             self,
         ) -> impl usagekit_runtime::Stream<
             Item = Result<
-                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::dynamic::JsonPage,
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + 'a {
@@ -10884,7 +10885,7 @@ pub mod builder {
             self,
         ) -> impl usagekit_runtime::Stream<
             Item = Result<
-                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::dynamic::JsonPage,
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + 'a {
@@ -11467,7 +11468,7 @@ pub mod builder {
             self,
         ) -> impl usagekit_runtime::Stream<
             Item = Result<
-                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::dynamic::JsonPage,
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + 'a {
@@ -12122,7 +12123,7 @@ pub mod builder {
             self,
         ) -> impl usagekit_runtime::Stream<
             Item = Result<
-                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::dynamic::JsonPage,
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + 'a {
@@ -12732,7 +12733,7 @@ pub mod builder {
             self,
         ) -> impl usagekit_runtime::Stream<
             Item = Result<
-                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::dynamic::JsonPage,
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + 'a {
@@ -13228,7 +13229,7 @@ pub mod builder {
             self,
         ) -> impl usagekit_runtime::Stream<
             Item = Result<
-                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::dynamic::JsonPage,
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + 'a {
@@ -13807,7 +13808,7 @@ pub mod builder {
             self,
         ) -> impl usagekit_runtime::Stream<
             Item = Result<
-                usagekit_runtime::serde_json::Value,
+                usagekit_runtime::dynamic::JsonPage,
                 usagekit_runtime::Error<types::ErrorResponse>,
             >,
         > + Send + 'a {

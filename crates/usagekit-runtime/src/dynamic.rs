@@ -41,8 +41,42 @@ impl<E> From<Error<E>> for CallError {
 }
 
 /// Every page of one call, each as the JSON the server sent.
-pub type JsonPages<'a> =
-    Pin<Box<dyn Stream<Item = Result<serde_json::Value, CallError>> + Send + 'a>>;
+pub type JsonPages<'a> = Pin<Box<dyn Stream<Item = Result<JsonPage, CallError>> + Send + 'a>>;
+
+/// One page as the server sent it. [`value`](Self::value) is its JSON, with every
+/// number an `f64` would change (more than 15 significant digits, an integer
+/// beyond 64 bits) kept as its exact text in a string, so reading amounts loses
+/// no digit; `Display` prints the server's own text on one line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonPage {
+    pub value: serde_json::Value,
+    text: Bytes,
+}
+
+impl JsonPage {
+    /// The body as the server sent it.
+    pub fn text(&self) -> &[u8] {
+        &self.text
+    }
+}
+
+impl std::ops::Deref for JsonPage {
+    type Target = serde_json::Value;
+
+    fn deref(&self) -> &serde_json::Value {
+        &self.value
+    }
+}
+
+impl std::fmt::Display for JsonPage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.text.is_empty() {
+            f.write_str("null")
+        } else {
+            f.write_str(&crate::exact_json::minify(&self.text))
+        }
+    }
+}
 
 /// A generated client, driven by operationId and text parameters.
 pub trait DynamicClient: Send + Sync {
@@ -138,7 +172,7 @@ impl Service {
                         };
                         first = false;
                         let (on_page, emit) = &mut *callbacks.borrow_mut();
-                        spec.read_page(provider, &page, query, chrono::Utc::now(), *emit)?;
+                        spec.read_page(provider, &page.value, query, chrono::Utc::now(), *emit)?;
                         on_page(spec);
                     }
                     Ok(Outcome::Read)
@@ -225,7 +259,7 @@ pub struct ParameterSpec {
 #[doc(hidden)]
 pub fn boxed_pages<'a, S, E>(pages: S) -> JsonPages<'a>
 where
-    S: Stream<Item = Result<serde_json::Value, Error<E>>> + Send + 'a,
+    S: Stream<Item = Result<JsonPage, Error<E>>> + Send + 'a,
     E: Debug + Send + Sync + 'static,
 {
     Box::pin(pages.map_err(CallError::from))
@@ -233,11 +267,9 @@ where
 
 /// The one page of an operation without pagination.
 #[doc(hidden)]
-pub fn single_page<'a, E, F>(
-    page: F,
-) -> impl Stream<Item = Result<serde_json::Value, Error<E>>> + Send + 'a
+pub fn single_page<'a, E, F>(page: F) -> impl Stream<Item = Result<JsonPage, Error<E>>> + Send + 'a
 where
-    F: Future<Output = Result<serde_json::Value, Error<E>>> + Send + 'a,
+    F: Future<Output = Result<JsonPage, Error<E>>> + Send + 'a,
     E: Send + 'a,
 {
     stream::once(page).boxed()
@@ -246,19 +278,27 @@ where
 /// A success body as JSON, as the server sent it: `null` when there was none.
 #[allow(clippy::result_large_err)] // the error every generated call returns
 #[doc(hidden)]
-pub fn raw_json<E>(operation: &'static str, body: &Bytes) -> Result<serde_json::Value, Error<E>> {
-    match body {
-        body if !body.is_empty() => serde_json::from_slice(body).map_err(|source| {
-            Error::new(
-                operation,
-                ErrorKind::Decode {
-                    status: None,
-                    snippet: String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned(),
-                    source,
-                },
-            )
+pub fn raw_json<E>(operation: &'static str, body: &Bytes) -> Result<JsonPage, Error<E>> {
+    if body.is_empty() {
+        return Ok(JsonPage {
+            value: serde_json::Value::Null,
+            text: Bytes::new(),
+        });
+    }
+    let exact = crate::exact_json::quote_inexact_numbers(body);
+    match serde_json::from_slice(&exact) {
+        Ok(value) => Ok(JsonPage {
+            value,
+            text: body.clone(),
         }),
-        _ => Ok(serde_json::Value::Null),
+        Err(source) => Err(Error::new(
+            operation,
+            ErrorKind::Decode {
+                status: None,
+                snippet: String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned(),
+                source,
+            },
+        )),
     }
 }
 

@@ -22,8 +22,10 @@
 
 mod body;
 mod config;
+mod decimal;
 pub mod dynamic;
 mod error;
+mod exact_json;
 mod file;
 mod open_enum;
 mod paginate;
@@ -64,6 +66,10 @@ pub use serde_json;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::body::{FormEncoding, PartEncoding};
+    /// Exact decimals, as the spec writes them (`#[serde(with = "…")]`).
+    pub mod decimal {
+        pub use crate::decimal::{ExactDecimal, number, number_option, string, string_option};
+    }
     pub use crate::dynamic::{
         boxed_pages, check_param_names, parse_text, raw_json, single_page, text_value, text_values,
     };

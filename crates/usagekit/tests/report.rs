@@ -100,18 +100,25 @@ async fn openai(expected: &mut Totals) -> MockServer {
         .mount(&server)
         .await;
     let mut cost_buckets = Vec::new();
+    let mut amounts = Vec::new();
     for (index, (start, _)) in DAYS.iter().enumerate() {
-        let amount = format!("0.{}", 4275 + index * 311);
+        // More digits than an f64 holds: the report must keep every one.
+        let amount = format!("1234.5678901234567{}", 10 + index * 31);
         add(expected, "openai", "cost", "USD", decimal(&amount));
-        let value: Value = serde_json::from_str(&amount).unwrap();
         cost_buckets.push(json!({"object": "bucket", "start_time": start, "end_time": start + DAY, "results": [
-            {"object": "organization.costs.result", "amount": {"value": value, "currency": "usd"},
+            {"object": "organization.costs.result", "amount": {"value": format!("@amount{index}"), "currency": "usd"},
              "line_item": null, "project_id": "proj_1", "api_key_id": null}
         ]}));
+        amounts.push(amount);
+    }
+    // The amounts go out as JSON numbers, written digit for digit.
+    let mut body = page(cost_buckets, None).to_string();
+    for (index, amount) in amounts.iter().enumerate() {
+        body = body.replace(&format!("\"@amount{index}\""), amount);
     }
     Mock::given(method("GET"))
         .and(path("/organization/costs"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(cost_buckets, None)))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
         .mount(&server)
         .await;
     // Every other usage operation: an empty page.
@@ -390,24 +397,35 @@ async fn every_provider_at_once_matches_independent_sums() {
     let document: Value = serde_json::from_slice(&output.stdout).unwrap();
     let json_rows = document["rows"].as_array().unwrap();
     assert_eq!(json_rows.len(), rows.len());
+    // The values read digit for digit (a `Value` would hold them as f64).
+    #[derive(serde::Deserialize)]
+    struct Exact {
+        rows: Vec<ExactRow>,
+    }
+    #[derive(serde::Deserialize)]
+    struct ExactRow {
+        provider: String,
+        metric: String,
+        unit: String,
+        value: usagekit_runtime::__private::decimal::ExactDecimal,
+    }
+    let exact: Exact = serde_json::from_slice(&output.stdout).unwrap();
     let mut json_totals = Totals::new();
-    for row in json_rows {
-        let text = |field: &str| row[field].as_str().unwrap().to_owned();
-        // A JSON number, written from the exact decimal: its text parses back exactly.
+    for (row, exact) in json_rows.iter().zip(&exact.rows) {
+        // A JSON number, written from the exact decimal.
         assert!(row["value"].is_number(), "{row}");
-        let value = serde_json::to_string(&row["value"]).unwrap();
         add(
             &mut json_totals,
-            &text("provider"),
-            &text("metric"),
-            &text("unit"),
-            decimal(&value),
+            &exact.provider,
+            &exact.metric,
+            &exact.unit,
+            exact.value.0,
         );
     }
     assert_eq!(json_totals, servers.expected);
     // The document keeps the decimal's own digits.
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(text.contains("\"value\": 0.4586"), "{text}");
+    assert!(text.contains("\"value\": 1234.56789012345671,"), "{text}");
     assert_eq!(document["group_by"], json!(["provider", "model"]));
     assert_eq!(document["failures"], json!([]));
 

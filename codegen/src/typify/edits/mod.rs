@@ -6,8 +6,10 @@
 //! - properties `input` renamed apart get their wire names back;
 //! - enums responses carry are open (`Unknown(String)`), and what users only
 //!   receive is `#[non_exhaustive]`;
-//! - variants named like `plus1` (GitHub's `+1`) are allowed their names.
+//! - variants named like `plus1` (GitHub's `+1`) are allowed their names;
+//! - decimals are read and written exactly, in the shape the spec gives them.
 
+pub mod decimals;
 mod open_enums;
 mod wire_names;
 
@@ -43,8 +45,10 @@ pub fn apply(
     items: &mut Vec<Item>,
     renamed: &[RenamedProperty],
     roots: &Roots,
+    decimals: bool,
 ) -> Result<(), String> {
     wire_names::restore(items, renamed)?;
+    decimals::apply(items, decimals)?;
     open_enums::apply(items, &roots.response, &roots.request);
     allow_lowercase_variants(items);
     Ok(())
