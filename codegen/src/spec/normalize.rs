@@ -88,11 +88,18 @@ pub fn normalize(
             .unwrap_or_default(),
         anchors: BTreeMap::new(),
     };
-    for at in non_string_keys {
+    // Unquoted status codes are everywhere: one note for all of them.
+    if let Some(first) = non_string_keys.first() {
+        let count = non_string_keys.len();
+        let what = if count == 1 {
+            "a YAML key is a number or a boolean".to_owned()
+        } else {
+            format!("{count} YAML keys are numbers or booleans (the first here)")
+        };
         normalizer.note(
-            at,
-            "a YAML key is a number or a boolean; read as the text OpenAPI means",
-            "quote it (`\"200\":`)",
+            first,
+            &format!("{what}; read as the text OpenAPI means"),
+            "quote them (`\"200\":`), as OpenAPI asks for YAML and JSON to agree",
         );
     }
     normalizer.index_anchors(&raw);
@@ -606,6 +613,11 @@ impl Normalizer<'_> {
         ) {
             map.remove("format");
         }
+        self.lists_and_tags(map, at);
+    }
+
+    /// `prefixItems`, `required: true` slips, array `items`, discriminator mappings.
+    fn lists_and_tags(&mut self, map: &mut Map<String, Value>, at: &str) {
         if let Some(Value::Array(prefix)) = map.remove("prefixItems")
             && !map.contains_key("items")
         {
@@ -839,7 +851,10 @@ impl Normalizer<'_> {
         let problem = if of_type {
             "is not one of its `enum` values".to_owned()
         } else {
-            format!("is not a {}", kind.unwrap_or("value"))
+            match kind.unwrap_or("value") {
+                kind @ "integer" => format!("is not an {kind}"),
+                kind => format!("is not a {kind}"),
+            }
         };
         let fix = match (kind, &value) {
             (Some("string"), Value::Number(_) | Value::Bool(_)) => {

@@ -354,76 +354,6 @@ fn split_nullable_unions(api: &mut OpenAPI) {
 
 /// Calls `visit` on every schema of the document, nested ones included.
 fn for_each_schema(api: &mut OpenAPI, visit: &mut dyn FnMut(&mut Schema)) {
-    fn schema_ref(schema: &mut ReferenceOr<Schema>, visit: &mut dyn FnMut(&mut Schema)) {
-        if let ReferenceOr::Item(schema) = schema {
-            walk(schema, visit);
-        }
-    }
-    fn boxed(schema: &mut ReferenceOr<Box<Schema>>, visit: &mut dyn FnMut(&mut Schema)) {
-        if let ReferenceOr::Item(schema) = schema {
-            walk(schema, visit);
-        }
-    }
-    fn walk(schema: &mut Schema, visit: &mut dyn FnMut(&mut Schema)) {
-        visit(schema);
-        match &mut schema.schema_kind {
-            SchemaKind::Type(Type::Object(object)) => {
-                object.properties.values_mut().for_each(|p| boxed(p, visit));
-                if let Some(openapiv3::AdditionalProperties::Schema(extra)) =
-                    &mut object.additional_properties
-                {
-                    schema_ref(extra, visit);
-                }
-            }
-            SchemaKind::Type(Type::Array(array)) => {
-                if let Some(items) = &mut array.items {
-                    boxed(items, visit);
-                }
-            }
-            SchemaKind::OneOf { one_of: all }
-            | SchemaKind::AllOf { all_of: all }
-            | SchemaKind::AnyOf { any_of: all } => {
-                all.iter_mut().for_each(|s| schema_ref(s, visit))
-            }
-            SchemaKind::Not { not } => schema_ref(not, visit),
-            SchemaKind::Any(any) => {
-                any.properties.values_mut().for_each(|p| boxed(p, visit));
-                any.items.iter_mut().for_each(|s| boxed(s, visit));
-                for list in [&mut any.one_of, &mut any.all_of, &mut any.any_of] {
-                    list.iter_mut().for_each(|s| schema_ref(s, visit));
-                }
-            }
-            _ => {}
-        }
-    }
-    fn media(content: &mut openapiv3::Content, visit: &mut dyn FnMut(&mut Schema)) {
-        for media in content.values_mut() {
-            if let Some(schema) = &mut media.schema {
-                schema_ref(schema, visit);
-            }
-        }
-    }
-    fn parameter(parameter: &mut ReferenceOr<Parameter>, visit: &mut dyn FnMut(&mut Schema)) {
-        if let ReferenceOr::Item(parameter) = parameter {
-            match &mut parameter_data(parameter).format {
-                openapiv3::ParameterSchemaOrContent::Schema(schema) => schema_ref(schema, visit),
-                openapiv3::ParameterSchemaOrContent::Content(content) => media(content, visit),
-            }
-        }
-    }
-    fn response(
-        response: &mut ReferenceOr<openapiv3::Response>,
-        visit: &mut dyn FnMut(&mut Schema),
-    ) {
-        if let ReferenceOr::Item(response) = response {
-            media(&mut response.content, visit);
-        }
-    }
-    fn body(body: &mut ReferenceOr<openapiv3::RequestBody>, visit: &mut dyn FnMut(&mut Schema)) {
-        if let ReferenceOr::Item(body) = body {
-            media(&mut body.content, visit);
-        }
-    }
     if let Some(components) = &mut api.components {
         components
             .schemas
@@ -461,6 +391,73 @@ fn for_each_schema(api: &mut OpenAPI, visit: &mut dyn FnMut(&mut Schema)) {
                 .values_mut()
                 .for_each(|r| response(r, visit));
         }
+    }
+}
+
+/// The walk of `for_each_schema`, one kind of holder per function.
+fn schema_ref(schema: &mut ReferenceOr<Schema>, visit: &mut dyn FnMut(&mut Schema)) {
+    if let ReferenceOr::Item(schema) = schema {
+        walk(schema, visit);
+    }
+}
+fn boxed(schema: &mut ReferenceOr<Box<Schema>>, visit: &mut dyn FnMut(&mut Schema)) {
+    if let ReferenceOr::Item(schema) = schema {
+        walk(schema, visit);
+    }
+}
+fn walk(schema: &mut Schema, visit: &mut dyn FnMut(&mut Schema)) {
+    visit(schema);
+    match &mut schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => {
+            object.properties.values_mut().for_each(|p| boxed(p, visit));
+            if let Some(openapiv3::AdditionalProperties::Schema(extra)) =
+                &mut object.additional_properties
+            {
+                schema_ref(extra, visit);
+            }
+        }
+        SchemaKind::Type(Type::Array(array)) => {
+            if let Some(items) = &mut array.items {
+                boxed(items, visit);
+            }
+        }
+        SchemaKind::OneOf { one_of: all }
+        | SchemaKind::AllOf { all_of: all }
+        | SchemaKind::AnyOf { any_of: all } => all.iter_mut().for_each(|s| schema_ref(s, visit)),
+        SchemaKind::Not { not } => schema_ref(not, visit),
+        SchemaKind::Any(any) => {
+            any.properties.values_mut().for_each(|p| boxed(p, visit));
+            any.items.iter_mut().for_each(|s| boxed(s, visit));
+            for list in [&mut any.one_of, &mut any.all_of, &mut any.any_of] {
+                list.iter_mut().for_each(|s| schema_ref(s, visit));
+            }
+        }
+        _ => {}
+    }
+}
+fn media(content: &mut openapiv3::Content, visit: &mut dyn FnMut(&mut Schema)) {
+    for media in content.values_mut() {
+        if let Some(schema) = &mut media.schema {
+            schema_ref(schema, visit);
+        }
+    }
+}
+fn parameter(parameter: &mut ReferenceOr<Parameter>, visit: &mut dyn FnMut(&mut Schema)) {
+    if let ReferenceOr::Item(parameter) = parameter {
+        match &mut parameter_data(parameter).format {
+            openapiv3::ParameterSchemaOrContent::Schema(schema) => schema_ref(schema, visit),
+            openapiv3::ParameterSchemaOrContent::Content(content) => media(content, visit),
+        }
+    }
+}
+fn response(response: &mut ReferenceOr<openapiv3::Response>, visit: &mut dyn FnMut(&mut Schema)) {
+    if let ReferenceOr::Item(response) = response {
+        media(&mut response.content, visit);
+    }
+}
+fn body(body: &mut ReferenceOr<openapiv3::RequestBody>, visit: &mut dyn FnMut(&mut Schema)) {
+    if let ReferenceOr::Item(body) = body {
+        media(&mut body.content, visit);
     }
 }
 

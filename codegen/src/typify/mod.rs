@@ -196,7 +196,8 @@ fn defined_twice(items: &[syn::Item]) -> Option<String> {
 const MAX_ATTEMPTS: usize = 400;
 
 /// typify on the spec; a schema it fails on is found (by halving the candidates)
-/// and spared, typed as a JSON value, and noted, until it succeeds.
+/// and spared, typed as a JSON value, and noted, until it succeeds. (One loop
+/// over shared state: the attempts budget, the spared set and the first failure.)
 fn isolate(
     file: &str,
     input: &OpenAPI,
