@@ -31,6 +31,32 @@ fn parse<E: de::Error>(text: &str) -> Result<Decimal, E> {
         .map_err(|_| E::custom(format!("`{digits}` is not a decimal number")))
 }
 
+/// A string, borrowed from the input when the deserializer can lend it (no
+/// allocation per decimal on the fast path).
+struct Text<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Lend;
+        impl<'de> Visitor<'de> for Lend {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("text")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(text)))
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(text.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, text: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(text)))
+            }
+        }
+        deserializer.deserialize_str(Lend)
+    }
+}
+
 /// Reads a decimal, or `null` when `NULLABLE`.
 struct Exact<const NULLABLE: bool>;
 
@@ -46,7 +72,7 @@ impl<'de, const NULLABLE: bool> Visitor<'de> for Exact<NULLABLE> {
         if map.next_key::<Cow<'de, str>>()?.is_none() {
             return Err(de::Error::invalid_type(de::Unexpected::Map, &self));
         }
-        let raw: Cow<'de, str> = map.next_value()?;
+        let Text(raw) = map.next_value()?;
         if raw.trim() == "null" {
             return self.visit_unit();
         }
