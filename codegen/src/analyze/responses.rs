@@ -120,7 +120,11 @@ pub fn result(api: &OpenAPI, operation: &Operation) -> (ResultModel, Vec<Statuse
                     .unwrap_or_default();
                 ResultModel::Json { content_type }
             }
-            Some((name, _)) if name.to_ascii_lowercase().starts_with("text/") => {
+            // Server-sent events never end on their own: a stream, not a text.
+            Some((name, _))
+                if name.to_ascii_lowercase().starts_with("text/")
+                    && !name.eq_ignore_ascii_case("text/event-stream") =>
+            {
                 ResultModel::Text {
                     content_type: name.clone(),
                 }

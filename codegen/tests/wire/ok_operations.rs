@@ -248,3 +248,20 @@ async fn raw_bodies_go_out_and_byte_responses_stream_back() {
     let chunks: Vec<_> = stream.try_collect().await.unwrap();
     assert_eq!(chunks.concat(), payload);
 }
+
+#[tokio::test]
+async fn server_sent_events_arrive_as_a_byte_stream() {
+    let events = "event: usage\ndata: {\"tokens\": 1}\n\nevent: usage\ndata: {\"tokens\": 2}\n\n";
+    let server = server(
+        "GET",
+        "/events",
+        ResponseTemplate::new(200).set_body_raw(events, "text/event-stream"),
+    )
+    .await;
+    let client = Client::builder().base_url(server.uri()).token("t").build().unwrap();
+    let stream = client.watch_events().send().await.unwrap();
+    let chunks: Vec<_> = stream.try_collect().await.unwrap();
+    assert_eq!(chunks.concat(), events.as_bytes());
+    let request = only_request(&server).await;
+    assert_eq!(request.headers["accept"], "text/event-stream");
+}
