@@ -57,6 +57,17 @@ fn diff(old: &Surface, new: &Surface) -> Vec<ApiChange> {
             changes.enumeration(name, before, after);
         }
     }
+    for (name, change) in keyed(&old.roots, &new.roots) {
+        match change {
+            Keyed::Added(_) => changes.note(false, format!("`{name}` added")),
+            Keyed::Removed => changes.note(true, format!("`{name}` removed")),
+            Keyed::Both(before, after) if before != after => changes.note(
+                true,
+                format!("`{name}` changed from `{before}` to `{after}`"),
+            ),
+            Keyed::Both(..) => {}
+        }
+    }
     changes.0
 }
 
@@ -275,6 +286,40 @@ mod tests {
                 "breaking: `types::Width`: variant `X7d` removed",
             ]
         );
+        let without_operation = "pub mod types {} pub mod builder {}";
+        assert_eq!(
+            descriptions(&compare(&older, without_operation).unwrap())[0],
+            "breaking: operation `list_things()` removed"
+        );
+    }
+
+    #[test]
+    fn root_items_traits_and_client_methods_count_too() {
+        let old = "pub mod types {}
+             pub struct Client;
+             impl ClientInfo for Client { fn baseurl(&self) -> &str { todo!() } }
+             impl Client { pub fn timeout(&self, t: u64) -> Self { todo!() } }
+             pub const SERVICE: Service = todo!();";
+        let new = "pub mod types {}
+             pub struct Client;
+             impl Client {
+                 pub fn timeout(&self, t: std::time::Duration) -> Self { todo!() }
+                 pub fn base_url(&self) -> &str { todo!() }
+             }
+             pub const SERVICE: Service = todo!();";
+        assert_eq!(
+            descriptions(&compare(old, new).unwrap()),
+            [
+                "additive: `Client::base_url` added",
+                "breaking: `Client::timeout` changed from `fn f(&self, t: u64) -> Self` to `fn f(&self, t: std::time::Duration) -> Self`",
+                "breaking: `impl ClientInfo for Client` removed",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_operation_removed_is_breaking() {
+        let older = module("pub struct Page {}", "");
         let without_operation = "pub mod types {} pub mod builder {}";
         assert_eq!(
             descriptions(&compare(&older, without_operation).unwrap())[0],

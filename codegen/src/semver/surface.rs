@@ -13,6 +13,10 @@ pub struct Surface {
     pub operations: BTreeMap<String, Operation>,
     pub structs: BTreeMap<String, Struct>,
     pub enums: BTreeMap<String, Enum>,
+    /// Everything else users reach at the crate root: public items, the client's
+    /// and its builder's other methods, and the traits they implement
+    /// (`Client::base_url` → its signature).
+    pub roots: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -70,6 +74,7 @@ pub fn read(code: &str) -> Result<Surface, String> {
             }
             _ => {}
         }
+        read_root(item, &mut surface.roots);
     }
     let builder_items = file
         .items
@@ -125,6 +130,68 @@ pub fn read(code: &str) -> Result<Surface, String> {
         }
     }
     Ok(surface)
+}
+
+/// A root item users reach, other than the operations and `types`.
+fn read_root(item: &Item, roots: &mut BTreeMap<String, String>) {
+    let public = |vis: &syn::Visibility| matches!(vis, syn::Visibility::Public(_));
+    let mut add = |name: String, shape: String| {
+        roots.insert(name, shape);
+    };
+    match item {
+        Item::Impl(imp) => {
+            let on = type_name(&imp.self_ty);
+            if let Some((path, _)) = &imp.trait_ {
+                let name = path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
+                add(format!("impl {name} for {on}"), String::new());
+                return;
+            }
+            for item in &imp.items {
+                if let ImplItem::Fn(method) = item
+                    && public(&method.vis)
+                {
+                    let builder = matches!(&method.sig.output, syn::ReturnType::Type(_, ty)
+                        if ty.to_token_stream().to_string().starts_with("builder ::"));
+                    if !builder {
+                        let mut sig = method.sig.clone();
+                        sig.ident = syn::Ident::new("f", proc_macro2::Span::call_site());
+                        add(
+                            format!("{on}::{}", method.sig.ident),
+                            short(sig.to_token_stream()),
+                        );
+                    }
+                }
+            }
+        }
+        Item::Struct(s) if public(&s.vis) => add(s.ident.to_string(), "struct".into()),
+        Item::Enum(e) if public(&e.vis) => add(e.ident.to_string(), "enum".into()),
+        Item::Trait(t) if public(&t.vis) => add(t.ident.to_string(), "trait".into()),
+        Item::Fn(f) if public(&f.vis) => add(f.sig.ident.to_string(), "fn".into()),
+        Item::Const(c) if public(&c.vis) => add(c.ident.to_string(), short(c.ty.to_token_stream())),
+        Item::Static(s) if public(&s.vis) => {
+            add(s.ident.to_string(), short(s.ty.to_token_stream()))
+        }
+        Item::Type(t) if public(&t.vis) => add(t.ident.to_string(), short(t.ty.to_token_stream())),
+        Item::Mod(m) if public(&m.vis) => add(format!("mod {}", m.ident), String::new()),
+        _ => {}
+    }
+}
+
+/// Tokens as one line of text without the spaces `quote` puts everywhere.
+fn short(tokens: proc_macro2::TokenStream) -> String {
+    tokens
+        .to_string()
+        .replace(" :: ", "::")
+        .replace(" ,", ",")
+        .replace("& ", "&")
+        .replace(" (", "(")
+        .replace(" : ", ": ")
+        .replace(" < ", "<")
+        .replace(" >", ">")
 }
 
 fn read_types(items: &[Item], surface: &mut Surface) {
