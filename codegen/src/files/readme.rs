@@ -10,7 +10,8 @@ use crate::diagnostic::Diagnostic;
 const TEMPLATE: &str = include_str!("readme.md");
 
 /// The README; `example` is the call example's program, `summary` the summary
-/// program and what it prints for the spec's examples.
+/// program and what it prints for the spec's examples. (Long: one section of the
+/// template filled per block, read top to bottom like the README itself.)
 pub(super) fn text(
     spec_path: &str,
     model: &Model<'_>,

@@ -16,6 +16,8 @@ struct Credentials {
     env_vars: Vec<String>,
 }
 
+/// Each scheme's spec, setter and variables. (Long: one arm per placement, each
+/// with its own wire description, kept side by side to compare.)
 fn credentials(model: &Model<'_>) -> Credentials {
     let settings = model.settings;
     let mut found = Credentials {

@@ -98,6 +98,7 @@ pub(super) fn success_decoder(successes: &SuccessModel) -> TokenStream {
 }
 
 /// A discriminated union, decoded in one pass by its tag, unknown kinds kept.
+/// (Long: one `quote!` block, the enum and its serde impls as they read.)
 pub(super) fn union(union: &Union) -> TokenStream {
     let ty = format_ident!("{}", union.type_name);
     let property = &union.property;

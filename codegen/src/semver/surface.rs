@@ -46,7 +46,8 @@ pub struct Enum {
     pub non_exhaustive: bool,
 }
 
-/// Reads the surface of a generated `src/generated.rs`.
+/// Reads the surface of a generated `src/generated.rs`. (Long: one pass over the
+/// file's items, then over the builders the client's methods name.)
 pub fn read(code: &str) -> Result<Surface, String> {
     let file = syn::parse_file(code).map_err(|e| format!("cannot parse generated code: {e}"))?;
     let mut surface = Surface::default();
