@@ -128,20 +128,7 @@ pub fn text_setter(
 
 /// `U` of `Vec<U>`.
 fn list_item(ty: &syn::Type) -> Option<syn::Type> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let last = path.path.segments.last()?;
-    if last.ident != "Vec" {
-        return None;
-    }
-    match &last.arguments {
-        syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
-            syn::GenericArgument::Type(item) => Some(item.clone()),
-            _ => None,
-        },
-        _ => None,
-    }
+    crate::semver::surface::first_generic_of(ty, "Vec").cloned()
 }
 
 /// The doc comment of a parameter's builder setter: the spec's description, then

@@ -5,7 +5,7 @@
 
 mod changelog;
 mod diff;
-mod surface;
+pub(crate) mod surface;
 mod version;
 
 pub use changelog::changelog;

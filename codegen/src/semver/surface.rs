@@ -265,8 +265,8 @@ fn first_generic(ty: &syn::Type) -> Option<&syn::Type> {
     })
 }
 
-/// `T` of `Outer<T>` when the outer type is named `outer`.
-fn first_generic_of<'t>(ty: &'t syn::Type, outer: &str) -> Option<&'t syn::Type> {
+/// `T` of `Outer<T>` when the outer type is named `outer` (`Option`, `Vec`).
+pub(crate) fn first_generic_of<'t>(ty: &'t syn::Type, outer: &str) -> Option<&'t syn::Type> {
     (type_name(ty) == outer)
         .then(|| first_generic(ty))
         .flatten()

@@ -16,19 +16,33 @@ pub struct RenamedProperty {
     pub wire_name: String,
 }
 
-/// The spec as typify should see it, and the properties renamed apart.
-pub fn typify_input(api: &OpenAPI) -> (OpenAPI, Vec<RenamedProperty>) {
+/// The spec as typify should see it.
+pub struct TypifyInput {
+    pub api: OpenAPI,
+    /// The properties renamed apart.
+    pub renamed: Vec<RenamedProperty>,
+    /// How many schemas are marked as decimals.
+    pub decimals: usize,
+}
+
+/// The spec as typify should see it, and what was changed for it.
+pub fn typify_input(api: &OpenAPI) -> TypifyInput {
     let mut input = api.clone();
     drop_colliding_titles(&mut input);
     hoist_colliding_properties(&mut input);
     split_nullable_unions(&mut input);
     let mut renamed = Vec::new();
+    let mut decimals = 0;
     for_each_schema(&mut input, &mut |schema| {
         tell_colliding_properties_apart(schema, &mut renamed);
         plain_string_when_variants_collide(schema);
-        decimal_as_rust_decimal(schema);
+        decimals += usize::from(decimal_as_rust_decimal(schema));
     });
-    (input, renamed)
+    TypifyInput {
+        api: input,
+        renamed,
+        decimals,
+    }
 }
 
 /// typify names enum variants after their values and panics when two values give
@@ -60,8 +74,8 @@ pub const DECIMAL_NUMBER: &str = "rust_decimal::DecimalNumber";
 pub const DECIMAL_STRING: &str = "rust_decimal::DecimalString";
 
 /// `format: decimal`, on a string (`"123.45"`) or a number (`0.06`), decodes into
-/// `rust_decimal::Decimal`: exact, and summable without float error.
-fn decimal_as_rust_decimal(schema: &mut Schema) {
+/// `rust_decimal::Decimal`: exact, and summable without float error. Whether it did.
+fn decimal_as_rust_decimal(schema: &mut Schema) -> bool {
     fn decimal<F>(format: &openapiv3::VariantOrUnknownOrEmpty<F>) -> bool {
         matches!(format, openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "decimal")
     }
@@ -82,6 +96,7 @@ fn decimal_as_rust_decimal(schema: &mut Schema) {
             serde_json::json!({"crate": krate, "version": version, "path": path}),
         );
     }
+    is_decimal
 }
 
 /// Renames, in an object schema, each property whose Rust field name an earlier

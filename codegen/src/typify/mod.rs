@@ -365,7 +365,11 @@ fn spared_note(file: &str, model: &Model<'_>, unit: &Unit, failure: &str) -> Dia
 
 /// Every type of the spec, for the model's operations, and what could not be typed.
 pub fn generate(file: &str, api: &OpenAPI, model: &Model<'_>) -> Result<Types, Diagnostic> {
-    let (input, renamed) = input::typify_input(api);
+    let input::TypifyInput {
+        api: input,
+        renamed,
+        decimals,
+    } = input::typify_input(api);
     let mut notes = Vec::new();
     let Attempt {
         space,
@@ -379,10 +383,7 @@ pub fn generate(file: &str, api: &OpenAPI, model: &Model<'_>) -> Result<Types, D
         .map_err(|e| Diagnostic::new(file, e))?;
     let roots = roots(model, &operations);
     // Decimals typify must have typed (none of them spared as JSON values).
-    let decimals = notes.is_empty()
-        && serde_json::to_string(&input).is_ok_and(|text| {
-            text.contains(input::DECIMAL_NUMBER) || text.contains(input::DECIMAL_STRING)
-        });
+    let decimals = decimals > 0 && notes.is_empty();
     edits::apply(&mut items, &renamed, &roots, decimals).map_err(|e| {
         Diagnostic::new(file, e)
             .help("typify's output changed shape: see \"Bumping typify\" in ARCHITECTURE.md")

@@ -9,6 +9,7 @@ use syn::visit_mut::VisitMut;
 use syn::{Field, Fields, Item, Type};
 
 use super::super::input::{DECIMAL_NUMBER as NUMBER, DECIMAL_STRING as STRING};
+use crate::semver::surface::first_generic_of;
 
 /// The last two segments of a type's path, joined (`rust_decimal::DecimalNumber`).
 fn tail(ty: &Type) -> Option<String> {
@@ -22,25 +23,9 @@ fn tail(ty: &Type) -> Option<String> {
     (segments.len() >= 2).then(|| segments[segments.len() - 2..].join("::"))
 }
 
-/// `Option<T>`'s `T`.
-fn option_inner(ty: &Type) -> Option<&Type> {
-    let Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    if last.ident != "Option" {
-        return None;
-    }
-    match &last.arguments {
-        syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
-            syn::GenericArgument::Type(inner) => Some(inner),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 /// The runtime's serde module for a field of this type, if it holds a marker.
 fn module_for(ty: &Type) -> Option<&'static str> {
-    let (inner, optional) = match option_inner(ty) {
+    let (inner, optional) = match first_generic_of(ty, "Option") {
         Some(inner) => (inner, true),
         None => (ty, false),
     };
