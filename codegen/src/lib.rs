@@ -34,6 +34,7 @@ pub use semver::{ApiChange, Version, changelog, check_version, compare};
 pub use settings::{
     CredentialSettings, ExampleSettings, ProviderSettings, Unsupported, parse_settings,
 };
+pub use spec::examples::{ResponseExample, normalized_document, response_examples};
 
 /// A generated crate, and what the generator has to say about it.
 #[derive(Debug)]

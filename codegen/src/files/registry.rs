@@ -15,6 +15,11 @@ pub fn registry_crate(providers: &[ProviderSettings]) -> Vec<GeneratedFile> {
         let krate = format_ident!("{}", provider.crate_ident());
         quote!(&#krate::SERVICE)
     });
+    let round_trips = providers.iter().map(|provider| {
+        let krate = format_ident!("{}", provider.crate_ident());
+        let key = &provider.key;
+        quote!(#key => #krate::__round_trip(operation, status, with),)
+    });
     let keys: Vec<String> = providers
         .iter()
         .map(|provider| format!("`{}`", provider.key))
@@ -38,6 +43,20 @@ pub fn registry_crate(providers: &[ProviderSettings]) -> Vec<GeneratedFile> {
                 .iter()
                 .copied()
                 .find(|service| service.key == name || service.crate_name == name)
+        }
+
+        /// For tests: a provider's `__round_trip` by its key.
+        #[doc(hidden)]
+        pub fn __round_trip<W: usagekit_runtime::__private::WithBodyType>(
+            provider: &str,
+            operation: &str,
+            status: Option<u16>,
+            with: W,
+        ) -> Option<W::Output> {
+            match provider {
+                #(#round_trips)*
+                _ => None,
+            }
         }
     };
     let manifest = manifest::registry(

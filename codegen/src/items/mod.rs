@@ -69,6 +69,7 @@ pub fn module(model: &Model<'_>, types: Types) -> Result<syn::File, String> {
         });
     }
     let client = client::tokens(model, &methods);
+    let round_trip = service::round_trip(model, &types.operations);
     let tokens = quote! {
         /// Types used as operation parameters and responses.
         #[allow(clippy::all)]
@@ -77,6 +78,8 @@ pub fn module(model: &Model<'_>, types: Types) -> Result<syn::File, String> {
         }
 
         #client
+
+        #round_trip
 
         /// Types for composing operation parameters.
         #[allow(clippy::all)]

@@ -7,7 +7,8 @@ use quote::{format_ident, quote};
 
 use super::setters::expected;
 use crate::analyze::Model;
-use crate::analyze::model::OperationModel;
+use crate::analyze::model::{OperationModel, ResultModel, Statuses};
+use crate::typify::OperationTypes;
 
 /// `SERVICE`, and the `DynamicClient` it connects.
 pub(super) fn tokens(model: &Model<'_>) -> TokenStream {
@@ -124,6 +125,94 @@ fn operation_spec(operation: &OperationModel) -> TokenStream {
             parameters: &[#(#parameters),*],
             paginated: #paginated,
             takes_body: #takes_body,
+        }
+    }
+}
+
+/// `__round_trip`: the type each documented JSON response body decodes into, by
+/// operationId and status (`None`: the `default` response), handed to a
+/// `WithBodyType`. Tests decode and re-encode the spec's examples through it.
+/// Generic, so nothing is compiled for users who never call it.
+pub(super) fn round_trip(model: &Model<'_>, types: &[OperationTypes]) -> TokenStream {
+    fn pattern(statuses: Option<Statuses>) -> TokenStream {
+        match statuses {
+            Some(Statuses { low, high }) if low == high => quote!(Some(#low)),
+            Some(Statuses { low, high }) => quote!(Some(#low..=#high)),
+            None => quote!(None),
+        }
+    }
+    let operations = model
+        .operations
+        .iter()
+        .zip(types)
+        .filter_map(|(operation, parts)| {
+            let mut arms = Vec::new();
+            match &operation.result {
+                ResultModel::Json { .. } => {
+                    let ty = parts.success.as_ref().map_or_else(
+                        || quote!(usagekit_runtime::serde_json::Value),
+                        |ty| quote!(#ty),
+                    );
+                    let statuses = if operation.success_statuses.is_empty() {
+                        vec![Statuses {
+                            low: 200,
+                            high: 299,
+                        }]
+                    } else {
+                        operation.success_statuses.clone()
+                    };
+                    for statuses in statuses {
+                        let pattern = pattern(Some(statuses));
+                        arms.push(quote!(#pattern => Some(with.with::<#ty>()),));
+                    }
+                }
+                ResultModel::ByStatus(successes) => {
+                    for variant in &successes.variants {
+                        if let Some(body) = &variant.body {
+                            let pattern = pattern(Some(variant.statuses));
+                            let ty = format_ident!("{body}");
+                            arms.push(quote!(#pattern => Some(with.with::<types::#ty>()),));
+                        }
+                    }
+                }
+                ResultModel::Empty | ResultModel::Text { .. } | ResultModel::Bytes { .. } => {}
+            }
+            for body in operation.errors.iter().flat_map(|errors| &errors.bodies) {
+                let pattern = pattern(body.statuses);
+                let ty = format_ident!("{}", body.type_name);
+                arms.push(quote!(#pattern => Some(with.with::<types::#ty>()),));
+            }
+            if arms.is_empty() {
+                return None;
+            }
+            let id = &operation.id;
+            Some(quote! {
+                #id => match status {
+                    #(#arms)*
+                    _ => None,
+                },
+            })
+        });
+    let operations: Vec<TokenStream> = operations.collect();
+    let unused = operations
+        .is_empty()
+        .then(|| quote!(let _ = (status, with);));
+    quote! {
+        /// For tests: calls `with` with the type the spec documents for `operation`'s
+        /// JSON response with `status` (`None`: its `default` response); `None` if it
+        /// documents none.
+        #[doc(hidden)]
+        #[allow(unreachable_patterns, clippy::match_single_binding)]
+        pub fn __round_trip<W: usagekit_runtime::__private::WithBodyType>(
+            operation: &str,
+            status: Option<u16>,
+            with: W,
+        ) -> Option<W::Output> {
+            #unused
+            match operation {
+                #(#operations)*
+                _ => None,
+            }
         }
     }
 }

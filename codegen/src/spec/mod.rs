@@ -2,6 +2,7 @@
 //! inline schemas the client must name, and what every later stage uses to read
 //! the document (the one `$ref` resolver, the one walker, status classes).
 
+pub mod examples;
 mod load;
 mod names;
 mod normalize;

@@ -1,7 +1,7 @@
 //! The one resolver of `$ref`s to `components`, and the JSON media of a response.
 
 use openapiv3::{
-    Components, MediaType, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema,
+    Components, Example, MediaType, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema,
 };
 use serde_json::Value;
 
@@ -38,6 +38,10 @@ pub fn parameter<'a>(
 
 pub fn response<'a>(api: &'a OpenAPI, response: &'a ReferenceOr<Response>) -> Option<&'a Response> {
     resolve(api, response, "responses", |c, name| c.responses.get(name)).map(|(r, _)| r)
+}
+
+pub fn example<'a>(api: &'a OpenAPI, example: &'a ReferenceOr<Example>) -> Option<&'a Example> {
+    resolve(api, example, "examples", |c, name| c.examples.get(name)).map(|(e, _)| e)
 }
 
 pub fn request_body<'a>(

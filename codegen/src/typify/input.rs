@@ -23,6 +23,8 @@ pub struct TypifyInput {
     pub renamed: Vec<RenamedProperty>,
     /// How many schemas are marked as decimals.
     pub decimals: usize,
+    /// How many optional properties that may be `null` are marked.
+    pub nullable: usize,
 }
 
 /// The spec as typify should see it, and what was changed for it.
@@ -38,10 +40,13 @@ pub fn typify_input(api: &OpenAPI) -> TypifyInput {
         plain_string_when_variants_collide(schema);
         decimals += usize::from(decimal_as_rust_decimal(schema));
     });
+    // After the renames: a mark follows a `~n`, which keeps the property's name.
+    let nullable = mark_optional_nullable(&mut input);
     TypifyInput {
         api: input,
         renamed,
         decimals,
+        nullable,
     }
 }
 
@@ -97,6 +102,117 @@ fn decimal_as_rust_decimal(schema: &mut Schema) -> bool {
         );
     }
     is_decimal
+}
+
+/// The suffixes `input` gives the key of an optional property that may be `null`:
+/// typify's field and type names ignore them (they sanitise to nothing), and
+/// `edits::nullable` finds the field by its serde rename, takes the suffix off and
+/// keeps absent and `null` apart. `WRAP`: a schema typify types `Option<T>`
+/// (`T` cannot hold `null`); `PRESENT`: one whose type holds `null` itself (a
+/// nullable component's newtype, any JSON value).
+pub const NULLABLE_WRAP: &str = "~?";
+pub const NULLABLE_PRESENT: &str = "~*";
+
+/// Set on `allOf` parts while marking: typify merges their properties, so a
+/// property renamed in one part would be two fields of one name.
+const ALL_OF_PART: &str = "x-usagekit-all-of-part";
+
+/// Marks the optional properties that may be `null` (or hold any JSON value),
+/// except in schemas typify merges (`allOf` parts, components an `allOf` names),
+/// where they stay `Option<T>`. How many it marked.
+fn mark_optional_nullable(api: &mut OpenAPI) -> usize {
+    let Some(components) = &api.components else {
+        return 0;
+    };
+    let nullable_components: std::collections::BTreeSet<String> = components
+        .schemas
+        .iter()
+        .filter(|(_, schema)| schema.as_item().is_some_and(|s| s.schema_data.nullable))
+        .map(|(name, _)| name.clone())
+        .collect();
+    let mut merged = std::collections::BTreeSet::new();
+    for_each_schema(api, &mut |schema| {
+        for part in all_of_parts(schema) {
+            if let ReferenceOr::Reference { reference } = part
+                && let Some(name) = crate::spec::refs::schema_name(reference)
+            {
+                merged.insert(name.to_owned());
+            }
+        }
+    });
+    if let Some(components) = &mut api.components {
+        for (name, schema) in components.schemas.iter_mut() {
+            if let (true, ReferenceOr::Item(schema)) = (merged.contains(name), schema) {
+                schema
+                    .schema_data
+                    .extensions
+                    .insert(ALL_OF_PART.into(), true.into());
+            }
+        }
+    }
+    let mut marked = 0;
+    for_each_schema(api, &mut |schema| {
+        // The walk visits a schema before its parts.
+        for part in all_of_parts(schema) {
+            if let ReferenceOr::Item(part) = part {
+                part.schema_data
+                    .extensions
+                    .insert(ALL_OF_PART.into(), true.into());
+            }
+        }
+        if schema
+            .schema_data
+            .extensions
+            .shift_remove(ALL_OF_PART)
+            .is_some()
+        {
+            return;
+        }
+        let (properties, required) = match &mut schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => (&mut object.properties, &object.required),
+            SchemaKind::Any(any) => (&mut any.properties, &any.required),
+            _ => return,
+        };
+        let keys: Vec<(String, &str)> = properties
+            .iter()
+            .filter(|(key, _)| !required.contains(key))
+            .filter_map(|(key, property)| {
+                let mark = match property {
+                    ReferenceOr::Reference { reference } => {
+                        crate::spec::refs::schema_name(reference)
+                            .filter(|name| nullable_components.contains(*name))
+                            .map(|_| NULLABLE_PRESENT)
+                    }
+                    ReferenceOr::Item(schema) => match &schema.schema_kind {
+                        SchemaKind::Any(any) if *any == openapiv3::AnySchema::default() => {
+                            Some(NULLABLE_PRESENT)
+                        }
+                        _ => schema.schema_data.nullable.then_some(NULLABLE_WRAP),
+                    },
+                };
+                mark.map(|mark| (key.clone(), mark))
+            })
+            .collect();
+        for (key, mark) in keys {
+            if let Some(index) = properties.get_index_of(&key) {
+                let (_, property) = properties
+                    .shift_remove_index(index)
+                    .unwrap_or_else(|| unreachable!("index from get_index_of"));
+                properties.shift_insert(index, format!("{key}{mark}"), property);
+                marked += 1;
+            }
+        }
+    });
+    marked
+}
+
+/// A schema's `allOf` parts, as typify merges them.
+fn all_of_parts(schema: &mut Schema) -> &mut [ReferenceOr<Schema>] {
+    match &mut schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(any) => &mut any.all_of,
+        _ => &mut [],
+    }
 }
 
 /// Renames, in an object schema, each property whose Rust field name an earlier

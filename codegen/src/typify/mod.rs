@@ -369,6 +369,7 @@ pub fn generate(file: &str, api: &OpenAPI, model: &Model<'_>) -> Result<Types, D
         api: input,
         renamed,
         decimals,
+        nullable,
     } = input::typify_input(api);
     let mut notes = Vec::new();
     let Attempt {
@@ -384,7 +385,7 @@ pub fn generate(file: &str, api: &OpenAPI, model: &Model<'_>) -> Result<Types, D
     let roots = roots(model, &operations);
     // Decimals typify must have typed (none of them spared as JSON values).
     let decimals = decimals > 0 && notes.is_empty();
-    edits::apply(&mut items, &renamed, &roots, decimals).map_err(|e| {
+    edits::apply(&mut items, &renamed, &roots, decimals, nullable).map_err(|e| {
         Diagnostic::new(file, e)
             .help("typify's output changed shape: see \"Bumping typify\" in ARCHITECTURE.md")
     })?;

@@ -47,9 +47,22 @@ fn to_json_schema(value: Value) -> Value {
         }
     }
     if let Some(Value::Object(properties)) = map.remove("properties") {
+        let required: Vec<&str> = map
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
         let properties: Map<String, Value> = properties
             .into_iter()
-            .map(|(name, schema)| (name, to_json_schema(schema)))
+            .map(|(name, schema)| {
+                let mut schema = to_json_schema(schema);
+                if !required.contains(&name.as_str()) {
+                    may_be_absent(&mut schema);
+                }
+                (name, schema)
+            })
             .collect();
         map.insert("properties".into(), Value::Object(properties));
     }
@@ -103,6 +116,31 @@ fn to_json_schema(value: Value) -> Value {
             map.insert("type".into(), Value::Array(types));
             Value::Object(map)
         }
+    }
+}
+
+/// An optional property is absent when the wire leaves it out, and comes back
+/// absent: typify types it `Option<T>` only when it has no default of its own, so
+/// a `default` becomes documentation (the server applies it), and a list or map
+/// (whose empty value typify would skip) may be `null` to typify, which makes it
+/// `Option<Vec<T>>` or `Option<Map>`: `[]` and absent stay apart.
+fn may_be_absent(schema: &mut Value) {
+    let Value::Object(map) = schema else { return };
+    if let Some(default) = map.remove("default") {
+        let note = format!("Defaults to `{default}`.");
+        let description = match map.get("description").and_then(Value::as_str) {
+            Some(text) => format!("{text}\n\n{note}"),
+            None => note,
+        };
+        map.insert("description".into(), description.into());
+    }
+    let collection = match map.get("type").and_then(Value::as_str) {
+        Some("array") => true,
+        Some("object") => !map.contains_key("properties") && !map.contains_key("allOf"),
+        _ => false,
+    };
+    if collection && let Some(kind) = map.remove("type") {
+        map.insert("type".into(), json!([kind, "null"]));
     }
 }
 

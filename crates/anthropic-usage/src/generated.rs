@@ -141,8 +141,10 @@ pub mod types {
         pub date: ::chrono::DateTime<::chrono::offset::Utc>,
         pub model_breakdown: ::std::vec::Vec<ModelBreakdown>,
         pub organization_id: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub subscription_type: ::std::option::Option<ClaudeCodeRecordSubscriptionType>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub subscription_type: ::usagekit_runtime::Nullable<
+            ClaudeCodeRecordSubscriptionType,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub terminal_type: ::std::option::Option<::std::string::String>,
         /// Accepted and rejected actions, by tool name.
@@ -398,28 +400,28 @@ pub mod types {
         /// A decimal string in cents of `currency` ("123.45" is $1.2345). Never a float.
         #[serde(with = "usagekit_runtime::__private::decimal::string")]
         pub amount: ::rust_decimal::Decimal,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub context_window: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub context_window: ::usagekit_runtime::Nullable<::std::string::String>,
         /// `tokens`, `web_search`, `code_execution`; new types may appear.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cost_type: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub cost_type: ::usagekit_runtime::Nullable<::std::string::String>,
         /// ISO currency code, upper case (`USD`).
         pub currency: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub description: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inference_geo: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub model: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub service_tier: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub speed: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub description: ::usagekit_runtime::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub inference_geo: ::usagekit_runtime::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub model: ::usagekit_runtime::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub service_tier: ::usagekit_runtime::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub speed: ::usagekit_runtime::Nullable<::std::string::String>,
         /// `uncached_input_tokens`, `output_tokens`, `cache_read_input_tokens`, `cache_creation.ephemeral_1h_input_tokens` or `cache_creation.ephemeral_5m_input_tokens`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token_type: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub workspace_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub token_type: ::usagekit_runtime::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub workspace_id: ::usagekit_runtime::Nullable<::std::string::String>,
     }
     impl CostItem {
         pub fn builder() -> builder::CostItem {
@@ -730,27 +732,28 @@ pub mod types {
     #[non_exhaustive]
     pub struct MessagesUsage {
         /// Null unless grouped by it, and for Console usage.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub api_key_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub api_key_id: ::usagekit_runtime::Nullable<::std::string::String>,
         pub cache_creation: CacheCreation,
         pub cache_read_input_tokens: i64,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub context_window: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub inference_geo: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub model: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub context_window: ::usagekit_runtime::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub inference_geo: ::usagekit_runtime::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub model: ::usagekit_runtime::Nullable<::std::string::String>,
         pub output_tokens: i64,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub server_tool_use: ::std::option::Option<ServerToolUse>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub service_tier: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub speed: ::std::option::Option<::std::string::String>,
+        /// Server-side tool use; null when the bucket has none to report.
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub server_tool_use: ::usagekit_runtime::Nullable<ServerToolUse>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub service_tier: ::usagekit_runtime::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub speed: ::usagekit_runtime::Nullable<::std::string::String>,
         pub uncached_input_tokens: i64,
         /// Null unless grouped by it, and for the default workspace.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub workspace_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub workspace_id: ::usagekit_runtime::Nullable<::std::string::String>,
     }
     impl MessagesUsage {
         pub fn builder() -> builder::MessagesUsage {
@@ -1166,7 +1169,7 @@ pub mod types {
                 ::std::string::String,
             >,
             subscription_type: ::std::result::Result<
-                ::std::option::Option<super::ClaudeCodeRecordSubscriptionType>,
+                ::usagekit_runtime::Nullable<super::ClaudeCodeRecordSubscriptionType>,
                 ::std::string::String,
             >,
             terminal_type: ::std::result::Result<
@@ -1279,7 +1282,7 @@ pub mod types {
             pub fn subscription_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ClaudeCodeRecordSubscriptionType>,
+                    ::usagekit_runtime::Nullable<super::ClaudeCodeRecordSubscriptionType>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1633,11 +1636,11 @@ pub mod types {
                 ::std::string::String,
             >,
             context_window: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             cost_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             currency: ::std::result::Result<
@@ -1645,31 +1648,31 @@ pub mod types {
                 ::std::string::String,
             >,
             description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             inference_geo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             model: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             service_tier: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             speed: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             token_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             workspace_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -1705,7 +1708,9 @@ pub mod types {
             }
             pub fn context_window<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.context_window = value
@@ -1719,7 +1724,9 @@ pub mod types {
             }
             pub fn cost_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.cost_type = value
@@ -1743,7 +1750,9 @@ pub mod types {
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -1755,7 +1764,9 @@ pub mod types {
             }
             pub fn inference_geo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.inference_geo = value
@@ -1767,7 +1778,9 @@ pub mod types {
             }
             pub fn model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.model = value
@@ -1779,7 +1792,9 @@ pub mod types {
             }
             pub fn service_tier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.service_tier = value
@@ -1791,7 +1806,9 @@ pub mod types {
             }
             pub fn speed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.speed = value
@@ -1803,7 +1820,9 @@ pub mod types {
             }
             pub fn token_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.token_type = value
@@ -1815,7 +1834,9 @@ pub mod types {
             }
             pub fn workspace_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.workspace_id = value
@@ -2203,7 +2224,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct MessagesUsage {
             api_key_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             cache_creation: ::std::result::Result<
@@ -2212,33 +2233,33 @@ pub mod types {
             >,
             cache_read_input_tokens: ::std::result::Result<i64, ::std::string::String>,
             context_window: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             inference_geo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             model: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             output_tokens: ::std::result::Result<i64, ::std::string::String>,
             server_tool_use: ::std::result::Result<
-                ::std::option::Option<super::ServerToolUse>,
+                ::usagekit_runtime::Nullable<super::ServerToolUse>,
                 ::std::string::String,
             >,
             service_tier: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             speed: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             uncached_input_tokens: ::std::result::Result<i64, ::std::string::String>,
             workspace_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -2271,7 +2292,9 @@ pub mod types {
         impl MessagesUsage {
             pub fn api_key_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.api_key_id = value
@@ -2311,7 +2334,9 @@ pub mod types {
             }
             pub fn context_window<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.context_window = value
@@ -2325,7 +2350,9 @@ pub mod types {
             }
             pub fn inference_geo<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.inference_geo = value
@@ -2337,7 +2364,9 @@ pub mod types {
             }
             pub fn model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.model = value
@@ -2361,7 +2390,9 @@ pub mod types {
             }
             pub fn server_tool_use<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ServerToolUse>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<super::ServerToolUse>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.server_tool_use = value
@@ -2375,7 +2406,9 @@ pub mod types {
             }
             pub fn service_tier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.service_tier = value
@@ -2387,7 +2420,9 @@ pub mod types {
             }
             pub fn speed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.speed = value
@@ -2413,7 +2448,9 @@ pub mod types {
             }
             pub fn workspace_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.workspace_id = value
@@ -3864,6 +3901,47 @@ impl ClientBuilder {
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, usagekit_runtime::ConfigError> {
         Ok(Client { runtime: self.0.build()? })
+    }
+}
+/// For tests: calls `with` with the type the spec documents for `operation`'s
+/// JSON response with `status` (`None`: its `default` response); `None` if it
+/// documents none.
+#[doc(hidden)]
+#[allow(unreachable_patterns, clippy::match_single_binding)]
+pub fn __round_trip<W: usagekit_runtime::__private::WithBodyType>(
+    operation: &str,
+    status: Option<u16>,
+    with: W,
+) -> Option<W::Output> {
+    match operation {
+        "get-cost-report" => {
+            match status {
+                Some(200u16) => Some(with.with::<types::CostReport>()),
+                Some(429u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(400u16..=499u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(500u16..=599u16) => Some(with.with::<types::ErrorResponse>()),
+                _ => None,
+            }
+        }
+        "get-claude-code-usage-report" => {
+            match status {
+                Some(200u16) => Some(with.with::<types::ClaudeCodeUsageReport>()),
+                Some(429u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(400u16..=499u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(500u16..=599u16) => Some(with.with::<types::ErrorResponse>()),
+                _ => None,
+            }
+        }
+        "get-messages-usage-report" => {
+            match status {
+                Some(200u16) => Some(with.with::<types::MessagesUsageReport>()),
+                Some(429u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(400u16..=499u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(500u16..=599u16) => Some(with.with::<types::ErrorResponse>()),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 /// Types for composing operation parameters.

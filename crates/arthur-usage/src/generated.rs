@@ -19,8 +19,8 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[non_exhaustive]
     pub struct HttpValidationError {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub detail: ::std::vec::Vec<ValidationError>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub detail: ::std::option::Option<::std::vec::Vec<ValidationError>>,
     }
     impl HttpValidationError {
         pub fn builder() -> builder::HttpValidationError {
@@ -75,10 +75,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct TokenUsageResponse {
         pub count: TokenUsageCount,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rule_type: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub task_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub rule_type: ::usagekit_runtime::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub task_id: ::usagekit_runtime::Nullable<::std::string::String>,
     }
     impl TokenUsageResponse {
         pub fn builder() -> builder::TokenUsageResponse {
@@ -145,10 +145,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
     pub struct ValidationError {
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub ctx: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ctx: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         /// The input that failed validation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "usagekit_runtime::__private::present")]
         pub input: ::std::option::Option<::serde_json::Value>,
         pub loc: ::std::vec::Vec<LocationItem>,
         pub msg: ::std::string::String,
@@ -203,7 +206,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct HttpValidationError {
             detail: ::std::result::Result<
-                ::std::vec::Vec<super::ValidationError>,
+                ::std::option::Option<::std::vec::Vec<super::ValidationError>>,
                 ::std::string::String,
             >,
         }
@@ -217,7 +220,9 @@ pub mod types {
         impl HttpValidationError {
             pub fn detail<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ValidationError>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ValidationError>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.detail = value
@@ -372,11 +377,11 @@ pub mod types {
         pub struct TokenUsageResponse {
             count: ::std::result::Result<super::TokenUsageCount, ::std::string::String>,
             rule_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             task_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -404,7 +409,9 @@ pub mod types {
             }
             pub fn rule_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.rule_type = value
@@ -416,7 +423,9 @@ pub mod types {
             }
             pub fn task_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.task_id = value
@@ -451,7 +460,9 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ValidationError {
             ctx: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
                 ::std::string::String,
             >,
             input: ::std::result::Result<
@@ -480,7 +491,9 @@ pub mod types {
             pub fn ctx<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -889,6 +902,31 @@ impl ClientBuilder {
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, usagekit_runtime::ConfigError> {
         Ok(Client { runtime: self.0.build()? })
+    }
+}
+/// For tests: calls `with` with the type the spec documents for `operation`'s
+/// JSON response with `status` (`None`: its `default` response); `None` if it
+/// documents none.
+#[doc(hidden)]
+#[allow(unreachable_patterns, clippy::match_single_binding)]
+pub fn __round_trip<W: usagekit_runtime::__private::WithBodyType>(
+    operation: &str,
+    status: Option<u16>,
+    with: W,
+) -> Option<W::Output> {
+    match operation {
+        "get_token_usage_api_v2_usage_tokens_get" => {
+            match status {
+                Some(200u16) => {
+                    Some(with.with::<::std::vec::Vec<types::TokenUsageResponse>>())
+                }
+                Some(401u16) => Some(with.with::<types::HttpError>()),
+                Some(403u16) => Some(with.with::<types::HttpError>()),
+                Some(422u16) => Some(with.with::<types::HttpValidationError>()),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 /// Types for composing operation parameters.

@@ -145,14 +145,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub message: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Meta",
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
-        pub meta: ::std::collections::HashMap<
-            ::std::string::String,
-            ::std::string::String,
+        #[serde(rename = "Meta", skip_serializing_if = "::std::option::Option::is_none")]
+        pub meta: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
     }
     impl ResponseError {
@@ -173,24 +168,18 @@ pub mod types {
         /// Per-field errors.
         #[serde(
             rename = "Errors",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub errors: ::std::vec::Vec<ResponseError>,
+        pub errors: ::std::option::Option<::std::vec::Vec<ResponseError>>,
         /// What went wrong.
         #[serde(
             rename = "Message",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub message: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Meta",
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
-        pub meta: ::std::collections::HashMap<
-            ::std::string::String,
-            ::std::string::String,
+        #[serde(rename = "Meta", skip_serializing_if = "::std::option::Option::is_none")]
+        pub meta: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
         #[serde(
             rename = "StackTrace",
@@ -433,9 +422,11 @@ pub mod types {
                 ::std::string::String,
             >,
             meta: ::std::result::Result<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    ::std::string::String,
+                ::std::option::Option<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -490,9 +481,11 @@ pub mod types {
             pub fn meta<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        ::std::string::String,
+                    ::std::option::Option<
+                        ::std::collections::HashMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -535,7 +528,7 @@ pub mod types {
                 ::std::string::String,
             >,
             errors: ::std::result::Result<
-                ::std::vec::Vec<super::ResponseError>,
+                ::std::option::Option<::std::vec::Vec<super::ResponseError>>,
                 ::std::string::String,
             >,
             message: ::std::result::Result<
@@ -543,9 +536,11 @@ pub mod types {
                 ::std::string::String,
             >,
             meta: ::std::result::Result<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    ::std::string::String,
+                ::std::option::Option<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -580,7 +575,9 @@ pub mod types {
             }
             pub fn errors<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ResponseError>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ResponseError>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.errors = value
@@ -605,9 +602,11 @@ pub mod types {
             pub fn meta<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        ::std::string::String,
+                    ::std::option::Option<
+                        ::std::collections::HashMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -935,6 +934,31 @@ impl ClientBuilder {
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, usagekit_runtime::ConfigError> {
         Ok(Client { runtime: self.0.build()? })
+    }
+}
+/// For tests: calls `with` with the type the spec documents for `operation`'s
+/// JSON response with `status` (`None`: its `default` response); `None` if it
+/// documents none.
+#[doc(hidden)]
+#[allow(unreachable_patterns, clippy::match_single_binding)]
+pub fn __round_trip<W: usagekit_runtime::__private::WithBodyType>(
+    operation: &str,
+    status: Option<u16>,
+    with: W,
+) -> Option<W::Output> {
+    match operation {
+        "GetAiChatUsage" => {
+            match status {
+                Some(200u16) => Some(with.with::<types::AiChatUsageResponse>()),
+                Some(400u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(401u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(403u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(404u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(500u16) => Some(with.with::<types::ErrorResponse>()),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 /// Types for composing operation parameters.

@@ -612,6 +612,28 @@ impl ClientBuilder {
         Ok(Client { runtime: self.0.build()? })
     }
 }
+/// For tests: calls `with` with the type the spec documents for `operation`'s
+/// JSON response with `status` (`None`: its `default` response); `None` if it
+/// documents none.
+#[doc(hidden)]
+#[allow(unreachable_patterns, clippy::match_single_binding)]
+pub fn __round_trip<W: usagekit_runtime::__private::WithBodyType>(
+    operation: &str,
+    status: Option<u16>,
+    with: W,
+) -> Option<W::Output> {
+    match operation {
+        "fetchUsage" => {
+            match status {
+                Some(200u16) => Some(with.with::<types::UsageFetchResponse>()),
+                Some(400u16..=499u16) => Some(with.with::<types::ErrorObject>()),
+                Some(500u16..=599u16) => Some(with.with::<types::ErrorObject>()),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {

@@ -11,21 +11,21 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<CostsResultAmount>,
         /// When `group_by=api_key_id`, this field provides the API key ID of the grouped costs result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub api_key_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub api_key_id: ::usagekit_runtime::Nullable<::std::string::String>,
         /// When `group_by=line_item`, this field provides the line item of the grouped costs result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub line_item: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub line_item: ::usagekit_runtime::Nullable<::std::string::String>,
         pub object: CostsResultObject,
         /// When `group_by=project_id`, this field provides the project ID of the grouped costs result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub project_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub project_id: ::usagekit_runtime::Nullable<::std::string::String>,
         /// When `group_by=line_item`, the quantity billed for the line item, in `quantity_unit`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub quantity: ::std::option::Option<f64>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub quantity: ::usagekit_runtime::Nullable<f64>,
         /// The unit of `quantity`: values seen include `tokens`, `1000_tokens`, `duration_seconds`, `duration_minutes`, `duration_hours`, `gibibyte_hours`, `images` and `characters`; OpenAI may add others.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub quantity_unit: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub quantity_unit: ::usagekit_runtime::Nullable<::std::string::String>,
     }
     impl CostsResult {
         pub fn builder() -> builder::CostsResult {
@@ -41,7 +41,7 @@ pub mod types {
         pub currency: ::std::option::Option<::std::string::String>,
         /// The numeric value of the cost.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(with = "usagekit_runtime::__private::decimal::number_option")]
+        #[serde(default, with = "usagekit_runtime::__private::decimal::number_option")]
         pub value: ::std::option::Option<::rust_decimal::Decimal>,
     }
     impl CostsResultAmount {
@@ -91,13 +91,13 @@ pub mod types {
     #[non_exhaustive]
     pub struct ErrorObject {
         /// A machine-readable error code, if any.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub code: ::usagekit_runtime::Nullable<::std::string::String>,
         /// What went wrong, for people.
         pub message: ::std::string::String,
         /// The request parameter the error is about, if any.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub param: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub param: ::usagekit_runtime::Nullable<::std::string::String>,
         /// The kind of error, e.g. `invalid_request_error`.
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
@@ -254,22 +254,22 @@ pub mod types {
     #[non_exhaustive]
     pub struct UsageAudioSpeechesResult {
         /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub api_key_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub api_key_id: ::usagekit_runtime::Nullable<::std::string::String>,
         /// The number of characters processed.
         pub characters: i64,
         /// When `group_by=model`, this field provides the model name of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub model: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub model: ::usagekit_runtime::Nullable<::std::string::String>,
         /// The count of requests made to the model.
         pub num_model_requests: i64,
         pub object: UsageAudioSpeechesResultObject,
         /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub project_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub project_id: ::usagekit_runtime::Nullable<::std::string::String>,
         /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub user_id: ::usagekit_runtime::Nullable<::std::string::String>,
     }
     impl UsageAudioSpeechesResult {
         pub fn builder() -> builder::UsageAudioSpeechesResult {
@@ -452,22 +452,22 @@ pub mod types {
     #[non_exhaustive]
     pub struct UsageAudioTranscriptionsResult {
         /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub api_key_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub api_key_id: ::usagekit_runtime::Nullable<::std::string::String>,
         /// When `group_by=model`, this field provides the model name of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub model: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub model: ::usagekit_runtime::Nullable<::std::string::String>,
         /// The count of requests made to the model.
         pub num_model_requests: i64,
         pub object: UsageAudioTranscriptionsResultObject,
         /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub project_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub project_id: ::usagekit_runtime::Nullable<::std::string::String>,
         /// The number of seconds processed.
         pub seconds: i64,
         /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub user_id: ::usagekit_runtime::Nullable<::std::string::String>,
     }
     impl UsageAudioTranscriptionsResult {
         pub fn builder() -> builder::UsageAudioTranscriptionsResult {
@@ -641,8 +641,8 @@ pub mod types {
         pub num_sessions: i64,
         pub object: UsageCodeInterpreterSessionsResultObject,
         /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub project_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub project_id: ::usagekit_runtime::Nullable<::std::string::String>,
     }
     impl UsageCodeInterpreterSessionsResult {
         pub fn builder() -> builder::UsageCodeInterpreterSessionsResult {
@@ -831,11 +831,11 @@ pub mod types {
     #[non_exhaustive]
     pub struct UsageCompletionsResult {
         /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub api_key_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub api_key_id: ::usagekit_runtime::Nullable<::std::string::String>,
         /// When `group_by=batch`, this field tells whether the grouped usage result is batch or not.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub batch: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub batch: ::usagekit_runtime::Nullable<bool>,
         /// The aggregated number of audio input tokens used, including cached tokens.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub input_audio_tokens: ::std::option::Option<i64>,
@@ -866,8 +866,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub input_uncached_tokens: ::std::option::Option<i64>,
         /// When `group_by=model`, this field provides the model name of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub model: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub model: ::usagekit_runtime::Nullable<::std::string::String>,
         /// The count of requests made to the model.
         pub num_model_requests: i64,
         pub object: UsageCompletionsResultObject,
@@ -883,14 +883,14 @@ pub mod types {
         /// The aggregated number of text output tokens used. For customers subscribe to scale tier, this includes scale tier tokens.
         pub output_tokens: i64,
         /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub project_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub project_id: ::usagekit_runtime::Nullable<::std::string::String>,
         /// When `group_by=service_tier`, this field provides the service tier of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub service_tier: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub service_tier: ::usagekit_runtime::Nullable<::std::string::String>,
         /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub user_id: ::usagekit_runtime::Nullable<::std::string::String>,
     }
     impl UsageCompletionsResult {
         pub fn builder() -> builder::UsageCompletionsResult {
@@ -1188,22 +1188,22 @@ pub mod types {
     #[non_exhaustive]
     pub struct UsageEmbeddingsResult {
         /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub api_key_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub api_key_id: ::usagekit_runtime::Nullable<::std::string::String>,
         /// The aggregated number of input tokens used.
         pub input_tokens: i64,
         /// When `group_by=model`, this field provides the model name of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub model: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub model: ::usagekit_runtime::Nullable<::std::string::String>,
         /// The count of requests made to the model.
         pub num_model_requests: i64,
         pub object: UsageEmbeddingsResultObject,
         /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub project_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub project_id: ::usagekit_runtime::Nullable<::std::string::String>,
         /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub user_id: ::usagekit_runtime::Nullable<::std::string::String>,
     }
     impl UsageEmbeddingsResult {
         pub fn builder() -> builder::UsageEmbeddingsResult {
@@ -1385,20 +1385,20 @@ pub mod types {
     #[non_exhaustive]
     pub struct UsageFileSearchCallsResult {
         /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub api_key_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub api_key_id: ::usagekit_runtime::Nullable<::std::string::String>,
         /// The number of file search calls.
         pub num_requests: i64,
         pub object: UsageFileSearchCallsResultObject,
         /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub project_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub project_id: ::usagekit_runtime::Nullable<::std::string::String>,
         /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub user_id: ::usagekit_runtime::Nullable<::std::string::String>,
         /// When `group_by=vector_store_id`, this field provides the vector store ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub vector_store_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub vector_store_id: ::usagekit_runtime::Nullable<::std::string::String>,
     }
     impl UsageFileSearchCallsResult {
         pub fn builder() -> builder::UsageFileSearchCallsResult {
@@ -1587,28 +1587,28 @@ pub mod types {
     #[non_exhaustive]
     pub struct UsageImagesResult {
         /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub api_key_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub api_key_id: ::usagekit_runtime::Nullable<::std::string::String>,
         /// The number of images processed.
         pub images: i64,
         /// When `group_by=model`, this field provides the model name of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub model: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub model: ::usagekit_runtime::Nullable<::std::string::String>,
         /// The count of requests made to the model.
         pub num_model_requests: i64,
         pub object: UsageImagesResultObject,
         /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub project_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub project_id: ::usagekit_runtime::Nullable<::std::string::String>,
         /// When `group_by=size`, this field provides the image size of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub size: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub size: ::usagekit_runtime::Nullable<::std::string::String>,
         /// When `group_by=source`, this field provides the source of the grouped usage result, possible values are `image.generation`, `image.edit`, `image.variation`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub source: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub source: ::usagekit_runtime::Nullable<::std::string::String>,
         /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub user_id: ::usagekit_runtime::Nullable<::std::string::String>,
     }
     impl UsageImagesResult {
         pub fn builder() -> builder::UsageImagesResult {
@@ -1916,22 +1916,22 @@ pub mod types {
     #[non_exhaustive]
     pub struct UsageModerationsResult {
         /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub api_key_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub api_key_id: ::usagekit_runtime::Nullable<::std::string::String>,
         /// The aggregated number of input tokens used.
         pub input_tokens: i64,
         /// When `group_by=model`, this field provides the model name of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub model: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub model: ::usagekit_runtime::Nullable<::std::string::String>,
         /// The count of requests made to the model.
         pub num_model_requests: i64,
         pub object: UsageModerationsResultObject,
         /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub project_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub project_id: ::usagekit_runtime::Nullable<::std::string::String>,
         /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub user_id: ::usagekit_runtime::Nullable<::std::string::String>,
     }
     impl UsageModerationsResult {
         pub fn builder() -> builder::UsageModerationsResult {
@@ -2210,8 +2210,8 @@ pub mod types {
     pub struct UsageVectorStoresResult {
         pub object: UsageVectorStoresResultObject,
         /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub project_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub project_id: ::usagekit_runtime::Nullable<::std::string::String>,
         /// The vector stores usage in bytes.
         pub usage_bytes: i64,
     }
@@ -2461,25 +2461,25 @@ pub mod types {
     #[non_exhaustive]
     pub struct UsageWebSearchCallsResult {
         /// When `group_by=api_key_id`, this field provides the API key ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub api_key_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub api_key_id: ::usagekit_runtime::Nullable<::std::string::String>,
         /// When `group_by=context_level`, this field provides the search context size of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub context_level: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub context_level: ::usagekit_runtime::Nullable<::std::string::String>,
         /// When `group_by=model`, this field provides the model name of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub model: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub model: ::usagekit_runtime::Nullable<::std::string::String>,
         /// The count of model requests that made web search calls.
         pub num_model_requests: i64,
         /// The number of web search calls.
         pub num_requests: i64,
         pub object: UsageWebSearchCallsResultObject,
         /// When `group_by=project_id`, this field provides the project ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub project_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub project_id: ::usagekit_runtime::Nullable<::std::string::String>,
         /// When `group_by=user_id`, this field provides the user ID of the grouped usage result.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub user_id: ::usagekit_runtime::Nullable<::std::string::String>,
     }
     impl UsageWebSearchCallsResult {
         pub fn builder() -> builder::UsageWebSearchCallsResult {
@@ -2535,11 +2535,11 @@ pub mod types {
                 ::std::string::String,
             >,
             api_key_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             line_item: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             object: ::std::result::Result<
@@ -2547,15 +2547,15 @@ pub mod types {
                 ::std::string::String,
             >,
             project_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             quantity: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::usagekit_runtime::Nullable<f64>,
                 ::std::string::String,
             >,
             quantity_unit: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -2589,7 +2589,9 @@ pub mod types {
             }
             pub fn api_key_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.api_key_id = value
@@ -2601,7 +2603,9 @@ pub mod types {
             }
             pub fn line_item<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.line_item = value
@@ -2625,7 +2629,9 @@ pub mod types {
             }
             pub fn project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.project_id = value
@@ -2637,7 +2643,7 @@ pub mod types {
             }
             pub fn quantity<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::usagekit_runtime::Nullable<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.quantity = value
@@ -2649,7 +2655,9 @@ pub mod types {
             }
             pub fn quantity_unit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.quantity_unit = value
@@ -2758,12 +2766,12 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ErrorObject {
             code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
             param: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -2781,7 +2789,9 @@ pub mod types {
         impl ErrorObject {
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -2805,7 +2815,9 @@ pub mod types {
             }
             pub fn param<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.param = value
@@ -2892,12 +2904,12 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UsageAudioSpeechesResult {
             api_key_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             characters: ::std::result::Result<i64, ::std::string::String>,
             model: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             num_model_requests: ::std::result::Result<i64, ::std::string::String>,
@@ -2906,11 +2918,11 @@ pub mod types {
                 ::std::string::String,
             >,
             project_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -2932,7 +2944,9 @@ pub mod types {
         impl UsageAudioSpeechesResult {
             pub fn api_key_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.api_key_id = value
@@ -2956,7 +2970,9 @@ pub mod types {
             }
             pub fn model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.model = value
@@ -2994,7 +3010,9 @@ pub mod types {
             }
             pub fn project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.project_id = value
@@ -3006,7 +3024,9 @@ pub mod types {
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.user_id = value
@@ -3051,11 +3071,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UsageAudioTranscriptionsResult {
             api_key_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             model: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             num_model_requests: ::std::result::Result<i64, ::std::string::String>,
@@ -3064,12 +3084,12 @@ pub mod types {
                 ::std::string::String,
             >,
             project_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             seconds: ::std::result::Result<i64, ::std::string::String>,
             user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -3091,7 +3111,9 @@ pub mod types {
         impl UsageAudioTranscriptionsResult {
             pub fn api_key_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.api_key_id = value
@@ -3103,7 +3125,9 @@ pub mod types {
             }
             pub fn model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.model = value
@@ -3141,7 +3165,9 @@ pub mod types {
             }
             pub fn project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.project_id = value
@@ -3165,7 +3191,9 @@ pub mod types {
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.user_id = value
@@ -3215,7 +3243,7 @@ pub mod types {
                 ::std::string::String,
             >,
             project_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -3257,7 +3285,9 @@ pub mod types {
             }
             pub fn project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.project_id = value
@@ -3294,11 +3324,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UsageCompletionsResult {
             api_key_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             batch: ::std::result::Result<
-                ::std::option::Option<bool>,
+                ::usagekit_runtime::Nullable<bool>,
                 ::std::string::String,
             >,
             input_audio_tokens: ::std::result::Result<
@@ -3339,7 +3369,7 @@ pub mod types {
                 ::std::string::String,
             >,
             model: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             num_model_requests: ::std::result::Result<i64, ::std::string::String>,
@@ -3361,15 +3391,15 @@ pub mod types {
             >,
             output_tokens: ::std::result::Result<i64, ::std::string::String>,
             project_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             service_tier: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -3408,7 +3438,9 @@ pub mod types {
         impl UsageCompletionsResult {
             pub fn api_key_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.api_key_id = value
@@ -3420,7 +3452,7 @@ pub mod types {
             }
             pub fn batch<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<::usagekit_runtime::Nullable<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.batch = value
@@ -3570,7 +3602,9 @@ pub mod types {
             }
             pub fn model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.model = value
@@ -3662,7 +3696,9 @@ pub mod types {
             }
             pub fn project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.project_id = value
@@ -3674,7 +3710,9 @@ pub mod types {
             }
             pub fn service_tier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.service_tier = value
@@ -3686,7 +3724,9 @@ pub mod types {
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.user_id = value
@@ -3761,12 +3801,12 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UsageEmbeddingsResult {
             api_key_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             input_tokens: ::std::result::Result<i64, ::std::string::String>,
             model: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             num_model_requests: ::std::result::Result<i64, ::std::string::String>,
@@ -3775,11 +3815,11 @@ pub mod types {
                 ::std::string::String,
             >,
             project_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -3801,7 +3841,9 @@ pub mod types {
         impl UsageEmbeddingsResult {
             pub fn api_key_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.api_key_id = value
@@ -3825,7 +3867,9 @@ pub mod types {
             }
             pub fn model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.model = value
@@ -3863,7 +3907,9 @@ pub mod types {
             }
             pub fn project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.project_id = value
@@ -3875,7 +3921,9 @@ pub mod types {
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.user_id = value
@@ -3920,7 +3968,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UsageFileSearchCallsResult {
             api_key_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             num_requests: ::std::result::Result<i64, ::std::string::String>,
@@ -3929,15 +3977,15 @@ pub mod types {
                 ::std::string::String,
             >,
             project_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             vector_store_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -3956,7 +4004,9 @@ pub mod types {
         impl UsageFileSearchCallsResult {
             pub fn api_key_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.api_key_id = value
@@ -3992,7 +4042,9 @@ pub mod types {
             }
             pub fn project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.project_id = value
@@ -4004,7 +4056,9 @@ pub mod types {
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.user_id = value
@@ -4016,7 +4070,9 @@ pub mod types {
             }
             pub fn vector_store_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.vector_store_id = value
@@ -4061,12 +4117,12 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UsageImagesResult {
             api_key_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             images: ::std::result::Result<i64, ::std::string::String>,
             model: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             num_model_requests: ::std::result::Result<i64, ::std::string::String>,
@@ -4075,19 +4131,19 @@ pub mod types {
                 ::std::string::String,
             >,
             project_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             size: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             source: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -4111,7 +4167,9 @@ pub mod types {
         impl UsageImagesResult {
             pub fn api_key_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.api_key_id = value
@@ -4135,7 +4193,9 @@ pub mod types {
             }
             pub fn model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.model = value
@@ -4173,7 +4233,9 @@ pub mod types {
             }
             pub fn project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.project_id = value
@@ -4185,7 +4247,9 @@ pub mod types {
             }
             pub fn size<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.size = value
@@ -4197,7 +4261,9 @@ pub mod types {
             }
             pub fn source<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.source = value
@@ -4209,7 +4275,9 @@ pub mod types {
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.user_id = value
@@ -4256,12 +4324,12 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UsageModerationsResult {
             api_key_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             input_tokens: ::std::result::Result<i64, ::std::string::String>,
             model: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             num_model_requests: ::std::result::Result<i64, ::std::string::String>,
@@ -4270,11 +4338,11 @@ pub mod types {
                 ::std::string::String,
             >,
             project_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -4296,7 +4364,9 @@ pub mod types {
         impl UsageModerationsResult {
             pub fn api_key_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.api_key_id = value
@@ -4320,7 +4390,9 @@ pub mod types {
             }
             pub fn model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.model = value
@@ -4358,7 +4430,9 @@ pub mod types {
             }
             pub fn project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.project_id = value
@@ -4370,7 +4444,9 @@ pub mod types {
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.user_id = value
@@ -4614,7 +4690,7 @@ pub mod types {
                 ::std::string::String,
             >,
             project_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             usage_bytes: ::std::result::Result<i64, ::std::string::String>,
@@ -4643,7 +4719,9 @@ pub mod types {
             }
             pub fn project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.project_id = value
@@ -4692,15 +4770,15 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UsageWebSearchCallsResult {
             api_key_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             context_level: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             model: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             num_model_requests: ::std::result::Result<i64, ::std::string::String>,
@@ -4710,11 +4788,11 @@ pub mod types {
                 ::std::string::String,
             >,
             project_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
             user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::usagekit_runtime::Nullable<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -4737,7 +4815,9 @@ pub mod types {
         impl UsageWebSearchCallsResult {
             pub fn api_key_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.api_key_id = value
@@ -4749,7 +4829,9 @@ pub mod types {
             }
             pub fn context_level<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.context_level = value
@@ -4761,7 +4843,9 @@ pub mod types {
             }
             pub fn model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.model = value
@@ -4811,7 +4895,9 @@ pub mod types {
             }
             pub fn project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.project_id = value
@@ -4823,7 +4909,9 @@ pub mod types {
             }
             pub fn user_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::usagekit_runtime::Nullable<::std::string::String>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.user_id = value
@@ -7719,6 +7807,119 @@ impl ClientBuilder {
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, usagekit_runtime::ConfigError> {
         Ok(Client { runtime: self.0.build()? })
+    }
+}
+/// For tests: calls `with` with the type the spec documents for `operation`'s
+/// JSON response with `status` (`None`: its `default` response); `None` if it
+/// documents none.
+#[doc(hidden)]
+#[allow(unreachable_patterns, clippy::match_single_binding)]
+pub fn __round_trip<W: usagekit_runtime::__private::WithBodyType>(
+    operation: &str,
+    status: Option<u16>,
+    with: W,
+) -> Option<W::Output> {
+    match operation {
+        "usage-costs" => {
+            match status {
+                Some(200u16) => Some(with.with::<types::UsageResponse>()),
+                Some(429u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(400u16..=499u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(500u16..=599u16) => Some(with.with::<types::ErrorResponse>()),
+                _ => None,
+            }
+        }
+        "usage-audio-speeches" => {
+            match status {
+                Some(200u16) => Some(with.with::<types::UsageResponse>()),
+                Some(429u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(400u16..=499u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(500u16..=599u16) => Some(with.with::<types::ErrorResponse>()),
+                _ => None,
+            }
+        }
+        "usage-audio-transcriptions" => {
+            match status {
+                Some(200u16) => Some(with.with::<types::UsageResponse>()),
+                Some(429u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(400u16..=499u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(500u16..=599u16) => Some(with.with::<types::ErrorResponse>()),
+                _ => None,
+            }
+        }
+        "usage-code-interpreter-sessions" => {
+            match status {
+                Some(200u16) => Some(with.with::<types::UsageResponse>()),
+                Some(429u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(400u16..=499u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(500u16..=599u16) => Some(with.with::<types::ErrorResponse>()),
+                _ => None,
+            }
+        }
+        "usage-completions" => {
+            match status {
+                Some(200u16) => Some(with.with::<types::UsageResponse>()),
+                Some(429u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(400u16..=499u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(500u16..=599u16) => Some(with.with::<types::ErrorResponse>()),
+                _ => None,
+            }
+        }
+        "usage-embeddings" => {
+            match status {
+                Some(200u16) => Some(with.with::<types::UsageResponse>()),
+                Some(429u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(400u16..=499u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(500u16..=599u16) => Some(with.with::<types::ErrorResponse>()),
+                _ => None,
+            }
+        }
+        "usage-file-search-calls" => {
+            match status {
+                Some(200u16) => Some(with.with::<types::UsageResponse>()),
+                Some(429u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(400u16..=499u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(500u16..=599u16) => Some(with.with::<types::ErrorResponse>()),
+                _ => None,
+            }
+        }
+        "usage-images" => {
+            match status {
+                Some(200u16) => Some(with.with::<types::UsageResponse>()),
+                Some(429u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(400u16..=499u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(500u16..=599u16) => Some(with.with::<types::ErrorResponse>()),
+                _ => None,
+            }
+        }
+        "usage-moderations" => {
+            match status {
+                Some(200u16) => Some(with.with::<types::UsageResponse>()),
+                Some(429u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(400u16..=499u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(500u16..=599u16) => Some(with.with::<types::ErrorResponse>()),
+                _ => None,
+            }
+        }
+        "usage-vector-stores" => {
+            match status {
+                Some(200u16) => Some(with.with::<types::UsageResponse>()),
+                Some(429u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(400u16..=499u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(500u16..=599u16) => Some(with.with::<types::ErrorResponse>()),
+                _ => None,
+            }
+        }
+        "usage-web-search-calls" => {
+            match status {
+                Some(200u16) => Some(with.with::<types::UsageResponse>()),
+                Some(429u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(400u16..=499u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(500u16..=599u16) => Some(with.with::<types::ErrorResponse>()),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 /// Types for composing operation parameters.

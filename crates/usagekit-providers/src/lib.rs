@@ -19,3 +19,20 @@ pub fn service(name: &str) -> Option<&'static usagekit_runtime::dynamic::Service
         .copied()
         .find(|service| service.key == name || service.crate_name == name)
 }
+/// For tests: a provider's `__round_trip` by its key.
+#[doc(hidden)]
+pub fn __round_trip<W: usagekit_runtime::__private::WithBodyType>(
+    provider: &str,
+    operation: &str,
+    status: Option<u16>,
+    with: W,
+) -> Option<W::Output> {
+    match provider {
+        "anthropic" => anthropic_usage::__round_trip(operation, status, with),
+        "arthur" => arthur_usage::__round_trip(operation, status, with),
+        "bokamera" => bokamera_usage::__round_trip(operation, status, with),
+        "chatbotkit" => chatbotkit_usage::__round_trip(operation, status, with),
+        "openai" => openai_usage::__round_trip(operation, status, with),
+        _ => None,
+    }
+}

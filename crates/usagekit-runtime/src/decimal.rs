@@ -14,6 +14,8 @@ use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
+use crate::nullable::Nullable;
+
 /// serde_json's name for a raw value (`serde_json::value::RawValue`).
 const RAW_VALUE: &str = "$serde_json::private::RawValue";
 
@@ -183,6 +185,36 @@ pub mod string {
 /// An optional or nullable [`string`].
 pub mod string_option {
     pub use super::{optional as deserialize, write_optional_string as serialize};
+}
+
+/// A field that may be absent or `null` ([`Nullable`]): absent by
+/// `#[serde(default)]`, so a present `null` is `Null` and comes back as `null`.
+pub fn nullable<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Nullable<Decimal>, D::Error> {
+    read::<D, true>(deserializer).map(Nullable::from)
+}
+
+pub fn write_nullable_number<S: Serializer>(
+    value: &Nullable<Decimal>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    write_optional_number(&value.value().copied(), serializer)
+}
+
+pub fn write_nullable_string<S: Serializer>(
+    value: &Nullable<Decimal>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    write_optional_string(&value.value().copied(), serializer)
+}
+
+/// A [`number`] that may be absent or `null`, each kept apart.
+pub mod number_nullable {
+    pub use super::{nullable as deserialize, write_nullable_number as serialize};
+}
+
+/// A [`string`] that may be absent or `null`, each kept apart.
+pub mod string_nullable {
+    pub use super::{nullable as deserialize, write_nullable_string as serialize};
 }
 
 /// A decimal read exactly wherever serde finds it, for tests and tools.

@@ -27,6 +27,7 @@ pub mod dynamic;
 mod error;
 mod exact_json;
 mod file;
+mod nullable;
 mod open_enum;
 mod paginate;
 mod params;
@@ -48,6 +49,7 @@ pub use error::{ApiError, Error, ErrorKind};
 pub use file::File;
 /// Re-exported for `while let Some(item) = stream.try_next().await?`.
 pub use futures_util::TryStreamExt;
+pub use nullable::Nullable;
 pub use provider::{CredentialSpec, DEFAULT_RETRY_STATUSES, Placement, ProviderInfo, Security};
 pub use redirect::MAX_REDIRECTS;
 pub use response::{ByteStream, ResponseValue};
@@ -68,18 +70,22 @@ pub mod __private {
     pub use crate::body::{FormEncoding, PartEncoding};
     /// Exact decimals, as the spec writes them (`#[serde(with = "…")]`).
     pub mod decimal {
-        pub use crate::decimal::{ExactDecimal, number, number_option, string, string_option};
+        pub use crate::decimal::{
+            ExactDecimal, number, number_nullable, number_option, string, string_nullable,
+            string_option,
+        };
     }
     pub use crate::dynamic::{
         boxed_pages, check_param_names, parse_text, raw_json, single_page, text_value, text_values,
     };
     pub use crate::error::{ErrorDecoder, decode_error_json};
+    pub use crate::nullable::present;
     pub use crate::open_enum::deserialize_open_enum;
     pub use crate::paginate::{Cursor, HasMore, Page, collect_all, paginate};
     pub use crate::params::{invalid_value, spec_default};
     pub use crate::request::{Request, path_param};
     pub use crate::response::{
-        Decoders, SuccessDecoder, json, send, send_keeping_body, send_streaming, text,
+        Decoders, SuccessDecoder, WithBodyType, json, send, send_keeping_body, send_streaming, text,
     };
     pub use crate::style::Style;
     pub use crate::tagged::{TaggedObject, TaggedUnion, deserialize_tagged};

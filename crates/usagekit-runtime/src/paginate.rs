@@ -68,6 +68,19 @@ impl HasMore for Option<bool> {
     }
 }
 
+impl<C: Cursor> Cursor for crate::Nullable<C> {
+    type Value = C::Value;
+    fn into_cursor(self) -> Option<C::Value> {
+        self.into_option().and_then(Cursor::into_cursor)
+    }
+}
+
+impl HasMore for crate::Nullable<bool> {
+    fn into_has_more(self) -> Option<bool> {
+        self.into_option()
+    }
+}
+
 /// Where the stream is between pages.
 struct State<R, C> {
     request: R,

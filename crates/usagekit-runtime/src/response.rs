@@ -279,3 +279,13 @@ fn redact(mut error: reqwest::Error, hidden: &[&str]) -> reqwest::Error {
     }
     error
 }
+
+/// Something done with a documented response body's type, chosen at run time by
+/// operation and status: a generated crate's `__round_trip` calls
+/// [`with`](Self::with) with the type its spec documents, so tests can decode and
+/// re-encode every example without naming each type. Generic, so a crate pays
+/// nothing for it unless something calls it.
+pub trait WithBodyType {
+    type Output;
+    fn with<T: serde::de::DeserializeOwned + serde::Serialize>(self) -> Self::Output;
+}

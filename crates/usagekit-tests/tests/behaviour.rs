@@ -428,7 +428,10 @@ async fn each_provider_error_body_is_decoded() {
         .as_ref()
         .unwrap();
     assert_eq!(status.error_code.as_deref(), Some("NotEmpty"));
-    assert_eq!(status.errors[0].field_name.as_deref(), Some("CompanyId"));
+    assert_eq!(
+        status.errors.as_ref().unwrap()[0].field_name.as_deref(),
+        Some("CompanyId")
+    );
     assert!(
         err.to_string().contains("'Company Id' must not be empty."),
         "{err}"
@@ -452,7 +455,7 @@ async fn each_provider_error_body_is_decoded() {
     else {
         panic!("422 is FastAPI's validation body: {err:?}");
     };
-    let detail = &validation.detail[0];
+    let detail = &validation.detail.as_ref().unwrap()[0];
     assert_eq!(detail.type_, "datetime_from_date_parsing");
     assert_eq!(detail.loc.len(), 2);
     assert!(

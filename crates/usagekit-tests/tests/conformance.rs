@@ -399,7 +399,7 @@ async fn openai_page_mixing_all_eleven_kinds_and_an_unknown_one_decodes() {
     assert_eq!(cost.line_item.as_deref(), Some("Image models"));
     assert_eq!(cost.api_key_id.as_deref(), Some("key_abc"));
     assert_eq!(
-        (cost.quantity, cost.quantity_unit.as_deref()),
+        (cost.quantity.into_option(), cost.quantity_unit.as_deref()),
         (Some(1250000.5), Some("1000_tokens"))
     );
     let UsageResult::UsageFileSearchCallsResult(fs) = results[9] else {

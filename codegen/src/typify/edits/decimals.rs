@@ -23,37 +23,55 @@ fn tail(ty: &Type) -> Option<String> {
     (segments.len() >= 2).then(|| segments[segments.len() - 2..].join("::"))
 }
 
-/// The runtime's serde module for a field of this type, if it holds a marker.
+/// The runtime's serde module for a field of this type, if it holds a marker:
+/// plain, `Option` (optional or nullable) or `Nullable` (both).
 fn module_for(ty: &Type) -> Option<&'static str> {
-    let (inner, optional) = match first_generic_of(ty, "Option") {
-        Some(inner) => (inner, true),
-        None => (ty, false),
+    let (inner, options) = match (
+        first_generic_of(ty, "Option"),
+        first_generic_of(ty, "Nullable"),
+    ) {
+        (Some(inner), _) => (inner, 1),
+        (None, Some(inner)) => (inner, 2),
+        (None, None) => (ty, 0),
     };
-    let kind = match tail(inner)?.as_str() {
-        NUMBER => "number",
-        STRING => "string",
+    let number = match tail(inner)?.as_str() {
+        NUMBER => true,
+        STRING => false,
         _ => return None,
     };
-    Some(match (kind, optional) {
-        ("number", false) => "usagekit_runtime::__private::decimal::number",
-        ("number", true) => "usagekit_runtime::__private::decimal::number_option",
-        ("string", false) => "usagekit_runtime::__private::decimal::string",
-        _ => "usagekit_runtime::__private::decimal::string_option",
+    Some(match (number, options) {
+        (true, 0) => "usagekit_runtime::__private::decimal::number",
+        (true, 1) => "usagekit_runtime::__private::decimal::number_option",
+        (true, _) => "usagekit_runtime::__private::decimal::number_nullable",
+        (false, 0) => "usagekit_runtime::__private::decimal::string",
+        (false, 1) => "usagekit_runtime::__private::decimal::string_option",
+        (false, _) => "usagekit_runtime::__private::decimal::string_nullable",
     })
 }
 
-/// Gives `field` the runtime's functions; typify's own `deserialize_with` (for a
-/// required nullable field) goes, since the runtime's read `null` too.
+/// Gives `field` the runtime's functions; another `deserialize_with` (typify's for
+/// a required nullable field, `present` for an optional one) goes, since the
+/// runtime's read `null` too. A field that may be absent defaults to `None`.
 fn annotate(field: &mut Field) -> bool {
     let Some(module) = module_for(&field.ty) else {
         return false;
     };
-    field.attrs.retain(|attr| {
-        !(attr.path().is_ident("serde") && quote!(#attr).to_string().contains("deserialize_with"))
-    });
+    let text = |attr: &syn::Attribute| quote!(#attr).to_string();
     field
         .attrs
-        .push(syn::parse_quote!(#[serde(with = #module)]));
+        .retain(|attr| !(attr.path().is_ident("serde") && text(attr).contains("deserialize_with")));
+    let serde = |needle: &str| {
+        field
+            .attrs
+            .iter()
+            .any(|attr| attr.path().is_ident("serde") && text(attr).contains(needle))
+    };
+    let optional = serde("skip_serializing_if") && !serde("default");
+    field.attrs.push(if optional {
+        syn::parse_quote!(#[serde(default, with = #module)])
+    } else {
+        syn::parse_quote!(#[serde(with = #module)])
+    });
     true
 }
 

@@ -7,9 +7,11 @@
 //! - enums responses carry are open (`Unknown(String)`), and what users only
 //!   receive is `#[non_exhaustive]`;
 //! - variants named like `plus1` (GitHub's `+1`) are allowed their names;
+//! - optional fields that may be `null` keep absent and `null` apart;
 //! - decimals are read and written exactly, in the shape the spec gives them.
 
 pub mod decimals;
+mod nullable;
 mod open_enums;
 mod wire_names;
 
@@ -46,7 +48,10 @@ pub fn apply(
     renamed: &[RenamedProperty],
     roots: &Roots,
     decimals: bool,
+    nullable: usize,
 ) -> Result<(), String> {
+    // Before the wire names: a renamed property's mark follows its `~n`.
+    nullable::apply(items, nullable)?;
     wire_names::restore(items, renamed)?;
     decimals::apply(items, decimals)?;
     open_enums::apply(items, &roots.response, &roots.request);
