@@ -113,13 +113,13 @@ fn decimal_as_rust_decimal(schema: &mut Schema) -> bool {
 pub const NULLABLE_WRAP: &str = "~?";
 pub const NULLABLE_PRESENT: &str = "~*";
 
-/// Set on `allOf` parts while marking: typify merges their properties, so a
-/// property renamed in one part would be two fields of one name.
+/// Set on what typify merges while marking: a property renamed in one merged part
+/// (or named in another's `required`) would be two fields of one name.
 const ALL_OF_PART: &str = "x-usagekit-all-of-part";
 
 /// Marks the optional properties that may be `null` (or hold any JSON value),
-/// except in schemas typify merges (`allOf` parts, components an `allOf` names),
-/// where they stay `Option<T>`. How many it marked.
+/// except in schemas typify merges (`allOf` parts and what sits beside them,
+/// components such a part names), where they stay `Option<T>`. How many it marked.
 fn mark_optional_nullable(api: &mut OpenAPI) -> usize {
     let Some(components) = &api.components else {
         return 0;
@@ -130,42 +130,48 @@ fn mark_optional_nullable(api: &mut OpenAPI) -> usize {
         .filter(|(_, schema)| schema.as_item().is_some_and(|s| s.schema_data.nullable))
         .map(|(name, _)| name.clone())
         .collect();
+    // typify merges whole subtrees (GitHub's `properties` beside `anyOf`, PagerDuty's
+    // one property inline in two `allOf` parts): nothing in them is marked, nor in
+    // the components they name, nor in those those name.
     let mut merged = std::collections::BTreeSet::new();
     for_each_schema(api, &mut |schema| {
-        for part in all_of_parts(schema) {
-            if let ReferenceOr::Reference { reference } = part
-                && let Some(name) = crate::spec::refs::schema_name(reference)
-            {
-                merged.insert(name.to_owned());
-            }
+        if merges(schema) {
+            refs_in(
+                &serde_json::to_value(&*schema).unwrap_or_default(),
+                &mut merged,
+            );
         }
     });
+    if let Some(components) = &api.components {
+        let mut pending: Vec<String> = merged.iter().cloned().collect();
+        while let Some(name) = pending.pop() {
+            let mut found = std::collections::BTreeSet::new();
+            if let Some(schema) = components.schemas.get(&name) {
+                refs_in(
+                    &serde_json::to_value(schema).unwrap_or_default(),
+                    &mut found,
+                );
+            }
+            pending.extend(found.into_iter().filter(|name| merged.insert(name.clone())));
+        }
+    }
     if let Some(components) = &mut api.components {
         for (name, schema) in components.schemas.iter_mut() {
             if let (true, ReferenceOr::Item(schema)) = (merged.contains(name), schema) {
-                schema
-                    .schema_data
-                    .extensions
-                    .insert(ALL_OF_PART.into(), true.into());
+                tag(schema);
             }
         }
     }
     let mut marked = 0;
     for_each_schema(api, &mut |schema| {
-        // The walk visits a schema before its parts.
-        for part in all_of_parts(schema) {
-            if let ReferenceOr::Item(part) = part {
-                part.schema_data
-                    .extensions
-                    .insert(ALL_OF_PART.into(), true.into());
-            }
-        }
-        if schema
+        // The walk visits a schema before its children: a tag goes down the subtree.
+        let tagged = schema
             .schema_data
             .extensions
             .shift_remove(ALL_OF_PART)
-            .is_some()
-        {
+            .is_some();
+        if tagged || merges(schema) {
+            children(schema).into_iter().for_each(tag);
             return;
         }
         let (properties, required) = match &mut schema.schema_kind {
@@ -206,13 +212,85 @@ fn mark_optional_nullable(api: &mut OpenAPI) -> usize {
     marked
 }
 
-/// A schema's `allOf` parts, as typify merges them.
-fn all_of_parts(schema: &mut Schema) -> &mut [ReferenceOr<Schema>] {
-    match &mut schema.schema_kind {
-        SchemaKind::AllOf { all_of } => all_of,
-        SchemaKind::Any(any) => &mut any.all_of,
-        _ => &mut [],
+/// Whether typify merges this schema's parts (and their subtrees) into one type:
+/// `allOf`, or `oneOf`/`anyOf` beside properties or required names of its own
+/// (GitHub's `{properties, anyOf: [{required: [content]}, …]}`).
+fn merges(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::AllOf { .. } => true,
+        SchemaKind::Any(any) => {
+            let own = !any.properties.is_empty() || !any.required.is_empty();
+            !any.all_of.is_empty() || (own && !(any.one_of.is_empty() && any.any_of.is_empty()))
+        }
+        _ => false,
     }
+}
+
+fn tag(schema: &mut Schema) {
+    schema
+        .schema_data
+        .extensions
+        .insert(ALL_OF_PART.into(), true.into());
+}
+
+/// The component names every `$ref` in `value` points at.
+fn refs_in(value: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(serde_json::Value::as_str)
+                .and_then(crate::spec::refs::schema_name)
+            {
+                out.insert(name.to_owned());
+            }
+            map.values().for_each(|value| refs_in(value, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|value| refs_in(value, out)),
+        _ => {}
+    }
+}
+
+/// A schema's inline subschemas, one level down.
+fn children(schema: &mut Schema) -> Vec<&mut Schema> {
+    fn item(schema: &mut ReferenceOr<Schema>) -> Option<&mut Schema> {
+        match schema {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { .. } => None,
+        }
+    }
+    fn boxed(schema: &mut ReferenceOr<Box<Schema>>) -> Option<&mut Schema> {
+        match schema {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { .. } => None,
+        }
+    }
+    let mut out = Vec::new();
+    match &mut schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => {
+            out.extend(object.properties.values_mut().filter_map(boxed));
+            if let Some(openapiv3::AdditionalProperties::Schema(extra)) =
+                &mut object.additional_properties
+            {
+                out.extend(item(extra));
+            }
+        }
+        SchemaKind::Type(Type::Array(array)) => out.extend(array.items.as_mut().and_then(boxed)),
+        SchemaKind::OneOf { one_of: all }
+        | SchemaKind::AllOf { all_of: all }
+        | SchemaKind::AnyOf { any_of: all } => out.extend(all.iter_mut().filter_map(item)),
+        SchemaKind::Not { not } => out.extend(item(not)),
+        SchemaKind::Any(any) => {
+            out.extend(any.properties.values_mut().filter_map(boxed));
+            out.extend(any.items.as_mut().and_then(boxed));
+            for list in [&mut any.one_of, &mut any.all_of, &mut any.any_of] {
+                out.extend(list.iter_mut().filter_map(item));
+            }
+            out.extend(any.not.as_mut().and_then(|not| item(not)));
+        }
+        _ => {}
+    }
+    out
 }
 
 /// Renames, in an object schema, each property whose Rust field name an earlier
@@ -616,4 +694,85 @@ fn operations_mut(
     ]
     .into_iter()
     .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The property keys of each component schema after marking, in order.
+    fn keys_after_marking(schemas: serde_json::Value) -> serde_json::Value {
+        let mut api: OpenAPI = serde_json::from_value(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas},
+        }))
+        .unwrap();
+        mark_optional_nullable(&mut api);
+        let raw = serde_json::to_value(&api).unwrap();
+        let mut keys = serde_json::Map::new();
+        walk_keys(&raw["components"]["schemas"], "", &mut keys);
+        serde_json::Value::Object(keys)
+    }
+
+    fn walk_keys(
+        value: &serde_json::Value,
+        at: &str,
+        out: &mut serde_json::Map<String, serde_json::Value>,
+    ) {
+        if let serde_json::Value::Array(items) = value {
+            for (index, item) in items.iter().enumerate() {
+                walk_keys(item, &format!("{at}/{index}"), out);
+            }
+        }
+        let serde_json::Value::Object(map) = value else {
+            return;
+        };
+        if let Some(serde_json::Value::Object(properties)) = map.get("properties") {
+            out.insert(at.to_owned(), properties.keys().cloned().collect());
+        }
+        for (key, child) in map {
+            walk_keys(child, &format!("{at}/{key}"), out);
+        }
+        assert!(!map.contains_key(ALL_OF_PART), "a tag was left at {at}");
+    }
+
+    #[test]
+    fn optional_nullable_properties_are_marked_except_where_typify_merges() {
+        let keys = keys_after_marking(serde_json::json!({
+            "Row": {"type": "object", "required": ["id", "name"], "properties": {
+                "id": {"type": "string"},
+                "name": {"type": "string", "nullable": true},
+                "model": {"type": "string", "nullable": true},
+                "extra": {},
+                "owner": {"$ref": "#/components/schemas/MaybeOwner"},
+                "count": {"type": "integer"}
+            }},
+            "MaybeOwner": {"type": "object", "nullable": true, "properties": {"a": {"type": "string"}}},
+            "Merged": {"allOf": [
+                {"$ref": "#/components/schemas/Part"},
+                {"type": "object", "properties": {"path": {"type": "object", "properties": {
+                    "kind": {"type": "string", "nullable": true}
+                }}}}
+            ]},
+            "Part": {"type": "object", "properties": {"note": {"type": "string", "nullable": true}}},
+            "Beside": {"type": "object",
+                "properties": {"filename": {"type": "string", "nullable": true}},
+                "anyOf": [{"required": ["filename"]}]}
+        }));
+        // Required `name` keeps its key; optional nullable `model`, any-value `extra`
+        // and a nullable component `owner` are marked (keys listed sorted).
+        assert_eq!(
+            keys["/Row"],
+            serde_json::json!(["count", "extra~*", "id", "model~?", "name", "owner~*"])
+        );
+        // Merged parts, what they name and what sits beside `anyOf`: untouched.
+        assert_eq!(keys["/Part"], serde_json::json!(["note"]));
+        assert_eq!(
+            keys["/Merged/allOf/1/properties/path"],
+            serde_json::json!(["kind"])
+        );
+        assert_eq!(keys["/Beside"], serde_json::json!(["filename"]));
+    }
 }
