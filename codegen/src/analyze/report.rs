@@ -157,6 +157,19 @@ fn property<'a>(api: &'a OpenAPI, schema: &'a Schema, key: &str) -> Option<&'a S
             .iter()
             .filter_map(|branch| refs::schema(api, branch).map(|(s, _)| s))
             .find_map(|branch| property(api, branch, key)),
+        // `type: object` beside `allOf` (a nullable `$ref`), or properties with parts.
+        SchemaKind::Any(any) => any
+            .properties
+            .get(key)
+            .and_then(|own| refs::boxed_schema(api, own))
+            .or_else(|| {
+                any.all_of
+                    .iter()
+                    .chain(&any.one_of)
+                    .chain(&any.any_of)
+                    .filter_map(|branch| refs::schema(api, branch).map(|(s, _)| s))
+                    .find_map(|branch| property(api, branch, key))
+            }),
         _ => None,
     }
 }
@@ -171,6 +184,19 @@ fn property_names(api: &OpenAPI, schema: &Schema) -> Vec<String> {
             .iter()
             .filter_map(|branch| refs::schema(api, branch).map(|(s, _)| s))
             .flat_map(|branch| property_names(api, branch))
+            .collect(),
+        SchemaKind::Any(any) => any
+            .properties
+            .keys()
+            .cloned()
+            .chain(
+                any.all_of
+                    .iter()
+                    .chain(&any.one_of)
+                    .chain(&any.any_of)
+                    .filter_map(|branch| refs::schema(api, branch).map(|(s, _)| s))
+                    .flat_map(|branch| property_names(api, branch)),
+            )
             .collect(),
         _ => Vec::new(),
     };
