@@ -32,7 +32,8 @@ pub use diagnostic::{Diagnostic, Location};
 pub use files::{GeneratedFile, REGISTRY_CRATE, registry_crate};
 pub use semver::{ApiChange, Version, changelog, check_version, compare};
 pub use settings::{
-    CredentialSettings, ExampleSettings, ProviderSettings, Unsupported, parse_settings,
+    CredentialSettings, ExampleSettings, FeatureSplit, ProviderSettings, Unsupported,
+    parse_settings,
 };
 pub use spec::examples::{ResponseExample, normalized_document, response_examples};
 
@@ -46,6 +47,9 @@ pub struct Outcome {
     /// What was read differently from the letter of the document, or not
     /// generated (webhooks, callbacks), each with its place.
     pub notes: Vec<Diagnostic>,
+    /// The cargo features that split the operations by tag, each with how many
+    /// operations it compiles (empty: one piece).
+    pub features: Vec<(String, usize)>,
 }
 
 /// Generates one provider's client crate.
@@ -66,11 +70,24 @@ pub fn generate_crate(
     let mut types = typify::generate(spec_path, &spec.api, &model).map_err(|d| vec![d])?;
     notes.append(&mut types.notes);
     let generated = |e: String| vec![Diagnostic::new(spec_path, e)];
+    let features = model
+        .features
+        .iter()
+        .map(|feature| {
+            let operations = model
+                .operations
+                .iter()
+                .filter(|operation| operation.features.contains(&feature.name))
+                .count();
+            (feature.name.clone(), operations)
+        })
+        .collect();
     let syntax = items::module(&model, types).map_err(generated)?;
     let files = files::crate_files(spec_path, &model, syntax, &left_out).map_err(generated)?;
     Ok(Outcome {
         files,
         left_out,
         notes,
+        features,
     })
 }

@@ -50,6 +50,20 @@ pub struct ProviderSettings {
     /// them per call, and can replace them with `ClientBuilder::header`.
     #[serde(default)]
     pub default_headers: BTreeMap<String, String>,
+    /// Cargo features that gate operations: one per tag (`"tags"`), none
+    /// (`"none"`), or per tag for big documents only (`"auto"`, the default).
+    #[serde(default)]
+    pub features: FeatureSplit,
+}
+
+/// `features = "auto" | "tags" | "none"` in `providers.toml`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum FeatureSplit {
+    #[default]
+    Auto,
+    Tags,
+    None,
 }
 
 /// `unsupported = "refuse" | "skip"` in `providers.toml`.

@@ -144,5 +144,35 @@ fn every_ok_fixture_builds_on_its_own_clippy_clean_and_passes_its_wire_test() {
         "-D",
         "warnings",
     ]);
+    // A crate split by tag builds with no operation feature and with each alone:
+    // every type and helper is under the features that need it.
+    for stem in &members {
+        let manifest = std::fs::read_to_string(dir.join(stem).join("Cargo.toml")).unwrap();
+        let manifest: toml::Table = toml::from_str(&manifest).unwrap();
+        let features = manifest["features"].as_table().unwrap();
+        let Some(full) = features.get("full").and_then(|f| f.as_array()) else {
+            continue;
+        };
+        let package = format!("fixture-{stem}");
+        let mut subsets = vec!["rustls-ring".to_owned()];
+        subsets.extend(
+            full.iter()
+                .map(|feature| format!("rustls-ring,{}", feature.as_str().unwrap())),
+        );
+        for subset in &subsets {
+            cargo(&[
+                "clippy",
+                "--offline",
+                "-p",
+                &package,
+                "--no-default-features",
+                "--features",
+                subset,
+                "--",
+                "-D",
+                "warnings",
+            ]);
+        }
+    }
     cargo(&["test", "--offline", "--workspace", "--test", "wire"]);
 }

@@ -26,6 +26,10 @@ struct Row {
     generation_ms: u128,
     lines: usize,
     check: Option<crate::scratch::Checked>,
+    /// The feature of the tag with the most operations, and their count.
+    largest: Option<(String, usize)>,
+    /// `cargo check` with that feature alone.
+    largest_check: Option<crate::scratch::Checked>,
 }
 
 /// The documents in `dirs`, sorted by name: `.json`, `.yaml`, `.yml`.
@@ -127,6 +131,7 @@ fn settings(stem: &str) -> ProviderSettings {
         unsupported: Unsupported::Skip,
         retry_statuses: None,
         default_headers: BTreeMap::new(),
+        features: Default::default(),
     }
 }
 
@@ -157,6 +162,8 @@ fn generate(path: &Path, scratch: &mut Scratch) -> Result<(Row, Option<String>),
         generation_ms: 0,
         lines: 0,
         check: None,
+        largest: None,
+        largest_check: None,
     };
     let started = Instant::now();
     let outcome = usagekit_codegen::generate_crate(&path.display().to_string(), &text, &settings);
@@ -167,8 +174,10 @@ fn generate(path: &Path, scratch: &mut Scratch) -> Result<(Row, Option<String>),
             files,
             left_out,
             notes,
+            features,
         }) => {
             row.notes = notes.len();
+            row.largest = largest(&features);
             row.generated = Some(row.operations.saturating_sub(left_out.len()));
             for problem in &left_out {
                 *row.reasons.entry(reason(&problem.message)).or_default() += 1;
@@ -232,20 +241,30 @@ pub fn corpus(root: &Path, dirs: &[PathBuf], check: bool) -> Result<String, Stri
     }
     scratch.finish()?;
     if check {
+        // One line of progress per check, its errors under it.
+        let check = |package: &str, feature: Option<&str>| {
+            let shown = feature.map_or(String::new(), |f| format!(" --features {f}"));
+            eprint!("cargo check {package}{shown} … ");
+            let checked = scratch.check_features(package, feature)?;
+            eprintln!(
+                "{} in {:.0?}, {} MiB",
+                if checked.passed { "passed" } else { "FAILED" },
+                checked.wall,
+                checked.peak_kib / 1024
+            );
+            if !checked.passed {
+                eprintln!("{}", checked.errors);
+            }
+            Ok::<_, String>(checked)
+        };
         for (row, package) in &mut rows {
             if let Some(package) = package {
-                eprint!("cargo check {package} … ");
-                let checked = scratch.check(package)?;
-                eprintln!(
-                    "{} in {:.0?}, {} MiB",
-                    if checked.passed { "passed" } else { "FAILED" },
-                    checked.wall,
-                    checked.peak_kib / 1024
-                );
-                if !checked.passed {
-                    eprintln!("{}", checked.errors);
-                }
+                let checked = check(package, None)?;
+                let passed = checked.passed;
                 row.check = Some(checked);
+                if let (true, Some((feature, _))) = (passed, &row.largest) {
+                    row.largest_check = Some(check(package, Some(feature))?);
+                }
             }
         }
     }
@@ -254,10 +273,18 @@ pub fn corpus(root: &Path, dirs: &[PathBuf], check: bool) -> Result<String, Stri
     ))
 }
 
+/// The feature with the most operations (by name among equals).
+pub fn largest(features: &[(String, usize)]) -> Option<(String, usize)> {
+    features
+        .iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+        .cloned()
+}
+
 fn table(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| document | OpenAPI | operations | generated | left out, or refused: why (count) | notes | generation | lines | cargo check | time | peak memory |\n\
-         |---|---|--:|--:|---|--:|--:|--:|---|--:|--:|\n",
+        "| document | OpenAPI | operations | generated | left out, or refused: why (count) | notes | generation | lines | cargo check | time | peak memory | largest tag alone |\n\
+         |---|---|--:|--:|---|--:|--:|--:|---|--:|--:|---|\n",
     );
     for row in rows {
         let generated = match row.generated {
@@ -277,9 +304,19 @@ fn table(rows: &[Row]) -> String {
             ),
             None => ("–".to_owned(), "–".to_owned(), "–".to_owned()),
         };
+        let one = match (&row.largest, &row.largest_check) {
+            (Some((feature, count)), Some(checked)) => format!(
+                "`{feature}` ({count} op.): {} in {:.0} s, {:.1} GiB",
+                if checked.passed { "passes" } else { "fails" },
+                checked.wall.as_secs_f64(),
+                checked.peak_kib as f64 / 1024.0 / 1024.0
+            ),
+            (Some((feature, count)), None) => format!("`{feature}` ({count} op.)"),
+            _ => "–".to_owned(),
+        };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {generated} | {} | {} | {} ms | {} | {check} | {time} | {memory} |",
+            "| {} | {} | {} | {generated} | {} | {} | {} ms | {} | {check} | {time} | {memory} | {one} |",
             row.file,
             row.version,
             row.operations,

@@ -72,7 +72,7 @@ pub fn github(root: &Path, spec: Option<PathBuf>) -> Result<String, String> {
             settings.crate_name, checked.errors
         ));
     }
-    Ok(format!(
+    let mut summary = format!(
         "{}: {} operations, generated in {:.1} s ({lines} lines of Rust); `cargo check` passed in {:.0} s, peak {:.1} GiB",
         spec_path
             .file_name()
@@ -81,5 +81,23 @@ pub fn github(root: &Path, spec: Option<PathBuf>) -> Result<String, String> {
         generation.as_secs_f64(),
         checked.wall.as_secs_f64(),
         checked.peak_kib as f64 / 1024.0 / 1024.0
-    ))
+    );
+    // A user of one tag: the tag with the most operations, the worst case.
+    if let Some((feature, count)) = crate::corpus::largest(&outcome.features) {
+        let one = scratch.check_features(&settings.crate_name, Some(&feature))?;
+        if !one.passed {
+            return Err(format!(
+                "{} compiles whole but not with feature `{feature}` alone:\n{}",
+                settings.crate_name, one.errors
+            ));
+        }
+        summary.push_str(&format!(
+            "; with only feature `{feature}` ({count} of {} operations, the largest tag of {}): {:.0} s, peak {:.1} GiB",
+            operations(&text),
+            outcome.features.len(),
+            one.wall.as_secs_f64(),
+            one.peak_kib as f64 / 1024.0 / 1024.0
+        ));
+    }
+    Ok(summary)
 }

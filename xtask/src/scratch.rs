@@ -68,19 +68,32 @@ impl Scratch {
 
     /// `cargo check -p <package>`, measured (see [`measure`]).
     pub fn check(&self, package: &str) -> Result<Checked, String> {
+        self.check_features(package, None)
+    }
+
+    /// The same with only `features` (and the default TLS backend), when given.
+    pub fn check_features(&self, package: &str, features: Option<&str>) -> Result<Checked, String> {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let started = Instant::now();
         let own = std::env::current_exe().map_err(|e| format!("cannot find xtask: {e}"))?;
+        let mut args = vec![
+            "measure".to_owned(),
+            cargo,
+            "check".to_owned(),
+            "--offline".to_owned(),
+            "--quiet".to_owned(),
+            "-p".to_owned(),
+            package.to_owned(),
+        ];
+        if let Some(features) = features {
+            args.extend([
+                "--no-default-features".to_owned(),
+                "--features".to_owned(),
+                format!("rustls-ring,{features}"),
+            ]);
+        }
         let output = Command::new(own)
-            .args([
-                "measure",
-                &cargo,
-                "check",
-                "--offline",
-                "--quiet",
-                "-p",
-                package,
-            ])
+            .args(&args)
             .current_dir(&self.dir)
             .env("CARGO_TARGET_DIR", self.dir.join("target"))
             .output()

@@ -6,6 +6,7 @@
 
 mod body;
 mod document;
+pub mod features;
 pub mod model;
 mod names;
 mod operations;
@@ -75,6 +76,7 @@ pub fn analyze<'a>(
     if !found.is_empty() {
         return Err(found);
     }
+    let features = features::analyze(settings, &mut operations);
     let mut model = Model {
         settings,
         title: api.info.title.clone(),
@@ -92,6 +94,7 @@ pub fn analyze<'a>(
         default_base_url,
         renamed_types: Default::default(),
         reports,
+        features,
     };
     names::settle(api, &mut model);
     Ok(Analysis {

@@ -25,6 +25,16 @@ pub struct Model<'a> {
     pub renamed_types: BTreeMap<String, String>,
     /// The `x-usagekit-report` mappings, in document order.
     pub reports: Vec<ReportSpec>,
+    /// Cargo features that gate operations, by name (none: one piece).
+    pub features: Vec<Feature>,
+}
+
+/// A cargo feature: the operations of its tags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feature {
+    pub name: String,
+    /// The spec's tags it stands for (several when their names meet).
+    pub tags: Vec<String>,
 }
 
 /// One operation, in document order (progenitor's order).
@@ -36,6 +46,10 @@ pub struct OperationModel {
     pub path: String,
     pub summary: Option<String>,
     pub description: Option<String>,
+    /// The spec's tags.
+    pub tags: Vec<String>,
+    /// The cargo features that compile it (any of them); none: always.
+    pub features: Vec<String>,
     pub errors: Option<ErrorModel>,
     pub pagination: Option<Pagination>,
     /// Path-item parameters first, then the operation's; an operation parameter

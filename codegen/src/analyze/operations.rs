@@ -146,6 +146,8 @@ fn operation_model(
         path: site.path.to_owned(),
         summary: operation.summary.clone(),
         description: operation.description.clone(),
+        tags: operation.tags.clone(),
+        features: Vec::new(),
         errors: responses::errors(api, operation),
         pagination,
         parameters: parameters(api, item, operation),

@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
 
 use super::format;
+use crate::analyze::model::Feature;
+use crate::items::features::FULL;
 use crate::settings::ProviderSettings;
 
 /// `{ workspace = true }`, after `extra` keys.
@@ -51,6 +53,7 @@ pub fn client(
     spec_path: &str,
     settings: &ProviderSettings,
     dependencies: &BTreeSet<&str>,
+    features: &[Feature],
 ) -> String {
     let mut document = DocumentMut::new();
     let mut package = table(0, &[]);
@@ -80,7 +83,9 @@ pub fn client(
     }
     document.insert("package", Item::Table(package));
 
-    document.insert("features", Item::Table(tls_features()));
+    let mut feature_table = tls_features(!features.is_empty());
+    operation_features(&mut feature_table, features);
+    document.insert("features", Item::Table(feature_table));
 
     let mut dependency_table = table(2, &[]);
     for name in dependencies {
@@ -112,10 +117,16 @@ pub fn client(
     format!("{}{document}", format::header("#", spec_path))
 }
 
-/// The TLS backends, one feature each.
-fn tls_features() -> Table {
+/// The TLS backends, one feature each (and `full` by default when tags split
+/// the operations).
+fn tls_features(split: bool) -> Table {
     let mut features = table(1, &[]);
-    entry(&mut features, "default", strings(&["rustls-ring"]), &[]);
+    let default: &[&str] = if split {
+        &["rustls-ring", FULL]
+    } else {
+        &["rustls-ring"]
+    };
+    entry(&mut features, "default", strings(default), &[]);
     entry(
         &mut features,
         "rustls",
@@ -138,6 +149,30 @@ fn tls_features() -> Table {
         &["TLS through the platform's library (OpenSSL on Linux)."],
     );
     features
+}
+
+/// `full` and a feature per tag: each compiles its operations and the types
+/// they reach.
+fn operation_features(table: &mut Table, features: &[Feature]) {
+    if features.is_empty() {
+        return;
+    }
+    let names: Vec<&str> = features.iter().map(|f| f.name.as_str()).collect();
+    entry(
+        table,
+        FULL,
+        strings(&names),
+        &[
+            "Every operation (the default). Without default features, name the tags",
+            "whose operations you call: the crate then compiles only those and the",
+            "types they reach (README, \"Features\").",
+        ],
+    );
+    for feature in features {
+        let tags: Vec<String> = feature.tags.iter().map(|t| format!("`{t}`")).collect();
+        let comment = format!("The operations tagged {}.", tags.join(", "));
+        entry(table, &feature.name, strings(&[]), &[comment.as_str()]);
+    }
 }
 
 /// The manifest of the registry crate: every client as a path dependency.

@@ -63,7 +63,7 @@ pub fn crate_files(
     let mut files = vec![
         GeneratedFile::new(
             "Cargo.toml",
-            manifest::client(spec_path, settings, &dependencies),
+            manifest::client(spec_path, settings, &dependencies, &model.features),
         ),
         GeneratedFile::new("README.md", readme),
         GeneratedFile::new("src/lib.rs", format::rust(spec_path, &lib)),

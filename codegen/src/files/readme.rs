@@ -96,8 +96,44 @@ pub(super) fn text(
             ("summary", &summary_section),
             ("operations", &operations),
             ("left_out", &left_out_section(left_out)),
+            ("features", &features_section(model)),
         ],
     )
+}
+
+/// The cargo features of a crate split by tag, with how to pick some.
+fn features_section(model: &Model<'_>) -> String {
+    let Some(first) = model.features.first() else {
+        return String::new();
+    };
+    let settings = model.settings;
+    let mut section = format!(
+        "\n## Features\n\n\
+         The operations are split by the spec's tags, one cargo feature each, and `full` (a default \
+         feature) turns them all on. To compile only the operations you call and the types they \
+         reach, name their features:\n\n\
+         ```toml\n{} = {{ version = \"{}\", default-features = false, features = [\"rustls-ring\", \"{}\"] }}\n```\n\n\
+         Operations without a tag are always there; types no operation uses come with `full`.\n\n\
+         | Feature | Tags | Operations |\n|---|---|--:|\n",
+        settings.crate_name,
+        version_requirement(&settings.version),
+        first.name,
+    );
+    for feature in &model.features {
+        let count = model
+            .operations
+            .iter()
+            .filter(|operation| operation.features.contains(&feature.name))
+            .count();
+        let tags: Vec<String> = feature.tags.iter().map(|t| format!("`{t}`")).collect();
+        let _ = writeln!(
+            section,
+            "| `{}` | {} | {count} |",
+            feature.name,
+            tags.join(", ")
+        );
+    }
+    section
 }
 
 /// The operations of the spec this crate leaves out (`unsupported = "skip"`),

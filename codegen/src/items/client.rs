@@ -134,7 +134,11 @@ fn retry_statuses(model: &Model<'_>) -> (TokenStream, String) {
 
 /// `Client` with `builder`, `from_env` and one method per operation (`methods`),
 /// `ClientBuilder`, `PROVIDER` and `SERVICE`.
-pub(super) fn tokens(model: &Model<'_>, methods: &[TokenStream]) -> TokenStream {
+pub(super) fn tokens(
+    model: &Model<'_>,
+    methods: &[TokenStream],
+    gates: &[Option<syn::Attribute>],
+) -> TokenStream {
     let settings = model.settings;
     let name = &settings.name;
     let base_url = &model.default_base_url;
@@ -166,7 +170,7 @@ pub(super) fn tokens(model: &Model<'_>, methods: &[TokenStream]) -> TokenStream 
         .iter()
         .map(|schemes| quote!(&[#(#schemes),*]));
     let client_doc = client_doc(model);
-    let service = super::service::tokens(model);
+    let service = super::service::tokens(model, gates);
     quote! {
         #service
 

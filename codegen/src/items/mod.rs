@@ -5,6 +5,7 @@
 
 mod client;
 mod enums;
+pub mod features;
 mod mapping;
 mod operation;
 mod paginate;
@@ -23,11 +24,14 @@ use crate::typify::Types;
 pub fn module(model: &Model<'_>, types: Types) -> Result<syn::File, String> {
     let mut type_items = types.items;
     type_items.extend(self::type_items(model)?);
+    features::gate_types(model, &types.operations, &mut type_items);
+    let gates = features::operations(model);
     let mut methods = Vec::new();
     let mut builders = Vec::new();
     let document_security: Vec<Vec<String>> = model.security.clone();
-    for (operation, parts) in model.operations.iter().zip(&types.operations) {
-        methods.push(operation::client_method(operation));
+    for ((operation, parts), gate) in model.operations.iter().zip(&types.operations).zip(&gates) {
+        let method = operation::client_method(operation);
+        methods.push(quote!(#gate #method));
         let security = operation.security.as_ref().unwrap_or(&document_security);
         let targets: Vec<_> = operation
             .parameters
@@ -55,7 +59,7 @@ pub fn module(model: &Model<'_>, types: Types) -> Result<syn::File, String> {
             .then(|| setters::text_setter(operation, &targets));
         let builder = operation::builder_struct(operation, parts);
         let name = quote::format_ident!("{}", crate::naming::builder_name(&operation.method));
-        builders.push(quote! {
+        let mut items = parse_items(quote! {
             #builder
 
             impl<'a> #name<'a> {
@@ -66,10 +70,23 @@ pub fn module(model: &Model<'_>, types: Types) -> Result<syn::File, String> {
                 #(#pages)*
                 #text
             }
-        });
+        })?;
+        if let Some(gate) = gate {
+            for item in &mut items {
+                if let Item::Struct(syn::ItemStruct { attrs, .. })
+                | Item::Enum(syn::ItemEnum { attrs, .. })
+                | Item::Impl(syn::ItemImpl { attrs, .. })
+                | Item::Fn(syn::ItemFn { attrs, .. })
+                | Item::Type(syn::ItemType { attrs, .. }) = item
+                {
+                    attrs.push(gate.clone());
+                }
+            }
+        }
+        builders.extend(items);
     }
-    let client = client::tokens(model, &methods);
-    let round_trip = service::round_trip(model, &types.operations);
+    let client = client::tokens(model, &methods, &gates);
+    let round_trip = service::round_trip(model, &types.operations, &gates);
     let tokens = quote! {
         /// Types used as operation parameters and responses.
         #[allow(clippy::all)]

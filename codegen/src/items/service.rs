@@ -11,11 +11,11 @@ use crate::analyze::model::{OperationModel, ResultModel, Statuses};
 use crate::typify::OperationTypes;
 
 /// `SERVICE`, and the `DynamicClient` it connects.
-pub(super) fn tokens(model: &Model<'_>) -> TokenStream {
+pub(super) fn tokens(model: &Model<'_>, gates: &[Option<syn::Attribute>]) -> TokenStream {
     let key = &model.settings.key;
     let name = &model.settings.name;
     let mut seen: Vec<&str> = Vec::new();
-    let arms = model.operations.iter().map(|operation| {
+    let arms = model.operations.iter().zip(gates).map(|(operation, gate)| {
         let method = format_ident!("{}", operation.method);
         let names: Vec<&str> = [operation.id.as_str(), operation.method.as_str()]
             .into_iter()
@@ -32,23 +32,28 @@ pub(super) fn tokens(model: &Model<'_>) -> TokenStream {
                 "answers with bytes, not JSON"
             };
             let message = format!("`{}` {why}: call it from Rust", operation.id);
-            quote!(#(#names)|* => Err(#message.to_owned()),)
+            quote!(#gate #(#names)|* => Err(#message.to_owned()),)
         } else {
             quote! {
-                #(#names)|* => Ok(usagekit_runtime::__private::boxed_pages(
+                #gate #(#names)|* => Ok(usagekit_runtime::__private::boxed_pages(
                     self.#method().set_text(params)?.json_pages(),
                 )),
             }
         }
     });
     let arms: Vec<TokenStream> = arms.collect();
-    // No operation is called by text: no arm reads the parameters.
-    let unused = model
-        .operations
-        .iter()
-        .all(|operation| !operation.callable_by_text())
-        .then(|| quote!(let _ = params;));
-    let operations = model.operations.iter().map(operation_spec);
+    // No operation is called by text, or none may be compiled in: no arm reads
+    // the parameters.
+    let unused = (!model.features.is_empty()
+        || model
+            .operations
+            .iter()
+            .all(|operation| !operation.callable_by_text()))
+    .then(|| quote!(let _ = params;));
+    let operations = model.operations.iter().zip(gates).map(|(operation, gate)| {
+        let spec = operation_spec(operation);
+        quote!(#gate #spec)
+    });
     let (mappings, reports) = super::mapping::statics(&model.reports);
     let unknown = format!("{name} has no operation `{{other}}`");
     quote! {
@@ -133,7 +138,11 @@ fn operation_spec(operation: &OperationModel) -> TokenStream {
 /// operationId and status (`None`: the `default` response), handed to a
 /// `WithBodyType`. Tests decode and re-encode the spec's examples through it.
 /// Generic, so nothing is compiled for users who never call it.
-pub(super) fn round_trip(model: &Model<'_>, types: &[OperationTypes]) -> TokenStream {
+pub(super) fn round_trip(
+    model: &Model<'_>,
+    types: &[OperationTypes],
+    gates: &[Option<syn::Attribute>],
+) -> TokenStream {
     fn pattern(statuses: Option<Statuses>) -> TokenStream {
         match statuses {
             Some(Statuses { low, high }) if low == high => quote!(Some(#low)),
@@ -141,62 +150,63 @@ pub(super) fn round_trip(model: &Model<'_>, types: &[OperationTypes]) -> TokenSt
             None => quote!(None),
         }
     }
-    let operations = model
-        .operations
-        .iter()
-        .zip(types)
-        .filter_map(|(operation, parts)| {
-            let mut arms = Vec::new();
-            match &operation.result {
-                ResultModel::Json { .. } => {
-                    let ty = parts.success.as_ref().map_or_else(
-                        || quote!(usagekit_runtime::serde_json::Value),
-                        |ty| quote!(#ty),
-                    );
-                    let statuses = if operation.success_statuses.is_empty() {
-                        vec![Statuses {
-                            low: 200,
-                            high: 299,
-                        }]
-                    } else {
-                        operation.success_statuses.clone()
-                    };
-                    for statuses in statuses {
-                        let pattern = pattern(Some(statuses));
-                        arms.push(quote!(#pattern => Some(with.with::<#ty>()),));
-                    }
-                }
-                ResultModel::ByStatus(successes) => {
-                    for variant in &successes.variants {
-                        if let Some(body) = &variant.body {
-                            let pattern = pattern(Some(variant.statuses));
-                            let ty = format_ident!("{body}");
-                            arms.push(quote!(#pattern => Some(with.with::<types::#ty>()),));
+    let operations =
+        model
+            .operations
+            .iter()
+            .zip(types)
+            .zip(gates)
+            .filter_map(|((operation, parts), gate)| {
+                let mut arms = Vec::new();
+                match &operation.result {
+                    ResultModel::Json { .. } => {
+                        let ty = parts.success.as_ref().map_or_else(
+                            || quote!(usagekit_runtime::serde_json::Value),
+                            |ty| quote!(#ty),
+                        );
+                        let statuses = if operation.success_statuses.is_empty() {
+                            vec![Statuses {
+                                low: 200,
+                                high: 299,
+                            }]
+                        } else {
+                            operation.success_statuses.clone()
+                        };
+                        for statuses in statuses {
+                            let pattern = pattern(Some(statuses));
+                            arms.push(quote!(#pattern => Some(with.with::<#ty>()),));
                         }
                     }
+                    ResultModel::ByStatus(successes) => {
+                        for variant in &successes.variants {
+                            if let Some(body) = &variant.body {
+                                let pattern = pattern(Some(variant.statuses));
+                                let ty = format_ident!("{body}");
+                                arms.push(quote!(#pattern => Some(with.with::<types::#ty>()),));
+                            }
+                        }
+                    }
+                    ResultModel::Empty | ResultModel::Text { .. } | ResultModel::Bytes { .. } => {}
                 }
-                ResultModel::Empty | ResultModel::Text { .. } | ResultModel::Bytes { .. } => {}
-            }
-            for body in operation.errors.iter().flat_map(|errors| &errors.bodies) {
-                let pattern = pattern(body.statuses);
-                let ty = format_ident!("{}", body.type_name);
-                arms.push(quote!(#pattern => Some(with.with::<types::#ty>()),));
-            }
-            if arms.is_empty() {
-                return None;
-            }
-            let id = &operation.id;
-            Some(quote! {
-                #id => match status {
-                    #(#arms)*
-                    _ => None,
-                },
-            })
-        });
+                for body in operation.errors.iter().flat_map(|errors| &errors.bodies) {
+                    let pattern = pattern(body.statuses);
+                    let ty = format_ident!("{}", body.type_name);
+                    arms.push(quote!(#pattern => Some(with.with::<types::#ty>()),));
+                }
+                if arms.is_empty() {
+                    return None;
+                }
+                let id = &operation.id;
+                Some(quote! {
+                    #gate #id => match status {
+                        #(#arms)*
+                        _ => None,
+                    },
+                })
+            });
     let operations: Vec<TokenStream> = operations.collect();
-    let unused = operations
-        .is_empty()
-        .then(|| quote!(let _ = (status, with);));
+    let unused = (operations.is_empty() || !model.features.is_empty())
+        .then(|| quote!(let _ = (&status, &with);));
     quote! {
         /// For tests: calls `with` with the type the spec documents for `operation`'s
         /// JSON response with `status` (`None`: its `default` response); `None` if it

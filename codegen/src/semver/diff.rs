@@ -142,7 +142,15 @@ impl Changes {
             self.note(
                 true,
                 format!(
-                    "`types::{name}` is now `#[non_exhaustive]` (build it with `{name}::builder()`)"
+                    "`types::{name}` is now `#[non_exhaustive]`: only responses carry it, it is decoded, not built"
+                ),
+            );
+        }
+        if before.builder && !after.builder {
+            self.note(
+                true,
+                format!(
+                    "`types::{name}::builder()` removed: only responses carry `{name}` (decode one with serde to make it in a test)"
                 ),
             );
         }
@@ -286,6 +294,24 @@ mod tests {
                 "breaking: `types::Width`: variant `X7d` removed",
             ]
         );
+        // A type that loses its builder (only responses carry it now).
+        let built = module(
+            "pub struct Page { pub data: Vec<String> }
+             impl Page { pub fn builder() -> builder::Page { todo!() } }",
+            "",
+        );
+        let decoded = module(
+            "#[non_exhaustive] pub struct Page { pub data: Vec<String> }",
+            "",
+        );
+        assert_eq!(
+            descriptions(&compare(&built, &decoded).unwrap()),
+            [
+                "breaking: `types::Page` is now `#[non_exhaustive]`: only responses carry it, it is decoded, not built",
+                "breaking: `types::Page::builder()` removed: only responses carry `Page` (decode one with serde to make it in a test)",
+            ]
+        );
+        assert!(compare(&decoded, &built).unwrap().is_empty());
         let without_operation = "pub mod types {} pub mod builder {}";
         assert_eq!(
             descriptions(&compare(&older, without_operation).unwrap())[0],

@@ -38,6 +38,8 @@ pub struct Struct {
     /// Field → type.
     pub fields: BTreeMap<String, String>,
     pub non_exhaustive: bool,
+    /// Has `builder()`.
+    pub builder: bool,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -196,6 +198,20 @@ fn short(tokens: proc_macro2::TokenStream) -> String {
 }
 
 fn read_types(items: &[Item], surface: &mut Surface) {
+    let built: BTreeSet<String> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Impl(imp)
+                if imp.trait_.is_none()
+                    && imp.items.iter().any(
+                        |inner| matches!(inner, ImplItem::Fn(f) if f.sig.ident == "builder"),
+                    ) =>
+            {
+                Some(type_name(&imp.self_ty))
+            }
+            _ => None,
+        })
+        .collect();
     for item in items {
         match item {
             Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
@@ -210,6 +226,7 @@ fn read_types(items: &[Item], surface: &mut Surface) {
                     Struct {
                         fields,
                         non_exhaustive: non_exhaustive(&s.attrs),
+                        builder: built.contains(&s.ident.to_string()),
                     },
                 );
             }

@@ -23,7 +23,7 @@ use crate::diagnostic::Diagnostic;
 use crate::naming;
 use crate::spec::refs;
 
-pub use edits::type_idents;
+pub use edits::{Graph, type_idents};
 
 /// The crate money decodes into: exact decimals, never `f64` (typify's
 /// `x-rust-type`).
@@ -537,28 +537,9 @@ fn roots(model: &Model<'_>, operations: &[OperationTypes]) -> edits::Roots {
         request: Default::default(),
     };
     for (operation, types) in model.operations.iter().zip(operations) {
-        if let Some(success) = &types.success {
-            roots.response.extend(type_idents(success));
-        }
-        if let Some(successes) = operation.successes() {
-            roots
-                .response
-                .extend(successes.variants.iter().filter_map(|v| v.body.clone()));
-        }
-        if let Some(errors) = &operation.errors {
-            roots
-                .response
-                .extend(errors.body_types().into_iter().map(str::to_owned));
-        }
-        for (parameter, _) in &types.parameters {
-            roots.request.extend(type_idents(parameter));
-        }
-        if let Some(body) = &types.body {
-            roots.request.extend(type_idents(&body.ty));
-            if let Some(builder) = &body.builder {
-                roots.request.extend(type_idents(builder));
-            }
-        }
+        let (response, request) = operation_roots(operation, types);
+        roots.response.extend(response);
+        roots.request.extend(request);
     }
     for union in &model.unions {
         roots
@@ -566,6 +547,35 @@ fn roots(model: &Model<'_>, operations: &[OperationTypes]) -> edits::Roots {
             .extend(union.variants.iter().map(|v| v.type_name.clone()));
     }
     roots
+}
+
+/// The type names one operation receives and sends (and other identifiers in
+/// their paths, like `Vec`).
+pub fn operation_roots(
+    operation: &OperationModel,
+    types: &OperationTypes,
+) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut response = BTreeSet::new();
+    let mut request = BTreeSet::new();
+    if let Some(success) = &types.success {
+        response.extend(type_idents(success));
+    }
+    if let Some(successes) = operation.successes() {
+        response.extend(successes.variants.iter().filter_map(|v| v.body.clone()));
+    }
+    if let Some(errors) = &operation.errors {
+        response.extend(errors.body_types().into_iter().map(str::to_owned));
+    }
+    for (parameter, _) in &types.parameters {
+        request.extend(type_idents(parameter));
+    }
+    if let Some(body) = &types.body {
+        request.extend(type_idents(&body.ty));
+        if let Some(builder) = &body.builder {
+            request.extend(type_idents(builder));
+        }
+    }
+    (response, request)
 }
 
 #[cfg(test)]

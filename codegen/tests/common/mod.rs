@@ -29,6 +29,7 @@ pub fn settings() -> ProviderSettings {
         methods: BTreeMap::new(),
         exclude: Vec::new(),
         unsupported: Default::default(),
+        features: Default::default(),
     }
 }
 
@@ -72,6 +73,10 @@ pub fn generate(
     settings
         .credentials
         .retain(|scheme, _| declared.contains(&scheme.as_str()));
+    // Fixtures of features split by tag, however few their operations.
+    if path.contains("ok_features") {
+        settings.features = usagekit_codegen::FeatureSplit::Tags;
+    }
     generate_crate(path, text, &settings)
 }
 

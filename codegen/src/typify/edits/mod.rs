@@ -8,14 +8,16 @@
 //!   receive is `#[non_exhaustive]`;
 //! - variants named like `plus1` (GitHub's `+1`) are allowed their names;
 //! - optional fields that may be `null` keep absent and `null` apart;
-//! - decimals are read and written exactly, in the shape the spec gives them.
+//! - decimals are read and written exactly, in the shape the spec gives them;
+//! - only what requests carry keeps typify's builder.
 
+mod builders;
 pub mod decimals;
 mod nullable;
 mod open_enums;
 mod wire_names;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use syn::Item;
 
@@ -55,6 +57,7 @@ pub fn apply(
     wire_names::restore(items, renamed)?;
     decimals::apply(items, decimals)?;
     open_enums::apply(items, &roots.response, &roots.request);
+    builders::apply(items, &roots.request)?;
     allow_lowercase_variants(items);
     Ok(())
 }
@@ -72,6 +75,51 @@ pub fn type_idents(ty: &syn::Type) -> BTreeSet<String> {
     let mut idents = Idents(BTreeSet::new());
     syn::visit::Visit::visit_type(&mut idents, ty);
     idents.0
+}
+
+/// Which top-level types each type's fields mention.
+pub struct Graph(BTreeMap<String, BTreeSet<String>>);
+
+impl Graph {
+    pub fn new(items: &[Item]) -> Self {
+        let mut edges = BTreeMap::new();
+        for item in items {
+            let (name, fields): (_, Vec<&syn::Field>) = match item {
+                Item::Struct(s) => (&s.ident, s.fields.iter().collect()),
+                Item::Enum(e) => (
+                    &e.ident,
+                    e.variants.iter().flat_map(|v| &v.fields).collect(),
+                ),
+                Item::Type(t) => {
+                    edges.insert(t.ident.to_string(), type_idents(&t.ty));
+                    continue;
+                }
+                _ => continue,
+            };
+            let mentioned = fields.iter().flat_map(|f| type_idents(&f.ty)).collect();
+            edges.insert(name.to_string(), mentioned);
+        }
+        Self(edges)
+    }
+
+    /// Every type defined.
+    pub fn names(&self) -> BTreeSet<String> {
+        self.0.keys().cloned().collect()
+    }
+
+    /// The types `roots` contain, transitively (the roots among them).
+    pub fn reach(&self, roots: &BTreeSet<String>) -> BTreeSet<String> {
+        let mut reachable = BTreeSet::new();
+        let mut pending: Vec<String> = roots.iter().cloned().collect();
+        while let Some(name) = pending.pop() {
+            if let Some(next) = self.0.get(&name)
+                && reachable.insert(name)
+            {
+                pending.extend(next.iter().cloned());
+            }
+        }
+        reachable
+    }
 }
 
 /// typify names the variants of values like `+1` and `-1` (GitHub's reactions)

@@ -1,11 +1,11 @@
 //! Responses stay readable as providers grow: enums responses carry keep values
 //! the spec does not list, and what users only receive is `#[non_exhaustive]`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use syn::Item;
 
-use super::type_idents;
+use super::Graph;
 
 /// String enums that responses can contain get an `Unknown(String)` variant and a
 /// decoder that keeps values the spec does not list, so a provider adding one does
@@ -16,34 +16,9 @@ pub(super) fn apply(
     roots: &BTreeSet<String>,
     request_roots: &BTreeSet<String>,
 ) {
-    // Which top-level types each type's fields mention.
-    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for item in items.iter() {
-        let (name, fields): (_, Vec<&syn::Field>) = match item {
-            Item::Struct(s) => (&s.ident, s.fields.iter().collect()),
-            Item::Enum(e) => (
-                &e.ident,
-                e.variants.iter().flat_map(|v| &v.fields).collect(),
-            ),
-            _ => continue,
-        };
-        let mentioned = fields.iter().flat_map(|f| type_idents(&f.ty)).collect();
-        edges.insert(name.to_string(), mentioned);
-    }
-    let reach = |roots: &BTreeSet<String>| {
-        let mut reachable = BTreeSet::new();
-        let mut pending: Vec<String> = roots.iter().cloned().collect();
-        while let Some(name) = pending.pop() {
-            if let Some(next) = edges.get(&name)
-                && reachable.insert(name)
-            {
-                pending.extend(next.iter().cloned());
-            }
-        }
-        reachable
-    };
-    let reachable = reach(roots);
-    let in_requests = reach(request_roots);
+    let graph = Graph::new(items);
+    let reachable = graph.reach(roots);
+    let in_requests = graph.reach(request_roots);
 
     // What providers add most, fields and values, stays additive for users: every
     // enum, and every struct users only receive, is `#[non_exhaustive]`. Structs a
