@@ -144,19 +144,24 @@ fn every_ok_fixture_builds_on_its_own_clippy_clean_and_passes_its_wire_test() {
         "-D",
         "warnings",
     ]);
-    // A crate split by tag builds with no operation feature and with each alone:
-    // every type and helper is under the features that need it.
+    // A crate split by tag builds with no operation feature, with only the unused
+    // schemas, with everything, and with each tag alone: every type and helper is under the
+    // features that need it. (The workspace build above has the defaults.)
     for stem in &members {
         let manifest = std::fs::read_to_string(dir.join(stem).join("Cargo.toml")).unwrap();
         let manifest: toml::Table = toml::from_str(&manifest).unwrap();
         let features = manifest["features"].as_table().unwrap();
-        let Some(full) = features.get("full").and_then(|f| f.as_array()) else {
+        let Some(tags) = features.get("operations").and_then(|f| f.as_array()) else {
             continue;
         };
         let package = format!("fixture-{stem}");
-        let mut subsets = vec!["rustls-ring".to_owned()];
+        let mut subsets = vec![
+            "rustls-ring".to_owned(),
+            "rustls-ring,schemas".to_owned(),
+            "rustls-ring,full".to_owned(),
+        ];
         subsets.extend(
-            full.iter()
+            tags.iter()
                 .map(|feature| format!("rustls-ring,{}", feature.as_str().unwrap())),
         );
         for subset in &subsets {

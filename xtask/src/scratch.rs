@@ -66,13 +66,9 @@ impl Scratch {
         Ok(())
     }
 
-    /// `cargo check -p <package>`, measured (see [`measure`]).
-    pub fn check(&self, package: &str) -> Result<Checked, String> {
-        self.check_features(package, None)
-    }
-
-    /// The same with only `features` (and the default TLS backend), when given.
-    pub fn check_features(&self, package: &str, features: Option<&str>) -> Result<Checked, String> {
+    /// `cargo check -p <package>`, measured (see [`measure`]); with only
+    /// `features` (and the default TLS backend) when given.
+    pub fn check(&self, package: &str, features: Option<&str>) -> Result<Checked, String> {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let started = Instant::now();
         let own = std::env::current_exe().map_err(|e| format!("cannot find xtask: {e}"))?;
@@ -96,6 +92,9 @@ impl Scratch {
             .args(&args)
             .current_dir(&self.dir)
             .env("CARGO_TARGET_DIR", self.dir.join("target"))
+            // As a user's build compiles it: cargo builds a crates.io dependency
+            // without incremental state (which holds every query result in memory).
+            .env("CARGO_INCREMENTAL", "0")
             .output()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
         let wall = started.elapsed();

@@ -11,8 +11,23 @@ use crate::settings::{FeatureSplit, ProviderSettings};
 /// piece, so `default-features = false` (to pick a TLS backend) keeps its API.
 pub const AUTO_FROM_OPERATIONS: usize = 64;
 
-/// Features the generated manifest already has, and the umbrella of every tag.
-pub const RESERVED: &[&str] = &["default", "full", "rustls", "rustls-ring", "native-tls"];
+/// Every operation (a default feature).
+pub const OPERATIONS: &str = "operations";
+/// The component schemas no operation uses (GitHub's webhook payloads).
+pub const SCHEMAS: &str = "schemas";
+/// Both.
+pub const FULL: &str = "full";
+
+/// Features the generated manifest already has.
+pub const RESERVED: &[&str] = &[
+    "default",
+    OPERATIONS,
+    SCHEMAS,
+    FULL,
+    "rustls",
+    "rustls-ring",
+    "native-tls",
+];
 
 /// A tag as a feature name: lower-case ASCII words joined by `-`
 /// (`Code Scanning` → `code-scanning`); one that is reserved gets `-api`.
@@ -87,6 +102,7 @@ mod tests {
         assert_eq!(feature_name("actions"), "actions");
         assert_eq!(feature_name("  Billing / Usage  "), "billing-usage");
         assert_eq!(feature_name("full"), "full-api");
+        assert_eq!(feature_name("Schemas"), "schemas-api");
         assert_eq!(feature_name("Default"), "default-api");
         assert_eq!(feature_name("2fa"), "tag-2fa");
         assert_eq!(feature_name("日本"), "tag-65e5-672c");

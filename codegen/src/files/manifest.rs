@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
 
 use super::format;
+use crate::analyze::features::{FULL, OPERATIONS, SCHEMAS};
 use crate::analyze::model::Feature;
-use crate::items::features::FULL;
 use crate::settings::ProviderSettings;
 
 /// `{ workspace = true }`, after `extra` keys.
@@ -122,7 +122,7 @@ pub fn client(
 fn tls_features(split: bool) -> Table {
     let mut features = table(1, &[]);
     let default: &[&str] = if split {
-        &["rustls-ring", FULL]
+        &["rustls-ring", OPERATIONS]
     } else {
         &["rustls-ring"]
     };
@@ -151,8 +151,8 @@ fn tls_features(split: bool) -> Table {
     features
 }
 
-/// `full` and a feature per tag: each compiles its operations and the types
-/// they reach.
+/// `operations`, `schemas`, `full` and a feature per tag: each compiles its
+/// operations and the types they reach.
 fn operation_features(table: &mut Table, features: &[Feature]) {
     if features.is_empty() {
         return;
@@ -160,13 +160,25 @@ fn operation_features(table: &mut Table, features: &[Feature]) {
     let names: Vec<&str> = features.iter().map(|f| f.name.as_str()).collect();
     entry(
         table,
-        FULL,
+        OPERATIONS,
         strings(&names),
         &[
-            "Every operation (the default). Without default features, name the tags",
-            "whose operations you call: the crate then compiles only those and the",
-            "types they reach (README, \"Features\").",
+            "Every operation and the types it uses (a default). Without default",
+            "features, name the tags whose operations you call: the crate then",
+            "compiles only those and the types they reach (README, \"Features\").",
         ],
+    );
+    entry(
+        table,
+        SCHEMAS,
+        strings(&[]),
+        &["The component schemas no operation uses (webhook payloads, say)."],
+    );
+    entry(
+        table,
+        FULL,
+        strings(&[OPERATIONS, SCHEMAS]),
+        &["Everything."],
     );
     for feature in features {
         let tags: Vec<String> = feature.tags.iter().map(|t| format!("`{t}`")).collect();

@@ -109,11 +109,12 @@ fn features_section(model: &Model<'_>) -> String {
     let settings = model.settings;
     let mut section = format!(
         "\n## Features\n\n\
-         The operations are split by the spec's tags, one cargo feature each, and `full` (a default \
-         feature) turns them all on. To compile only the operations you call and the types they \
-         reach, name their features:\n\n\
+         The operations are split by the spec's tags, one cargo feature each. The default \
+         feature `operations` turns them all on; `schemas` adds the component schemas no \
+         operation uses (webhook payloads, say), and `full` is both. To compile only the \
+         operations you call and the types they reach, name their features:\n\n\
          ```toml\n{} = {{ version = \"{}\", default-features = false, features = [\"rustls-ring\", \"{}\"] }}\n```\n\n\
-         Operations without a tag are always there; types no operation uses come with `full`.\n\n\
+         Operations without a tag are always there.\n\n\
          | Feature | Tags | Operations |\n|---|---|--:|\n",
         settings.crate_name,
         version_requirement(&settings.version),

@@ -1,7 +1,7 @@
 //! The `#[cfg(feature = …)]`s of a crate split by tag (`analyze/features`): each
 //! operation's code under the features of its tags, each type under the features
 //! of the operations that reach it (shared types under all of them, types no
-//! operation reaches under `full`), each impl and helper under what it names.
+//! operation reaches under `schemas`), each impl and helper under what it names.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -10,10 +10,8 @@ use quote::quote;
 use syn::{Attribute, Item};
 
 use crate::analyze::Model;
+use crate::analyze::features::SCHEMAS;
 use crate::typify::{Graph, OperationTypes, operation_roots, type_idents};
-
-/// The umbrella feature: every tag, and the types no operation reaches.
-pub const FULL: &str = "full";
 
 /// When a type or operation compiles: always, or with any of these features.
 type Condition = Option<BTreeSet<String>>;
@@ -96,12 +94,12 @@ pub fn gate_types(model: &Model<'_>, types: &[OperationTypes], items: &mut [Item
             }
         }
     }
-    let full = BTreeSet::from([FULL.to_owned()]);
+    let unused = BTreeSet::from([SCHEMAS.to_owned()]);
     let defined = graph.names();
     let condition_of = |name: &str| -> Option<&BTreeSet<String>> {
         match conditions.get(name) {
             Some(condition) => condition.as_ref(),
-            None if defined.contains(name) => Some(&full),
+            None if defined.contains(name) => Some(&unused),
             None => None,
         }
     };

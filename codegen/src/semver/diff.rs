@@ -35,7 +35,11 @@ impl fmt::Display for ApiChange {
 pub fn compare(old_code: &str, new_code: &str) -> Result<Vec<ApiChange>, String> {
     let old = surface::read(old_code)?;
     let new = surface::read(new_code)?;
-    Ok(diff(&old, &new))
+    // Types that became aliases of identical ones are the same types.
+    Ok(diff(
+        &old.resolved(&new.aliases),
+        &new.resolved(&new.aliases),
+    ))
 }
 
 fn diff(old: &Surface, new: &Surface) -> Vec<ApiChange> {
@@ -312,6 +316,23 @@ mod tests {
             ]
         );
         assert!(compare(&decoded, &built).unwrap().is_empty());
+        // A copy that becomes an alias of an identical type changes nothing.
+        let copies = module(
+            "pub enum Read { Yes, No } pub enum Write { Yes, No }
+             pub struct A { pub r: Read } pub struct B { pub r: Write }",
+            "",
+        );
+        let aliased = module(
+            "pub enum Read { Yes, No } pub type Write = Read;
+             pub struct A { pub r: Read } pub type B = A;",
+            "",
+        );
+        assert!(compare(&copies, &aliased).unwrap().is_empty());
+        // Apart again, `B` and `A` are two types: code that mixed them breaks.
+        assert_eq!(
+            descriptions(&compare(&aliased, &copies).unwrap()),
+            ["breaking: `types::B`: field `r` changed type from Read to Write"]
+        );
         let without_operation = "pub mod types {} pub mod builder {}";
         assert_eq!(
             descriptions(&compare(&older, without_operation).unwrap())[0],

@@ -17,6 +17,61 @@ pub struct Surface {
     /// and its builder's other methods, and the traits they implement
     /// (`Client::base_url` → its signature).
     pub roots: BTreeMap<String, String>,
+    /// `pub type A = B;` in `types`: A → the type it finally names.
+    pub aliases: BTreeMap<String, String>,
+}
+
+impl Surface {
+    /// Every type text with each of `aliases` as the type it names, so a field
+    /// typed `Write` before and `Read` after (`type Write = Read`) compare equal.
+    pub fn resolved(&self, aliases: &BTreeMap<String, String>) -> Self {
+        let resolve = |text: &String| -> String {
+            let mut out = String::new();
+            let mut word = String::new();
+            for c in text.chars().chain(std::iter::once(' ')) {
+                if c.is_alphanumeric() || c == '_' {
+                    word.push(c);
+                    continue;
+                }
+                out.push_str(aliases.get(&word).unwrap_or(&word));
+                word.clear();
+                out.push(c);
+            }
+            out.pop();
+            out
+        };
+        let mut resolved = Self {
+            operations: BTreeMap::new(),
+            structs: self.structs.clone(),
+            enums: self.enums.clone(),
+            roots: self.roots.clone(),
+            aliases: self.aliases.clone(),
+        };
+        for structure in resolved.structs.values_mut() {
+            for ty in structure.fields.values_mut() {
+                *ty = resolve(ty);
+            }
+        }
+        for (name, operation) in &self.operations {
+            let parameters = operation
+                .parameters
+                .iter()
+                .map(|(setter, p)| {
+                    let p = Parameter {
+                        ty: resolve(&p.ty),
+                        required: p.required,
+                    };
+                    (setter.clone(), p)
+                })
+                .collect();
+            let operation = Operation {
+                parameters,
+                result: resolve(&operation.result),
+            };
+            resolved.operations.insert(name.clone(), operation);
+        }
+        resolved
+    }
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -33,7 +88,7 @@ pub struct Parameter {
     pub required: bool,
 }
 
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Struct {
     /// Field → type.
     pub fields: BTreeMap<String, String>,
@@ -42,7 +97,7 @@ pub struct Struct {
     pub builder: bool,
 }
 
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Enum {
     pub variants: BTreeSet<String>,
     pub non_exhaustive: bool,
@@ -240,6 +295,37 @@ fn read_types(items: &[Item], surface: &mut Surface) {
                 );
             }
             _ => {}
+        }
+    }
+    // An alias (a copy of another shape, `typify/edits/dedup`) is that type under
+    // its own name: the same fields or variants.
+    let mut pending: Vec<(String, String)> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Type(alias) if matches!(alias.vis, syn::Visibility::Public(_)) => {
+                Some((alias.ident.to_string(), type_name(&alias.ty)))
+            }
+            _ => None,
+        })
+        .collect();
+    // Chains (`A = B`, `B = C`) resolve in as many rounds as they are long.
+    while !pending.is_empty() {
+        let before = pending.len();
+        pending.retain(|(alias, target)| {
+            let target = surface.aliases.get(target).unwrap_or(target).clone();
+            if let Some(found) = surface.structs.get(&target).cloned() {
+                surface.aliases.insert(alias.clone(), target);
+                surface.structs.insert(alias.clone(), found);
+            } else if let Some(found) = surface.enums.get(&target).cloned() {
+                surface.aliases.insert(alias.clone(), target);
+                surface.enums.insert(alias.clone(), found);
+            } else {
+                return true;
+            }
+            false
+        });
+        if pending.len() == before {
+            break;
         }
     }
 }

@@ -9,10 +9,12 @@
 //! - variants named like `plus1` (GitHub's `+1`) are allowed their names;
 //! - optional fields that may be `null` keep absent and `null` apart;
 //! - decimals are read and written exactly, in the shape the spec gives them;
-//! - only what requests carry keeps typify's builder.
+//! - only what requests carry keeps typify's builder;
+//! - a type identical to another is an alias of it.
 
 mod builders;
 pub mod decimals;
+mod dedup;
 mod nullable;
 mod open_enums;
 mod wire_names;
@@ -58,6 +60,7 @@ pub fn apply(
     decimals::apply(items, decimals)?;
     open_enums::apply(items, &roots.response, &roots.request);
     builders::apply(items, &roots.request)?;
+    dedup::apply(items);
     allow_lowercase_variants(items);
     Ok(())
 }
