@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{fixture, fixture_names, generate, generated, settings};
+use common::{fixture, fixture_names, generate, generate_with, generated, settings};
 use usagekit_codegen::{GeneratedFile, ProviderSettings};
 
 fn module(files: &[GeneratedFile]) -> &str {
@@ -93,6 +93,53 @@ fn crate_manifest_lists_what_the_code_uses() {
         .unwrap()
         .contents;
     insta::assert_snapshot!(manifest.as_str());
+}
+
+#[test]
+fn a_feature_per_tag_in_the_manifest_and_the_readme() {
+    let files = generated("ok_features.yaml");
+    let file = |path: &str| &files.iter().find(|f| f.path == path).unwrap().contents;
+    let manifest: toml::Table = toml::from_str(file("Cargo.toml")).unwrap();
+    let features = manifest["features"].as_table().unwrap();
+    let list = |name: &str| -> Vec<&str> {
+        features[name]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect()
+    };
+    assert_eq!(list("default"), ["rustls-ring", "operations"]);
+    assert_eq!(list("operations"), ["code-scanning", "issues", "repos"]);
+    assert_eq!(list("full"), ["operations", "schemas"]);
+    assert!(list("schemas").is_empty() && list("issues").is_empty());
+    let readme = file("README.md");
+    for row in [
+        "| `code-scanning` | the operations tagged `Code Scanning` | 1 |",
+        "| `issues` | the operations tagged `Issues` | 2 |",
+        "| `repos` | the operations tagged `Repos` | 2 |",
+    ] {
+        assert!(readme.contains(row), "{row} missing:\n{readme}");
+    }
+    assert!(
+        readme.contains(r#"default-features = false, features = ["rustls-ring", "code-scanning"]"#)
+    );
+
+    // Small crates stay one piece unless the settings ask.
+    let whole = generate_with(
+        "ok_features.yaml",
+        &ProviderSettings {
+            features: usagekit_codegen::FeatureSplit::None,
+            ..settings()
+        },
+    );
+    let manifest = &whole
+        .iter()
+        .find(|f| f.path == "Cargo.toml")
+        .unwrap()
+        .contents;
+    assert!(!manifest.contains("operations"), "{manifest}");
+    assert!(!module(&whole).contains("cfg(feature"));
 }
 
 #[test]

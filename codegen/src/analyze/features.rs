@@ -1,4 +1,4 @@
-//! Cargo features from tags: a big API's users compile the operations they call
+//! Cargo features from tags (or paths): a big API's users compile the operations they call
 //! (and the types only those reach), as async-stripe's feature per resource
 //! group. Names here; `items/features` puts the `#[cfg]`s.
 
@@ -59,15 +59,38 @@ fn feature_name(tag: &str) -> String {
     name
 }
 
+/// The groups an operation belongs to: its tags, or in a document that tags
+/// nothing (Stripe's), the first segment of its path that names a resource
+/// (`/v1/customers/{customer}` is `customers`).
+fn groups(operation: &OperationModel, tagged: bool) -> Vec<String> {
+    if tagged {
+        return operation.tags.clone();
+    }
+    let is_version = |segment: &str| {
+        let digits = segment.strip_prefix(['v', 'V']).unwrap_or(segment);
+        segment == "api"
+            || (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    };
+    operation
+        .path
+        .split('/')
+        .find(|segment| !segment.is_empty() && !segment.starts_with('{') && !is_version(segment))
+        .map(|segment| vec![segment.to_owned()])
+        .unwrap_or_default()
+}
+
 /// The features of the crate, sorted by name, and each operation's (the
-/// features of its tags; none: always compiled).
+/// features of its groups; none: always compiled).
 pub fn analyze(settings: &ProviderSettings, operations: &mut [OperationModel]) -> Vec<Feature> {
+    let tagged = operations
+        .iter()
+        .any(|operation| !operation.tags.is_empty());
     let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for operation in operations.iter() {
-        for tag in &operation.tags {
-            let tags = by_name.entry(feature_name(tag)).or_default();
-            if !tags.contains(tag) {
-                tags.push(tag.clone());
+        for group in groups(operation, tagged) {
+            let groups = by_name.entry(feature_name(&group)).or_default();
+            if !groups.contains(&group) {
+                groups.push(group);
             }
         }
     }
@@ -81,14 +104,21 @@ pub fn analyze(settings: &ProviderSettings, operations: &mut [OperationModel]) -
         return Vec::new();
     }
     for operation in operations.iter_mut() {
-        let mut features: Vec<String> = operation.tags.iter().map(|t| feature_name(t)).collect();
+        let mut features: Vec<String> = groups(operation, tagged)
+            .iter()
+            .map(|group| feature_name(group))
+            .collect();
         features.sort();
         features.dedup();
         operation.features = features;
     }
     by_name
         .into_iter()
-        .map(|(name, tags)| Feature { name, tags })
+        .map(|(name, groups)| Feature {
+            name,
+            groups,
+            by_path: !tagged,
+        })
         .collect()
 }
 
@@ -106,5 +136,33 @@ mod tests {
         assert_eq!(feature_name("Default"), "default-api");
         assert_eq!(feature_name("2fa"), "tag-2fa");
         assert_eq!(feature_name("日本"), "tag-65e5-672c");
+    }
+
+    #[test]
+    fn untagged_documents_group_by_the_first_resource_in_the_path() {
+        let operation = |path: &str| OperationModel {
+            id: "op".to_owned(),
+            method: "op".to_owned(),
+            http_method: "GET".to_owned(),
+            path: path.to_owned(),
+            summary: None,
+            description: None,
+            tags: Vec::new(),
+            features: Vec::new(),
+            errors: None,
+            pagination: None,
+            parameters: Vec::new(),
+            body: None,
+            result: crate::analyze::model::ResultModel::Empty,
+            success_statuses: Vec::new(),
+            security: None,
+        };
+        let group = |path: &str| groups(&operation(path), false);
+        assert_eq!(group("/v1/customers/{customer}"), ["customers"]);
+        assert_eq!(group("/api/2.0/test_helpers/clocks"), ["test_helpers"]);
+        assert_eq!(group("/{tenant}/v2/invoices"), ["invoices"]);
+        assert!(group("/v1").is_empty());
+        assert!(group("/").is_empty());
+        assert_eq!(feature_name("test_helpers"), "test-helpers");
     }
 }

@@ -29,12 +29,32 @@ pub struct Model<'a> {
     pub features: Vec<Feature>,
 }
 
-/// A cargo feature: the operations of its tags.
+/// A cargo feature: the operations of its groups.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Feature {
     pub name: String,
-    /// The spec's tags it stands for (several when their names meet).
-    pub tags: Vec<String>,
+    /// The spec's tags it stands for (several when their names meet), or the
+    /// path segments, in a document that tags nothing.
+    pub groups: Vec<String>,
+    pub by_path: bool,
+}
+
+impl Feature {
+    /// "tagged `Issues`", or "under `/…/customers`".
+    pub fn describe(&self) -> String {
+        let groups: Vec<String> = self
+            .groups
+            .iter()
+            .map(|group| match self.by_path {
+                true => format!("`/…/{group}`"),
+                false => format!("`{group}`"),
+            })
+            .collect();
+        match self.by_path {
+            true => format!("under {}", groups.join(", ")),
+            false => format!("tagged {}", groups.join(", ")),
+        }
+    }
 }
 
 /// One operation, in document order (progenitor's order).

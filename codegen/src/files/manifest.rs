@@ -181,8 +181,7 @@ fn operation_features(table: &mut Table, features: &[Feature]) {
         &["Everything."],
     );
     for feature in features {
-        let tags: Vec<String> = feature.tags.iter().map(|t| format!("`{t}`")).collect();
-        let comment = format!("The operations tagged {}.", tags.join(", "));
+        let comment = format!("The operations {}.", feature.describe());
         entry(table, &feature.name, strings(&[]), &[comment.as_str()]);
     }
 }

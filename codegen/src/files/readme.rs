@@ -109,13 +109,14 @@ fn features_section(model: &Model<'_>) -> String {
     let settings = model.settings;
     let mut section = format!(
         "\n## Features\n\n\
-         The operations are split by the spec's tags, one cargo feature each. The default \
+         The operations are split by the spec's tags (in a document without tags, by the \
+         first resource of their path), one cargo feature each. The default \
          feature `operations` turns them all on; `schemas` adds the component schemas no \
          operation uses (webhook payloads, say), and `full` is both. To compile only the \
          operations you call and the types they reach, name their features:\n\n\
          ```toml\n{} = {{ version = \"{}\", default-features = false, features = [\"rustls-ring\", \"{}\"] }}\n```\n\n\
-         Operations without a tag are always there.\n\n\
-         | Feature | Tags | Operations |\n|---|---|--:|\n",
+         Operations in no group are always there.\n\n\
+         | Feature | Compiles | Operations |\n|---|---|--:|\n",
         settings.crate_name,
         version_requirement(&settings.version),
         first.name,
@@ -126,12 +127,11 @@ fn features_section(model: &Model<'_>) -> String {
             .iter()
             .filter(|operation| operation.features.contains(&feature.name))
             .count();
-        let tags: Vec<String> = feature.tags.iter().map(|t| format!("`{t}`")).collect();
         let _ = writeln!(
             section,
-            "| `{}` | {} | {count} |",
+            "| `{}` | the operations {} | {count} |",
             feature.name,
-            tags.join(", ")
+            feature.describe()
         );
     }
     section

@@ -69,14 +69,17 @@ fn statuses(statuses: &[Statuses]) -> TokenStream {
     if statuses.is_empty() {
         return quote!(200u16..=299u16);
     }
-    let patterns = statuses.iter().map(|Statuses { low, high }| {
-        if low == high {
-            quote!(#low)
-        } else {
-            quote!(#low..=#high)
-        }
-    });
+    let patterns = statuses.iter().map(pattern);
     quote!(#(#patterns)|*)
+}
+
+/// A `match` pattern of statuses: `404u16` or `400u16..=499u16`.
+pub(super) fn pattern(&Statuses { low, high }: &Statuses) -> TokenStream {
+    if low == high {
+        quote!(#low)
+    } else {
+        quote!(#low..=#high)
+    }
 }
 
 /// The `E` of the operation's `Error<E>`.
@@ -175,8 +178,7 @@ fn error_decoder(operation: &OperationModel) -> (TokenStream, TokenStream, Vec<S
                 .iter()
                 .map(|ErrorBody { statuses, type_name }| {
                     let pattern = match statuses {
-                        Some(Statuses { low, high }) if low == high => quote!(#low),
-                        Some(Statuses { low, high }) => quote!(#low..=#high),
+                        Some(statuses) => pattern(&statuses),
                         None => quote!(_),
                     };
                     let decoded = match &errors.enum_name {

@@ -145,8 +145,10 @@ pub(super) fn round_trip(
 ) -> TokenStream {
     fn pattern(statuses: Option<Statuses>) -> TokenStream {
         match statuses {
-            Some(Statuses { low, high }) if low == high => quote!(Some(#low)),
-            Some(Statuses { low, high }) => quote!(Some(#low..=#high)),
+            Some(statuses) => {
+                let pattern = super::send::pattern(&statuses);
+                quote!(Some(#pattern))
+            }
             None => quote!(None),
         }
     }

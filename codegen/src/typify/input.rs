@@ -115,7 +115,7 @@ pub const NULLABLE_PRESENT: &str = "~*";
 
 /// Set on what typify merges while marking: a property renamed in one merged part
 /// (or named in another's `required`) would be two fields of one name.
-const ALL_OF_PART: &str = "x-usagekit-all-of-part";
+const MERGED: &str = "x-usagekit-merged";
 
 /// Marks the optional properties that may be `null` (or hold any JSON value),
 /// except in schemas typify merges (`allOf` parts and what sits beside them,
@@ -168,7 +168,7 @@ fn mark_optional_nullable(api: &mut OpenAPI) -> usize {
         let tagged = schema
             .schema_data
             .extensions
-            .shift_remove(ALL_OF_PART)
+            .shift_remove(MERGED)
             .is_some();
         if tagged || merges(schema) {
             children(schema).into_iter().for_each(tag);
@@ -230,7 +230,7 @@ fn tag(schema: &mut Schema) {
     schema
         .schema_data
         .extensions
-        .insert(ALL_OF_PART.into(), true.into());
+        .insert(MERGED.into(), true.into());
 }
 
 /// The component names every `$ref` in `value` points at.
@@ -735,7 +735,7 @@ mod tests {
         for (key, child) in map {
             walk_keys(child, &format!("{at}/{key}"), out);
         }
-        assert!(!map.contains_key(ALL_OF_PART), "a tag was left at {at}");
+        assert!(!map.contains_key(MERGED), "a tag was left at {at}");
     }
 
     #[test]

@@ -73,8 +73,9 @@ pub fn generate(
     settings
         .credentials
         .retain(|scheme, _| declared.contains(&scheme.as_str()));
-    // Fixtures of features split by tag, however few their operations.
-    if path.contains("ok_features") {
+    // Fixtures of features split by tag, however few their operations (unless the
+    // test chose).
+    if path.contains("ok_features") && settings.features == usagekit_codegen::FeatureSplit::Auto {
         settings.features = usagekit_codegen::FeatureSplit::Tags;
     }
     generate_crate(path, text, &settings)
