@@ -83,8 +83,10 @@ fn with_wire_dev_dependencies(manifest: &str) -> String {
 #[test]
 fn every_ok_fixture_builds_on_its_own_clippy_clean_and_passes_its_wire_test() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-crates");
-    // Shared with usagekit-tests/tests/readme.rs: one build of the dependencies.
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("nested-target");
+    // The workspace's own target directory (cargo holds no lock while tests run),
+    // as usagekit-tests/tests/readme.rs: the dependencies `cargo test` built are
+    // not built again.
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap();
     let wire_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wire");
     let mut members = Vec::new();
     for name in fixture_names("ok_") {
@@ -122,7 +124,7 @@ fn every_ok_fixture_builds_on_its_own_clippy_clean_and_passes_its_wire_test() {
         let output = Command::new(env!("CARGO"))
             .args(args)
             .current_dir(&dir)
-            .env("CARGO_TARGET_DIR", &target)
+            .env("CARGO_TARGET_DIR", target)
             .env_remove("RUSTFLAGS")
             .output()
             .unwrap();

@@ -141,6 +141,10 @@ async fn readme_snippets_build_with_their_install_block_and_run() {
     workspace.insert("resolver".into(), "3".into());
     let mut manifest = toml::Table::new();
     manifest.insert("workspace".into(), toml::Value::Table(workspace));
+    // The root's profiles, so the dependencies built for the workspace are reused.
+    let root_manifest: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root().join("Cargo.toml")).unwrap()).unwrap();
+    manifest.insert("profile".into(), root_manifest["profile"].clone());
     std::fs::write(
         scratch.join("Cargo.toml"),
         toml::to_string(&manifest).unwrap(),
@@ -148,11 +152,13 @@ async fn readme_snippets_build_with_their_install_block_and_run() {
     .unwrap();
     std::fs::copy(root().join("Cargo.lock"), scratch.join("Cargo.lock")).unwrap();
 
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("nested-target");
+    // The workspace's own target directory (cargo holds no lock while tests run):
+    // the dependencies `cargo test` built are not built again.
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap();
     let output = Command::new(env!("CARGO"))
         .args(["build", "--offline", "--workspace", "--bins"])
         .current_dir(&scratch)
-        .env("CARGO_TARGET_DIR", &target)
+        .env("CARGO_TARGET_DIR", target)
         .env_remove("RUSTFLAGS")
         .output()
         .unwrap();
