@@ -165,11 +165,7 @@ fn mark_optional_nullable(api: &mut OpenAPI) -> usize {
     let mut marked = 0;
     for_each_schema(api, &mut |schema| {
         // The walk visits a schema before its children: a tag goes down the subtree.
-        let tagged = schema
-            .schema_data
-            .extensions
-            .shift_remove(MERGED)
-            .is_some();
+        let tagged = schema.schema_data.extensions.shift_remove(MERGED).is_some();
         if tagged || merges(schema) {
             children(schema).into_iter().for_each(tag);
             return;
