@@ -178,7 +178,7 @@ fn error_decoder(operation: &OperationModel) -> (TokenStream, TokenStream, Vec<S
                 .iter()
                 .map(|ErrorBody { statuses, type_name }| {
                     let pattern = match statuses {
-                        Some(statuses) => pattern(&statuses),
+                        Some(statuses) => pattern(statuses),
                         None => quote!(_),
                     };
                     let decoded = match &errors.enum_name {
