@@ -7,6 +7,8 @@ mod msrv;
 mod plan;
 mod scale;
 mod scratch;
+#[cfg(test)]
+mod unify;
 
 use std::io::Write as _;
 use std::process::ExitCode;

@@ -83,17 +83,24 @@ pub fn client(
     }
     document.insert("package", Item::Table(package));
 
+    let mut lib = table(
+        1,
+        &["No unit tests to build: the README's snippets are the doctests."],
+    );
+    entry(&mut lib, "test", false, &[]);
+    document.insert("lib", Item::Table(lib));
+
     let mut feature_table = tls_features(!features.is_empty());
     operation_features(&mut feature_table, features);
     document.insert("features", Item::Table(feature_table));
 
-    let mut dependency_table = table(2, &[]);
+    let mut dependency_table = table(3, &[]);
     for name in dependencies {
         entry(&mut dependency_table, name, workspace(&[]), &[]);
     }
     document.insert("dependencies", Item::Table(dependency_table));
 
-    let mut dev = table(3, &[]);
+    let mut dev = table(4, &[]);
     entry(
         &mut dev,
         "tokio",
@@ -103,7 +110,7 @@ pub fn client(
     document.insert("dev-dependencies", Item::Table(dev));
 
     let mut docs_rs = table(
-        4,
+        5,
         &["docs.rs: the default build; the API is the same on every target."],
     );
     entry(
@@ -120,7 +127,7 @@ pub fn client(
 /// The TLS backends, one feature each (and `full` by default when tags split
 /// the operations).
 fn tls_features(split: bool) -> Table {
-    let mut features = table(1, &[]);
+    let mut features = table(2, &[]);
     let default: &[&str] = if split {
         &["rustls-ring", OPERATIONS]
     } else {

@@ -155,15 +155,7 @@ fn generation_at_scale() {
     let run = || {
         let started = Instant::now();
         let status = std::process::Command::new(&cargo)
-            .args([
-                "run",
-                "--quiet",
-                "--profile",
-                "xtask",
-                "--package",
-                "xtask",
-                "--manifest-path",
-            ])
+            .args(["run", "--quiet", "--package", "xtask", "--manifest-path"])
             .arg(root.join("Cargo.toml"))
             .args(["--", "generate"])
             .current_dir(&scratch)

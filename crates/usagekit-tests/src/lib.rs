@@ -30,6 +30,7 @@ pub async fn serve(route: &str, status: u16, body: impl Into<String>) -> wiremoc
     server
 }
 
+pub mod scratch;
 pub mod values;
 
 /// A JSON document with each number kept as its text, so comparing two of them

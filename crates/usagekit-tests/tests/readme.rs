@@ -1,11 +1,14 @@
 //! Every Rust snippet in the workspace README and in each generated crate's README
-//! builds with exactly the dependencies the README's `[dependencies]` block lists
-//! (workspace crates by path, the rest as written), in a scratch workspace; the
-//! first snippet of each runs against a loopback server.
+//! builds with exactly the dependencies the README's `[dependencies]` block lists.
+//! The workspace README's snippets, and the OpenAI crate's, build in a scratch
+//! workspace (workspace crates by path, the rest as written) and their first
+//! snippets run against a loopback server; every generated crate's snippets are
+//! its doctests, whose dependencies must be its install block.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use usagekit_tests::scratch::Scratch;
 use usagekit_tests::{SECRET, fixture, serve};
 
 fn root() -> PathBuf {
@@ -126,47 +129,17 @@ async fn readme_snippets_build_with_their_install_block_and_run() {
         "readme-workspace",
         &std::fs::read_to_string(root().join("README.md")).unwrap(),
     )];
-    for entry in std::fs::read_dir(root().join("crates")).unwrap() {
-        let dir = entry.unwrap().path();
-        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        if name.ends_with("-usage") {
-            let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
-            packages.push(write_package(&scratch, &format!("readme-{name}"), &readme));
-        }
-    }
+    // The generated crate whose snippet runs below; the others' snippets are their
+    // crates' doctests (see the next test).
+    let readme = std::fs::read_to_string(root().join("crates/openai-usage/README.md")).unwrap();
+    packages.push(write_package(&scratch, "readme-openai-usage", &readme));
     packages.sort_by(|a, b| a.package.cmp(&b.package));
-    let members: Vec<toml::Value> = packages.iter().map(|p| p.package.clone().into()).collect();
-    let mut workspace = toml::Table::new();
-    workspace.insert("members".into(), members.into());
-    workspace.insert("resolver".into(), "3".into());
-    let mut manifest = toml::Table::new();
-    manifest.insert("workspace".into(), toml::Value::Table(workspace));
-    // The root's profiles, so the dependencies built for the workspace are reused.
-    let root_manifest: toml::Table =
-        toml::from_str(&std::fs::read_to_string(root().join("Cargo.toml")).unwrap()).unwrap();
-    manifest.insert("profile".into(), root_manifest["profile"].clone());
-    std::fs::write(
-        scratch.join("Cargo.toml"),
-        toml::to_string(&manifest).unwrap(),
-    )
-    .unwrap();
-    std::fs::copy(root().join("Cargo.lock"), scratch.join("Cargo.lock")).unwrap();
-
-    // The workspace's own target directory (cargo holds no lock while tests run):
-    // the dependencies `cargo test` built are not built again.
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap();
-    let output = Command::new(env!("CARGO"))
-        .args(["build", "--offline", "--workspace", "--bins"])
-        .current_dir(&scratch)
-        .env("CARGO_TARGET_DIR", target)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "README snippets do not build:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let members: Vec<String> = packages.iter().map(|p| p.package.clone()).collect();
+    // A scratch workspace in the workspace's target directory: the dependencies
+    // `cargo test` built are not built again.
+    let scratch_workspace = Scratch::create(&scratch, &members);
+    let target = scratch_workspace.target();
+    scratch_workspace.cargo(&["build", "--workspace", "--bins"]);
     assert!(packages.iter().all(|p| p.count > 0));
 
     // The workspace README's first snippet, as a user runs it.
@@ -201,4 +174,75 @@ async fn readme_snippets_build_with_their_install_block_and_run() {
     // The OpenAI crate's example reads the base URL from the environment too.
     let printed = binary("readme-openai-usage", 0);
     assert!(printed.contains("2 items"), "{printed}");
+}
+
+/// A dependency's features, as a manifest or an install block writes them.
+fn features(spec: &toml::Value) -> Vec<String> {
+    let mut found: Vec<String> = spec
+        .get("features")
+        .and_then(|f| f.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    found
+}
+
+/// A generated crate's README is its crate documentation, so `cargo test` builds
+/// every snippet as a doctest, with the crate and its dev-dependencies. That is
+/// what a user builds only if the install block names exactly those.
+#[test]
+fn generated_readmes_install_what_their_doctests_build_with() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(root().join("crates")).unwrap() {
+        let dir = entry.unwrap().path();
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.ends_with("-usage") {
+            continue;
+        }
+        let lib = std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
+        assert!(
+            lib.contains("#![doc = include_str!(\"../README.md\")]"),
+            "{name}: the README is not the crate's documentation, so no doctest builds its snippets"
+        );
+        let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+        assert!(
+            !blocks(&readme, "rust").is_empty(),
+            "{name}: no Rust snippet"
+        );
+        assert!(
+            !readme.contains("```rust,ignore"),
+            "{name}: an ignored snippet is never built"
+        );
+        let mut install = install_dependencies(&readme);
+        assert!(
+            install.remove(&name).is_some(),
+            "{name}: the install block does not name the crate"
+        );
+        let manifest: toml::Table = std::fs::read_to_string(dir.join("Cargo.toml"))
+            .unwrap()
+            .parse()
+            .unwrap();
+        let empty = toml::Table::new();
+        let dev = manifest
+            .get("dev-dependencies")
+            .and_then(|d| d.as_table())
+            .unwrap_or(&empty);
+        let listed = |table: &toml::Table| -> Vec<(String, Vec<String>)> {
+            table
+                .iter()
+                .map(|(k, v)| (k.clone(), features(v)))
+                .collect()
+        };
+        assert_eq!(
+            listed(&install),
+            listed(dev),
+            "{name}: the README's install block and the crate's dev-dependencies differ"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} generated crates found");
 }

@@ -1,0 +1,2 @@
+//! Empty: present so that `[build-dependencies]` unify the host's features.
+fn main() {}
