@@ -95,9 +95,18 @@ impl Scratch {
         table.insert("members".into(), members_out.into());
         table.insert("package".into(), workspace["package"].clone());
         table.insert("dependencies".into(), dependencies.into());
+        // The workspace's profiles, so that its dependencies' builds are reused;
+        // the scratch members themselves are built once and never debugged.
+        let mut profiles = manifest["profile"].as_table().unwrap().clone();
+        let dev = profiles
+            .get_mut("dev")
+            .and_then(|d| d.as_table_mut())
+            .unwrap();
+        dev.insert("debug".into(), false.into());
+        dev.insert("incremental".into(), false.into());
         let mut out = toml::Table::new();
         out.insert("workspace".into(), table.into());
-        out.insert("profile".into(), manifest["profile"].clone());
+        out.insert("profile".into(), profiles.into());
         std::fs::write(dir.join("Cargo.toml"), toml::to_string(&out).unwrap()).unwrap();
         // The workspace's lockfile: the same versions, resolved without the network.
         std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
