@@ -12,7 +12,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{fixture_names, generate_with, settings};
-use usagekit_tests::scratch::Scratch;
+use usagekit_tests::scratch::{Scratch, write_package};
 
 /// The fixture crates and the `wire` package, written under `dir`.
 fn write_fixture_crates(dir: &Path) -> (Scratch, Vec<String>) {
@@ -21,19 +21,16 @@ fn write_fixture_crates(dir: &Path) -> (Scratch, Vec<String>) {
     let mut wired: Vec<(String, PathBuf)> = Vec::new();
     for name in fixture_names("ok_") {
         let stem = name.trim_end_matches(".yaml").replace('_', "-");
-        let crate_dir = dir.join(&stem);
-        if crate_dir.exists() {
-            std::fs::remove_dir_all(&crate_dir).unwrap();
-        }
         let fixture_settings = usagekit_codegen::ProviderSettings {
             crate_name: format!("fixture-{stem}"),
             ..settings()
         };
-        for file in generate_with(&name, &fixture_settings) {
-            let path = crate_dir.join(&file.path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, file.contents).unwrap();
-        }
+        let files: Vec<(String, String)> = generate_with(&name, &fixture_settings)
+            .into_iter()
+            .map(|file| (file.path, file.contents))
+            .collect();
+        // Unchanged files keep their times: a second run rebuilds nothing.
+        write_package(&dir.join(&stem), &files);
         let wire_test = wire_dir.join(format!("{}.rs", name.trim_end_matches(".yaml")));
         if wire_test.exists() {
             wired.push((stem.clone(), wire_test));
@@ -48,9 +45,6 @@ fn write_fixture_crates(dir: &Path) -> (Scratch, Vec<String>) {
 
 /// One package whose test `wire` holds every wire test as a module.
 fn write_wire_package(dir: &Path, wired: &[(String, PathBuf)]) {
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir.join("src")).unwrap();
-    std::fs::create_dir_all(dir.join("tests")).unwrap();
     let mut dependencies = toml::Table::new();
     let shared = |features: &[&str]| {
         let mut spec = toml::Table::from_iter([("workspace".to_owned(), true.into())]);
@@ -92,9 +86,14 @@ fn write_wire_package(dir: &Path, wired: &[(String, PathBuf)]) {
         ),
         ("dependencies".to_owned(), dependencies.into()),
     ]);
-    std::fs::write(dir.join("Cargo.toml"), toml::to_string(&manifest).unwrap()).unwrap();
-    std::fs::write(dir.join("src/lib.rs"), "").unwrap();
-    std::fs::write(dir.join("tests/wire.rs"), modules).unwrap();
+    write_package(
+        dir,
+        &[
+            ("Cargo.toml".into(), toml::to_string(&manifest).unwrap()),
+            ("src/lib.rs".into(), String::new()),
+            ("tests/wire.rs".into(), modules),
+        ],
+    );
 }
 
 /// cargo's warnings about the fixtures' code or manifests (dependencies' are capped).

@@ -37,9 +37,61 @@ pub fn target_dir() -> PathBuf {
     PathBuf::from(metadata["target_directory"].as_str().unwrap())
 }
 
+/// Writes `contents` to `path` unless it holds them already: an unchanged file
+/// keeps its time, so cargo rebuilds nothing on the next run.
+pub fn write(path: &Path, contents: impl AsRef<[u8]>) {
+    if std::fs::read(path).ok().as_deref() == Some(contents.as_ref()) {
+        return;
+    }
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, contents).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+/// Makes `dir` hold exactly `files` (paths relative to it), with [`write`].
+pub fn write_package(dir: &Path, files: &[(String, String)]) {
+    let wanted: BTreeSet<PathBuf> = files.iter().map(|(path, _)| dir.join(path)).collect();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(current) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if !wanted.contains(&path) {
+                std::fs::remove_file(&path).unwrap();
+            }
+        }
+    }
+    for (path, contents) in files {
+        write(&dir.join(path), contents);
+    }
+}
+
 fn cargo_command(dir: &Path) -> Command {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command.current_dir(dir).env_remove("RUSTFLAGS");
+    // What cargo sets for the test process itself: a build script that reads
+    // one (ring's reads CARGO_MANIFEST_DIR) would otherwise run again, and all
+    // that depends on it be rebuilt.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("CARGO_PKG_")
+            || [
+                "CARGO_MANIFEST_DIR",
+                "CARGO_MANIFEST_PATH",
+                "CARGO_CRATE_NAME",
+                "CARGO_BIN_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+                "CARGO_TARGET_TMPDIR",
+                "OUT_DIR",
+            ]
+            .contains(&name.as_ref())
+        {
+            command.env_remove(name.as_ref());
+        }
+    }
     command
 }
 
@@ -107,9 +159,12 @@ impl Scratch {
         let mut out = toml::Table::new();
         out.insert("workspace".into(), table.into());
         out.insert("profile".into(), profiles.into());
-        std::fs::write(dir.join("Cargo.toml"), toml::to_string(&out).unwrap()).unwrap();
+        write(&dir.join("Cargo.toml"), toml::to_string(&out).unwrap());
         // The workspace's lockfile: the same versions, resolved without the network.
-        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+        write(
+            &dir.join("Cargo.lock"),
+            std::fs::read(root.join("Cargo.lock")).unwrap(),
+        );
 
         let used = members
             .iter()
@@ -324,7 +379,6 @@ fn write_unify(dir: &Path, root: &Path, used: &BTreeSet<PathBuf>) {
         normal.insert(package["name"].as_str().unwrap().to_owned(), spec.into());
     }
 
-    std::fs::create_dir_all(dir.join("src")).unwrap();
     let package = toml::Table::from_iter([
         ("name".to_owned(), "unify".into()),
         ("version".to_owned(), "0.0.0".into()),
@@ -335,8 +389,13 @@ fn write_unify(dir: &Path, root: &Path, used: &BTreeSet<PathBuf>) {
     manifest.insert("package".into(), package.into());
     manifest.insert("dependencies".into(), normal.into());
     manifest.insert("build-dependencies".into(), build.into());
-    std::fs::write(dir.join("Cargo.toml"), toml::to_string(&manifest).unwrap()).unwrap();
-    std::fs::write(dir.join("src/lib.rs"), "").unwrap();
-    // `[build-dependencies]` count only for a package with a build script.
-    std::fs::write(dir.join("build.rs"), "fn main() {}\n").unwrap();
+    write_package(
+        dir,
+        &[
+            ("Cargo.toml".into(), toml::to_string(&manifest).unwrap()),
+            ("src/lib.rs".into(), String::new()),
+            // `[build-dependencies]` count only for a package with a build script.
+            ("build.rs".into(), "fn main() {}\n".into()),
+        ],
+    );
 }

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use usagekit_tests::scratch::Scratch;
+use usagekit_tests::scratch::{Scratch, write_package};
 use usagekit_tests::{SECRET, fixture, serve};
 
 fn root() -> PathBuf {
@@ -92,10 +92,7 @@ struct Snippets {
     count: usize,
 }
 
-fn write_package(scratch: &Path, package: &str, markdown: &str) -> Snippets {
-    let dir = scratch.join(package);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("src/bin")).unwrap();
+fn write_snippets(scratch: &Path, package: &str, markdown: &str) -> Snippets {
     let mut manifest = toml::Table::new();
     let mut meta = toml::Table::new();
     meta.insert("name".into(), package.into());
@@ -107,13 +104,15 @@ fn write_package(scratch: &Path, package: &str, markdown: &str) -> Snippets {
         "dependencies".into(),
         toml::Value::Table(install_dependencies(markdown)),
     );
-    std::fs::write(dir.join("Cargo.toml"), toml::to_string(&manifest).unwrap()).unwrap();
+    let mut files = vec![("Cargo.toml".to_owned(), toml::to_string(&manifest).unwrap())];
     let snippets = blocks(markdown, "rust");
     assert!(!snippets.is_empty(), "{package}: no Rust snippet");
     for (index, code) in snippets.iter().enumerate() {
         // Binary names are global to the target directory: prefix the package.
-        std::fs::write(dir.join(format!("src/bin/{package}-{index}.rs")), code).unwrap();
+        files.push((format!("src/bin/{package}-{index}.rs"), code.clone()));
     }
+    // Unchanged files keep their times: a second run rebuilds nothing.
+    write_package(&scratch.join(package), &files);
     Snippets {
         package: package.to_owned(),
         count: snippets.len(),
@@ -124,7 +123,7 @@ fn write_package(scratch: &Path, package: &str, markdown: &str) -> Snippets {
 async fn readme_snippets_build_with_their_install_block_and_run() {
     let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("readme-snippets");
     std::fs::create_dir_all(&scratch).unwrap();
-    let mut packages = vec![write_package(
+    let mut packages = vec![write_snippets(
         &scratch,
         "readme-workspace",
         &std::fs::read_to_string(root().join("README.md")).unwrap(),
@@ -132,7 +131,7 @@ async fn readme_snippets_build_with_their_install_block_and_run() {
     // The generated crate whose snippet runs below; the others' snippets are their
     // crates' doctests (see the next test).
     let readme = std::fs::read_to_string(root().join("crates/openai-usage/README.md")).unwrap();
-    packages.push(write_package(&scratch, "readme-openai-usage", &readme));
+    packages.push(write_snippets(&scratch, "readme-openai-usage", &readme));
     packages.sort_by(|a, b| a.package.cmp(&b.package));
     let members: Vec<String> = packages.iter().map(|p| p.package.clone()).collect();
     // A scratch workspace in the workspace's target directory: the dependencies
