@@ -47,7 +47,7 @@ pub fn write(path: &Path, contents: impl AsRef<[u8]>) {
     std::fs::write(path, contents).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
 }
 
-/// Makes `dir` hold exactly `files` (paths relative to it), with [`write`].
+/// Makes `dir` hold exactly `files` (paths relative to it), each with [`write()`].
 pub fn write_package(dir: &Path, files: &[(String, String)]) {
     let wanted: BTreeSet<PathBuf> = files.iter().map(|(path, _)| dir.join(path)).collect();
     let mut pending = vec![dir.to_owned()];
