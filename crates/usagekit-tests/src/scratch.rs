@@ -185,9 +185,12 @@ impl Scratch {
     /// Runs `cargo ARGS` offline in the scratch workspace; panics with cargo's
     /// output if it fails.
     pub fn cargo(&self, args: &[&str]) -> Output {
+        // `--offline` right after the command: arguments after `--` are not cargo's.
+        let (command, rest) = args.split_first().expect("a cargo command");
         let output = cargo_command(&self.dir)
-            .args(args)
+            .arg(command)
             .arg("--offline")
+            .args(rest)
             .env("CARGO_TARGET_DIR", &self.target)
             .output()
             .unwrap();
