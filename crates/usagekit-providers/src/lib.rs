@@ -4,12 +4,13 @@
 //! The generated clients of UsageKit, listed for tools that choose the provider at
 //! run time (the `usagekit` command). Each entry is a client crate's `SERVICE`.
 pub use usagekit_runtime;
-/// Every provider of `specs/providers.toml`, by key: `anthropic`, `arthur`, `bokamera`, `chatbotkit`, `openai`.
+/// Every provider of `specs/providers.toml`, by key: `anthropic`, `arthur`, `bokamera`, `chatbotkit`, `deepseek`, `openai`.
 pub static SERVICES: &[&usagekit_runtime::dynamic::Service] = &[
     &anthropic_usage::SERVICE,
     &arthur_usage::SERVICE,
     &bokamera_usage::SERVICE,
     &chatbotkit_usage::SERVICE,
+    &deepseek_usage::SERVICE,
     &openai_usage::SERVICE,
 ];
 /// The provider with this key (`openai`) or crate name (`openai-usage`).
@@ -32,6 +33,7 @@ pub fn __round_trip<W: usagekit_runtime::__private::WithBodyType>(
         "arthur" => arthur_usage::__round_trip(operation, status, with),
         "bokamera" => bokamera_usage::__round_trip(operation, status, with),
         "chatbotkit" => chatbotkit_usage::__round_trip(operation, status, with),
+        "deepseek" => deepseek_usage::__round_trip(operation, status, with),
         "openai" => openai_usage::__round_trip(operation, status, with),
         _ => None,
     }

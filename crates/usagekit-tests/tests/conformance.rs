@@ -874,3 +874,117 @@ async fn anthropic_claude_code_report_decodes_actors_metrics_and_tools() {
     }
     assert!(key.tool_actions.is_empty());
 }
+
+fn deepseek(server: &MockServer) -> deepseek_usage::Client {
+    deepseek_usage::Client::builder()
+        .base_url(server.uri())
+        .api_key(SECRET)
+        .build()
+        .unwrap()
+}
+
+/// The documented example of "Get User Balance", with a second currency.
+const DEEPSEEK_BALANCE: &str = r#"{"is_available":true,"balance_infos":[
+    {"currency":"CNY","total_balance":"110.00","granted_balance":"10.00","topped_up_balance":"100.00"},
+    {"currency":"USD","total_balance":"15.32","granted_balance":"0.00","topped_up_balance":"15.32"}]}"#;
+
+#[tokio::test]
+async fn deepseek_balance_sends_exactly_the_documented_request_and_keeps_every_digit() {
+    let server = serve("/user/balance", 200, DEEPSEEK_BALANCE).await;
+    let balance = deepseek(&server).balance().send().await.unwrap();
+    assert!(balance.is_available);
+    let amounts: Vec<(String, String, String, String)> = balance
+        .balance_infos
+        .iter()
+        .map(|info| {
+            let text = |d: Option<rust_decimal::Decimal>| d.unwrap().to_string();
+            (
+                info.currency.as_ref().unwrap().to_string(),
+                text(info.total_balance),
+                text(info.granted_balance),
+                text(info.topped_up_balance),
+            )
+        })
+        .collect();
+    let expected = [
+        ("CNY", "110.00", "10.00", "100.00"),
+        ("USD", "15.32", "0.00", "15.32"),
+    ]
+    .map(|(c, t, g, u)| (c.to_owned(), t.to_owned(), g.to_owned(), u.to_owned()));
+    assert_eq!(amounts, expected);
+    let (got_path, query, headers) = only_request(&server).await;
+    assert_eq!((got_path.as_str(), query.as_str()), ("/user/balance", ""));
+    assert_eq!(
+        header(&headers, "authorization"),
+        Some(format!("Bearer {SECRET}").as_str())
+    );
+    assert_eq!(header(&headers, "accept"), Some("application/json"));
+    assert_no_stray_headers(&headers, &["authorization"]);
+}
+
+#[tokio::test]
+async fn deepseek_error_bodies_are_decoded_and_402_is_not_retried() {
+    let body = r#"{"error":{"message":"Insufficient Balance","type":"unknown_error","param":null,"code":"invalid_request_error"}}"#;
+    let server = serve("/user/balance", 402, body).await;
+    let err = deepseek(&server).balance().send().await.unwrap_err();
+    let api = err.api_error().unwrap();
+    assert_eq!(api.status.as_u16(), 402);
+    let error = api.body.error.as_ref().unwrap();
+    assert_eq!(error.message.as_deref(), Some("Insufficient Balance"));
+    assert_eq!(error.type_.as_deref(), Some("unknown_error"));
+    let shown = err.to_string();
+    assert!(
+        shown.contains("getUserBalance")
+            && shown.contains("HTTP 402")
+            && shown.contains("Insufficient Balance"),
+        "{shown}"
+    );
+    assert!(!shown.contains(SECRET) && !format!("{err:?}").contains(SECRET));
+    let received = server.received_requests().await.unwrap().len();
+    assert_eq!(received, 1, "a 402 (no balance) is not retried");
+}
+
+/// The report reads each currency's balance as one level of that currency: the
+/// figures the provider sent, never added across currencies.
+#[tokio::test]
+async fn deepseek_balance_in_the_report_is_one_level_per_currency() {
+    use usagekit_runtime::report::{Granularity, ReportQuery};
+    let server = serve("/user/balance", 200, DEEPSEEK_BALANCE).await;
+    let summary = deepseek_usage::SERVICE
+        .summarize(
+            &deepseek(&server),
+            &ReportQuery::last_days(7, &[]),
+            Granularity::Day,
+        )
+        .await
+        .unwrap();
+    let mut rows: Vec<(String, String, String)> = summary
+        .rows()
+        .map(|(row, value)| (row.metric.to_string(), row.unit.clone(), value.to_string()))
+        .collect();
+    rows.sort();
+    // Computed from the body above, independently of the mapping.
+    let body: serde_json::Value = serde_json::from_str(DEEPSEEK_BALANCE).unwrap();
+    let mut expected = Vec::new();
+    for info in body["balance_infos"].as_array().unwrap() {
+        for (metric, field) in [
+            ("balance", "total_balance"),
+            ("granted_balance", "granted_balance"),
+            ("topped_up_balance", "topped_up_balance"),
+        ] {
+            let exact: rust_decimal::Decimal = info[field].as_str().unwrap().parse().unwrap();
+            expected.push((
+                metric.to_owned(),
+                info["currency"].as_str().unwrap().to_owned(),
+                exact.normalize().to_string(),
+            ));
+        }
+    }
+    expected.sort();
+    assert_eq!(rows, expected);
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1,
+        "a balance is read once"
+    );
+}
