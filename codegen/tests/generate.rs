@@ -380,6 +380,34 @@ fn report_mappings_come_from_the_spec_alone() {
     assert!(unmapped.contains("reports: &[]"));
 }
 
+/// A bucket's end may be left out only where each row names a day, which then ends a
+/// day later; elsewhere the spec is refused with the place and the fix.
+#[test]
+fn a_bucket_without_an_end_must_name_a_day() {
+    let (path, text) = common::fixture("ok_report.yaml");
+    let with_end = "period: {start: '$.days[].day', end: '$.days[].until', format: date}";
+    assert!(text.contains(with_end));
+    let day_only = text.replace(with_end, "period: {start: '$.days[].day', format: date}");
+    let files = generate(&path, &day_only, &settings()).unwrap().files;
+    let code = module(&files);
+    assert!(
+        code.contains("end: None"),
+        "the bucket's end is left to the day"
+    );
+    let seconds = text.replace(
+        with_end,
+        "period: {start: '$.days[].day', format: unix-seconds}",
+    );
+    let problems = generate(&path, &seconds, &settings()).unwrap_err();
+    let shown: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    assert!(
+        shown.iter().any(|p| p.contains("/period")
+            && p.contains("must name a day")
+            && p.contains("give the path of the bucket's end")),
+        "{shown:?}"
+    );
+}
+
 /// The `usagekit` command reaches every provider through the generated registry.
 #[test]
 fn the_registry_lists_every_provider() {

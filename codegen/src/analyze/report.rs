@@ -19,7 +19,7 @@ use crate::spec::status;
 pub const EXTENSION: &str = "x-usagekit-report";
 
 /// What `help` says for any mistake in the extension.
-pub const HELP: &str = "see \"x-usagekit-report\" in ARCHITECTURE.md: `request` (start, end, bucket-width, group-by, params naming query parameters), `rows` (`$.data[].results[]`), `where` (`{object: kind}`: rows of one kind), `period` (`{start, end, format}`, `range`, or `{snapshot: label, window-days}`), `dimensions` (model, project, api_key) and `metrics` (a path, a list of paths to add, or `{value, unit | currency, scale}`), with paths relative to a row or starting at `$.`";
+pub const HELP: &str = "see \"x-usagekit-report\" in ARCHITECTURE.md: `request` (start, end, bucket-width, group-by, params naming query parameters), `rows` (`$.data[].results[]`), `where` (`{object: kind}`: rows of one kind), `period` (`{start, end, format}`, `{start, format: date}` for rows of one day, `range`, or `{snapshot: label, window-days}`), `dimensions` (model, project, api_key) and `metrics` (a path, a list of paths to add, or `{value, unit | currency, scale}`), with paths relative to a row or starting at `$.`";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -73,7 +73,9 @@ enum PeriodExtension {
     Keyword(String),
     Buckets {
         start: String,
-        end: String,
+        /// Absent when each row names a day (`format: date`).
+        #[serde(default)]
+        end: Option<String>,
         format: String,
     },
     Snapshot {
@@ -488,11 +490,23 @@ impl<'a> Rows<'a> {
                     ),
                 ));
             }
-            PeriodExtension::Buckets { start, end, format } => Period::Buckets {
-                start: self.value_path(start, "/period/start")?,
-                end: self.value_path(end, "/period/end")?,
-                format: time_format(format, "/period/format")?,
-            },
+            PeriodExtension::Buckets { start, end, format } => {
+                let format = time_format(format, "/period/format")?;
+                if end.is_none() && format != TimeFormat::Date {
+                    return Err((
+                        "/period".to_owned(),
+                        "a bucket without `end` must name a day (`format: date`); give the path of the bucket's end, or `format: date` if each row is one day".to_owned(),
+                    ));
+                }
+                Period::Buckets {
+                    start: self.value_path(start, "/period/start")?,
+                    end: end
+                        .as_deref()
+                        .map(|end| self.value_path(end, "/period/end"))
+                        .transpose()?,
+                    format,
+                }
+            }
             PeriodExtension::Snapshot {
                 snapshot,
                 window_days,

@@ -75,7 +75,11 @@ fn pair(a: &Text, b: &Text) -> TokenStream {
 fn period(period: &Period) -> TokenStream {
     match period {
         Period::Buckets { start, end, format } => {
-            let (start, end, format) = (path(start), path(end), time_format(*format));
+            let (start, end, format) = (
+                path(start),
+                option(end.as_ref(), path),
+                time_format(*format),
+            );
             quote!(Period::Buckets { start: #start, end: #end, format: #format })
         }
         Period::Range => quote!(Period::Range),

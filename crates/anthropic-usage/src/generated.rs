@@ -1153,10 +1153,10 @@ mod report_mappings {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("starting_at")]),
                 },
-                end: Path {
+                end: Some(Path {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("ending_at")]),
-                },
+                }),
                 format: TimeFormat::DateTime,
             },
             dimensions: List::Borrowed(
@@ -1244,10 +1244,10 @@ mod report_mappings {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("starting_at")]),
                 },
-                end: Path {
+                end: Some(Path {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("ending_at")]),
-                },
+                }),
                 format: TimeFormat::DateTime,
             },
             dimensions: List::Borrowed(

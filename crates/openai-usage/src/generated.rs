@@ -2171,10 +2171,10 @@ mod report_mappings {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("start_time")]),
                 },
-                end: Path {
+                end: Some(Path {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("end_time")]),
-                },
+                }),
                 format: TimeFormat::UnixSeconds,
             },
             dimensions: List::Borrowed(
@@ -2276,10 +2276,10 @@ mod report_mappings {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("start_time")]),
                 },
-                end: Path {
+                end: Some(Path {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("end_time")]),
-                },
+                }),
                 format: TimeFormat::UnixSeconds,
             },
             dimensions: List::Borrowed(
@@ -2392,10 +2392,10 @@ mod report_mappings {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("start_time")]),
                 },
-                end: Path {
+                end: Some(Path {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("end_time")]),
-                },
+                }),
                 format: TimeFormat::UnixSeconds,
             },
             dimensions: List::Borrowed(
@@ -2506,10 +2506,10 @@ mod report_mappings {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("start_time")]),
                 },
-                end: Path {
+                end: Some(Path {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("end_time")]),
-                },
+                }),
                 format: TimeFormat::UnixSeconds,
             },
             dimensions: List::Borrowed(
@@ -2593,10 +2593,10 @@ mod report_mappings {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("start_time")]),
                 },
-                end: Path {
+                end: Some(Path {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("end_time")]),
-                },
+                }),
                 format: TimeFormat::UnixSeconds,
             },
             dimensions: List::Borrowed(
@@ -2741,10 +2741,10 @@ mod report_mappings {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("start_time")]),
                 },
-                end: Path {
+                end: Some(Path {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("end_time")]),
-                },
+                }),
                 format: TimeFormat::UnixSeconds,
             },
             dimensions: List::Borrowed(
@@ -2856,10 +2856,10 @@ mod report_mappings {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("start_time")]),
                 },
-                end: Path {
+                end: Some(Path {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("end_time")]),
-                },
+                }),
                 format: TimeFormat::UnixSeconds,
             },
             dimensions: List::Borrowed(
@@ -2950,10 +2950,10 @@ mod report_mappings {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("start_time")]),
                 },
-                end: Path {
+                end: Some(Path {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("end_time")]),
-                },
+                }),
                 format: TimeFormat::UnixSeconds,
             },
             dimensions: List::Borrowed(
@@ -3066,10 +3066,10 @@ mod report_mappings {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("start_time")]),
                 },
-                end: Path {
+                end: Some(Path {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("end_time")]),
-                },
+                }),
                 format: TimeFormat::UnixSeconds,
             },
             dimensions: List::Borrowed(
@@ -3182,10 +3182,10 @@ mod report_mappings {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("start_time")]),
                 },
-                end: Path {
+                end: Some(Path {
                     level: 1usize,
                     keys: List::Borrowed(&[Text::Borrowed("end_time")]),
-                },
+                }),
                 format: TimeFormat::UnixSeconds,
             },
             dimensions: List::Borrowed(

@@ -99,7 +99,8 @@ pub enum Period {
     /// Each row is inside a time bucket with its own start and end.
     Buckets {
         start: Path,
-        end: Path,
+        /// `None`: the row names a day (`format` is a date), which ends a day later.
+        end: Option<Path>,
         format: TimeFormat,
     },
     /// Totals for the requested range.

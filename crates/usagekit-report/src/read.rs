@@ -196,7 +196,15 @@ impl ReportSpec {
                             )
                         })
                 };
-                (Some(read(start)?), Some(read(end)?), Coverage::Bucket)
+                let start = read(start)?;
+                let end = match end {
+                    Some(end) => read(end)?,
+                    // A date names the whole day.
+                    None => start.checked_add_days(Days::new(1)).ok_or_else(|| {
+                        format!("{}: a row's day is out of range", self.operation)
+                    })?,
+                };
+                (Some(start), Some(end), Coverage::Bucket)
             }
             Period::Range => (Some(query.since), Some(query.until), Coverage::Range),
             Period::Snapshot { label, window_days } => {
@@ -291,4 +299,76 @@ impl ReportSpec {
 fn lookup<'v>(value: &'v Value, keys: &[Text]) -> Option<&'v Value> {
     keys.iter()
         .try_fold(value, |value, key| value.get(key.as_ref()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::*;
+    use crate::mapping::{Metric, Path, Period, ReportRequest, ReportSpec, TimeFormat, Unit};
+
+    fn path(level: usize, keys: &[&'static str]) -> Path {
+        Path {
+            level,
+            keys: keys.iter().map(|k| Cow::Borrowed(*k)).collect(),
+        }
+    }
+
+    /// Rows of one day each (`{start, format: date}`): a day's bucket ends a day later.
+    #[test]
+    fn a_row_that_names_a_day_covers_that_day() {
+        let spec = ReportSpec {
+            operation: "daily".into(),
+            request: ReportRequest {
+                start: None,
+                end: None,
+                bucket_width: None,
+                group_by: None,
+                params: Cow::Borrowed(&[]),
+            },
+            rows: vec![vec![Cow::Borrowed("data")].into()].into(),
+            filters: Cow::Borrowed(&[]),
+            period: Period::Buckets {
+                start: path(1, &["date"]),
+                end: None,
+                format: TimeFormat::Date,
+            },
+            dimensions: Cow::Borrowed(&[]),
+            metrics: vec![Metric {
+                name: "requests".into(),
+                values: vec![path(1, &["requests"])].into(),
+                unit: Unit::Fixed("requests".into()),
+                scale: None,
+            }]
+            .into(),
+            example: None,
+        };
+        let page = serde_json::json!({"data": [
+            {"date": "2026-11-01", "requests": 3},
+            {"date": "2026-11-30", "requests": 4}
+        ]});
+        let day = |text: &str| -> DateTime<Utc> { format!("{text}T00:00:00Z").parse().unwrap() };
+        let query = ReportQuery {
+            since: day("2026-11-01"),
+            until: day("2026-12-01"),
+            group_by: Vec::new(),
+        };
+        let mut records = Vec::new();
+        spec.read_page(&"p".into(), &page, &query, day("2026-12-03"), &mut |r| {
+            records.push(r)
+        })
+        .unwrap();
+        let periods: Vec<_> = records
+            .iter()
+            .map(|r| (r.period_start.unwrap(), r.period_end.unwrap(), r.value))
+            .collect();
+        assert_eq!(
+            periods,
+            [
+                (day("2026-11-01"), day("2026-11-02"), Decimal::from(3)),
+                (day("2026-11-30"), day("2026-12-01"), Decimal::from(4)),
+            ]
+        );
+    }
 }
