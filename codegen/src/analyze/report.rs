@@ -557,10 +557,17 @@ impl<'a> Rows<'a> {
                 (full.value.paths(), unit, scale(full.scale.as_ref(), &at)?)
             }
         };
-        if name == "cost" && !matches!(unit, Unit::Currency(_)) {
+        // Money needs its currency: read from the row, or fixed where the provider
+        // never names it (OpenRouter's USD), as an ISO 4217 code.
+        let iso_code = |unit: &str| unit.len() == 3 && unit.bytes().all(|b| b.is_ascii_uppercase());
+        let money = match &unit {
+            Unit::Currency(_) => true,
+            Unit::Fixed(unit) => iso_code(unit),
+        };
+        if name == "cost" && !money {
             return Err((
                 at,
-                "`cost` needs `currency`: the path of the amount's currency code".to_owned(),
+                "`cost` needs `currency` (the path of the amount's currency code) or a fixed `unit` that is an ISO 4217 code (`unit: USD`)".to_owned(),
             ));
         }
         let values = paths

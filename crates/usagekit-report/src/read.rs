@@ -237,6 +237,13 @@ impl ReportSpec {
             return Ok(());
         }
         let (period_start, period_end, coverage) = self.period_of(stack, query, now)?;
+        // A provider may answer with more than was asked (OpenRouter's activity: always
+        // the last 30 days): a bucket outside the range is not part of this report.
+        if let (Coverage::Bucket, Some(start), Some(end)) = (&coverage, period_start, period_end)
+            && (end <= query.since || start >= query.until)
+        {
+            return Ok(());
+        }
         let dimension = |wanted: Dimension| {
             self.dimensions
                 .iter()
@@ -315,9 +322,10 @@ mod tests {
         }
     }
 
-    /// Rows of one day each (`{start, format: date}`): a day's bucket ends a day later.
+    /// Rows of one day each (`{start, format: date}`): a day's bucket ends a day later,
+    /// and days outside the asked range are left out.
     #[test]
-    fn a_row_that_names_a_day_covers_that_day() {
+    fn a_row_that_names_a_day_covers_that_day_and_only_asked_days_count() {
         let spec = ReportSpec {
             operation: "daily".into(),
             request: ReportRequest {
@@ -345,8 +353,10 @@ mod tests {
             example: None,
         };
         let page = serde_json::json!({"data": [
+            {"date": "2026-10-31", "requests": 100},
             {"date": "2026-11-01", "requests": 3},
-            {"date": "2026-11-30", "requests": 4}
+            {"date": "2026-11-30", "requests": 4},
+            {"date": "2026-12-01", "requests": 200}
         ]});
         let day = |text: &str| -> DateTime<Utc> { format!("{text}T00:00:00Z").parse().unwrap() };
         let query = ReportQuery {

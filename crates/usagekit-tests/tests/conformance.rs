@@ -988,3 +988,171 @@ async fn deepseek_balance_in_the_report_is_one_level_per_currency() {
         "a balance is read once"
     );
 }
+
+fn openrouter(server: &MockServer) -> openrouter_usage::Client {
+    openrouter_usage::Client::builder()
+        .base_url(server.uri())
+        .api_key(SECRET)
+        .build()
+        .unwrap()
+}
+
+/// Three days of activity: one before the asked range, as OpenRouter always answers
+/// with its last 30 days.
+const OPENROUTER_ACTIVITY: &str = r#"{"data":[
+  {"date":"2026-10-31","model":"openai/gpt-4.1","model_permaslug":"openai/gpt-4.1-2025-04-14","endpoint_id":"e1","provider_name":"OpenAI","usage":7.5,"byok_usage_inference":0,"requests":900,"prompt_tokens":9000,"completion_tokens":900,"reasoning_tokens":0},
+  {"date":"2026-11-01","model":"openai/gpt-4.1","model_permaslug":"openai/gpt-4.1-2025-04-14","endpoint_id":"e1","provider_name":"OpenAI","usage":0.015,"byok_usage_inference":0,"requests":5,"prompt_tokens":50,"completion_tokens":125,"reasoning_tokens":25},
+  {"date":"2026-11-01","model":"openai/gpt-4.1","model_permaslug":"openai/gpt-4.1-2025-04-14","endpoint_id":"e2","provider_name":"Azure","usage":0.1,"byok_usage_inference":0.02,"requests":2,"prompt_tokens":10,"completion_tokens":20,"reasoning_tokens":0},
+  {"date":"2026-11-02","model":"anthropic/claude-sonnet-4.5","model_permaslug":"anthropic/claude-4.5-sonnet-20250929","endpoint_id":"e3","provider_name":"Anthropic","usage":0.4215,"byok_usage_inference":0,"requests":12,"prompt_tokens":98000,"completion_tokens":8450,"reasoning_tokens":0}
+]}"#;
+
+#[tokio::test]
+async fn openrouter_activity_sends_exactly_the_documented_request() {
+    let server = serve("/activity", 200, OPENROUTER_ACTIVITY).await;
+    let activity = openrouter(&server)
+        .activity()
+        .date(chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap())
+        .api_key_hash("ab12")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(activity.data.len(), 4);
+    let row = &activity.data[1];
+    assert_eq!(row.date.to_string(), "2026-11-01");
+    assert_eq!(row.usage.to_string(), "0.015");
+    assert_eq!(
+        (
+            row.requests,
+            row.prompt_tokens,
+            row.completion_tokens,
+            row.reasoning_tokens
+        ),
+        (5, 50, 125, 25)
+    );
+    let (got_path, query, headers) = only_request(&server).await;
+    assert_eq!(got_path, "/activity");
+    assert_eq!(
+        sorted_query(&query),
+        ["api_key_hash=ab12", "date=2026-11-01"]
+    );
+    assert_eq!(
+        header(&headers, "authorization"),
+        Some(format!("Bearer {SECRET}").as_str())
+    );
+    assert_no_stray_headers(&headers, &["authorization"]);
+}
+
+#[tokio::test]
+async fn openrouter_credits_and_key_keep_every_digit_and_errors_decode() {
+    let server = MockServer::start().await;
+    for (route, body) in [
+        (
+            "/credits",
+            r#"{"data":{"total_credits":100.5,"total_usage":25.75}}"#,
+        ),
+        (
+            "/key",
+            r#"{"data":{"label":"sk-or-v1-0e6...1c96","limit":null,"limit_remaining":null,"limit_reset":null,"usage":25.75,"usage_daily":1.5,"usage_weekly":9.25,"usage_monthly":25.75,"is_free_tier":false}}"#,
+        ),
+    ] {
+        wiremock::Mock::given(wiremock::matchers::path(route))
+            .respond_with(usagekit_tests::json(200, body))
+            .mount(&server)
+            .await;
+    }
+    let client = openrouter(&server);
+    let credits = client.credits().send().await.unwrap();
+    assert_eq!(
+        (
+            credits.data.total_credits.to_string(),
+            credits.data.total_usage.to_string()
+        ),
+        ("100.5".to_owned(), "25.75".to_owned())
+    );
+    let key = client.current_key().send().await.unwrap();
+    assert_eq!(key.data.usage_weekly.unwrap().to_string(), "9.25");
+    assert!(key.data.limit.is_null());
+
+    let body = r#"{"error":{"code":401,"message":"No auth credentials found"}}"#;
+    let server = serve("/activity", 401, body).await;
+    let err = openrouter(&server).activity().send().await.unwrap_err();
+    let api = err.api_error().unwrap();
+    assert_eq!(api.status.as_u16(), 401);
+    assert_eq!(api.body.error.as_ref().unwrap().code, Some(401));
+    let shown = err.to_string();
+    assert!(
+        shown.contains("get-user-activity") && shown.contains("No auth credentials found"),
+        "{shown}"
+    );
+    assert!(!shown.contains(SECRET) && !format!("{err:?}").contains(SECRET));
+}
+
+/// The report's daily totals equal sums computed from the body independently, and a
+/// day outside the asked range is not in them.
+#[tokio::test]
+async fn openrouter_activity_in_the_report_sums_each_asked_day() {
+    use rust_decimal::Decimal;
+    use usagekit_runtime::report::{Granularity, ReportQuery};
+    let server = serve("/activity", 200, OPENROUTER_ACTIVITY).await;
+    wiremock::Mock::given(wiremock::matchers::path("/credits"))
+        .respond_with(usagekit_tests::json(
+            200,
+            r#"{"data":{"total_credits":100.5,"total_usage":25.75}}"#,
+        ))
+        .mount(&server)
+        .await;
+    let query = ReportQuery::examples(&[]);
+    let summary = openrouter_usage::SERVICE
+        .summarize(&openrouter(&server), &query, Granularity::Day)
+        .await
+        .unwrap();
+    let got: std::collections::BTreeMap<(String, String, String), Decimal> = summary
+        .rows()
+        .map(|(row, value)| {
+            let day = row
+                .period_start
+                .map(|d| d.date_naive().to_string())
+                .unwrap_or_else(|| row.period_label(Granularity::Day));
+            ((day, row.metric.to_string(), row.unit.clone()), value)
+        })
+        .collect();
+    let body: serde_json::Value = serde_json::from_str(OPENROUTER_ACTIVITY).unwrap();
+    let mut expected = std::collections::BTreeMap::new();
+    for row in body["data"].as_array().unwrap() {
+        let day = row["date"].as_str().unwrap().to_owned();
+        if day.as_str() < "2026-11-01" || day.as_str() >= "2026-11-04" {
+            continue;
+        }
+        for (metric, field, unit) in [
+            ("cost", "usage", "USD"),
+            ("byok_cost", "byok_usage_inference", "USD"),
+            ("requests", "requests", "requests"),
+            ("input_tokens", "prompt_tokens", "tokens"),
+            ("output_tokens", "completion_tokens", "tokens"),
+            ("reasoning_tokens", "reasoning_tokens", "tokens"),
+        ] {
+            let value: Decimal = row[field].to_string().parse().unwrap();
+            *expected
+                .entry((day.clone(), metric.to_owned(), unit.to_owned()))
+                .or_insert(Decimal::ZERO) += value;
+        }
+    }
+    expected.insert(
+        ("credits now".into(), "total_credits".into(), "USD".into()),
+        "100.5".parse().unwrap(),
+    );
+    expected.insert(
+        (
+            "credits now".into(),
+            "total_credits_used".into(),
+            "USD".into(),
+        ),
+        "25.75".parse().unwrap(),
+    );
+    let expected: std::collections::BTreeMap<_, Decimal> = expected
+        .into_iter()
+        .map(|(k, v): (_, Decimal)| (k, v.normalize()))
+        .collect();
+    assert_eq!(got, expected);
+    assert!(!got.keys().any(|(day, _, _)| day == "2026-10-31"));
+}
