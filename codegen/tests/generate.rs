@@ -380,6 +380,29 @@ fn report_mappings_come_from_the_spec_alone() {
     assert!(unmapped.contains("reports: &[]"));
 }
 
+/// The summary says what its table covers: days, the API's current figures, or both.
+#[test]
+fn the_summary_says_whether_it_shows_days_or_current_figures() {
+    let (path, text) = common::fixture("ok_report.yaml");
+    let readme = |text: &str| {
+        let files = generate(&path, text, &settings()).unwrap().files;
+        let readme = files.iter().find(|f| f.path == "README.md").unwrap();
+        readme.contents.clone()
+    };
+    let both = readme(&text);
+    assert!(
+        both.contains("A table of the last 7 days and the API's current figures (`this month`)"),
+        "{both}"
+    );
+    // The same spec with its day buckets reported as current figures too.
+    let with_end = "period: {start: '$.days[].day', end: '$.days[].until', format: date}";
+    let only_now = readme(&text.replace(with_end, "period: {snapshot: today}"));
+    assert!(
+        only_now.contains("A table of the API's current figures (`this month`, `today`)"),
+        "{only_now}"
+    );
+}
+
 /// A bucket's end may be left out only where each row names a day, which then ends a
 /// day later; elsewhere the spec is refused with the place and the fix.
 #[test]

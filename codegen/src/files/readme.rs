@@ -9,6 +9,33 @@ use crate::diagnostic::Diagnostic;
 
 const TEMPLATE: &str = include_str!("readme.md");
 
+/// What the summary's table covers, from the report mappings' periods: a range of
+/// days, the API's current figures (a balance, a billing period), or both.
+fn summary_covers(model: &Model<'_>) -> String {
+    use usagekit_report::Period;
+    let mut days = false;
+    let mut now = Vec::new();
+    for spec in &model.reports {
+        match &spec.period {
+            Period::Snapshot { label, .. } => {
+                let label = format!("`{label}`");
+                if !now.contains(&label) {
+                    now.push(label);
+                }
+            }
+            Period::Buckets { .. } | Period::Range => days = true,
+        }
+    }
+    match (days, now.is_empty()) {
+        (_, true) => "the last 7 days".to_owned(),
+        (false, false) => format!("the API's current figures ({})", now.join(", ")),
+        (true, false) => format!(
+            "the last 7 days and the API's current figures ({})",
+            now.join(", ")
+        ),
+    }
+}
+
 /// The README; `example` is the call example's program, `summary` the summary
 /// program and what it prints for the spec's examples. (Long: one section of the
 /// template filled per block, read top to bottom like the README itself.)
@@ -47,10 +74,11 @@ pub(super) fn text(
         let _ = write!(
             summary_section,
             "## Summary\n\n\
-             A table of the last 7 days, read as the spec's `x-usagekit-report` says (the same \
+             A table of {}, read as the spec's `x-usagekit-report` says (the same \
              mapping the `usagekit report` command uses):\n\n\
              ```rust,no_run\n{program}```\n\n\
-             This is `examples/{example_file}.rs`: {run_example}."
+             This is `examples/{example_file}.rs`: {run_example}.",
+            summary_covers(model)
         );
         if let Some(output) = output {
             let _ = write!(
