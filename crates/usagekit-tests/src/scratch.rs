@@ -21,22 +21,6 @@ pub fn workspace_root() -> PathBuf {
         .unwrap()
 }
 
-/// The workspace's target directory (cargo holds no lock on it while tests run).
-pub fn target_dir() -> PathBuf {
-    let output = cargo_command(&workspace_root())
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--no-deps",
-            "--offline",
-        ])
-        .output()
-        .unwrap();
-    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    PathBuf::from(metadata["target_directory"].as_str().unwrap())
-}
-
 /// Writes `contents` to `path` unless it holds them already: an unchanged file
 /// keeps its time, so cargo rebuilds nothing on the next run.
 pub fn write(path: &Path, contents: impl AsRef<[u8]>) {
@@ -146,7 +130,7 @@ impl Scratch {
         table.insert("resolver".into(), "3".into());
         table.insert("members".into(), members_out.into());
         table.insert("package".into(), workspace["package"].clone());
-        table.insert("dependencies".into(), dependencies.into());
+        table.insert("dependencies".into(), dependencies.clone().into());
         // The workspace's profiles, so that its dependencies' builds are reused;
         // the scratch members themselves are built once and never debugged.
         let mut profiles = manifest["profile"].as_table().unwrap().clone();
@@ -168,12 +152,15 @@ impl Scratch {
 
         let used = members
             .iter()
-            .flat_map(|m| path_dependencies(&dir.join(m).join("Cargo.toml")))
+            .flat_map(|m| path_dependencies(&dir.join(m).join("Cargo.toml"), &dependencies))
             .collect();
-        write_unify(&dir.join("unify"), &root, &used);
+        let metadata = workspace_metadata(&root);
+        write_unify(&dir.join("unify"), &metadata, &used);
+        // The workspace's target directory (cargo holds no lock on it while tests run).
+        let target = PathBuf::from(metadata["target_directory"].as_str().unwrap());
         Scratch {
             dir: dir.to_owned(),
-            target: target_dir(),
+            target,
         }
     }
 
@@ -205,13 +192,11 @@ impl Scratch {
     }
 }
 
-/// The directories of the path dependencies a manifest names, absolute.
-fn path_dependencies(manifest: &Path) -> BTreeSet<PathBuf> {
+/// The directories of the path dependencies a manifest names, absolute;
+/// `shared` is the workspace's dependency table with its paths made absolute.
+fn path_dependencies(manifest: &Path, shared: &toml::Table) -> BTreeSet<PathBuf> {
     let table = read_toml(manifest);
     let dir = manifest.parent().unwrap();
-    let root = workspace_root();
-    let shared = read_toml(&root.join("Cargo.toml"));
-    let shared = shared["workspace"]["dependencies"].as_table().unwrap();
     let mut found = BTreeSet::new();
     for section in ["dependencies", "dev-dependencies", "build-dependencies"] {
         let Some(entries) = table.get(section).and_then(|s| s.as_table()) else {
@@ -226,7 +211,7 @@ fn path_dependencies(manifest: &Path) -> BTreeSet<PathBuf> {
                     .and_then(|s| s.get("path"))
                     .and_then(|p| p.as_str())
             {
-                found.insert(root.join(path));
+                found.insert(PathBuf::from(path));
             }
         }
     }
@@ -279,10 +264,9 @@ fn merge(into: &mut toml::Table, name: &str, spec: &toml::Value) {
     }
 }
 
-/// `unify`: the members' external dependencies (dev-dependencies as normal
-/// ones: a scratch build never builds `unify`'s tests), and the workspace
-/// libraries `used` with the features the workspace resolves for them.
-fn write_unify(dir: &Path, root: &Path, used: &BTreeSet<PathBuf>) {
+/// `cargo metadata` of the workspace, resolved for the host only (offline: the
+/// other platforms' packages need not be downloaded).
+fn workspace_metadata(root: &Path) -> serde_json::Value {
     let output = cargo_command(root)
         .args(["metadata", "--format-version", "1", "--offline", "--locked"])
         .args(["--filter-platform", &host()])
@@ -293,7 +277,13 @@ fn write_unify(dir: &Path, root: &Path, used: &BTreeSet<PathBuf>) {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// `unify`: the members' external dependencies (dev-dependencies as normal
+/// ones: a scratch build never builds `unify`'s tests), and the workspace
+/// libraries `used` with the features the workspace resolves for them.
+fn write_unify(dir: &Path, metadata: &serde_json::Value, used: &BTreeSet<PathBuf>) {
     let members: BTreeSet<&str> = metadata["workspace_members"]
         .as_array()
         .unwrap()

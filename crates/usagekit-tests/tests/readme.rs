@@ -5,15 +5,11 @@
 //! snippets run against a loopback server; every generated crate's snippets are
 //! its doctests, whose dependencies must be its install block.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use usagekit_tests::scratch::{Scratch, write_package};
+use usagekit_tests::scratch::{Scratch, workspace_root as root, write_package};
 use usagekit_tests::{SECRET, fixture, serve};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 /// The text of each fenced block whose info string starts with `lang`.
 fn blocks(markdown: &str, lang: &str) -> Vec<String> {
