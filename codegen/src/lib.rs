@@ -29,7 +29,7 @@ mod spec;
 mod typify;
 
 pub use diagnostic::{Diagnostic, Location};
-pub use files::{GeneratedFile, REGISTRY_CRATE, registry_crate};
+pub use files::{GeneratedFile, REGISTRY_CRATE, SchemasCrate, registry_crate};
 pub use semver::{ApiChange, Version, changelog, check_version, compare};
 pub use settings::{
     CredentialSettings, ExampleSettings, FeatureSplit, ProviderSettings, Unsupported,
@@ -50,6 +50,9 @@ pub struct Outcome {
     /// The cargo features that split the operations by tag, each with how many
     /// operations it compiles (empty: one piece).
     pub features: Vec<(String, usize)>,
+    /// The component schemas no operation uses, as a crate of their own beside
+    /// the client (`<crate>-schemas`), when tags split the client and there are any.
+    pub schemas: Option<SchemasCrate>,
 }
 
 /// Generates one provider's client crate.
@@ -82,10 +85,12 @@ pub fn generate_crate(
             (feature.name.clone(), operations)
         })
         .collect();
-    let syntax = items::module(&model, types).map_err(generated)?;
-    let files = files::crate_files(spec_path, &model, syntax, &left_out).map_err(generated)?;
+    let modules = items::module(&model, types).map_err(generated)?;
+    let (files, schemas) =
+        files::crate_files(spec_path, &model, modules, &left_out).map_err(generated)?;
     Ok(Outcome {
         files,
+        schemas,
         left_out,
         notes,
         features,

@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{fixture, fixture_names, generate, generate_with, generated, settings};
+use common::{fixture, fixture_names, generate, generate_with, generated, outcome_with, settings};
 use usagekit_codegen::{GeneratedFile, ProviderSettings};
 
 fn module(files: &[GeneratedFile]) -> &str {
@@ -111,8 +111,9 @@ fn a_feature_per_tag_in_the_manifest_and_the_readme() {
     };
     assert_eq!(list("default"), ["rustls-ring", "operations"]);
     assert_eq!(list("operations"), ["code-scanning", "issues", "repos"]);
-    assert_eq!(list("full"), ["operations", "schemas"]);
-    assert!(list("schemas").is_empty() && list("issues").is_empty());
+    assert!(list("issues").is_empty());
+    // The schemas no operation uses are a crate of their own now, not features.
+    assert!(!features.contains_key("schemas") && !features.contains_key("full"));
     let readme = file("README.md");
     for row in [
         "| `code-scanning` | the operations tagged `Code Scanning` | 1 |",
@@ -142,6 +143,88 @@ fn a_feature_per_tag_in_the_manifest_and_the_readme() {
         .contents;
     assert!(!manifest.contains("operations"), "{manifest}");
     assert!(!module(&whole).contains("cfg(feature"));
+}
+
+/// The component schemas no operation uses leave a split crate for its
+/// `<crate>-schemas` crate, which asks the client for only the features whose
+/// types they name, and re-exports the client's types beside its own.
+#[test]
+fn schemas_no_operation_uses_are_a_crate_of_their_own() {
+    let outcome = outcome_with("ok_features.yaml", &settings());
+    let client = module(&outcome.files);
+    let schemas = outcome.schemas.expect("ok_features has orphans");
+    assert_eq!(schemas.name, "fixture-usage-schemas");
+    let file = |path: &str| {
+        &schemas
+            .files
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("{path} missing"))
+            .contents
+    };
+    let code = file("src/generated.rs");
+    for orphan in [
+        "Orphan",
+        "OrphanKind",
+        "RepoEvent",
+        "RepoEventAction",
+        "Subject",
+    ] {
+        let definition = format!(" {orphan} {{");
+        assert!(
+            code.contains(&definition),
+            "{orphan} not in the schemas crate"
+        );
+        assert!(
+            !client.contains(&definition),
+            "{orphan} still in the client"
+        );
+    }
+    // The union's conversions from reached types leave with it.
+    assert!(
+        code.contains("impl ::std::convert::From<Repo> for Subject"),
+        "{code}"
+    );
+    assert!(client.contains("pub struct Repo {") && client.contains("pub struct User {"));
+    assert!(code.contains("pub use ::fixture_usage::types::*;"));
+    let manifest: toml::Table = toml::from_str(file("Cargo.toml")).unwrap();
+    let dependency = &manifest["dependencies"]["fixture-usage"];
+    assert_eq!(dependency["path"].as_str(), Some("../fixture-usage"));
+    assert_eq!(dependency["version"].as_str(), Some("=0.1.0"));
+    assert_eq!(dependency["default-features"].as_bool(), Some(false));
+    // `Repo` needs `repos`, `Issue` (in `Subject`) `issues`; `User` is always there.
+    let features: Vec<&str> = dependency["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert_eq!(features, ["issues", "repos"]);
+    let readme = file("README.md");
+    assert!(
+        readme.contains("use fixture_usage_schemas::types::Orphan;"),
+        "{readme}"
+    );
+    let client_readme = &outcome
+        .files
+        .iter()
+        .find(|f| f.path == "README.md")
+        .unwrap()
+        .contents;
+    assert!(client_readme.contains("`fixture-usage-schemas`"));
+    insta::assert_snapshot!(code.as_str());
+    insta::assert_snapshot!(file("Cargo.toml").as_str());
+
+    // One piece when tags do not split the crate: the schemas stay in it.
+    let whole = outcome_with(
+        "ok_features.yaml",
+        &ProviderSettings {
+            features: usagekit_codegen::FeatureSplit::None,
+            ..settings()
+        },
+    );
+    assert!(whole.schemas.is_none());
+    assert!(module(&whole.files).contains(" RepoEvent {"));
 }
 
 #[test]

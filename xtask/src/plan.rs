@@ -135,7 +135,15 @@ fn generate_one(root: &Path, provider: &ProviderSettings) -> Result<Generated, V
         .map_err(|e| vec![Diagnostic::new(SETTINGS, e)])?;
     let mut said = outcome.left_out;
     said.extend(outcome.notes);
-    Ok((changes_in(&dir, &files), report, said))
+    let mut changes = changes_in(&dir, &files);
+    // The schemas crate beside it, when tags split the client (or its files to
+    // remove, when they no longer do).
+    let schemas_dir = root
+        .join("crates")
+        .join(format!("{}-schemas", provider.crate_name));
+    let schemas = outcome.schemas.map(|s| s.files).unwrap_or_default();
+    changes.extend(changes_in(&schemas_dir, &schemas));
+    Ok((changes, report, said))
 }
 
 /// What writing `files` into `dir` changes, including files there to remove: a

@@ -64,10 +64,14 @@ pub fn github(root: &Path, spec: Option<PathBuf>) -> Result<String, String> {
         .map_or(0, |file| file.contents.lines().count());
     let mut scratch = Scratch::new(root, "github")?;
     scratch.add(&settings.crate_name, &outcome.files)?;
+    if let Some(schemas) = &outcome.schemas {
+        scratch.add(&schemas.name, &schemas.files)?;
+    }
     scratch.finish()?;
-    // `cargo check` with `features` (None: the defaults), refused when it fails.
-    let check = |features: Option<&str>| {
-        let checked = scratch.check(&settings.crate_name, features)?;
+    // `cargo check` of `packages` with `features` (None: the defaults), refused
+    // when it fails.
+    let check = |packages: &[&str], features: Option<&str>| {
+        let checked = scratch.check(packages, features)?;
         if !checked.passed {
             return Err(format!(
                 "{} generated ({lines} lines) but does not compile with {}:\n{}",
@@ -81,7 +85,8 @@ pub fn github(root: &Path, spec: Option<PathBuf>) -> Result<String, String> {
             checked.peak_kib as f64 / 1024.0 / 1024.0,
         ))
     };
-    let (wall, peak) = check(None)?;
+    let client = settings.crate_name.as_str();
+    let (wall, peak) = check(&[client], None)?;
     let mut summary = format!(
         "{}: {} operations, generated in {:.1} s ({lines} lines of Rust); `cargo check` (default features: every operation) passed in {wall:.0} s, peak {peak:.1} GiB",
         spec_path
@@ -90,14 +95,21 @@ pub fn github(root: &Path, spec: Option<PathBuf>) -> Result<String, String> {
         operations(&text),
         generation.as_secs_f64(),
     );
-    // Everything, with the schemas no operation uses; and a user of one tag: the
-    // tag with the most operations, the worst case.
-    if let Some((feature, count)) = crate::corpus::largest(&outcome.features) {
-        let (wall, peak) = check(Some("full"))?;
+    // Everything, with the schemas crate; and a user of one tag: the tag with the
+    // most operations, the worst case.
+    if let Some(schemas) = &outcome.schemas {
+        // The client as checked above (the same features: cargo reuses it), then
+        // the schemas crate on top: everything takes both, one after the other.
+        let (schemas_wall, schemas_peak) = check(&[client, &schemas.name], None)?;
         summary.push_str(&format!(
-            "; with `full` (the schemas no operation uses too): {wall:.0} s, peak {peak:.1} GiB"
+            "; `{}` (the schemas no operation uses) on top: {schemas_wall:.0} s, peak {schemas_peak:.1} GiB, so everything {:.0} s, peak {:.1} GiB",
+            schemas.name,
+            wall + schemas_wall,
+            peak.max(schemas_peak)
         ));
-        let (wall, peak) = check(Some(&feature))?;
+    }
+    if let Some((feature, count)) = crate::corpus::largest(&outcome.features) {
+        let (wall, peak) = check(&[client], Some(&feature))?;
         summary.push_str(&format!(
             "; with only feature `{feature}` ({count} of {} operations, the largest tag of {}): {wall:.0} s, peak {peak:.1} GiB",
             operations(&text),

@@ -66,9 +66,9 @@ impl Scratch {
         Ok(())
     }
 
-    /// `cargo check -p <package>`, measured (see [`measure`]); with only
+    /// `cargo check -p <package>…`, measured (see [`measure`]); with only
     /// `features` (and the default TLS backend) when given.
-    pub fn check(&self, package: &str, features: Option<&str>) -> Result<Checked, String> {
+    pub fn check(&self, packages: &[&str], features: Option<&str>) -> Result<Checked, String> {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let started = Instant::now();
         let own = std::env::current_exe().map_err(|e| format!("cannot find xtask: {e}"))?;
@@ -78,9 +78,10 @@ impl Scratch {
             "check".to_owned(),
             "--offline".to_owned(),
             "--quiet".to_owned(),
-            "-p".to_owned(),
-            package.to_owned(),
         ];
+        for package in packages {
+            args.extend(["-p".to_owned(), (*package).to_owned()]);
+        }
         if let Some(features) = features {
             args.extend([
                 "--no-default-features".to_owned(),

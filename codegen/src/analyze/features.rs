@@ -13,17 +13,14 @@ pub const AUTO_FROM_OPERATIONS: usize = 64;
 
 /// Every operation (a default feature).
 pub const OPERATIONS: &str = "operations";
-/// The component schemas no operation uses (GitHub's webhook payloads).
-pub const SCHEMAS: &str = "schemas";
-/// Both.
-pub const FULL: &str = "full";
-
-/// Features the generated manifest already has.
+/// Features the generated manifest has, and `schemas` and `full`, which it had
+/// before the component schemas no operation uses became a crate of their own:
+/// a tag named so keeps the feature name it had (`schemas-api`).
 pub const RESERVED: &[&str] = &[
     "default",
     OPERATIONS,
-    SCHEMAS,
-    FULL,
+    "schemas",
+    "full",
     "rustls",
     "rustls-ring",
     "native-tls",

@@ -66,14 +66,16 @@ impl<'ast> Visit<'ast> for Roots {
 }
 
 /// The crates the generated code names, read from its syntax tree: the first
-/// segment of every path of two or more segments that is not one of its modules.
-pub(super) fn of(syntax: &syn::File) -> Result<BTreeSet<&'static str>, String> {
+/// segment of every path of two or more segments that is not one of its modules
+/// nor one of the generated `siblings` (the schemas crate's client).
+pub(super) fn of(syntax: &syn::File, siblings: &[&str]) -> Result<BTreeSet<&'static str>, String> {
     let mut found = Roots::default();
     found.visit_file(syntax);
     // serde_json always: `lib.rs` re-exports it for the examples and for `Unknown` values.
     let mut crates: BTreeSet<&'static str> = ["serde", "serde_json", "usagekit-runtime"].into();
     for root in &found.roots {
         let local = NOT_CRATES.contains(&root.as_str())
+            || siblings.contains(&root.as_str())
             || found.modules.contains(root)
             || root.starts_with(|c: char| c.is_uppercase());
         if local {
@@ -105,7 +107,7 @@ mod tests {
             }
             use uuid::Uuid;
         };
-        let found: Vec<&str> = of(&code).unwrap().into_iter().collect();
+        let found: Vec<&str> = of(&code, &[]).unwrap().into_iter().collect();
         assert_eq!(
             found,
             ["chrono", "serde", "serde_json", "usagekit-runtime", "uuid"]
@@ -115,7 +117,7 @@ mod tests {
                 x: ::base32::Alphabet,
             }
         );
-        let message = of(&unknown).unwrap_err();
+        let message = of(&unknown, &[]).unwrap_err();
         assert!(
             message.contains("`base32`") && message.contains("KNOWN_CRATES"),
             "{message}"

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
 
 use super::format;
-use crate::analyze::features::{FULL, OPERATIONS, SCHEMAS};
+use crate::analyze::features::OPERATIONS;
 use crate::analyze::model::Feature;
 use crate::settings::ProviderSettings;
 
@@ -124,8 +124,8 @@ pub fn client(
     format!("{}{document}", format::header("#", spec_path))
 }
 
-/// The TLS backends, one feature each (and `full` by default when tags split
-/// the operations).
+/// The TLS backends, one feature each (and `operations` by default when tags
+/// split the operations).
 fn tls_features(split: bool) -> Table {
     let mut features = table(2, &[]);
     let default: &[&str] = if split {
@@ -158,8 +158,8 @@ fn tls_features(split: bool) -> Table {
     features
 }
 
-/// `operations`, `schemas`, `full` and a feature per tag: each compiles its
-/// operations and the types they reach.
+/// `operations` and a feature per tag: each compiles its operations and the
+/// types they reach.
 fn operation_features(table: &mut Table, features: &[Feature]) {
     if features.is_empty() {
         return;
@@ -175,22 +175,72 @@ fn operation_features(table: &mut Table, features: &[Feature]) {
             "compiles only those and the types they reach (README, \"Features\").",
         ],
     );
-    entry(
-        table,
-        SCHEMAS,
-        strings(&[]),
-        &["The component schemas no operation uses (webhook payloads, say)."],
-    );
-    entry(
-        table,
-        FULL,
-        strings(&[OPERATIONS, SCHEMAS]),
-        &["Everything."],
-    );
     for feature in features {
         let comment = format!("The operations {}.", feature.describe());
         entry(table, &feature.name, strings(&[]), &[comment.as_str()]);
     }
+}
+
+/// The manifest of a `<crate>-schemas` crate: the client's types with the
+/// features they need, and what the schemas' own code names.
+pub fn schemas(
+    spec_path: &str,
+    settings: &ProviderSettings,
+    name: &str,
+    dependencies: &BTreeSet<&str>,
+    features: &[String],
+) -> String {
+    let mut document = DocumentMut::new();
+    let mut package = table(0, &[]);
+    entry(&mut package, "name", name, &[]);
+    entry(&mut package, "version", settings.version.as_str(), &[]);
+    let description = format!(
+        "The component schemas of {}'s API that no operation uses, as types (the rest are {}'s)",
+        settings.name, settings.crate_name
+    );
+    entry(&mut package, "description", description, &[]);
+    entry(&mut package, "readme", "README.md", &[]);
+    entry(
+        &mut package,
+        "keywords",
+        strings(&["openapi", "api-client", "schemas"]),
+        &[],
+    );
+    entry(&mut package, "categories", strings(&["api-bindings"]), &[]);
+    for key in INHERITED {
+        entry(&mut package, key, workspace(&[]), &[]);
+    }
+    document.insert("package", Item::Table(package));
+
+    let mut lib = table(
+        1,
+        &["No unit tests to build: the README's snippet is the doctest."],
+    );
+    entry(&mut lib, "test", false, &[]);
+    document.insert("lib", Item::Table(lib));
+
+    let mut dependency_table = table(2, &[]);
+    let mut client = InlineTable::new();
+    client.insert("path", format!("../{}", settings.crate_name).into());
+    // Released together: these types re-export exactly that version's.
+    client.insert("version", format!("={}", settings.version).into());
+    client.insert("default-features", false.into());
+    let features: Vec<&str> = features.iter().map(String::as_str).collect();
+    client.insert("features", strings(&features));
+    entry(
+        &mut dependency_table,
+        &settings.crate_name,
+        Value::InlineTable(client),
+        &[
+            "The client's types; only the features whose types these schemas name",
+            "(no TLS backend: nothing here makes a request).",
+        ],
+    );
+    for dependency in dependencies {
+        entry(&mut dependency_table, dependency, workspace(&[]), &[]);
+    }
+    document.insert("dependencies", Item::Table(dependency_table));
+    format!("{}{document}", format::header("#", spec_path))
 }
 
 /// The manifest of the registry crate: every client as a path dependency.

@@ -20,11 +20,30 @@ use syn::Item;
 use crate::analyze::Model;
 use crate::typify::Types;
 
+/// The generated modules of a crate, and of its `<crate>-schemas` crate when one
+/// is split off.
+pub struct Modules {
+    pub client: syn::File,
+    pub schemas: Option<Schemas>,
+}
+
+/// The `<crate>-schemas` crate's module: the component schemas no operation
+/// uses, beside every type of the client (re-exported), and the client's
+/// features the schemas need.
+pub struct Schemas {
+    pub module: syn::File,
+    pub features: Vec<String>,
+}
+
 /// The crate's generated module: typify's types and everything of ours.
-pub fn module(model: &Model<'_>, types: Types) -> Result<syn::File, String> {
+pub fn module(model: &Model<'_>, types: Types) -> Result<Modules, String> {
     let mut type_items = types.items;
     type_items.extend(self::type_items(model)?);
-    features::gate_types(model, &types.operations, &mut type_items);
+    let orphans = features::gate_types(model, &types.operations, &mut type_items);
+    let schemas = orphans.map(|orphans| Schemas {
+        module: schemas_module(model, &type_items, orphans.items),
+        features: orphans.features,
+    });
     let gates = features::operations(model);
     let mut methods = Vec::new();
     let mut builders = Vec::new();
@@ -113,8 +132,37 @@ pub fn module(model: &Model<'_>, types: Types) -> Result<syn::File, String> {
             pub use usagekit_runtime::{ApiError, Error, ErrorKind, TryStreamExt};
         }
     };
-    syn::parse2(tokens)
-        .map_err(|e| format!("the generator built code that does not parse (a generator bug): {e}"))
+    let client = syn::parse2(tokens).map_err(|e| {
+        format!("the generator built code that does not parse (a generator bug): {e}")
+    })?;
+    Ok(Modules { client, schemas })
+}
+
+/// The schemas crate's `types`: the client's re-exported, then the orphans; a
+/// module of theirs (typify's `builder`) re-exports the client's of that name.
+fn schemas_module(model: &Model<'_>, client_types: &[Item], mut orphans: Vec<Item>) -> syn::File {
+    let client = quote::format_ident!("{}", model.settings.crate_name.replace('-', "_"));
+    for item in &mut orphans {
+        if let Item::Mod(module) = item
+            && let Some((_, content)) = &mut module.content
+            && client_types
+                .iter()
+                .any(|item| matches!(item, Item::Mod(m) if m.ident == module.ident))
+        {
+            let name = &module.ident;
+            content.insert(0, syn::parse_quote!(pub use ::#client::types::#name::*;));
+        }
+    }
+    syn::parse_quote! {
+        /// Every type of the client crate (re-exported) and the component schemas
+        /// no operation uses.
+        #[allow(clippy::all)]
+        pub mod types {
+            pub use ::#client::types::*;
+
+            #(#orphans)*
+        }
+    }
 }
 
 /// For the `types` module: discriminated unions, and the error and result enums of

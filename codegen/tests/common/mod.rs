@@ -82,19 +82,22 @@ pub fn generate(
 }
 
 pub fn generate_with(name: &str, settings: &ProviderSettings) -> Vec<GeneratedFile> {
+    outcome_with(name, settings).files
+}
+
+/// The whole outcome of a fixture that must generate.
+pub fn outcome_with(name: &str, settings: &ProviderSettings) -> usagekit_codegen::Outcome {
     let (path, text) = fixture(name);
-    generate(&path, &text, settings)
-        .map(|outcome| outcome.files)
-        .unwrap_or_else(|problems| {
-            panic!(
-                "{name} should generate:\n{}",
-                problems
-                    .iter()
-                    .map(|p| p.to_string())
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            )
-        })
+    generate(&path, &text, settings).unwrap_or_else(|problems| {
+        panic!(
+            "{name} should generate:\n{}",
+            problems
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    })
 }
 
 #[allow(dead_code)]
