@@ -48,6 +48,33 @@ fn entry(table: &mut Table, key: &str, value: impl Into<Value>, comment: &[&str]
 /// `[package]` keys every generated crate shares: what the workspace sets.
 const INHERITED: &[&str] = &["edition", "rust-version", "license", "repository"];
 
+/// A manifest's `[package]` (the workspace's shared keys inherited) and `[lib]`.
+fn package(
+    name: &str,
+    version: &str,
+    description: &str,
+    keywords: &[&str],
+    categories: &[&str],
+    lib_comment: &str,
+) -> DocumentMut {
+    let mut document = DocumentMut::new();
+    let mut package = table(0, &[]);
+    entry(&mut package, "name", name, &[]);
+    entry(&mut package, "version", version, &[]);
+    entry(&mut package, "description", description, &[]);
+    entry(&mut package, "readme", "README.md", &[]);
+    entry(&mut package, "keywords", strings(keywords), &[]);
+    entry(&mut package, "categories", strings(categories), &[]);
+    for key in INHERITED {
+        entry(&mut package, key, workspace(&[]), &[]);
+    }
+    document.insert("package", Item::Table(package));
+    let mut lib = table(1, &[lib_comment]);
+    entry(&mut lib, "test", false, &[]);
+    document.insert("lib", Item::Table(lib));
+    document
+}
+
 /// The manifest of a generated client crate.
 pub fn client(
     spec_path: &str,
@@ -55,40 +82,14 @@ pub fn client(
     dependencies: &BTreeSet<&str>,
     features: &[Feature],
 ) -> String {
-    let mut document = DocumentMut::new();
-    let mut package = table(0, &[]);
-    entry(&mut package, "name", settings.crate_name.as_str(), &[]);
-    entry(&mut package, "version", settings.version.as_str(), &[]);
-    entry(
-        &mut package,
-        "description",
-        settings.description.as_str(),
-        &[],
+    let mut document = package(
+        &settings.crate_name,
+        &settings.version,
+        &settings.description,
+        &["openapi", "usage", "api-client", "billing"],
+        &["api-bindings", "web-programming::http-client"],
+        "No unit tests to build: the README's snippets are the doctests.",
     );
-    entry(&mut package, "readme", "README.md", &[]);
-    entry(
-        &mut package,
-        "keywords",
-        strings(&["openapi", "usage", "api-client", "billing"]),
-        &[],
-    );
-    entry(
-        &mut package,
-        "categories",
-        strings(&["api-bindings", "web-programming::http-client"]),
-        &[],
-    );
-    for key in INHERITED {
-        entry(&mut package, key, workspace(&[]), &[]);
-    }
-    document.insert("package", Item::Table(package));
-
-    let mut lib = table(
-        1,
-        &["No unit tests to build: the README's snippets are the doctests."],
-    );
-    entry(&mut lib, "test", false, &[]);
-    document.insert("lib", Item::Table(lib));
 
     let mut feature_table = tls_features(!features.is_empty());
     operation_features(&mut feature_table, features);
@@ -190,34 +191,18 @@ pub fn schemas(
     dependencies: &BTreeSet<&str>,
     features: &[String],
 ) -> String {
-    let mut document = DocumentMut::new();
-    let mut package = table(0, &[]);
-    entry(&mut package, "name", name, &[]);
-    entry(&mut package, "version", settings.version.as_str(), &[]);
     let description = format!(
         "The component schemas of {}'s API that no operation uses, as types (the rest are {}'s)",
         settings.name, settings.crate_name
     );
-    entry(&mut package, "description", description, &[]);
-    entry(&mut package, "readme", "README.md", &[]);
-    entry(
-        &mut package,
-        "keywords",
-        strings(&["openapi", "api-client", "schemas"]),
-        &[],
+    let mut document = package(
+        name,
+        &settings.version,
+        &description,
+        &["openapi", "api-client", "schemas"],
+        &["api-bindings"],
+        "No unit tests to build: the README's snippet is the doctest.",
     );
-    entry(&mut package, "categories", strings(&["api-bindings"]), &[]);
-    for key in INHERITED {
-        entry(&mut package, key, workspace(&[]), &[]);
-    }
-    document.insert("package", Item::Table(package));
-
-    let mut lib = table(
-        1,
-        &["No unit tests to build: the README's snippet is the doctest."],
-    );
-    entry(&mut lib, "test", false, &[]);
-    document.insert("lib", Item::Table(lib));
 
     let mut dependency_table = table(2, &[]);
     let mut client = InlineTable::new();
