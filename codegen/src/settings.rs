@@ -50,6 +50,15 @@ pub struct ProviderSettings {
     /// them per call, and can replace them with `ClientBuilder::header`.
     #[serde(default)]
     pub default_headers: BTreeMap<String, String>,
+    /// Headers one operation always sends, by operationId (Anthropic's
+    /// `anthropic-beta` for its analytics reports): data, never a per-call argument.
+    #[serde(default)]
+    pub operation_headers: BTreeMap<String, BTreeMap<String, String>>,
+    /// Parameters set once for the client, not per call (xAI's `team_id`): each
+    /// parameter's wire name and the environment variable `from_env` reads it
+    /// from. A call may still set its own.
+    #[serde(default)]
+    pub client_parameters: BTreeMap<String, String>,
     /// Cargo features that gate operations: one per tag (`"tags"`), none
     /// (`"none"`), or per tag for big documents only (`"auto"`, the default).
     #[serde(default)]
@@ -245,7 +254,16 @@ fn validate_requests(file: &str, settings: &ProviderSettings) -> Result<(), Diag
                 .help("list statuses from 100 to 599, e.g. `retry-statuses = [408, 429, 500, 502, 503, 504, 529]`"),
         );
     }
-    for (name, value) in &settings.default_headers {
+    let fixed = settings.operation_headers.iter().flat_map(|(id, headers)| {
+        headers
+            .iter()
+            .map(move |(name, value)| (format!("operation-headers.{id}"), name, value))
+    });
+    let default = settings
+        .default_headers
+        .iter()
+        .map(|(name, value)| ("default-headers".to_owned(), name, value));
+    for (table, name, value) in default.chain(fixed) {
         let is_token = !name.is_empty()
             && name
                 .bytes()
@@ -253,7 +271,7 @@ fn validate_requests(file: &str, settings: &ProviderSettings) -> Result<(), Diag
         if !is_token {
             return Err(
                 Diagnostic::new(file, format!("`{name}` is not an HTTP header name"))
-                    .at(at("default-headers")),
+                    .at(at(&table)),
             );
         }
         if value.bytes().any(|b| b.is_ascii_control()) {
@@ -261,7 +279,7 @@ fn validate_requests(file: &str, settings: &ProviderSettings) -> Result<(), Diag
                 file,
                 format!("the value of header `{name}` has control characters"),
             )
-            .at(at(&format!("default-headers.{name}"))));
+            .at(at(&format!("{table}.{name}"))));
         }
     }
     Ok(())

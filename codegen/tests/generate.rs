@@ -541,3 +541,49 @@ fn the_registry_lists_every_provider() {
     assert_eq!(dependency["path"].as_str(), Some("../other-usage"));
     assert_eq!(dependency["version"].as_str(), Some("0.1.0"));
 }
+
+/// `client-parameters` and `operation-headers` are data the client applies: a
+/// parameter set once (the builder's setter, its variable, the call's own value
+/// first) and a header one operation always sends; names they give must exist.
+#[test]
+fn client_parameters_and_operation_headers_are_settings_data() {
+    let given = ProviderSettings {
+        client_parameters: BTreeMap::from([("since".to_owned(), "FIXTURE_SINCE".to_owned())]),
+        operation_headers: BTreeMap::from([(
+            "list-things".to_owned(),
+            BTreeMap::from([("x-beta".to_owned(), "on".to_owned())]),
+        )]),
+        ..settings()
+    };
+    let files = generate_with("ok_basic.yaml", &given);
+    let code = module(&files);
+    assert!(
+        code.contains(r#"parameters: &[("since", "FIXTURE_SINCE")]"#),
+        "{code}"
+    );
+    assert!(code.contains(r#"match client.runtime.parameter("since")"#));
+    assert!(code.contains(r#".fixed_header("x-beta", "on")"#));
+    assert!(code.contains("pub fn since(self, value: impl Into<String>) -> Self"));
+
+    let wrong = ProviderSettings {
+        client_parameters: BTreeMap::from([("team".to_owned(), "fixture_team".to_owned())]),
+        operation_headers: BTreeMap::from([("nope".to_owned(), BTreeMap::new())]),
+        ..settings()
+    };
+    let (path, text) = fixture("ok_basic.yaml");
+    let messages: Vec<String> = generate(&path, &text, &wrong)
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let all = messages.join("\n");
+    assert!(
+        all.contains("no operation of") && all.contains("has a parameter `team`"),
+        "{all}"
+    );
+    assert!(
+        all.contains("`fixture_team` is not an environment variable name"),
+        "{all}"
+    );
+    assert!(all.contains("[fixture.operation-headers] nope"), "{all}");
+}

@@ -131,6 +131,8 @@ fn settings(stem: &str) -> ProviderSettings {
         unsupported: Unsupported::Skip,
         retry_statuses: None,
         default_headers: BTreeMap::new(),
+        operation_headers: BTreeMap::new(),
+        client_parameters: BTreeMap::new(),
         features: Default::default(),
     }
 }

@@ -96,6 +96,18 @@ impl OperationModel {
         self.body.is_none() && !matches!(self.result, ResultModel::Bytes { .. })
     }
 
+    /// Tools call it at run time: with text parameters, and a JSON body if it has one.
+    pub fn callable_by_tools(&self) -> bool {
+        self.callable_by_text() || self.callable_with_json_body()
+    }
+
+    /// Tools call an operation with a JSON body and text parameters (a report's
+    /// POST query): its body is JSON and so is its answer.
+    pub fn callable_with_json_body(&self) -> bool {
+        matches!(&self.body, Some(body) if matches!(body.kind, BodyKind::Json))
+            && !matches!(self.result, ResultModel::Bytes { .. })
+    }
+
     /// Success statuses with different bodies: the result enum.
     pub fn successes(&self) -> Option<&SuccessModel> {
         match &self.result {

@@ -91,6 +91,40 @@ pub fn analyze(
             reports.extend(report);
         }
     }
+    // What a mapping replaces must be another operation's mapping.
+    for report in &reports {
+        for replaced in report.replaces.iter() {
+            if reports.iter().any(|other| other.operation == *replaced) {
+                continue;
+            }
+            let mapped: Vec<String> = reports
+                .iter()
+                .filter(|other| other.operation != report.operation)
+                .map(|other| format!("`{}`", other.operation))
+                .collect();
+            let at = ids
+                .get(report.operation.as_ref())
+                .cloned()
+                .unwrap_or_default();
+            found.push(
+                Diagnostic::new(
+                    file,
+                    format!(
+                        "`{replaced}` is not an operation with an `{}`",
+                        report::EXTENSION
+                    ),
+                )
+                .at(OperationAt::new(&at, &report.operation)
+                    .join(&format!("/{}/replaces", report::EXTENSION)))
+                .help(if mapped.is_empty() {
+                    "name the operationId of another operation this spec maps; it maps no other"
+                        .to_owned()
+                } else {
+                    format!("name the operationId of one of {}", mapped.join(", "))
+                }),
+            );
+        }
+    }
     (operations, reports)
 }
 

@@ -8,8 +8,8 @@ use openapiv3::{OpenAPI, Operation, ReferenceOr, Schema, SchemaKind, Type};
 use serde::Deserialize;
 
 use usagekit_report::{
-    Dimension, GroupBy, List, Metric, Path, Period, ReportRequest, ReportSpec, Text, TimeFormat,
-    TimeParam, Unit,
+    Dimension, GroupBy, List, Metric, Path, Period, ReportRequest, ReportSpec, Term, Text,
+    TimeFormat, TimeParam, Unit,
 };
 
 use crate::spec::refs;
@@ -19,7 +19,7 @@ use crate::spec::status;
 pub const EXTENSION: &str = "x-usagekit-report";
 
 /// What `help` says for any mistake in the extension.
-pub const HELP: &str = "see \"x-usagekit-report\" in ARCHITECTURE.md: `request` (start, end, bucket-width, group-by, params naming query parameters), `rows` (`$.data[].results[]`), `where` (`{object: kind}`: rows of one kind), `period` (`{start, end, format}`, `{start, format: date}` for rows of one day, `range`, or `{snapshot: label, window-days}`), `dimensions` (model, project, api_key) and `metrics` (a path, a list of paths to add, or `{value, unit | currency, scale}`), with paths relative to a row or starting at `$.`";
+pub const HELP: &str = "see \"x-usagekit-report\" in ARCHITECTURE.md: `request` (start, end, bucket-width, group-by, params naming query parameters), `rows` (`$.data[].results[]`), `where` (`{object: kind}`: rows of one kind), `period` (`{start, end, format}`, `{start, format: date}` or `{start, format, width: 1d}` for rows of one day, `range`, or `{snapshot: label, window-days}`), `dimensions` (model, project, api_key), `metrics` (a path, a list of paths to add, each may be `{path, scale}`, or `{value, unit | currency, scale, kind: sum | level}`) and `replaces` (operations whose figures this one's include), with paths relative to a row or starting at `$.`; `request.in: body` puts the parameters in a JSON request body";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -33,11 +33,16 @@ struct Extension {
     #[serde(default)]
     dimensions: BTreeMap<String, String>,
     metrics: BTreeMap<String, MetricExtension>,
+    #[serde(default)]
+    replaces: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RequestExtension {
+    /// `query` (the default) or `body`: the members of a JSON request body.
+    #[serde(rename = "in")]
+    location: Option<String>,
     start: Option<TimeParamExtension>,
     end: Option<TimeParamExtension>,
     bucket_width: Option<BucketWidthExtension>,
@@ -73,10 +78,13 @@ enum PeriodExtension {
     Keyword(String),
     Buckets {
         start: String,
-        /// Absent when each row names a day (`format: date`).
+        /// Absent when each row names a day (`format: date`, or `width: 1d`).
         #[serde(default)]
         end: Option<String>,
         format: String,
+        /// `1d`: each row's bucket is the day from its start.
+        #[serde(default)]
+        width: Option<String>,
     },
     Snapshot {
         snapshot: String,
@@ -88,15 +96,26 @@ enum PeriodExtension {
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
+    One(TermExtension),
+    Many(Vec<TermExtension>),
+}
+
+/// A value to add: its path, or `{path, scale}` (the `nanos` of `{units, nanos}`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum TermExtension {
+    Path(String),
+    Scaled {
+        path: String,
+        scale: serde_json::Value,
+    },
 }
 
 impl OneOrMany {
-    fn paths(&self) -> Vec<&str> {
+    fn terms(&self) -> Vec<&TermExtension> {
         match self {
-            Self::One(path) => vec![path],
-            Self::Many(paths) => paths.iter().map(String::as_str).collect(),
+            Self::One(term) => vec![term],
+            Self::Many(terms) => terms.iter().collect(),
         }
     }
 }
@@ -115,6 +134,8 @@ struct FullMetric {
     unit: Option<String>,
     currency: Option<String>,
     scale: Option<serde_json::Value>,
+    /// `sum` (the default: a flow, such as tokens or spend) or `level` (a balance).
+    kind: Option<String>,
 }
 
 /// A mistake in the extension: where under it (a JSON pointer suffix) and what.
@@ -257,6 +278,12 @@ pub fn report(
     let ext: Extension = serde_json::from_value(value.clone())
         .map_err(|e| (String::new(), format!("malformed {EXTENSION}: {e}")))?;
     let request = request(api, operation, &ext.request)?;
+    if ext.replaces.iter().any(|replaced| replaced == id) {
+        return Err((
+            "/replaces".to_owned(),
+            "an operation cannot replace itself".to_owned(),
+        ));
+    }
     let root = success_media(api, operation)
         .and_then(|m| m.schema.as_ref())
         .and_then(|s| refs::schema(api, s))
@@ -304,15 +331,55 @@ pub fn report(
         dimensions: dimensions.into(),
         metrics: metrics.into(),
         example: example(api, operation).map(Text::from),
+        replaces: ext
+            .replaces
+            .iter()
+            .map(|replaced| Text::from(replaced.clone()))
+            .collect(),
     }))
 }
 
-/// How to ask for a range: every parameter named must be the operation's.
+/// How to ask for a range: every parameter named must be the operation's (a
+/// query parameter, or with `in: body` a member of its JSON request body).
 fn request(
     api: &OpenAPI,
     operation: &Operation,
     ext: &RequestExtension,
 ) -> Result<ReportRequest, ReportError> {
+    let in_body = match ext.location.as_deref() {
+        None | Some("query") => false,
+        Some("body") => true,
+        Some(other) => {
+            return Err((
+                "/request/in".to_owned(),
+                format!("unknown place `{other}`; expected `query` or `body`"),
+            ));
+        }
+    };
+    let body = if in_body {
+        let schema = operation
+            .request_body
+            .as_ref()
+            .and_then(|body| refs::request_body(api, body))
+            .and_then(|body| {
+                body.content
+                    .iter()
+                    .find(|(media_type, _)| refs::is_json(media_type))
+            })
+            .and_then(|(_, media)| media.schema.as_ref())
+            .and_then(|schema| refs::schema(api, schema))
+            .map(|(schema, _)| schema)
+            .ok_or_else(|| {
+                (
+                    "/request/in".to_owned(),
+                    "`in: body` needs a JSON request body with properties; the operation has none"
+                        .to_owned(),
+                )
+            })?;
+        Some(schema)
+    } else {
+        None
+    };
     let names = || {
         operation
             .parameters
@@ -321,6 +388,12 @@ fn request(
             .map(|p| p.parameter_data_ref().name.as_str())
     };
     let parameter = |name: &str, at: &str| {
+        if let Some(schema) = body {
+            return match property(api, schema, name) {
+                Some(_) => Ok(()),
+                None => Err((at.to_owned(), missing_member(api, schema, name))),
+            };
+        }
         if names().any(|known| known == name) {
             return Ok(());
         }
@@ -368,13 +441,55 @@ fn request(
     for (name, value) in &ext.params {
         parameter(name, &format!("/request/params/{name}"))?;
         let text = match value {
+            // A body member keeps its JSON type (`100`, `"ACCOUNT"`).
+            _ if in_body => value.to_string(),
             serde_json::Value::String(text) => text.clone(),
             other => other.to_string(),
         };
         params.push((Text::from(name.clone()), Text::from(text)));
     }
     request.params = params.into();
+    request.in_body = in_body;
+    if let Some(schema) = body {
+        let mut named: Vec<&str> = Vec::new();
+        named.extend(
+            request
+                .start
+                .iter()
+                .chain(&request.end)
+                .map(|t| t.param.as_ref()),
+        );
+        named.extend(request.bucket_width.iter().map(|(param, _)| param.as_ref()));
+        named.extend(request.group_by.iter().map(|g| g.param.as_ref()));
+        named.extend(request.params.iter().map(|(name, _)| name.as_ref()));
+        named.sort_unstable();
+        named.dedup();
+        request.body_arrays = named
+            .into_iter()
+            .filter(|name| {
+                property(api, schema, name).is_some_and(|member| {
+                    matches!(member.schema_kind, SchemaKind::Type(Type::Array(_)))
+                })
+            })
+            .map(|name| Text::from(name.to_owned()))
+            .collect();
+    }
     Ok(request)
+}
+
+fn missing_member(api: &OpenAPI, schema: &Schema, name: &str) -> String {
+    let names: Vec<String> = property_names(api, schema)
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect();
+    format!(
+        "`{name}` is not a member of this operation's request body; it has {}",
+        if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names.join(", ")
+        }
+    )
 }
 
 /// The page's row path, and the schema at each of its levels: the page, then
@@ -490,12 +605,34 @@ impl<'a> Rows<'a> {
                     ),
                 ));
             }
-            PeriodExtension::Buckets { start, end, format } => {
+            PeriodExtension::Buckets {
+                start,
+                end,
+                format,
+                width,
+            } => {
                 let format = time_format(format, "/period/format")?;
-                if end.is_none() && format != TimeFormat::Date {
+                match width.as_deref() {
+                    None | Some("1d") => {}
+                    Some(other) => {
+                        return Err((
+                            "/period/width".to_owned(),
+                            format!(
+                                "unknown width `{other}`; `1d` is the one width a row's start can be given (else give `end`)"
+                            ),
+                        ));
+                    }
+                }
+                if end.is_some() && width.is_some() {
                     return Err((
                         "/period".to_owned(),
-                        "a bucket without `end` must name a day (`format: date`); give the path of the bucket's end, or `format: date` if each row is one day".to_owned(),
+                        "give `end` or `width`, not both".to_owned(),
+                    ));
+                }
+                if end.is_none() && width.is_none() && format != TimeFormat::Date {
+                    return Err((
+                        "/period".to_owned(),
+                        "a bucket without `end` must name a day (`format: date`) or say its width (`width: 1d`); or give the path of the bucket's end".to_owned(),
                     ));
                 }
                 Period::Buckets {
@@ -539,9 +676,10 @@ impl<'a> Rows<'a> {
                 name.to_owned()
             }
         };
-        let (paths, unit, scale) = match metric {
-            MetricExtension::Short(paths) => {
-                (paths.paths(), Unit::Fixed(default_unit().into()), None)
+        let mut level = false;
+        let (terms, unit, scale) = match metric {
+            MetricExtension::Short(terms) => {
+                (terms.terms(), Unit::Fixed(default_unit().into()), None)
             }
             MetricExtension::Full(full) => {
                 let unit = match (&full.unit, &full.currency) {
@@ -554,7 +692,19 @@ impl<'a> Rows<'a> {
                     }
                     (None, None) => Unit::Fixed(default_unit().into()),
                 };
-                (full.value.paths(), unit, scale(full.scale.as_ref(), &at)?)
+                level = match full.kind.as_deref() {
+                    None | Some("sum") => false,
+                    Some("level") => true,
+                    Some(other) => {
+                        return Err((
+                            format!("{at}/kind"),
+                            format!(
+                                "unknown kind `{other}`; expected `sum` (added up: tokens, spend) or `level` (the latest reading: a balance)"
+                            ),
+                        ));
+                    }
+                };
+                (full.value.terms(), unit, scale(full.scale.as_ref(), &at)?)
             }
         };
         // Money needs its currency: read from the row, or fixed where the provider
@@ -570,9 +720,21 @@ impl<'a> Rows<'a> {
                 "`cost` needs `currency` (the path of the amount's currency code) or a fixed `unit` that is an ISO 4217 code (`unit: USD`)".to_owned(),
             ));
         }
-        let values = paths
+        let values = terms
             .iter()
-            .map(|path| self.value_path(path, &format!("{at}/value")))
+            .map(|term| match term {
+                TermExtension::Path(path) => Ok::<_, ReportError>(Term {
+                    path: self.value_path(path, &format!("{at}/value"))?,
+                    scale: None,
+                }),
+                TermExtension::Scaled {
+                    path,
+                    scale: factor,
+                } => Ok(Term {
+                    path: self.value_path(path, &format!("{at}/value"))?,
+                    scale: self::scale(Some(factor), &format!("{at}/value"))?.map(Text::from),
+                }),
+            })
             .collect::<Result<Vec<_>, _>>()?;
         if values.is_empty() {
             return Err((at, "a metric needs at least one value path".to_owned()));
@@ -582,6 +744,7 @@ impl<'a> Rows<'a> {
             values: values.into(),
             unit,
             scale: scale.map(Text::from),
+            level,
         })
     }
 }

@@ -42,6 +42,50 @@ pub fn check(
         }
     }
     check_methods(spec_path, settings, operations, found);
+    for (name, env) in &settings.client_parameters {
+        let at = format!("[{}.client-parameters] {}", settings.key, toml_key(name));
+        if !operations
+            .iter()
+            .any(|op| op.parameters.iter().any(|p| p.name == *name))
+        {
+            found.push(
+                Diagnostic::new(
+                    FILE,
+                    format!("no operation of {spec_path} has a parameter `{name}`"),
+                )
+                .at(at.clone())
+                .help("name a parameter by its wire name, as the spec writes it"),
+            );
+        }
+        let is_env = !env.is_empty()
+            && env
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+        if !is_env {
+            found.push(
+                Diagnostic::new(FILE, format!("`{env}` is not an environment variable name"))
+                    .at(at)
+                    .help(format!(
+                        "use upper-case letters, digits and `_`, e.g. `{}_{}`",
+                        settings.env_prefix,
+                        name.to_ascii_uppercase()
+                    )),
+            );
+        }
+    }
+    for id in settings.operation_headers.keys() {
+        if !operations.iter().any(|op| op.id == *id) {
+            found.push(
+                Diagnostic::new(FILE, format!("`{id}` is not an operationId of {spec_path}"))
+                    .at(format!(
+                        "[{}.operation-headers] {}",
+                        settings.key,
+                        toml_key(id)
+                    ))
+                    .help("name an operation by its operationId, as written in the spec"),
+            );
+        }
+    }
     if let Some(example) = &settings.example {
         check_example(spec_path, settings, example, operations, found);
     }
@@ -114,9 +158,11 @@ fn check_example(
         return;
     };
     for parameter in &operation.parameters {
+        // A client parameter comes from the environment, as the credentials.
         if parameter.required
             && parameter.default.is_none()
             && !example.args.contains_key(&parameter.name)
+            && !settings.client_parameters.contains_key(&parameter.name)
         {
             found.push(
                 Diagnostic::new(

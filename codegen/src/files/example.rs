@@ -146,11 +146,16 @@ fn docs(settings: &ProviderSettings, what: &str) -> Vec<String> {
         .map(|v| format!("`{v}`"))
         .collect::<Vec<_>>()
         .join(" and ");
+    let parameters: String = settings
+        .client_parameters
+        .iter()
+        .map(|(name, env)| format!(" `{name}` from `{env}`;"))
+        .collect();
     vec![
         format!(" {what}"),
         String::new(),
         format!(
-            " Credentials come from {vars}; the base URL from `{}` or the first argument:",
+            " Credentials come from {vars};{parameters} the base URL from `{}` or the first argument:",
             settings.base_url_env()
         ),
         String::new(),

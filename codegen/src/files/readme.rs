@@ -54,6 +54,12 @@ pub(super) fn text(
         .credentials
         .values()
         .map(|c| format!("`{}`", c.env))
+        .chain(
+            settings
+                .client_parameters
+                .iter()
+                .map(|(name, env)| format!("`{env}` (the `{name}` of every call)")),
+        )
         .collect::<Vec<_>>()
         .join(" and ");
     let example_file = example::name(settings);

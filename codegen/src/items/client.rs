@@ -145,9 +145,27 @@ pub(super) fn tokens(
     let base_url_env = settings.base_url_env();
     let Credentials {
         specs,
-        setters,
-        env_vars,
+        mut setters,
+        mut env_vars,
     } = credentials(model);
+    // Client-wide parameters: a setter each, read from the environment too.
+    let parameters = settings
+        .client_parameters
+        .iter()
+        .map(|(name, env)| quote!((#name, #env)));
+    for (name, env) in &settings.client_parameters {
+        let setter = format_ident!("{}", crate::naming::method_name(name));
+        let doc = format!(
+            "Sets `{name}` for every call that has it (a call may set its own); `from_env` reads `{env}`."
+        );
+        setters.push(quote! {
+            #[doc = #doc]
+            pub fn #setter(self, value: impl Into<String>) -> Self {
+                Self(self.0.parameter(#name, value))
+            }
+        });
+        env_vars.push(format!("`{env}` (`{name}`, when set)"));
+    }
     let from_env_doc = format!(
         "A client configured from the environment: {}.",
         env_vars.join(", ")
@@ -183,6 +201,7 @@ pub(super) fn tokens(
             security: &[#(#security),*],
             retry_statuses: #retry_statuses,
             default_headers: &[#(#default_headers),*],
+            parameters: &[#(#parameters),*],
         };
 
         #[doc = #client_doc]

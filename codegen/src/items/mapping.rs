@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 use usagekit_report::{
-    Dimension, GroupBy, Metric, Path, Period, ReportSpec, Text, TimeFormat, TimeParam, Unit,
+    Dimension, GroupBy, Metric, Path, Period, ReportSpec, Term, Text, TimeFormat, TimeParam, Unit,
 };
 
 /// The module that holds the mappings, and what `SERVICE.reports` names.
@@ -93,7 +93,10 @@ fn period(period: &Period) -> TokenStream {
 
 fn metric(metric: &Metric) -> TokenStream {
     let name = text(&metric.name);
-    let values = list(metric.values.iter().map(path));
+    let values = list(metric.values.iter().map(|term: &Term| {
+        let (at, scale) = (path(&term.path), option(term.scale.as_ref(), text));
+        quote!(Term { path: #at, scale: #scale })
+    }));
     let unit = match &metric.unit {
         Unit::Fixed(unit) => {
             let unit = text(unit);
@@ -105,7 +108,8 @@ fn metric(metric: &Metric) -> TokenStream {
         }
     };
     let scale = option(metric.scale.as_ref(), text);
-    quote!(Metric { name: #name, values: #values, unit: #unit, scale: #scale })
+    let level = metric.level;
+    quote!(Metric { name: #name, values: #values, unit: #unit, scale: #scale, level: #level })
 }
 
 /// A `ReportSpec` literal.
@@ -129,6 +133,9 @@ fn spec(spec: &ReportSpec) -> TokenStream {
         quote!(GroupBy { param: #param, values: #values })
     });
     let params = list(request.params.iter().map(|(name, value)| pair(name, value)));
+    let in_body = request.in_body;
+    let body_arrays = list(request.body_arrays.iter().map(text));
+    let replaces = list(spec.replaces.iter().map(text));
     let operation = text(&spec.operation);
     let rows = list(spec.rows.iter().map(|keys| list(keys.iter().map(text))));
     let filters = list(spec.filters.iter().map(|(at, wanted)| {
@@ -151,6 +158,8 @@ fn spec(spec: &ReportSpec) -> TokenStream {
                 bucket_width: #bucket_width,
                 group_by: #group_by,
                 params: #params,
+                in_body: #in_body,
+                body_arrays: #body_arrays,
             },
             rows: #rows,
             filters: #filters,
@@ -158,6 +167,7 @@ fn spec(spec: &ReportSpec) -> TokenStream {
             dimensions: #dimensions,
             metrics: #metrics,
             example: #example,
+            replaces: #replaces,
         }
     }
 }

@@ -71,12 +71,14 @@ pub fn module(model: &Model<'_>, types: Types) -> Result<Modules, String> {
         );
         let body_setters = operation::body_setters(operation, parts);
         let send = send::builder_methods(operation, parts);
-        let request = operation::request(operation, parts, security);
+        let fixed_headers = model.settings.operation_headers.get(&operation.id);
+        let request = operation::request(operation, parts, security, fixed_headers);
         let pages = paginate::items(operation, &send::error_type(operation));
         let text = operation
-            .callable_by_text()
+            .callable_by_tools()
             .then(|| setters::text_setter(operation, &targets));
-        let builder = operation::builder_struct(operation, parts);
+        let builder =
+            operation::builder_struct(operation, parts, &model.settings.client_parameters);
         let name = quote::format_ident!("{}", crate::naming::builder_name(&operation.method));
         let mut items = parse_items(quote! {
             #builder

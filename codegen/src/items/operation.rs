@@ -57,7 +57,11 @@ pub(super) fn client_method(operation: &OperationModel) -> TokenStream {
 }
 
 /// The builder struct and its constructor.
-pub(super) fn builder_struct(operation: &OperationModel, types: &OperationTypes) -> TokenStream {
+pub(super) fn builder_struct(
+    operation: &OperationModel,
+    types: &OperationTypes,
+    client_parameters: &std::collections::BTreeMap<String, String>,
+) -> TokenStream {
     let builder = ident(&crate::naming::builder_name(&operation.method));
     let doc = format!(
         "Builder for [`Client::{method}`]\n\n[`Client::{method}`]: super::Client::{method}",
@@ -71,8 +75,16 @@ pub(super) fn builder_struct(operation: &OperationModel, types: &OperationTypes)
         let ty = field_type(target, required);
         fields.push(quote!(#name: #ty));
         let init = if required {
+            let once = client_parameters
+                .get(&parameter.name)
+                .map_or(String::new(), |env| {
+                    format!(
+                        ", or once for the client with `ClientBuilder::{}(…)` or `{env}`",
+                        crate::naming::method_name(&parameter.name)
+                    )
+                });
             let message = format!(
-                "`{}()` needs the {} parameter `{}`: set it with `.{}(…)`",
+                "`{}()` needs the {} parameter `{}`: set it with `.{}(…)`{once}",
                 operation.method,
                 parameter.location.as_str(),
                 parameter.name,
@@ -81,6 +93,20 @@ pub(super) fn builder_struct(operation: &OperationModel, types: &OperationTypes)
             quote!(Err(#message.to_string()))
         } else {
             quote!(Ok(None))
+        };
+        // A client-wide parameter: the client's value unless the call sets one.
+        let init = if client_parameters.contains_key(&parameter.name) {
+            let (method, wire) = (&operation.method, &parameter.name);
+            let expected = super::setters::expected(parameter);
+            let some = (!required).then(|| quote!(.map(Some)));
+            quote! {
+                match client.runtime.parameter(#wire) {
+                    Some(text) => usagekit_runtime::dynamic::parse_text::<#target>(#method, #wire, text, #expected)#some,
+                    None => #init,
+                }
+            }
+        } else {
+            init
         };
         inits.push(quote!(#name: #init));
     }
@@ -169,6 +195,18 @@ pub(super) fn body_setters(operation: &OperationModel, types: &OperationTypes) -
                     }
                 }
             });
+            // Tools set a JSON body from a value (`DynamicClient::call_with_body`).
+            let json = operation.callable_with_json_body().then(|| {
+                quote! {
+                    #[doc(hidden)]
+                    pub fn set_json_body(self, value: serde_json::Value) -> Result<Self, String> {
+                        let body: #ty = serde_json::from_value(value).map_err(|e| {
+                            format!("the request body does not fit `{}`: {e}", #name)
+                        })?;
+                        Ok(self.body(body))
+                    }
+                }
+            });
             let store = if body.builder.is_some() {
                 quote!(.map(From::from))
             } else {
@@ -189,6 +227,8 @@ pub(super) fn body_setters(operation: &OperationModel, types: &OperationTypes) -
                 }
 
                 #map
+
+                #json
             }
         }
         None => {
@@ -259,11 +299,15 @@ pub(super) fn request(
     operation: &OperationModel,
     types: &OperationTypes,
     security: &[Vec<String>],
+    fixed_headers: Option<&std::collections::BTreeMap<String, String>>,
 ) -> TokenStream {
     let id = &operation.id;
     let http_method = &operation.http_method;
     let path = path(operation);
     let mut calls = Vec::new();
+    for (name, value) in fixed_headers.into_iter().flatten() {
+        calls.push(quote!(.fixed_header(#name, #value)));
+    }
     for parameter in &operation.parameters {
         let field = ident(&parameter.setter);
         let name = &parameter.name;

@@ -48,7 +48,7 @@ pub(super) fn items(operation: &OperationModel, error_type: &TokenStream) -> Vec
                 usagekit_runtime::__private::collect_all(self.stream()).await
             }
         });
-        if operation.callable_by_text() {
+        if operation.callable_by_tools() {
             items.push(syn::parse_quote! {
             /// Every page as the JSON the server sent (each still decoded and checked).
             pub(crate) fn json_pages(
@@ -60,7 +60,7 @@ pub(super) fn items(operation: &OperationModel, error_type: &TokenStream) -> Vec
             }
         });
         }
-    } else if operation.callable_by_text() {
+    } else if operation.callable_by_tools() {
         items.push(syn::parse_quote! {
             /// The response as the JSON the server sent (still decoded and checked).
             pub(crate) fn json_pages(

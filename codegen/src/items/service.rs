@@ -42,6 +42,46 @@ pub(super) fn tokens(model: &Model<'_>, gates: &[Option<syn::Attribute>]) -> Tok
         }
     });
     let arms: Vec<TokenStream> = arms.collect();
+    // Operations with a JSON body, called with one (a report's POST query).
+    let body_arms: Vec<TokenStream> = model
+        .operations
+        .iter()
+        .zip(gates)
+        .filter(|(operation, _)| operation.callable_with_json_body())
+        .map(|(operation, gate)| {
+            let method = format_ident!("{}", operation.method);
+            let (id, name) = (&operation.id, &operation.method);
+            let names: Vec<&str> = if id == name {
+                vec![id.as_str()]
+            } else {
+                vec![id.as_str(), name.as_str()]
+            };
+            quote! {
+                #gate #(#names)|* => Ok(usagekit_runtime::__private::boxed_pages(
+                    self.#method().set_text(params)?.set_json_body(body)?.json_pages(),
+                )),
+            }
+        })
+        .collect();
+    let call_with_body = (!body_arms.is_empty()).then(|| {
+        let unknown = format!("{name} has no operation `{{other}}` that takes a JSON body");
+        quote! {
+            fn call_with_body<'a>(
+                &'a self,
+                operation: &str,
+                params: &[(String, String)],
+                body: serde_json::Value,
+            ) -> Result<usagekit_runtime::dynamic::JsonPages<'a>, String> {
+                match operation {
+                    #(#body_arms)*
+                    other => {
+                        let _ = (params, body);
+                        Err(format!(#unknown))
+                    }
+                }
+            }
+        }
+    });
     // No operation is called by text, or none may be compiled in: no arm reads
     // the parameters.
     let unused = (!model.features.is_empty()
@@ -71,6 +111,8 @@ pub(super) fn tokens(model: &Model<'_>, gates: &[Option<syn::Attribute>]) -> Tok
                     other => Err(format!(#unknown)),
                 }
             }
+
+            #call_with_body
         }
 
         /// This crate described for tools that choose the operation at run time (the

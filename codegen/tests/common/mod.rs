@@ -26,6 +26,8 @@ pub fn settings() -> ProviderSettings {
         example: None,
         retry_statuses: None,
         default_headers: BTreeMap::new(),
+        operation_headers: BTreeMap::new(),
+        client_parameters: BTreeMap::new(),
         methods: BTreeMap::new(),
         exclude: Vec::new(),
         unsupported: Default::default(),

@@ -4,6 +4,272 @@
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    /// Cost of one bucket and group; a dimension not grouped by is null.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct AnalyticsCost {
+        /// After discounts, before credits, in fractional cents (a decimal string).
+        pub amount: ::std::string::String,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub context_window: ::usagekit_runtime::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub cost_type: ::usagekit_runtime::Nullable<::std::string::String>,
+        /// The amounts' currency, `USD` today.
+        pub currency: ::std::string::String,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub inference_geo: ::usagekit_runtime::Nullable<::std::string::String>,
+        /// At list price, before discounts, in fractional cents.
+        pub list_amount: ::std::string::String,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub model: ::usagekit_runtime::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub product: ::usagekit_runtime::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub rbac_group_id: ::usagekit_runtime::Nullable<::std::string::String>,
+        /// Null when grouped by `cost_type` or `token_type`.
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub requests: ::usagekit_runtime::Nullable<i64>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub speed: ::usagekit_runtime::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub token_type: ::usagekit_runtime::Nullable<::std::string::String>,
+    }
+    /// `AnalyticsCostBucket`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct AnalyticsCostBucket {
+        pub ending_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub results: ::std::vec::Vec<AnalyticsCost>,
+        pub starting_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    }
+    /// The usage report's dimensions, and the cost components.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    pub enum AnalyticsCostGroupBy {
+        #[serde(rename = "claude_tag_category")]
+        ClaudeTagCategory,
+        #[serde(rename = "claude_tag_user_id")]
+        ClaudeTagUserId,
+        #[serde(rename = "context_window")]
+        ContextWindow,
+        #[serde(rename = "cost_type")]
+        CostType,
+        #[serde(rename = "inference_geo")]
+        InferenceGeo,
+        #[serde(rename = "model")]
+        Model,
+        #[serde(rename = "product")]
+        Product,
+        #[serde(rename = "rbac_group_id")]
+        RbacGroupId,
+        #[serde(rename = "slack_channel_id")]
+        SlackChannelId,
+        #[serde(rename = "speed")]
+        Speed,
+        #[serde(rename = "token_type")]
+        TokenType,
+    }
+    impl ::std::fmt::Display for AnalyticsCostGroupBy {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ClaudeTagCategory => f.write_str("claude_tag_category"),
+                Self::ClaudeTagUserId => f.write_str("claude_tag_user_id"),
+                Self::ContextWindow => f.write_str("context_window"),
+                Self::CostType => f.write_str("cost_type"),
+                Self::InferenceGeo => f.write_str("inference_geo"),
+                Self::Model => f.write_str("model"),
+                Self::Product => f.write_str("product"),
+                Self::RbacGroupId => f.write_str("rbac_group_id"),
+                Self::SlackChannelId => f.write_str("slack_channel_id"),
+                Self::Speed => f.write_str("speed"),
+                Self::TokenType => f.write_str("token_type"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AnalyticsCostGroupBy {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "claude_tag_category" => Ok(Self::ClaudeTagCategory),
+                "claude_tag_user_id" => Ok(Self::ClaudeTagUserId),
+                "context_window" => Ok(Self::ContextWindow),
+                "cost_type" => Ok(Self::CostType),
+                "inference_geo" => Ok(Self::InferenceGeo),
+                "model" => Ok(Self::Model),
+                "product" => Ok(Self::Product),
+                "rbac_group_id" => Ok(Self::RbacGroupId),
+                "slack_channel_id" => Ok(Self::SlackChannelId),
+                "speed" => Ok(Self::Speed),
+                "token_type" => Ok(Self::TokenType),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AnalyticsCostGroupBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AnalyticsCostGroupBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /// `AnalyticsCostReport`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct AnalyticsCostReport {
+        pub data: ::std::vec::Vec<AnalyticsCostBucket>,
+        pub has_more: bool,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub next_page: ::std::option::Option<::std::string::String>,
+    }
+    /// `AnalyticsGroupBy`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    pub enum AnalyticsGroupBy {
+        #[serde(rename = "claude_tag_category")]
+        ClaudeTagCategory,
+        #[serde(rename = "claude_tag_user_id")]
+        ClaudeTagUserId,
+        #[serde(rename = "context_window")]
+        ContextWindow,
+        #[serde(rename = "inference_geo")]
+        InferenceGeo,
+        #[serde(rename = "model")]
+        Model,
+        #[serde(rename = "product")]
+        Product,
+        #[serde(rename = "rbac_group_id")]
+        RbacGroupId,
+        #[serde(rename = "slack_channel_id")]
+        SlackChannelId,
+        #[serde(rename = "speed")]
+        Speed,
+    }
+    impl ::std::fmt::Display for AnalyticsGroupBy {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ClaudeTagCategory => f.write_str("claude_tag_category"),
+                Self::ClaudeTagUserId => f.write_str("claude_tag_user_id"),
+                Self::ContextWindow => f.write_str("context_window"),
+                Self::InferenceGeo => f.write_str("inference_geo"),
+                Self::Model => f.write_str("model"),
+                Self::Product => f.write_str("product"),
+                Self::RbacGroupId => f.write_str("rbac_group_id"),
+                Self::SlackChannelId => f.write_str("slack_channel_id"),
+                Self::Speed => f.write_str("speed"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AnalyticsGroupBy {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "claude_tag_category" => Ok(Self::ClaudeTagCategory),
+                "claude_tag_user_id" => Ok(Self::ClaudeTagUserId),
+                "context_window" => Ok(Self::ContextWindow),
+                "inference_geo" => Ok(Self::InferenceGeo),
+                "model" => Ok(Self::Model),
+                "product" => Ok(Self::Product),
+                "rbac_group_id" => Ok(Self::RbacGroupId),
+                "slack_channel_id" => Ok(Self::SlackChannelId),
+                "speed" => Ok(Self::Speed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AnalyticsGroupBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AnalyticsGroupBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /// Token counts of one bucket and group; a dimension not grouped by is null.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct AnalyticsUsage {
+        pub cache_creation: CacheCreation,
+        pub cache_read_input_tokens: i64,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub context_window: ::usagekit_runtime::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub inference_geo: ::usagekit_runtime::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub model: ::usagekit_runtime::Nullable<::std::string::String>,
+        pub output_tokens: i64,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub product: ::usagekit_runtime::Nullable<::std::string::String>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub rbac_group_id: ::usagekit_runtime::Nullable<::std::string::String>,
+        /// API requests in the row's scope (execution spans for code execution).
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub requests: ::usagekit_runtime::Nullable<i64>,
+        #[serde(default, skip_serializing_if = "usagekit_runtime::Nullable::is_absent")]
+        pub speed: ::usagekit_runtime::Nullable<::std::string::String>,
+        pub uncached_input_tokens: i64,
+    }
+    /// `AnalyticsUsageBucket`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct AnalyticsUsageBucket {
+        pub ending_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        /// Empty when the bucket has no data; one total row, or one row per group.
+        pub results: ::std::vec::Vec<AnalyticsUsage>,
+        pub starting_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    }
+    /// `AnalyticsUsageReport`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[non_exhaustive]
+    pub struct AnalyticsUsageReport {
+        pub data: ::std::vec::Vec<AnalyticsUsageBucket>,
+        pub has_more: bool,
+        /// Pass as `page` for the next page; null on the last.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub next_page: ::std::option::Option<::std::string::String>,
+    }
     /// An API key, by name.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -1114,6 +1380,319 @@ mod report_mappings {
     use usagekit_runtime::report::*;
     pub(super) static REPORTS: &[ReportSpec] = &[
         ReportSpec {
+            operation: Text::Borrowed("get-analytics-cost-report"),
+            request: ReportRequest {
+                start: Some(TimeParam {
+                    param: Text::Borrowed("starting_at"),
+                    format: TimeFormat::DateTime,
+                }),
+                end: Some(TimeParam {
+                    param: Text::Borrowed("ending_at"),
+                    format: TimeFormat::DateTime,
+                }),
+                bucket_width: Some((
+                    Text::Borrowed("bucket_width"),
+                    Text::Borrowed("1d"),
+                )),
+                group_by: Some(GroupBy {
+                    param: Text::Borrowed("group_by[]"),
+                    values: List::Borrowed(
+                        &[(Dimension::Model, Text::Borrowed("model"))],
+                    ),
+                }),
+                params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
+                ),
+                in_body: false,
+                body_arrays: List::Borrowed(&[]),
+            },
+            rows: List::Borrowed(
+                &[
+                    List::Borrowed(&[Text::Borrowed("data")]),
+                    List::Borrowed(&[Text::Borrowed("results")]),
+                ],
+            ),
+            filters: List::Borrowed(&[]),
+            period: Period::Buckets {
+                start: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("starting_at")]),
+                },
+                end: Some(Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("ending_at")]),
+                }),
+                format: TimeFormat::DateTime,
+            },
+            dimensions: List::Borrowed(
+                &[
+                    (
+                        Dimension::Model,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("model")]),
+                        },
+                    ),
+                ],
+            ),
+            metrics: List::Borrowed(
+                &[
+                    Metric {
+                        name: Text::Borrowed("cost"),
+                        values: List::Borrowed(
+                            &[
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("amount")]),
+                                    },
+                                    scale: None,
+                                },
+                            ],
+                        ),
+                        unit: Unit::Currency(Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("currency")]),
+                        }),
+                        scale: Some(Text::Borrowed("0.01")),
+                        level: false,
+                    },
+                    Metric {
+                        name: Text::Borrowed("list_price_cost"),
+                        values: List::Borrowed(
+                            &[
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("list_amount")]),
+                                    },
+                                    scale: None,
+                                },
+                            ],
+                        ),
+                        unit: Unit::Currency(Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("currency")]),
+                        }),
+                        scale: Some(Text::Borrowed("0.01")),
+                        level: false,
+                    },
+                ],
+            ),
+            example: Some(
+                Text::Borrowed(
+                    "{\"data\":[{\"ending_at\":\"2026-11-02T00:00:00Z\",\"results\":[{\"amount\":\"636.0125\",\"cost_type\":null,\"currency\":\"USD\",\"list_amount\":\"702.50\",\"model\":\"claude-sonnet-4-5\",\"product\":null,\"requests\":1840,\"token_type\":null},{\"amount\":\"190.00\",\"cost_type\":null,\"currency\":\"USD\",\"list_amount\":\"190.00\",\"model\":\"claude-haiku-4-5\",\"product\":null,\"requests\":2210,\"token_type\":null}],\"starting_at\":\"2026-11-01T00:00:00Z\"},{\"ending_at\":\"2026-11-03T00:00:00Z\",\"results\":[{\"amount\":\"589.6575\",\"cost_type\":null,\"currency\":\"USD\",\"list_amount\":\"651.20\",\"model\":\"claude-sonnet-4-5\",\"product\":null,\"requests\":1702,\"token_type\":null}],\"starting_at\":\"2026-11-02T00:00:00Z\"}],\"has_more\":false,\"next_page\":null}",
+                ),
+            ),
+            replaces: List::Borrowed(&[Text::Borrowed("get-cost-report")]),
+        },
+        ReportSpec {
+            operation: Text::Borrowed("get-analytics-usage-report"),
+            request: ReportRequest {
+                start: Some(TimeParam {
+                    param: Text::Borrowed("starting_at"),
+                    format: TimeFormat::DateTime,
+                }),
+                end: Some(TimeParam {
+                    param: Text::Borrowed("ending_at"),
+                    format: TimeFormat::DateTime,
+                }),
+                bucket_width: Some((
+                    Text::Borrowed("bucket_width"),
+                    Text::Borrowed("1d"),
+                )),
+                group_by: Some(GroupBy {
+                    param: Text::Borrowed("group_by[]"),
+                    values: List::Borrowed(
+                        &[(Dimension::Model, Text::Borrowed("model"))],
+                    ),
+                }),
+                params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
+                ),
+                in_body: false,
+                body_arrays: List::Borrowed(&[]),
+            },
+            rows: List::Borrowed(
+                &[
+                    List::Borrowed(&[Text::Borrowed("data")]),
+                    List::Borrowed(&[Text::Borrowed("results")]),
+                ],
+            ),
+            filters: List::Borrowed(&[]),
+            period: Period::Buckets {
+                start: Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("starting_at")]),
+                },
+                end: Some(Path {
+                    level: 1usize,
+                    keys: List::Borrowed(&[Text::Borrowed("ending_at")]),
+                }),
+                format: TimeFormat::DateTime,
+            },
+            dimensions: List::Borrowed(
+                &[
+                    (
+                        Dimension::Model,
+                        Path {
+                            level: 2usize,
+                            keys: List::Borrowed(&[Text::Borrowed("model")]),
+                        },
+                    ),
+                ],
+            ),
+            metrics: List::Borrowed(
+                &[
+                    Metric {
+                        name: Text::Borrowed("cache_creation_input_tokens"),
+                        values: List::Borrowed(
+                            &[
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[
+                                                Text::Borrowed("cache_creation"),
+                                                Text::Borrowed("ephemeral_1h_input_tokens"),
+                                            ],
+                                        ),
+                                    },
+                                    scale: None,
+                                },
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[
+                                                Text::Borrowed("cache_creation"),
+                                                Text::Borrowed("ephemeral_5m_input_tokens"),
+                                            ],
+                                        ),
+                                    },
+                                    scale: None,
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("tokens")),
+                        scale: None,
+                        level: false,
+                    },
+                    Metric {
+                        name: Text::Borrowed("cached_input_tokens"),
+                        values: List::Borrowed(
+                            &[
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[Text::Borrowed("cache_read_input_tokens")],
+                                        ),
+                                    },
+                                    scale: None,
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("tokens")),
+                        scale: None,
+                        level: false,
+                    },
+                    Metric {
+                        name: Text::Borrowed("input_tokens"),
+                        values: List::Borrowed(
+                            &[
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[Text::Borrowed("uncached_input_tokens")],
+                                        ),
+                                    },
+                                    scale: None,
+                                },
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[
+                                                Text::Borrowed("cache_creation"),
+                                                Text::Borrowed("ephemeral_1h_input_tokens"),
+                                            ],
+                                        ),
+                                    },
+                                    scale: None,
+                                },
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[
+                                                Text::Borrowed("cache_creation"),
+                                                Text::Borrowed("ephemeral_5m_input_tokens"),
+                                            ],
+                                        ),
+                                    },
+                                    scale: None,
+                                },
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[Text::Borrowed("cache_read_input_tokens")],
+                                        ),
+                                    },
+                                    scale: None,
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("tokens")),
+                        scale: None,
+                        level: false,
+                    },
+                    Metric {
+                        name: Text::Borrowed("output_tokens"),
+                        values: List::Borrowed(
+                            &[
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("output_tokens")]),
+                                    },
+                                    scale: None,
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("tokens")),
+                        scale: None,
+                        level: false,
+                    },
+                    Metric {
+                        name: Text::Borrowed("requests"),
+                        values: List::Borrowed(
+                            &[
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("requests")]),
+                                    },
+                                    scale: None,
+                                },
+                            ],
+                        ),
+                        unit: Unit::Fixed(Text::Borrowed("requests")),
+                        scale: None,
+                        level: false,
+                    },
+                ],
+            ),
+            example: Some(
+                Text::Borrowed(
+                    "{\"data\":[{\"ending_at\":\"2026-11-02T00:00:00Z\",\"results\":[{\"cache_creation\":{\"ephemeral_1h_input_tokens\":150000,\"ephemeral_5m_input_tokens\":40000},\"cache_read_input_tokens\":2100000,\"model\":\"claude-sonnet-4-5\",\"output_tokens\":260000,\"product\":null,\"requests\":1840,\"uncached_input_tokens\":820000},{\"cache_creation\":{\"ephemeral_1h_input_tokens\":0,\"ephemeral_5m_input_tokens\":12000},\"cache_read_input_tokens\":90000,\"model\":\"claude-haiku-4-5\",\"output_tokens\":55000,\"product\":null,\"requests\":2210,\"uncached_input_tokens\":410000}],\"starting_at\":\"2026-11-01T00:00:00Z\"},{\"ending_at\":\"2026-11-03T00:00:00Z\",\"results\":[{\"cache_creation\":{\"ephemeral_1h_input_tokens\":120000,\"ephemeral_5m_input_tokens\":30000},\"cache_read_input_tokens\":1950000,\"model\":\"claude-sonnet-4-5\",\"output_tokens\":241000,\"product\":null,\"requests\":1702,\"uncached_input_tokens\":760000}],\"starting_at\":\"2026-11-02T00:00:00Z\"}],\"has_more\":false,\"next_page\":null}",
+                ),
+            ),
+            replaces: List::Borrowed(&[Text::Borrowed("get-messages-usage-report")]),
+        },
+        ReportSpec {
             operation: Text::Borrowed("get-cost-report"),
             request: ReportRequest {
                 start: Some(TimeParam {
@@ -1140,6 +1719,8 @@ mod report_mappings {
                 params: List::Borrowed(
                     &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
                 ),
+                in_body: false,
+                body_arrays: List::Borrowed(&[]),
             },
             rows: List::Borrowed(
                 &[
@@ -1183,9 +1764,12 @@ mod report_mappings {
                         name: Text::Borrowed("cost"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("amount")]),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("amount")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
@@ -1194,6 +1778,7 @@ mod report_mappings {
                             keys: List::Borrowed(&[Text::Borrowed("currency")]),
                         }),
                         scale: Some(Text::Borrowed("0.01")),
+                        level: false,
                     },
                 ],
             ),
@@ -1202,6 +1787,7 @@ mod report_mappings {
                     "{\"data\":[{\"ending_at\":\"2026-11-02T00:00:00Z\",\"results\":[{\"amount\":\"246.00\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"390.00\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Output Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"output_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"190.00\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Haiku 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-01T00:00:00Z\"},{\"ending_at\":\"2026-11-03T00:00:00Z\",\"results\":[{\"amount\":\"228.15\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"361.50\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Output Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"output_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"205.00\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Haiku 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-02T00:00:00Z\"},{\"ending_at\":\"2026-11-04T00:00:00Z\",\"results\":[{\"amount\":\"271.50\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"432.75\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Sonnet 4.5 Usage - Output Tokens\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"output_tokens\",\"workspace_id\":\"wrkspc_support\"},{\"amount\":\"172.00\",\"context_window\":\"0-200k\",\"cost_type\":\"tokens\",\"currency\":\"USD\",\"description\":\"Claude Haiku 4.5 Usage - Input Tokens\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"service_tier\":\"standard\",\"speed\":null,\"token_type\":\"uncached_input_tokens\",\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-03T00:00:00Z\"}],\"has_more\":false,\"next_page\":null}",
                 ),
             ),
+            replaces: List::Borrowed(&[]),
         },
         ReportSpec {
             operation: Text::Borrowed("get-messages-usage-report"),
@@ -1231,6 +1817,8 @@ mod report_mappings {
                 params: List::Borrowed(
                     &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
                 ),
+                in_body: false,
+                body_arrays: List::Borrowed(&[]),
             },
             rows: List::Borrowed(
                 &[
@@ -1281,113 +1869,145 @@ mod report_mappings {
                         name: Text::Borrowed("cache_creation_input_tokens"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(
-                                        &[
-                                            Text::Borrowed("cache_creation"),
-                                            Text::Borrowed("ephemeral_1h_input_tokens"),
-                                        ],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[
+                                                Text::Borrowed("cache_creation"),
+                                                Text::Borrowed("ephemeral_1h_input_tokens"),
+                                            ],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(
-                                        &[
-                                            Text::Borrowed("cache_creation"),
-                                            Text::Borrowed("ephemeral_5m_input_tokens"),
-                                        ],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[
+                                                Text::Borrowed("cache_creation"),
+                                                Text::Borrowed("ephemeral_5m_input_tokens"),
+                                            ],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("tokens")),
                         scale: None,
+                        level: false,
                     },
                     Metric {
                         name: Text::Borrowed("cached_input_tokens"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(
-                                        &[Text::Borrowed("cache_read_input_tokens")],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[Text::Borrowed("cache_read_input_tokens")],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("tokens")),
                         scale: None,
+                        level: false,
                     },
                     Metric {
                         name: Text::Borrowed("input_tokens"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(
-                                        &[Text::Borrowed("uncached_input_tokens")],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[Text::Borrowed("uncached_input_tokens")],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(
-                                        &[
-                                            Text::Borrowed("cache_creation"),
-                                            Text::Borrowed("ephemeral_1h_input_tokens"),
-                                        ],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[
+                                                Text::Borrowed("cache_creation"),
+                                                Text::Borrowed("ephemeral_1h_input_tokens"),
+                                            ],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(
-                                        &[
-                                            Text::Borrowed("cache_creation"),
-                                            Text::Borrowed("ephemeral_5m_input_tokens"),
-                                        ],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[
+                                                Text::Borrowed("cache_creation"),
+                                                Text::Borrowed("ephemeral_5m_input_tokens"),
+                                            ],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(
-                                        &[Text::Borrowed("cache_read_input_tokens")],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[Text::Borrowed("cache_read_input_tokens")],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("tokens")),
                         scale: None,
+                        level: false,
                     },
                     Metric {
                         name: Text::Borrowed("output_tokens"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("output_tokens")]),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("output_tokens")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("tokens")),
                         scale: None,
+                        level: false,
                     },
                     Metric {
                         name: Text::Borrowed("web_searches"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(
-                                        &[
-                                            Text::Borrowed("server_tool_use"),
-                                            Text::Borrowed("web_search_requests"),
-                                        ],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[
+                                                Text::Borrowed("server_tool_use"),
+                                                Text::Borrowed("web_search_requests"),
+                                            ],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("web_searches")),
                         scale: None,
+                        level: false,
                     },
                 ],
             ),
@@ -1396,6 +2016,7 @@ mod report_mappings {
                     "{\"data\":[{\"ending_at\":\"2026-11-02T00:00:00Z\",\"results\":[{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":150000,\"ephemeral_5m_input_tokens\":40000},\"cache_read_input_tokens\":2100000,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"output_tokens\":260000,\"server_tool_use\":{\"web_search_requests\":12},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":820000,\"workspace_id\":\"wrkspc_support\"},{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":0,\"ephemeral_5m_input_tokens\":0},\"cache_read_input_tokens\":0,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"output_tokens\":410000,\"server_tool_use\":{\"web_search_requests\":0},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":1900000,\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-01T00:00:00Z\"},{\"ending_at\":\"2026-11-03T00:00:00Z\",\"results\":[{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":90000,\"ephemeral_5m_input_tokens\":25000},\"cache_read_input_tokens\":2480000,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"output_tokens\":241000,\"server_tool_use\":{\"web_search_requests\":9},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":760500,\"workspace_id\":\"wrkspc_support\"},{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":0,\"ephemeral_5m_input_tokens\":0},\"cache_read_input_tokens\":0,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"output_tokens\":455000,\"server_tool_use\":{\"web_search_requests\":0},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":2050000,\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-02T00:00:00Z\"},{\"ending_at\":\"2026-11-04T00:00:00Z\",\"results\":[{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":120000,\"ephemeral_5m_input_tokens\":60000},\"cache_read_input_tokens\":2290000,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-sonnet-4-5\",\"output_tokens\":288500,\"server_tool_use\":{\"web_search_requests\":15},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":905000,\"workspace_id\":\"wrkspc_support\"},{\"api_key_id\":\"apikey_demo\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":0,\"ephemeral_5m_input_tokens\":0},\"cache_read_input_tokens\":0,\"context_window\":\"0-200k\",\"inference_geo\":null,\"model\":\"claude-haiku-4-5\",\"output_tokens\":391000,\"server_tool_use\":{\"web_search_requests\":0},\"service_tier\":\"standard\",\"speed\":null,\"uncached_input_tokens\":1720000,\"workspace_id\":\"wrkspc_batch\"}],\"starting_at\":\"2026-11-03T00:00:00Z\"}],\"has_more\":false,\"next_page\":null}",
                 ),
             ),
+            replaces: List::Borrowed(&[]),
         },
     ];
 }
@@ -1406,6 +2027,20 @@ impl usagekit_runtime::dynamic::DynamicClient for Client {
         params: &[(String, String)],
     ) -> Result<usagekit_runtime::dynamic::JsonPages<'a>, String> {
         match operation {
+            "get-analytics-cost-report" | "analytics_cost_report" => {
+                Ok(
+                    usagekit_runtime::__private::boxed_pages(
+                        self.analytics_cost_report().set_text(params)?.json_pages(),
+                    ),
+                )
+            }
+            "get-analytics-usage-report" | "analytics_usage_report" => {
+                Ok(
+                    usagekit_runtime::__private::boxed_pages(
+                        self.analytics_usage_report().set_text(params)?.json_pages(),
+                    ),
+                )
+            }
             "get-cost-report" | "cost_report" => {
                 Ok(
                     usagekit_runtime::__private::boxed_pages(
@@ -1439,6 +2074,160 @@ pub static SERVICE: usagekit_runtime::dynamic::Service = usagekit_runtime::dynam
     crate_name: env!("CARGO_PKG_NAME"),
     info: &PROVIDER,
     operations: &[
+        usagekit_runtime::dynamic::OperationSpec {
+            id: "get-analytics-cost-report",
+            method: "analytics_cost_report",
+            http_method: "GET",
+            path: "/v1/organizations/analytics/cost_report",
+            summary: Some(
+                "Get cost in USD over time (Usage and Cost Analytics API, beta).",
+            ),
+            parameters: &[
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "starting_at",
+                    setter: "starting_at",
+                    location: "query",
+                    required: true,
+                    list: false,
+                    schema: "string (date-time)",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "ending_at",
+                    setter: "ending_at",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string (date-time)",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "bucket_width",
+                    setter: "bucket_width",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "one of `1d`, `1h`, `1m`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "limit",
+                    setter: "limit",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "page",
+                    setter: "page",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "group_by[]",
+                    setter: "group_by",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `claude_tag_category`, `claude_tag_user_id`, `context_window`, `cost_type`, `inference_geo`, `model`, `product`, `rbac_group_id`, `slack_channel_id`, `speed`, `token_type`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "models[]",
+                    setter: "models",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "products[]",
+                    setter: "products",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+            ],
+            paginated: true,
+            takes_body: false,
+        },
+        usagekit_runtime::dynamic::OperationSpec {
+            id: "get-analytics-usage-report",
+            method: "analytics_usage_report",
+            http_method: "GET",
+            path: "/v1/organizations/analytics/usage_report",
+            summary: Some(
+                "Get token usage over time (Usage and Cost Analytics API, beta).",
+            ),
+            parameters: &[
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "starting_at",
+                    setter: "starting_at",
+                    location: "query",
+                    required: true,
+                    list: false,
+                    schema: "string (date-time)",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "ending_at",
+                    setter: "ending_at",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string (date-time)",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "bucket_width",
+                    setter: "bucket_width",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "one of `1d`, `1h`, `1m`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "limit",
+                    setter: "limit",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "integer",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "page",
+                    setter: "page",
+                    location: "query",
+                    required: false,
+                    list: false,
+                    schema: "string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "group_by[]",
+                    setter: "group_by",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "one of `claude_tag_category`, `claude_tag_user_id`, `context_window`, `inference_geo`, `model`, `product`, `rbac_group_id`, `slack_channel_id`, `speed`",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "models[]",
+                    setter: "models",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+                usagekit_runtime::dynamic::ParameterSpec {
+                    name: "products[]",
+                    setter: "products",
+                    location: "query",
+                    required: false,
+                    list: true,
+                    schema: "array of string",
+                },
+            ],
+            paginated: true,
+            takes_body: false,
+        },
         usagekit_runtime::dynamic::OperationSpec {
             id: "get-cost-report",
             method: "cost_report",
@@ -1697,6 +2486,7 @@ static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo
     security: &[&["AdminKey"]],
     retry_statuses: &[408u16, 429u16, 500u16, 502u16, 503u16, 504u16, 529u16],
     default_headers: &[("anthropic-version", "2023-06-01")],
+    parameters: &[],
 };
 /// Client for Anthropic Admin API usage and cost reports
 ///
@@ -1719,6 +2509,22 @@ impl Client {
     /// The server this client sends to.
     pub fn base_url(&self) -> &str {
         self.runtime.base_url()
+    }
+    /// Get cost in USD over time (Usage and Cost Analytics API, beta).
+    ///
+    /// Cost bucketed by minute, hour or day, optionally broken down by product, model, context window, inference region, speed, cost type or token type. `amount` is the cost after discounts and before credits, `list_amount` the list price, both in fractional cents (decimal strings). Claude Enterprise plan and `read:analytics` scope, as the usage report.
+    ///
+    /// Sends `GET /v1/organizations/analytics/cost_report`; set parameters on the builder, then `.send().await`.
+    pub fn analytics_cost_report(&self) -> builder::AnalyticsCostReport<'_> {
+        builder::AnalyticsCostReport::new(self)
+    }
+    /// Get token usage over time (Usage and Cost Analytics API, beta).
+    ///
+    /// Token usage bucketed by minute, hour or day, optionally broken down by product, model, context window, inference region or speed. Available to organizations on a Claude Enterprise plan, with a key that has the `read:analytics` scope; every call sends the beta header that `operation-headers` in specs/providers.toml names. The range spans at most 31 days. Each bucket reports at most its top 100 groups.
+    ///
+    /// Sends `GET /v1/organizations/analytics/usage_report`; set parameters on the builder, then `.send().await`.
+    pub fn analytics_usage_report(&self) -> builder::AnalyticsUsageReport<'_> {
+        builder::AnalyticsUsageReport::new(self)
     }
     /// Get the cost report, in daily buckets.
     ///
@@ -1822,6 +2628,24 @@ pub fn __round_trip<W: usagekit_runtime::__private::WithBodyType>(
     with: W,
 ) -> Option<W::Output> {
     match operation {
+        "get-analytics-cost-report" => {
+            match status {
+                Some(200u16) => Some(with.with::<types::AnalyticsCostReport>()),
+                Some(429u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(400u16..=499u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(500u16..=599u16) => Some(with.with::<types::ErrorResponse>()),
+                _ => None,
+            }
+        }
+        "get-analytics-usage-report" => {
+            match status {
+                Some(200u16) => Some(with.with::<types::AnalyticsUsageReport>()),
+                Some(429u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(400u16..=499u16) => Some(with.with::<types::ErrorResponse>()),
+                Some(500u16..=599u16) => Some(with.with::<types::ErrorResponse>()),
+                _ => None,
+            }
+        }
         "get-cost-report" => {
             match status {
                 Some(200u16) => Some(with.with::<types::CostReport>()),
@@ -1857,6 +2681,1020 @@ pub fn __round_trip<W: usagekit_runtime::__private::WithBodyType>(
 pub mod builder {
     #[allow(unused_imports)]
     use super::types;
+    /// Builder for [`Client::analytics_cost_report`]
+    ///
+    /// [`Client::analytics_cost_report`]: super::Client::analytics_cost_report
+    #[derive(Debug, Clone)]
+    pub struct AnalyticsCostReport<'a> {
+        __client: &'a super::Client,
+        starting_at: Result<::chrono::DateTime<::chrono::offset::Utc>, String>,
+        ending_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
+        bucket_width: Result<Option<types::BucketWidth>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        page: Result<Option<::std::string::String>, String>,
+        group_by: Result<Option<::std::vec::Vec<types::AnalyticsCostGroupBy>>, String>,
+        models: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        products: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    }
+    impl<'a> AnalyticsCostReport<'a> {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
+            Self {
+                __client: client,
+                starting_at: Err(
+                    "`analytics_cost_report()` needs the query parameter `starting_at`: set it with `.starting_at(…)`"
+                        .to_string(),
+                ),
+                ending_at: Ok(None),
+                bucket_width: Ok(None),
+                limit: Ok(None),
+                page: Ok(None),
+                group_by: Ok(None),
+                models: Ok(None),
+                products: Ok(None),
+            }
+        }
+    }
+    impl<'a> AnalyticsCostReport<'a> {
+        /// Start of the range, inclusive (RFC 3339 with a time zone); within the last 365 days and no earlier than 2026-01-01T00:00:00Z.
+        ///
+        /// Query parameter `starting_at`: string (date-time). Required: `send` fails without it.
+        pub fn starting_at<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::chrono::DateTime<::chrono::offset::Utc>> + std::fmt::Debug,
+        {
+            let shown = format!("{value:?}");
+            self.starting_at = value
+                .try_into()
+                .map_err(|_| usagekit_runtime::__private::invalid_value(
+                    "analytics_cost_report()",
+                    "starting_at",
+                    &shown,
+                    "string (date-time)",
+                ));
+            self
+        }
+        /// End of the range, exclusive; by default the earlier of now and `starting_at` + 31 days. The range spans at most 31 days.
+        ///
+        /// Query parameter `ending_at`: string (date-time). Optional.
+        pub fn ending_at<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::chrono::DateTime<::chrono::offset::Utc>> + std::fmt::Debug,
+        {
+            let shown = format!("{value:?}");
+            self.ending_at = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| usagekit_runtime::__private::invalid_value(
+                    "analytics_cost_report()",
+                    "ending_at",
+                    &shown,
+                    "string (date-time)",
+                ));
+            self
+        }
+        /// Width of each time bucket.
+        ///
+        /// Query parameter `bucket_width`: string, one of `1d`, `1h`, `1m`. Optional. The server's default: `1d`.
+        pub fn bucket_width<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::BucketWidth> + std::fmt::Debug,
+        {
+            let shown = format!("{value:?}");
+            self.bucket_width = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| usagekit_runtime::__private::invalid_value(
+                    "analytics_cost_report()",
+                    "bucket_width",
+                    &shown,
+                    "one of `1d`, `1h`, `1m`",
+                ));
+            self
+        }
+        /// Buckets per page. Default and maximum depend on `bucket_width`: 7 and 31 for `1d`, 24 and 168 for `1h`, 60 and 256 for `1m`.
+        ///
+        /// Query parameter `limit`: integer. Optional.
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64> + std::fmt::Debug,
+        {
+            let shown = format!("{value:?}");
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| usagekit_runtime::__private::invalid_value(
+                    "analytics_cost_report()",
+                    "limit",
+                    &shown,
+                    "integer",
+                ));
+            self
+        }
+        /// The `next_page` token of the previous page.
+        ///
+        /// Query parameter `page`: string. Optional.
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::string::String> + std::fmt::Debug,
+        {
+            let shown = format!("{value:?}");
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| usagekit_runtime::__private::invalid_value(
+                    "analytics_cost_report()",
+                    "page",
+                    &shown,
+                    "string",
+                ));
+            self
+        }
+        /// Break each bucket out by these dimensions; default one total per bucket.
+        ///
+        /// Query parameter `group_by[]`: array of string, one of `claude_tag_category`, `claude_tag_user_id`, `context_window`, `cost_type`, `inference_geo`, `model`, `product`, `rbac_group_id`, `slack_channel_id`, `speed`, `token_type`. Optional.
+        pub fn group_by<I>(mut self, values: I) -> Self
+        where
+            I: IntoIterator,
+            I::Item: TryInto<types::AnalyticsCostGroupBy> + std::fmt::Debug,
+        {
+            self.group_by = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::__private::invalid_value(
+                            "analytics_cost_report()",
+                            "group_by[]",
+                            &shown,
+                            "one of `claude_tag_category`, `claude_tag_user_id`, `context_window`, `cost_type`, `inference_geo`, `model`, `product`, `rbac_group_id`, `slack_channel_id`, `speed`, `token_type`",
+                        ))
+                })
+                .collect::<
+                    Result<::std::vec::Vec<types::AnalyticsCostGroupBy>, String>,
+                >()
+                .map(Some);
+            self
+        }
+        /// Only these models (`claude-opus-5`, say); default all.
+        ///
+        /// Query parameter `models[]`: array of string. Optional.
+        pub fn models<I>(mut self, values: I) -> Self
+        where
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
+        {
+            self.models = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::__private::invalid_value(
+                            "analytics_cost_report()",
+                            "models[]",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
+            self
+        }
+        /// Only these product surfaces (`chat`, `claude_code`, `cowork`, …); default all.
+        ///
+        /// Query parameter `products[]`: array of string. Optional.
+        pub fn products<I>(mut self, values: I) -> Self
+        where
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
+        {
+            self.products = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::__private::invalid_value(
+                            "analytics_cost_report()",
+                            "products[]",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
+            self
+        }
+        const DECODERS: usagekit_runtime::__private::Decoders<
+            types::AnalyticsCostReport,
+            types::ErrorResponse,
+        > = usagekit_runtime::__private::Decoders {
+            success: |status, body| match status {
+                200u16 => Some(usagekit_runtime::__private::json(&body)),
+                _ => None,
+            },
+            error: |status, body| match status {
+                429u16 => Some(usagekit_runtime::__private::decode_error_json(body)),
+                400u16..=499u16 => {
+                    Some(usagekit_runtime::__private::decode_error_json(body))
+                }
+                500u16..=599u16 => {
+                    Some(usagekit_runtime::__private::decode_error_json(body))
+                }
+                _ => None,
+            },
+            message_pointers: &["/error/message", "/error/type"],
+        };
+        /// Sends `GET /v1/organizations/analytics/cost_report` and decodes the result. Errors name the operation (`get-analytics-cost-report`), the status and the decoded error body.
+        pub async fn send(
+            self,
+        ) -> Result<
+            types::AnalyticsCostReport,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            self.send_with_response()
+                .await
+                .map(usagekit_runtime::ResponseValue::into_inner)
+        }
+        /// Like [`send`](Self::send), keeping the response's status and headers: `GET /v1/organizations/analytics/cost_report`.
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            usagekit_runtime::ResponseValue<types::AnalyticsCostReport>,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            let runtime = &self.__client.runtime;
+            usagekit_runtime::__private::send(runtime, self.request(), &Self::DECODERS)
+                .await
+        }
+        /// Like [`send_with_response`](Self::send_with_response), keeping the body
+        /// as the server sent it (tools show it).
+        #[allow(dead_code)]
+        pub(crate) async fn send_keeping_body(
+            self,
+        ) -> Result<
+            (
+                usagekit_runtime::ResponseValue<types::AnalyticsCostReport>,
+                usagekit_runtime::__private::Bytes,
+            ),
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            let runtime = &self.__client.runtime;
+            usagekit_runtime::__private::send_keeping_body(
+                    runtime,
+                    self.request(),
+                    &Self::DECODERS,
+                )
+                .await
+        }
+        /// The request as the spec describes it.
+        fn request(self) -> usagekit_runtime::__private::Request {
+            #[allow(unused_imports)]
+            use usagekit_runtime::__private::{Request, Style, path_param, spec_default};
+            Request::new(
+                    "get-analytics-cost-report",
+                    "GET",
+                    Ok("/v1/organizations/analytics/cost_report".to_owned()),
+                )
+                .fixed_header("anthropic-beta", "analytics-usage-cost-2026-08-24")
+                .query("starting_at", &self.starting_at, Style::Form, true)
+                .query("ending_at", &self.ending_at, Style::Form, true)
+                .query("bucket_width", &self.bucket_width, Style::Form, true)
+                .query("limit", &self.limit, Style::Form, true)
+                .query("page", &self.page, Style::Form, true)
+                .query("group_by[]", &self.group_by, Style::Form, true)
+                .query("models[]", &self.models, Style::Form, true)
+                .query("products[]", &self.products, Style::Form, true)
+                .accept("application/json")
+                .security(&[&["AdminKey"]])
+        }
+        /// Every `AnalyticsCostBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
+        pub fn stream(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                types::AnalyticsCostBucket,
+                usagekit_runtime::Error<types::ErrorResponse>,
+            >,
+        > + Send + Unpin + 'a {
+            let max_pages = self.__client.runtime.max_pages();
+            usagekit_runtime::__private::paginate(
+                "get-analytics-cost-report",
+                max_pages,
+                self,
+                |request: Self, cursor| async move {
+                    let request = match cursor {
+                        Some(cursor) => request.page(cursor),
+                        None => request,
+                    };
+                    let page = request.send().await?;
+                    Ok(usagekit_runtime::__private::Page {
+                        next_cursor: usagekit_runtime::__private::Cursor::into_cursor(
+                            page.next_page,
+                        ),
+                        has_more: usagekit_runtime::__private::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: page.data,
+                    })
+                },
+            )
+        }
+        /// Every item of every page, in one `Vec`. Prefer `stream` for long ranges.
+        pub async fn collect_all(
+            self,
+        ) -> Result<
+            Vec<types::AnalyticsCostBucket>,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            usagekit_runtime::__private::collect_all(self.stream()).await
+        }
+        /// Every page as the JSON the server sent (each still decoded and checked).
+        pub(crate) fn json_pages(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                usagekit_runtime::dynamic::JsonPage,
+                usagekit_runtime::Error<types::ErrorResponse>,
+            >,
+        > + Send + 'a {
+            let max_pages = self.__client.runtime.max_pages();
+            usagekit_runtime::__private::paginate(
+                "get-analytics-cost-report",
+                max_pages,
+                self,
+                |request: Self, cursor| async move {
+                    let request = match cursor {
+                        Some(cursor) => request.page(cursor),
+                        None => request,
+                    };
+                    let (page, raw) = request.send_keeping_body().await?;
+                    let page = page.into_inner();
+                    let json = usagekit_runtime::__private::raw_json(
+                        "get-analytics-cost-report",
+                        &raw,
+                    )?;
+                    Ok(usagekit_runtime::__private::Page {
+                        next_cursor: usagekit_runtime::__private::Cursor::into_cursor(
+                            page.next_page,
+                        ),
+                        has_more: usagekit_runtime::__private::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: vec![json],
+                    })
+                },
+            )
+        }
+        /// Sets parameters from text, by wire or setter name (tools call operations this way).
+        pub(crate) fn set_text(
+            self,
+            params: &[(String, String)],
+        ) -> Result<Self, String> {
+            usagekit_runtime::__private::check_param_names(
+                "analytics_cost_report()",
+                params,
+                &[
+                    "starting_at",
+                    "ending_at",
+                    "bucket_width",
+                    "limit",
+                    "page",
+                    "group_by[]",
+                    "models[]",
+                    "products[]",
+                ],
+            )?;
+            let mut builder = self;
+            if let Some(text) = usagekit_runtime::__private::text_value(
+                "analytics_cost_report()",
+                params,
+                &["starting_at"],
+            )? {
+                builder = builder
+                    .starting_at(
+                        usagekit_runtime::__private::parse_text::<
+                            ::chrono::DateTime<::chrono::offset::Utc>,
+                        >(
+                            "analytics_cost_report()",
+                            "starting_at",
+                            text,
+                            "string (date-time)",
+                        )?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::__private::text_value(
+                "analytics_cost_report()",
+                params,
+                &["ending_at"],
+            )? {
+                builder = builder
+                    .ending_at(
+                        usagekit_runtime::__private::parse_text::<
+                            ::chrono::DateTime<::chrono::offset::Utc>,
+                        >(
+                            "analytics_cost_report()",
+                            "ending_at",
+                            text,
+                            "string (date-time)",
+                        )?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::__private::text_value(
+                "analytics_cost_report()",
+                params,
+                &["bucket_width"],
+            )? {
+                builder = builder
+                    .bucket_width(
+                        usagekit_runtime::__private::parse_text::<
+                            types::BucketWidth,
+                        >(
+                            "analytics_cost_report()",
+                            "bucket_width",
+                            text,
+                            "one of `1d`, `1h`, `1m`",
+                        )?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::__private::text_value(
+                "analytics_cost_report()",
+                params,
+                &["limit"],
+            )? {
+                builder = builder
+                    .limit(
+                        usagekit_runtime::__private::parse_text::<
+                            ::std::num::NonZeroU64,
+                        >("analytics_cost_report()", "limit", text, "integer")?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::__private::text_value(
+                "analytics_cost_report()",
+                params,
+                &["page"],
+            )? {
+                builder = builder
+                    .page(
+                        usagekit_runtime::__private::parse_text::<
+                            ::std::string::String,
+                        >("analytics_cost_report()", "page", text, "string")?,
+                    );
+            }
+            let values = usagekit_runtime::__private::text_values(
+                params,
+                &["group_by[]", "group_by"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::__private::parse_text::<
+                        types::AnalyticsCostGroupBy,
+                    >(
+                        "analytics_cost_report()",
+                        "group_by[]",
+                        text,
+                        "one of `claude_tag_category`, `claude_tag_user_id`, `context_window`, `cost_type`, `inference_geo`, `model`, `product`, `rbac_group_id`, `slack_channel_id`, `speed`, `token_type`",
+                    ))
+                    .collect::<Result<Vec<types::AnalyticsCostGroupBy>, String>>()?;
+                builder = builder.group_by(parsed);
+            }
+            let values = usagekit_runtime::__private::text_values(
+                params,
+                &["models[]", "models"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::__private::parse_text::<
+                        ::std::string::String,
+                    >("analytics_cost_report()", "models[]", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.models(parsed);
+            }
+            let values = usagekit_runtime::__private::text_values(
+                params,
+                &["products[]", "products"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::__private::parse_text::<
+                        ::std::string::String,
+                    >("analytics_cost_report()", "products[]", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.products(parsed);
+            }
+            Ok(builder)
+        }
+    }
+    /// Builder for [`Client::analytics_usage_report`]
+    ///
+    /// [`Client::analytics_usage_report`]: super::Client::analytics_usage_report
+    #[derive(Debug, Clone)]
+    pub struct AnalyticsUsageReport<'a> {
+        __client: &'a super::Client,
+        starting_at: Result<::chrono::DateTime<::chrono::offset::Utc>, String>,
+        ending_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
+        bucket_width: Result<Option<types::BucketWidth>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        page: Result<Option<::std::string::String>, String>,
+        group_by: Result<Option<::std::vec::Vec<types::AnalyticsGroupBy>>, String>,
+        models: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+        products: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    }
+    impl<'a> AnalyticsUsageReport<'a> {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
+            Self {
+                __client: client,
+                starting_at: Err(
+                    "`analytics_usage_report()` needs the query parameter `starting_at`: set it with `.starting_at(…)`"
+                        .to_string(),
+                ),
+                ending_at: Ok(None),
+                bucket_width: Ok(None),
+                limit: Ok(None),
+                page: Ok(None),
+                group_by: Ok(None),
+                models: Ok(None),
+                products: Ok(None),
+            }
+        }
+    }
+    impl<'a> AnalyticsUsageReport<'a> {
+        /// Start of the range, inclusive (RFC 3339 with a time zone); within the last 365 days and no earlier than 2026-01-01T00:00:00Z.
+        ///
+        /// Query parameter `starting_at`: string (date-time). Required: `send` fails without it.
+        pub fn starting_at<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::chrono::DateTime<::chrono::offset::Utc>> + std::fmt::Debug,
+        {
+            let shown = format!("{value:?}");
+            self.starting_at = value
+                .try_into()
+                .map_err(|_| usagekit_runtime::__private::invalid_value(
+                    "analytics_usage_report()",
+                    "starting_at",
+                    &shown,
+                    "string (date-time)",
+                ));
+            self
+        }
+        /// End of the range, exclusive; by default the earlier of now and `starting_at` + 31 days. The range spans at most 31 days.
+        ///
+        /// Query parameter `ending_at`: string (date-time). Optional.
+        pub fn ending_at<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::chrono::DateTime<::chrono::offset::Utc>> + std::fmt::Debug,
+        {
+            let shown = format!("{value:?}");
+            self.ending_at = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| usagekit_runtime::__private::invalid_value(
+                    "analytics_usage_report()",
+                    "ending_at",
+                    &shown,
+                    "string (date-time)",
+                ));
+            self
+        }
+        /// Width of each time bucket.
+        ///
+        /// Query parameter `bucket_width`: string, one of `1d`, `1h`, `1m`. Optional. The server's default: `1d`.
+        pub fn bucket_width<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<types::BucketWidth> + std::fmt::Debug,
+        {
+            let shown = format!("{value:?}");
+            self.bucket_width = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| usagekit_runtime::__private::invalid_value(
+                    "analytics_usage_report()",
+                    "bucket_width",
+                    &shown,
+                    "one of `1d`, `1h`, `1m`",
+                ));
+            self
+        }
+        /// Buckets per page. Default and maximum depend on `bucket_width`: 7 and 31 for `1d`, 24 and 168 for `1h`, 60 and 256 for `1m`.
+        ///
+        /// Query parameter `limit`: integer. Optional.
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::num::NonZeroU64> + std::fmt::Debug,
+        {
+            let shown = format!("{value:?}");
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| usagekit_runtime::__private::invalid_value(
+                    "analytics_usage_report()",
+                    "limit",
+                    &shown,
+                    "integer",
+                ));
+            self
+        }
+        /// The `next_page` token of the previous page.
+        ///
+        /// Query parameter `page`: string. Optional.
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: TryInto<::std::string::String> + std::fmt::Debug,
+        {
+            let shown = format!("{value:?}");
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| usagekit_runtime::__private::invalid_value(
+                    "analytics_usage_report()",
+                    "page",
+                    &shown,
+                    "string",
+                ));
+            self
+        }
+        /// Break each bucket out by these dimensions; default one total per bucket.
+        ///
+        /// Query parameter `group_by[]`: array of string, one of `claude_tag_category`, `claude_tag_user_id`, `context_window`, `inference_geo`, `model`, `product`, `rbac_group_id`, `slack_channel_id`, `speed`. Optional.
+        pub fn group_by<I>(mut self, values: I) -> Self
+        where
+            I: IntoIterator,
+            I::Item: TryInto<types::AnalyticsGroupBy> + std::fmt::Debug,
+        {
+            self.group_by = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::__private::invalid_value(
+                            "analytics_usage_report()",
+                            "group_by[]",
+                            &shown,
+                            "one of `claude_tag_category`, `claude_tag_user_id`, `context_window`, `inference_geo`, `model`, `product`, `rbac_group_id`, `slack_channel_id`, `speed`",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<types::AnalyticsGroupBy>, String>>()
+                .map(Some);
+            self
+        }
+        /// Only these models (`claude-opus-5`, say); default all.
+        ///
+        /// Query parameter `models[]`: array of string. Optional.
+        pub fn models<I>(mut self, values: I) -> Self
+        where
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
+        {
+            self.models = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::__private::invalid_value(
+                            "analytics_usage_report()",
+                            "models[]",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
+            self
+        }
+        /// Only these product surfaces (`chat`, `claude_code`, `cowork`, …); default all.
+        ///
+        /// Query parameter `products[]`: array of string. Optional.
+        pub fn products<I>(mut self, values: I) -> Self
+        where
+            I: IntoIterator,
+            I::Item: TryInto<::std::string::String> + std::fmt::Debug,
+        {
+            self.products = values
+                .into_iter()
+                .map(|value| {
+                    let shown = format!("{value:?}");
+                    value
+                        .try_into()
+                        .map_err(|_| usagekit_runtime::__private::invalid_value(
+                            "analytics_usage_report()",
+                            "products[]",
+                            &shown,
+                            "array of string",
+                        ))
+                })
+                .collect::<Result<::std::vec::Vec<::std::string::String>, String>>()
+                .map(Some);
+            self
+        }
+        const DECODERS: usagekit_runtime::__private::Decoders<
+            types::AnalyticsUsageReport,
+            types::ErrorResponse,
+        > = usagekit_runtime::__private::Decoders {
+            success: |status, body| match status {
+                200u16 => Some(usagekit_runtime::__private::json(&body)),
+                _ => None,
+            },
+            error: |status, body| match status {
+                429u16 => Some(usagekit_runtime::__private::decode_error_json(body)),
+                400u16..=499u16 => {
+                    Some(usagekit_runtime::__private::decode_error_json(body))
+                }
+                500u16..=599u16 => {
+                    Some(usagekit_runtime::__private::decode_error_json(body))
+                }
+                _ => None,
+            },
+            message_pointers: &["/error/message", "/error/type"],
+        };
+        /// Sends `GET /v1/organizations/analytics/usage_report` and decodes the result. Errors name the operation (`get-analytics-usage-report`), the status and the decoded error body.
+        pub async fn send(
+            self,
+        ) -> Result<
+            types::AnalyticsUsageReport,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            self.send_with_response()
+                .await
+                .map(usagekit_runtime::ResponseValue::into_inner)
+        }
+        /// Like [`send`](Self::send), keeping the response's status and headers: `GET /v1/organizations/analytics/usage_report`.
+        pub async fn send_with_response(
+            self,
+        ) -> Result<
+            usagekit_runtime::ResponseValue<types::AnalyticsUsageReport>,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            let runtime = &self.__client.runtime;
+            usagekit_runtime::__private::send(runtime, self.request(), &Self::DECODERS)
+                .await
+        }
+        /// Like [`send_with_response`](Self::send_with_response), keeping the body
+        /// as the server sent it (tools show it).
+        #[allow(dead_code)]
+        pub(crate) async fn send_keeping_body(
+            self,
+        ) -> Result<
+            (
+                usagekit_runtime::ResponseValue<types::AnalyticsUsageReport>,
+                usagekit_runtime::__private::Bytes,
+            ),
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            let runtime = &self.__client.runtime;
+            usagekit_runtime::__private::send_keeping_body(
+                    runtime,
+                    self.request(),
+                    &Self::DECODERS,
+                )
+                .await
+        }
+        /// The request as the spec describes it.
+        fn request(self) -> usagekit_runtime::__private::Request {
+            #[allow(unused_imports)]
+            use usagekit_runtime::__private::{Request, Style, path_param, spec_default};
+            Request::new(
+                    "get-analytics-usage-report",
+                    "GET",
+                    Ok("/v1/organizations/analytics/usage_report".to_owned()),
+                )
+                .fixed_header("anthropic-beta", "analytics-usage-cost-2026-08-24")
+                .query("starting_at", &self.starting_at, Style::Form, true)
+                .query("ending_at", &self.ending_at, Style::Form, true)
+                .query("bucket_width", &self.bucket_width, Style::Form, true)
+                .query("limit", &self.limit, Style::Form, true)
+                .query("page", &self.page, Style::Form, true)
+                .query("group_by[]", &self.group_by, Style::Form, true)
+                .query("models[]", &self.models, Style::Form, true)
+                .query("products[]", &self.products, Style::Form, true)
+                .accept("application/json")
+                .security(&[&["AdminKey"]])
+        }
+        /// Every `AnalyticsUsageBucket` of every page, fetching the next page only when this one is used up. Follows `next_page` until the server says there is no more.
+        pub fn stream(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                types::AnalyticsUsageBucket,
+                usagekit_runtime::Error<types::ErrorResponse>,
+            >,
+        > + Send + Unpin + 'a {
+            let max_pages = self.__client.runtime.max_pages();
+            usagekit_runtime::__private::paginate(
+                "get-analytics-usage-report",
+                max_pages,
+                self,
+                |request: Self, cursor| async move {
+                    let request = match cursor {
+                        Some(cursor) => request.page(cursor),
+                        None => request,
+                    };
+                    let page = request.send().await?;
+                    Ok(usagekit_runtime::__private::Page {
+                        next_cursor: usagekit_runtime::__private::Cursor::into_cursor(
+                            page.next_page,
+                        ),
+                        has_more: usagekit_runtime::__private::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: page.data,
+                    })
+                },
+            )
+        }
+        /// Every item of every page, in one `Vec`. Prefer `stream` for long ranges.
+        pub async fn collect_all(
+            self,
+        ) -> Result<
+            Vec<types::AnalyticsUsageBucket>,
+            usagekit_runtime::Error<types::ErrorResponse>,
+        > {
+            usagekit_runtime::__private::collect_all(self.stream()).await
+        }
+        /// Every page as the JSON the server sent (each still decoded and checked).
+        pub(crate) fn json_pages(
+            self,
+        ) -> impl usagekit_runtime::Stream<
+            Item = Result<
+                usagekit_runtime::dynamic::JsonPage,
+                usagekit_runtime::Error<types::ErrorResponse>,
+            >,
+        > + Send + 'a {
+            let max_pages = self.__client.runtime.max_pages();
+            usagekit_runtime::__private::paginate(
+                "get-analytics-usage-report",
+                max_pages,
+                self,
+                |request: Self, cursor| async move {
+                    let request = match cursor {
+                        Some(cursor) => request.page(cursor),
+                        None => request,
+                    };
+                    let (page, raw) = request.send_keeping_body().await?;
+                    let page = page.into_inner();
+                    let json = usagekit_runtime::__private::raw_json(
+                        "get-analytics-usage-report",
+                        &raw,
+                    )?;
+                    Ok(usagekit_runtime::__private::Page {
+                        next_cursor: usagekit_runtime::__private::Cursor::into_cursor(
+                            page.next_page,
+                        ),
+                        has_more: usagekit_runtime::__private::HasMore::into_has_more(
+                            page.has_more,
+                        ),
+                        items: vec![json],
+                    })
+                },
+            )
+        }
+        /// Sets parameters from text, by wire or setter name (tools call operations this way).
+        pub(crate) fn set_text(
+            self,
+            params: &[(String, String)],
+        ) -> Result<Self, String> {
+            usagekit_runtime::__private::check_param_names(
+                "analytics_usage_report()",
+                params,
+                &[
+                    "starting_at",
+                    "ending_at",
+                    "bucket_width",
+                    "limit",
+                    "page",
+                    "group_by[]",
+                    "models[]",
+                    "products[]",
+                ],
+            )?;
+            let mut builder = self;
+            if let Some(text) = usagekit_runtime::__private::text_value(
+                "analytics_usage_report()",
+                params,
+                &["starting_at"],
+            )? {
+                builder = builder
+                    .starting_at(
+                        usagekit_runtime::__private::parse_text::<
+                            ::chrono::DateTime<::chrono::offset::Utc>,
+                        >(
+                            "analytics_usage_report()",
+                            "starting_at",
+                            text,
+                            "string (date-time)",
+                        )?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::__private::text_value(
+                "analytics_usage_report()",
+                params,
+                &["ending_at"],
+            )? {
+                builder = builder
+                    .ending_at(
+                        usagekit_runtime::__private::parse_text::<
+                            ::chrono::DateTime<::chrono::offset::Utc>,
+                        >(
+                            "analytics_usage_report()",
+                            "ending_at",
+                            text,
+                            "string (date-time)",
+                        )?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::__private::text_value(
+                "analytics_usage_report()",
+                params,
+                &["bucket_width"],
+            )? {
+                builder = builder
+                    .bucket_width(
+                        usagekit_runtime::__private::parse_text::<
+                            types::BucketWidth,
+                        >(
+                            "analytics_usage_report()",
+                            "bucket_width",
+                            text,
+                            "one of `1d`, `1h`, `1m`",
+                        )?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::__private::text_value(
+                "analytics_usage_report()",
+                params,
+                &["limit"],
+            )? {
+                builder = builder
+                    .limit(
+                        usagekit_runtime::__private::parse_text::<
+                            ::std::num::NonZeroU64,
+                        >("analytics_usage_report()", "limit", text, "integer")?,
+                    );
+            }
+            if let Some(text) = usagekit_runtime::__private::text_value(
+                "analytics_usage_report()",
+                params,
+                &["page"],
+            )? {
+                builder = builder
+                    .page(
+                        usagekit_runtime::__private::parse_text::<
+                            ::std::string::String,
+                        >("analytics_usage_report()", "page", text, "string")?,
+                    );
+            }
+            let values = usagekit_runtime::__private::text_values(
+                params,
+                &["group_by[]", "group_by"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::__private::parse_text::<
+                        types::AnalyticsGroupBy,
+                    >(
+                        "analytics_usage_report()",
+                        "group_by[]",
+                        text,
+                        "one of `claude_tag_category`, `claude_tag_user_id`, `context_window`, `inference_geo`, `model`, `product`, `rbac_group_id`, `slack_channel_id`, `speed`",
+                    ))
+                    .collect::<Result<Vec<types::AnalyticsGroupBy>, String>>()?;
+                builder = builder.group_by(parsed);
+            }
+            let values = usagekit_runtime::__private::text_values(
+                params,
+                &["models[]", "models"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::__private::parse_text::<
+                        ::std::string::String,
+                    >("analytics_usage_report()", "models[]", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.models(parsed);
+            }
+            let values = usagekit_runtime::__private::text_values(
+                params,
+                &["products[]", "products"],
+            );
+            if !values.is_empty() {
+                let parsed = values
+                    .iter()
+                    .map(|text| usagekit_runtime::__private::parse_text::<
+                        ::std::string::String,
+                    >("analytics_usage_report()", "products[]", text, "array of string"))
+                    .collect::<Result<Vec<::std::string::String>, String>>()?;
+                builder = builder.products(parsed);
+            }
+            Ok(builder)
+        }
+    }
     /// Builder for [`Client::cost_report`]
     ///
     /// [`Client::cost_report`]: super::Client::cost_report

@@ -204,6 +204,8 @@ mod report_mappings {
                     ),
                 }),
                 params: List::Borrowed(&[]),
+                in_body: false,
+                body_arrays: List::Borrowed(&[]),
             },
             rows: List::Borrowed(&[List::Borrowed(&[])]),
             filters: List::Borrowed(&[]),
@@ -225,49 +227,61 @@ mod report_mappings {
                         name: Text::Borrowed("inference_tokens"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 1usize,
-                                    keys: List::Borrowed(
-                                        &[Text::Borrowed("count"), Text::Borrowed("inference")],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 1usize,
+                                        keys: List::Borrowed(
+                                            &[Text::Borrowed("count"), Text::Borrowed("inference")],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("tokens")),
                         scale: None,
+                        level: false,
                     },
                     Metric {
                         name: Text::Borrowed("input_tokens"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 1usize,
-                                    keys: List::Borrowed(
-                                        &[Text::Borrowed("count"), Text::Borrowed("eval_prompt")],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 1usize,
+                                        keys: List::Borrowed(
+                                            &[Text::Borrowed("count"), Text::Borrowed("eval_prompt")],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("tokens")),
                         scale: None,
+                        level: false,
                     },
                     Metric {
                         name: Text::Borrowed("output_tokens"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 1usize,
-                                    keys: List::Borrowed(
-                                        &[
-                                            Text::Borrowed("count"),
-                                            Text::Borrowed("eval_completion"),
-                                        ],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 1usize,
+                                        keys: List::Borrowed(
+                                            &[
+                                                Text::Borrowed("count"),
+                                                Text::Borrowed("eval_completion"),
+                                            ],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("tokens")),
                         scale: None,
+                        level: false,
                     },
                 ],
             ),
@@ -276,6 +290,7 @@ mod report_mappings {
                     "[{\"count\":{\"completion\":0,\"eval_completion\":8100,\"eval_prompt\":96400,\"inference\":182000,\"prompt\":0,\"user_input\":0},\"rule_type\":\"PromptInjectionRule\",\"task_id\":\"task-support-bot\"},{\"count\":{\"completion\":0,\"eval_completion\":0,\"eval_prompt\":0,\"inference\":182000,\"prompt\":0,\"user_input\":0},\"rule_type\":\"ToxicityRule\",\"task_id\":\"task-support-bot\"}]",
                 ),
             ),
+            replaces: List::Borrowed(&[]),
         },
     ];
 }
@@ -363,6 +378,7 @@ static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo
     security: &[&["ApiKeyAuth"]],
     retry_statuses: usagekit_runtime::DEFAULT_RETRY_STATUSES,
     default_headers: &[],
+    parameters: &[],
 };
 /// Client for Arthur GenAI Engine token usage API
 ///

@@ -217,6 +217,8 @@ mod report_mappings {
                 bucket_width: None,
                 group_by: None,
                 params: List::Borrowed(&[]),
+                in_body: false,
+                body_arrays: List::Borrowed(&[]),
             },
             rows: List::Borrowed(&[]),
             filters: List::Borrowed(&[]),
@@ -244,14 +246,18 @@ mod report_mappings {
                         name: Text::Borrowed("tokens"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 0usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("TokensUsed")]),
+                                Term {
+                                    path: Path {
+                                        level: 0usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("TokensUsed")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("tokens")),
                         scale: None,
+                        level: false,
                     },
                 ],
             ),
@@ -260,6 +266,7 @@ mod report_mappings {
                     "{\"CompanyId\":\"1c7e1e4e-4a2b-4a55-9d4c-2f0f6a1d9b3e\",\"IsWithinBudget\":true,\"TokenLimit\":2000000,\"TokensRemaining\":1265500,\"TokensUsed\":734500,\"WindowDays\":30}",
                 ),
             ),
+            replaces: List::Borrowed(&[]),
         },
     ];
 }
@@ -345,6 +352,7 @@ static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo
     security: &[&["ApiKey", "BearerAuth"]],
     retry_statuses: usagekit_runtime::DEFAULT_RETRY_STATUSES,
     default_headers: &[],
+    parameters: &[],
 };
 /// Client for BokaMera AI chat usage API
 ///

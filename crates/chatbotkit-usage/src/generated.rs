@@ -87,6 +87,8 @@ mod report_mappings {
                 bucket_width: None,
                 group_by: None,
                 params: List::Borrowed(&[]),
+                in_body: false,
+                body_arrays: List::Borrowed(&[]),
             },
             rows: List::Borrowed(&[]),
             filters: List::Borrowed(&[]),
@@ -101,40 +103,52 @@ mod report_mappings {
                         name: Text::Borrowed("conversations"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 0usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("conversations")]),
+                                Term {
+                                    path: Path {
+                                        level: 0usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("conversations")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("conversations")),
                         scale: None,
+                        level: false,
                     },
                     Metric {
                         name: Text::Borrowed("messages"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 0usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("messages")]),
+                                Term {
+                                    path: Path {
+                                        level: 0usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("messages")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("messages")),
                         scale: None,
+                        level: false,
                     },
                     Metric {
                         name: Text::Borrowed("tokens"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 0usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("tokens")]),
+                                Term {
+                                    path: Path {
+                                        level: 0usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("tokens")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("tokens")),
                         scale: None,
+                        level: false,
                     },
                 ],
             ),
@@ -143,6 +157,7 @@ mod report_mappings {
                     "{\"conversations\":412,\"database\":{\"abilities\":6,\"datasets\":3,\"files\":41,\"records\":2210,\"skillsets\":2,\"users\":18},\"messages\":5120,\"tokens\":1843200}",
                 ),
             ),
+            replaces: List::Borrowed(&[]),
         },
     ];
 }
@@ -222,6 +237,7 @@ static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo
     security: &[&["BearerAuth"]],
     retry_statuses: usagekit_runtime::DEFAULT_RETRY_STATUSES,
     default_headers: &[],
+    parameters: &[],
 };
 /// Client for ChatBotKit usage API
 ///

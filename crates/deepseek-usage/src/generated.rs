@@ -162,6 +162,8 @@ mod report_mappings {
                 bucket_width: None,
                 group_by: None,
                 params: List::Borrowed(&[]),
+                in_body: false,
+                body_arrays: List::Borrowed(&[]),
             },
             rows: List::Borrowed(&[List::Borrowed(&[Text::Borrowed("balance_infos")])]),
             filters: List::Borrowed(&[]),
@@ -176,9 +178,12 @@ mod report_mappings {
                         name: Text::Borrowed("balance"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 1usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("total_balance")]),
+                                Term {
+                                    path: Path {
+                                        level: 1usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("total_balance")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
@@ -187,14 +192,18 @@ mod report_mappings {
                             keys: List::Borrowed(&[Text::Borrowed("currency")]),
                         }),
                         scale: None,
+                        level: true,
                     },
                     Metric {
                         name: Text::Borrowed("granted_balance"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 1usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("granted_balance")]),
+                                Term {
+                                    path: Path {
+                                        level: 1usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("granted_balance")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
@@ -203,14 +212,18 @@ mod report_mappings {
                             keys: List::Borrowed(&[Text::Borrowed("currency")]),
                         }),
                         scale: None,
+                        level: true,
                     },
                     Metric {
                         name: Text::Borrowed("topped_up_balance"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 1usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("topped_up_balance")]),
+                                Term {
+                                    path: Path {
+                                        level: 1usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("topped_up_balance")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
@@ -219,6 +232,7 @@ mod report_mappings {
                             keys: List::Borrowed(&[Text::Borrowed("currency")]),
                         }),
                         scale: None,
+                        level: true,
                     },
                 ],
             ),
@@ -227,6 +241,7 @@ mod report_mappings {
                     "{\"balance_infos\":[{\"currency\":\"CNY\",\"granted_balance\":\"10.00\",\"topped_up_balance\":\"100.00\",\"total_balance\":\"110.00\"},{\"currency\":\"USD\",\"granted_balance\":\"0.00\",\"topped_up_balance\":\"15.32\",\"total_balance\":\"15.32\"}],\"is_available\":true}",
                 ),
             ),
+            replaces: List::Borrowed(&[]),
         },
     ];
 }
@@ -289,6 +304,7 @@ static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo
     security: &[&["BearerAuth"]],
     retry_statuses: usagekit_runtime::DEFAULT_RETRY_STATUSES,
     default_headers: &[],
+    parameters: &[],
 };
 /// Client for DeepSeek balance API
 ///

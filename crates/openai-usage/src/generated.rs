@@ -2148,6 +2148,8 @@ mod report_mappings {
                 params: List::Borrowed(
                     &[(Text::Borrowed("limit"), Text::Borrowed("180"))],
                 ),
+                in_body: false,
+                body_arrays: List::Borrowed(&[]),
             },
             rows: List::Borrowed(
                 &[
@@ -2201,11 +2203,14 @@ mod report_mappings {
                         name: Text::Borrowed("cost"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(
-                                        &[Text::Borrowed("amount"), Text::Borrowed("value")],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[Text::Borrowed("amount"), Text::Borrowed("value")],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
@@ -2216,6 +2221,7 @@ mod report_mappings {
                             ),
                         }),
                         scale: None,
+                        level: false,
                     },
                 ],
             ),
@@ -2224,6 +2230,7 @@ mod report_mappings {
                     "{\"data\":[{\"end_time\":1793577600,\"object\":\"bucket\",\"results\":[{\"amount\":{\"currency\":\"usd\",\"value\":0.4275},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_app\"},{\"amount\":{\"currency\":\"usd\",\"value\":0.411},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_research\"}],\"start_time\":1793491200},{\"end_time\":1793664000,\"object\":\"bucket\",\"results\":[{\"amount\":{\"currency\":\"usd\",\"value\":0.4896},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_app\"},{\"amount\":{\"currency\":\"usd\",\"value\":0.4284},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_research\"}],\"start_time\":1793577600},{\"end_time\":1793750400,\"object\":\"bucket\",\"results\":[{\"amount\":{\"currency\":\"usd\",\"value\":0.3412},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_app\"},{\"amount\":{\"currency\":\"usd\",\"value\":0.5411},\"api_key_id\":null,\"line_item\":null,\"object\":\"organization.costs.result\",\"project_id\":\"proj_research\"}],\"start_time\":1793664000}],\"has_more\":false,\"next_page\":null,\"object\":\"page\"}",
                 ),
             ),
+            replaces: List::Borrowed(&[]),
         },
         ReportSpec {
             operation: Text::Borrowed("usage-audio-speeches"),
@@ -2253,6 +2260,8 @@ mod report_mappings {
                 params: List::Borrowed(
                     &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
                 ),
+                in_body: false,
+                body_arrays: List::Borrowed(&[]),
             },
             rows: List::Borrowed(
                 &[
@@ -2313,33 +2322,42 @@ mod report_mappings {
                         name: Text::Borrowed("characters"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("characters")]),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("characters")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("characters")),
                         scale: None,
+                        level: false,
                     },
                     Metric {
                         name: Text::Borrowed("requests"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(
-                                        &[Text::Borrowed("num_model_requests")],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[Text::Borrowed("num_model_requests")],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("requests")),
                         scale: None,
+                        level: false,
                     },
                 ],
             ),
             example: None,
+            replaces: List::Borrowed(&[]),
         },
         ReportSpec {
             operation: Text::Borrowed("usage-audio-transcriptions"),
@@ -2369,6 +2387,8 @@ mod report_mappings {
                 params: List::Borrowed(
                     &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
                 ),
+                in_body: false,
+                body_arrays: List::Borrowed(&[]),
             },
             rows: List::Borrowed(
                 &[
@@ -2429,33 +2449,42 @@ mod report_mappings {
                         name: Text::Borrowed("requests"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(
-                                        &[Text::Borrowed("num_model_requests")],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[Text::Borrowed("num_model_requests")],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("requests")),
                         scale: None,
+                        level: false,
                     },
                     Metric {
                         name: Text::Borrowed("seconds"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("seconds")]),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("seconds")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("seconds")),
                         scale: None,
+                        level: false,
                     },
                 ],
             ),
             example: None,
+            replaces: List::Borrowed(&[]),
         },
         ReportSpec {
             operation: Text::Borrowed("usage-code-interpreter-sessions"),
@@ -2481,6 +2510,8 @@ mod report_mappings {
                 params: List::Borrowed(
                     &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
                 ),
+                in_body: false,
+                body_arrays: List::Borrowed(&[]),
             },
             rows: List::Borrowed(
                 &[
@@ -2529,18 +2560,23 @@ mod report_mappings {
                         name: Text::Borrowed("sessions"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("num_sessions")]),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("num_sessions")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("sessions")),
                         scale: None,
+                        level: false,
                     },
                 ],
             ),
             example: None,
+            replaces: List::Borrowed(&[]),
         },
         ReportSpec {
             operation: Text::Borrowed("usage-completions"),
@@ -2570,6 +2606,8 @@ mod report_mappings {
                 params: List::Borrowed(
                     &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
                 ),
+                in_body: false,
+                body_arrays: List::Borrowed(&[]),
             },
             rows: List::Borrowed(
                 &[
@@ -2630,57 +2668,73 @@ mod report_mappings {
                         name: Text::Borrowed("cached_input_tokens"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(
-                                        &[Text::Borrowed("input_cached_tokens")],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[Text::Borrowed("input_cached_tokens")],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("tokens")),
                         scale: None,
+                        level: false,
                     },
                     Metric {
                         name: Text::Borrowed("input_tokens"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("input_tokens")]),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("input_tokens")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("tokens")),
                         scale: None,
+                        level: false,
                     },
                     Metric {
                         name: Text::Borrowed("output_tokens"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("output_tokens")]),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("output_tokens")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("tokens")),
                         scale: None,
+                        level: false,
                     },
                     Metric {
                         name: Text::Borrowed("requests"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(
-                                        &[Text::Borrowed("num_model_requests")],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[Text::Borrowed("num_model_requests")],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("requests")),
                         scale: None,
+                        level: false,
                     },
                 ],
             ),
@@ -2689,6 +2743,7 @@ mod report_mappings {
                     "{\"data\":[{\"end_time\":1793577600,\"object\":\"bucket\",\"results\":[{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":400000,\"input_tokens\":1250000,\"model\":\"gpt-4o-mini\",\"num_model_requests\":2100,\"object\":\"organization.usage.completions.result\",\"output_tokens\":310000,\"project_id\":\"proj_app\",\"user_id\":null},{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":12000,\"input_tokens\":86000,\"model\":\"gpt-4.1\",\"num_model_requests\":140,\"object\":\"organization.usage.completions.result\",\"output_tokens\":21500,\"project_id\":\"proj_research\",\"user_id\":null}],\"start_time\":1793491200},{\"end_time\":1793664000,\"object\":\"bucket\",\"results\":[{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":512000,\"input_tokens\":1410500,\"model\":\"gpt-4o-mini\",\"num_model_requests\":2380,\"object\":\"organization.usage.completions.result\",\"output_tokens\":352000,\"project_id\":\"proj_app\",\"user_id\":null},{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":0,\"input_tokens\":92000,\"model\":\"gpt-4.1\",\"num_model_requests\":151,\"object\":\"organization.usage.completions.result\",\"output_tokens\":19800,\"project_id\":\"proj_research\",\"user_id\":null}],\"start_time\":1793577600},{\"end_time\":1793750400,\"object\":\"bucket\",\"results\":[{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":380000,\"input_tokens\":990000,\"model\":\"gpt-4o-mini\",\"num_model_requests\":1710,\"object\":\"organization.usage.completions.result\",\"output_tokens\":250400,\"project_id\":\"proj_app\",\"user_id\":null},{\"api_key_id\":\"key_demo\",\"batch\":null,\"input_cached_tokens\":40000,\"input_tokens\":120400,\"model\":\"gpt-4.1\",\"num_model_requests\":190,\"object\":\"organization.usage.completions.result\",\"output_tokens\":30100,\"project_id\":\"proj_research\",\"user_id\":null}],\"start_time\":1793664000}],\"has_more\":false,\"next_page\":null,\"object\":\"page\"}",
                 ),
             ),
+            replaces: List::Borrowed(&[]),
         },
         ReportSpec {
             operation: Text::Borrowed("usage-embeddings"),
@@ -2718,6 +2773,8 @@ mod report_mappings {
                 params: List::Borrowed(
                     &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
                 ),
+                in_body: false,
+                body_arrays: List::Borrowed(&[]),
             },
             rows: List::Borrowed(
                 &[
@@ -2778,33 +2835,42 @@ mod report_mappings {
                         name: Text::Borrowed("input_tokens"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("input_tokens")]),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("input_tokens")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("tokens")),
                         scale: None,
+                        level: false,
                     },
                     Metric {
                         name: Text::Borrowed("requests"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(
-                                        &[Text::Borrowed("num_model_requests")],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[Text::Borrowed("num_model_requests")],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("requests")),
                         scale: None,
+                        level: false,
                     },
                 ],
             ),
             example: None,
+            replaces: List::Borrowed(&[]),
         },
         ReportSpec {
             operation: Text::Borrowed("usage-file-search-calls"),
@@ -2833,6 +2899,8 @@ mod report_mappings {
                 params: List::Borrowed(
                     &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
                 ),
+                in_body: false,
+                body_arrays: List::Borrowed(&[]),
             },
             rows: List::Borrowed(
                 &[
@@ -2886,18 +2954,23 @@ mod report_mappings {
                         name: Text::Borrowed("file_searches"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("num_requests")]),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("num_requests")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("file_searches")),
                         scale: None,
+                        level: false,
                     },
                 ],
             ),
             example: None,
+            replaces: List::Borrowed(&[]),
         },
         ReportSpec {
             operation: Text::Borrowed("usage-images"),
@@ -2927,6 +3000,8 @@ mod report_mappings {
                 params: List::Borrowed(
                     &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
                 ),
+                in_body: false,
+                body_arrays: List::Borrowed(&[]),
             },
             rows: List::Borrowed(
                 &[
@@ -2987,33 +3062,42 @@ mod report_mappings {
                         name: Text::Borrowed("images"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("images")]),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("images")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("images")),
                         scale: None,
+                        level: false,
                     },
                     Metric {
                         name: Text::Borrowed("requests"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(
-                                        &[Text::Borrowed("num_model_requests")],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[Text::Borrowed("num_model_requests")],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("requests")),
                         scale: None,
+                        level: false,
                     },
                 ],
             ),
             example: None,
+            replaces: List::Borrowed(&[]),
         },
         ReportSpec {
             operation: Text::Borrowed("usage-moderations"),
@@ -3043,6 +3127,8 @@ mod report_mappings {
                 params: List::Borrowed(
                     &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
                 ),
+                in_body: false,
+                body_arrays: List::Borrowed(&[]),
             },
             rows: List::Borrowed(
                 &[
@@ -3103,33 +3189,42 @@ mod report_mappings {
                         name: Text::Borrowed("input_tokens"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("input_tokens")]),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("input_tokens")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("tokens")),
                         scale: None,
+                        level: false,
                     },
                     Metric {
                         name: Text::Borrowed("requests"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(
-                                        &[Text::Borrowed("num_model_requests")],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(
+                                            &[Text::Borrowed("num_model_requests")],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("requests")),
                         scale: None,
+                        level: false,
                     },
                 ],
             ),
             example: None,
+            replaces: List::Borrowed(&[]),
         },
         ReportSpec {
             operation: Text::Borrowed("usage-web-search-calls"),
@@ -3159,6 +3254,8 @@ mod report_mappings {
                 params: List::Borrowed(
                     &[(Text::Borrowed("limit"), Text::Borrowed("31"))],
                 ),
+                in_body: false,
+                body_arrays: List::Borrowed(&[]),
             },
             rows: List::Borrowed(
                 &[
@@ -3219,18 +3316,23 @@ mod report_mappings {
                         name: Text::Borrowed("web_searches"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 2usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("num_requests")]),
+                                Term {
+                                    path: Path {
+                                        level: 2usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("num_requests")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("web_searches")),
                         scale: None,
+                        level: false,
                     },
                 ],
             ),
             example: None,
+            replaces: List::Borrowed(&[]),
         },
     ];
 }
@@ -4329,6 +4431,7 @@ static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo
     security: &[&["ApiKeyAuth"]],
     retry_statuses: usagekit_runtime::DEFAULT_RETRY_STATUSES,
     default_headers: &[],
+    parameters: &[],
 };
 /// Client for OpenAI organization usage and costs API
 ///

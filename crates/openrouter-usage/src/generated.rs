@@ -166,6 +166,8 @@ mod report_mappings {
                 bucket_width: None,
                 group_by: None,
                 params: List::Borrowed(&[]),
+                in_body: false,
+                body_arrays: List::Borrowed(&[]),
             },
             rows: List::Borrowed(&[List::Borrowed(&[Text::Borrowed("data")])]),
             filters: List::Borrowed(&[]),
@@ -194,81 +196,105 @@ mod report_mappings {
                         name: Text::Borrowed("byok_cost"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 1usize,
-                                    keys: List::Borrowed(
-                                        &[Text::Borrowed("byok_usage_inference")],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 1usize,
+                                        keys: List::Borrowed(
+                                            &[Text::Borrowed("byok_usage_inference")],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("USD")),
                         scale: None,
+                        level: false,
                     },
                     Metric {
                         name: Text::Borrowed("cost"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 1usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("usage")]),
+                                Term {
+                                    path: Path {
+                                        level: 1usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("usage")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("USD")),
                         scale: None,
+                        level: false,
                     },
                     Metric {
                         name: Text::Borrowed("input_tokens"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 1usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("prompt_tokens")]),
+                                Term {
+                                    path: Path {
+                                        level: 1usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("prompt_tokens")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("tokens")),
                         scale: None,
+                        level: false,
                     },
                     Metric {
                         name: Text::Borrowed("output_tokens"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 1usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("completion_tokens")]),
+                                Term {
+                                    path: Path {
+                                        level: 1usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("completion_tokens")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("tokens")),
                         scale: None,
+                        level: false,
                     },
                     Metric {
                         name: Text::Borrowed("reasoning_tokens"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 1usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("reasoning_tokens")]),
+                                Term {
+                                    path: Path {
+                                        level: 1usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("reasoning_tokens")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("tokens")),
                         scale: None,
+                        level: false,
                     },
                     Metric {
                         name: Text::Borrowed("requests"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 1usize,
-                                    keys: List::Borrowed(&[Text::Borrowed("requests")]),
+                                Term {
+                                    path: Path {
+                                        level: 1usize,
+                                        keys: List::Borrowed(&[Text::Borrowed("requests")]),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("requests")),
                         scale: None,
+                        level: false,
                     },
                 ],
             ),
@@ -277,6 +303,7 @@ mod report_mappings {
                     "{\"data\":[{\"byok_usage_inference\":0,\"completion_tokens\":125,\"date\":\"2026-11-01\",\"endpoint_id\":\"550e8400-e29b-41d4-a716-446655440000\",\"model\":\"openai/gpt-4.1\",\"model_permaslug\":\"openai/gpt-4.1-2025-04-14\",\"prompt_tokens\":50,\"provider_name\":\"OpenAI\",\"reasoning_tokens\":25,\"requests\":5,\"usage\":0.015},{\"byok_usage_inference\":0.012,\"completion_tokens\":8450,\"date\":\"2026-11-01\",\"endpoint_id\":\"0b7e3c1a-9d4f-4f6e-8a8b-2f1c9e5d7a10\",\"model\":\"anthropic/claude-sonnet-4.5\",\"model_permaslug\":\"anthropic/claude-4.5-sonnet-20250929\",\"prompt_tokens\":98000,\"provider_name\":\"Anthropic\",\"reasoning_tokens\":0,\"requests\":12,\"usage\":0.4215},{\"byok_usage_inference\":0,\"completion_tokens\":240,\"date\":\"2026-11-02\",\"endpoint_id\":\"550e8400-e29b-41d4-a716-446655440000\",\"model\":\"openai/gpt-4.1\",\"model_permaslug\":\"openai/gpt-4.1-2025-04-14\",\"prompt_tokens\":120,\"provider_name\":\"OpenAI\",\"reasoning_tokens\":60,\"requests\":9,\"usage\":0.0302}]}",
                 ),
             ),
+            replaces: List::Borrowed(&[]),
         },
         ReportSpec {
             operation: Text::Borrowed("get-credits"),
@@ -286,6 +313,8 @@ mod report_mappings {
                 bucket_width: None,
                 group_by: None,
                 params: List::Borrowed(&[]),
+                in_body: false,
+                body_arrays: List::Borrowed(&[]),
             },
             rows: List::Borrowed(&[]),
             filters: List::Borrowed(&[]),
@@ -300,31 +329,39 @@ mod report_mappings {
                         name: Text::Borrowed("total_credits"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 0usize,
-                                    keys: List::Borrowed(
-                                        &[Text::Borrowed("data"), Text::Borrowed("total_credits")],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 0usize,
+                                        keys: List::Borrowed(
+                                            &[Text::Borrowed("data"), Text::Borrowed("total_credits")],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("USD")),
                         scale: None,
+                        level: true,
                     },
                     Metric {
                         name: Text::Borrowed("total_credits_used"),
                         values: List::Borrowed(
                             &[
-                                Path {
-                                    level: 0usize,
-                                    keys: List::Borrowed(
-                                        &[Text::Borrowed("data"), Text::Borrowed("total_usage")],
-                                    ),
+                                Term {
+                                    path: Path {
+                                        level: 0usize,
+                                        keys: List::Borrowed(
+                                            &[Text::Borrowed("data"), Text::Borrowed("total_usage")],
+                                        ),
+                                    },
+                                    scale: None,
                                 },
                             ],
                         ),
                         unit: Unit::Fixed(Text::Borrowed("USD")),
                         scale: None,
+                        level: true,
                     },
                 ],
             ),
@@ -333,6 +370,7 @@ mod report_mappings {
                     "{\"data\":{\"total_credits\":100.5,\"total_usage\":25.75}}",
                 ),
             ),
+            replaces: List::Borrowed(&[]),
         },
     ];
 }
@@ -446,6 +484,7 @@ static PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::ProviderInfo
     security: &[&["BearerAuth"]],
     retry_statuses: usagekit_runtime::DEFAULT_RETRY_STATUSES,
     default_headers: &[],
+    parameters: &[],
 };
 /// Client for OpenRouter credits and activity API
 ///

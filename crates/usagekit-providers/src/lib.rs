@@ -4,15 +4,17 @@
 //! The generated clients of UsageKit, listed for tools that choose the provider at
 //! run time (the `usagekit` command). Each entry is a client crate's `SERVICE`.
 pub use usagekit_runtime;
-/// Every provider of `specs/providers.toml`, by key: `anthropic`, `arthur`, `bokamera`, `chatbotkit`, `deepseek`, `openai`, `openrouter`.
+/// Every provider of `specs/providers.toml`, by key: `anthropic`, `arthur`, `bokamera`, `chatbotkit`, `deepseek`, `fireworks`, `openai`, `openrouter`, `xai`.
 pub static SERVICES: &[&usagekit_runtime::dynamic::Service] = &[
     &anthropic_usage::SERVICE,
     &arthur_usage::SERVICE,
     &bokamera_usage::SERVICE,
     &chatbotkit_usage::SERVICE,
     &deepseek_usage::SERVICE,
+    &fireworks_usage::SERVICE,
     &openai_usage::SERVICE,
     &openrouter_usage::SERVICE,
+    &xai_usage::SERVICE,
 ];
 /// The provider with this key (`openai`) or crate name (`openai-usage`).
 pub fn service(name: &str) -> Option<&'static usagekit_runtime::dynamic::Service> {
@@ -35,8 +37,10 @@ pub fn __round_trip<W: usagekit_runtime::__private::WithBodyType>(
         "bokamera" => bokamera_usage::__round_trip(operation, status, with),
         "chatbotkit" => chatbotkit_usage::__round_trip(operation, status, with),
         "deepseek" => deepseek_usage::__round_trip(operation, status, with),
+        "fireworks" => fireworks_usage::__round_trip(operation, status, with),
         "openai" => openai_usage::__round_trip(operation, status, with),
         "openrouter" => openrouter_usage::__round_trip(operation, status, with),
+        "xai" => xai_usage::__round_trip(operation, status, with),
         _ => None,
     }
 }

@@ -1,6 +1,6 @@
 //! Sums of records by period and group.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -26,13 +26,28 @@ pub struct Row {
     pub unit: String,
 }
 
+/// A record's own period: when a level was read.
+type Span = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// What a row holds: a sum, or for a level the latest value and when it was
+/// read; and the operations its records came from.
+#[derive(Debug, Default)]
+struct Cell {
+    value: Decimal,
+    /// A level's reading time (its record's period), `None` for sums.
+    read_at: Option<Span>,
+    sources: BTreeSet<Text>,
+}
+
 /// Sums records by period and the chosen dimensions, never across units: amounts
-/// in different currencies stay apart.
+/// in different currencies stay apart. A level (a balance) is never summed: a
+/// row shows the latest reading in its period (the larger value among readings
+/// of the same time, so the result does not depend on arrival order).
 #[derive(Debug)]
 pub struct Aggregator {
     by: Granularity,
     group_by: Vec<Dimension>,
-    rows: BTreeMap<Row, Decimal>,
+    rows: BTreeMap<Row, Cell>,
 }
 
 impl Aggregator {
@@ -57,6 +72,7 @@ impl Aggregator {
             }
             _ => (record.period_start, record.period_end),
         };
+        let read_at = (record.period_start, record.period_end);
         let key = Row {
             period_start,
             period_end,
@@ -68,14 +84,35 @@ impl Aggregator {
             metric: record.metric,
             unit: record.unit,
         };
-        *self.rows.entry(key).or_default() += record.value;
+        let cell = self.rows.entry(key).or_default();
+        cell.sources.insert(record.source);
+        if !record.level {
+            cell.value += record.value;
+            return;
+        }
+        let later = match cell.read_at {
+            None => true,
+            Some(seen) => read_at > seen || (read_at == seen && record.value > cell.value),
+        };
+        if later {
+            cell.value = record.value;
+            cell.read_at = Some(read_at);
+        }
     }
 
     /// The rows, ordered by period, then groups, then metric.
     pub fn rows(&self) -> impl Iterator<Item = (&Row, Decimal)> {
         self.rows
             .iter()
-            .map(|(row, value)| (row, value.normalize()))
+            .map(|(row, cell)| (row, cell.value.normalize()))
+    }
+
+    /// The operations a row's records were read from, sorted.
+    pub fn sources(&self, row: &Row) -> Vec<&str> {
+        self.rows
+            .get(row)
+            .map(|cell| cell.sources.iter().map(|s| s.as_ref()).collect())
+            .unwrap_or_default()
     }
 
     pub fn is_empty(&self) -> bool {

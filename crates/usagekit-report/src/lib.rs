@@ -18,8 +18,8 @@ mod table;
 
 pub use aggregate::{Aggregator, Row};
 pub use mapping::{
-    Dimension, GroupBy, List, Metric, Path, Period, ReportRequest, ReportSpec, Text, TimeFormat,
-    TimeParam, Unit,
+    Dimension, GroupBy, List, Metric, Path, Period, ReportRequest, ReportSpec, Term, Text,
+    TimeFormat, TimeParam, Unit,
 };
 pub use query::{Granularity, ReportQuery};
 pub use read::{Coverage, Record};
@@ -51,6 +51,8 @@ mod tests {
             metric: metric.into(),
             unit: unit.into(),
             value: Decimal::from_str(value).unwrap(),
+            level: false,
+            source: "op".into(),
         }
     }
 
@@ -115,5 +117,194 @@ mod tests {
             "-1,234,567.891"
         );
         assert_eq!(group_digits(Decimal::from_str("999").unwrap()), "999");
+    }
+
+    #[test]
+    fn a_level_is_the_latest_reading_of_its_period_never_a_sum() {
+        let reading = |start: &str, value: &str| Record {
+            coverage: Coverage::Snapshot("balance now".into()),
+            period_end: None,
+            level: true,
+            ..record(start, "balance", "USD", value)
+        };
+        let mut aggregator = Aggregator::new(Granularity::Month, &[Dimension::Provider]);
+        // Read on three days, out of order: the month shows the last reading.
+        aggregator.add(reading("2026-11-03T00:00:00Z", "7.50"));
+        aggregator.add(reading("2026-11-20T00:00:00Z", "4.25"));
+        aggregator.add(reading("2026-11-09T00:00:00Z", "6"));
+        // A flow beside it is still summed.
+        aggregator.add(record("2026-11-03T00:00:00Z", "cost", "USD", "1.5"));
+        aggregator.add(record("2026-11-20T00:00:00Z", "cost", "USD", "2"));
+        let values: Vec<(String, String)> = aggregator
+            .rows()
+            .map(|(row, value)| (row.metric.to_string(), value.to_string()))
+            .collect();
+        assert!(
+            values.contains(&("cost".into(), "3.5".into())),
+            "{values:?}"
+        );
+        let balances: Vec<&(String, String)> = values
+            .iter()
+            .filter(|(metric, _)| metric == "balance")
+            .collect();
+        // Snapshots keep their own period (each reading's day): three rows, never added.
+        assert!(
+            balances.iter().all(|(_, value)| value != "17.75"),
+            "{values:?}"
+        );
+
+        // Readings in one bucket: the latest wins.
+        let mut daily = Aggregator::new(Granularity::Month, &[]);
+        for (start, value) in [
+            ("2026-11-03T00:00:00Z", "7.5"),
+            ("2026-11-20T00:00:00Z", "4.25"),
+        ] {
+            daily.add(Record {
+                level: true,
+                ..record(start, "balance", "USD", value)
+            });
+        }
+        let (row, value) = daily.rows().next().unwrap();
+        assert_eq!(value.to_string(), "4.25");
+        assert_eq!(daily.sources(row), ["op"]);
+    }
+
+    #[test]
+    fn money_in_parts_and_an_inverted_ledger_read_exactly() {
+        fn path(keys: &[&'static str]) -> Path {
+            Path {
+                level: 1,
+                keys: keys
+                    .iter()
+                    .map(|k| std::borrow::Cow::Borrowed(*k))
+                    .collect(),
+            }
+        }
+        let metric = |name: &'static str, values: Vec<Term>, scale: Option<&'static str>| Metric {
+            name: name.into(),
+            values: values.into(),
+            unit: Unit::Fixed("USD".into()),
+            scale: scale.map(Into::into),
+            level: false,
+        };
+        let spec = ReportSpec {
+            operation: "costs".into(),
+            request: ReportRequest::default(),
+            rows: vec![vec![std::borrow::Cow::Borrowed("rows")].into()].into(),
+            filters: std::borrow::Cow::Borrowed(&[]),
+            period: Period::Range,
+            dimensions: std::borrow::Cow::Borrowed(&[]),
+            metrics: vec![
+                metric(
+                    "cost",
+                    vec![
+                        Term {
+                            path: path(&["subtotal", "units"]),
+                            scale: None,
+                        },
+                        Term {
+                            path: path(&["subtotal", "nanos"]),
+                            scale: Some("0.000000001".into()),
+                        },
+                    ],
+                    None,
+                ),
+                metric(
+                    "balance",
+                    vec![Term {
+                        path: path(&["total", "val"]),
+                        scale: None,
+                    }],
+                    Some("-0.01"),
+                ),
+            ]
+            .into(),
+            example: None,
+            replaces: std::borrow::Cow::Borrowed(&[]),
+        };
+        let page = serde_json::json!({"rows": [
+            {"subtotal": {"units": "12", "nanos": 340000001}, "total": {"val": "-1000"}},
+            {"subtotal": {"units": "-1", "nanos": -750000000}}
+        ]});
+        let query = ReportQuery {
+            since: time("2026-11-01T00:00:00Z"),
+            until: time("2026-12-01T00:00:00Z"),
+            group_by: Vec::new(),
+        };
+        let mut values = Vec::new();
+        spec.read_page(
+            &"p".into(),
+            &page,
+            &query,
+            time("2026-12-01T00:00:00Z"),
+            &mut |r| values.push((r.metric.to_string(), r.value.to_string())),
+        )
+        .unwrap();
+        assert_eq!(
+            values,
+            [
+                ("cost".to_owned(), "12.340000001".to_owned()),
+                ("balance".to_owned(), "10".to_owned()),
+                ("cost".to_owned(), "-1.75".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_post_query_puts_its_parameters_in_the_body() {
+        let spec = ReportSpec {
+            operation: "query".into(),
+            request: ReportRequest {
+                start: Some(TimeParam {
+                    param: "startTime".into(),
+                    format: TimeFormat::DateTime,
+                }),
+                end: Some(TimeParam {
+                    param: "endTime".into(),
+                    format: TimeFormat::UnixSeconds,
+                }),
+                bucket_width: Some(("groupBy".into(), "DAY".into())),
+                group_by: Some(GroupBy {
+                    param: "groupBy".into(),
+                    values: vec![(Dimension::Model, "MODEL".into())].into(),
+                }),
+                params: vec![
+                    ("pageSize".into(), "1000".into()),
+                    ("scope".into(), "\"ACCOUNT\"".into()),
+                ]
+                .into(),
+                in_body: true,
+                body_arrays: vec!["groupBy".into()].into(),
+            },
+            rows: std::borrow::Cow::Borrowed(&[]),
+            filters: std::borrow::Cow::Borrowed(&[]),
+            period: Period::Range,
+            dimensions: std::borrow::Cow::Borrowed(&[]),
+            metrics: std::borrow::Cow::Borrowed(&[]),
+            example: None,
+            replaces: std::borrow::Cow::Borrowed(&[]),
+        };
+        let mut query = ReportQuery {
+            since: time("2026-11-01T00:00:00Z"),
+            until: time("2026-11-08T00:00:00Z"),
+            group_by: vec![Dimension::Model],
+        };
+        assert!(spec.params(&query).is_empty());
+        assert_eq!(
+            spec.body(&query),
+            Some(serde_json::json!({
+                "startTime": "2026-11-01T00:00:00Z",
+                "endTime": 1_794_096_000,
+                "groupBy": ["DAY", "MODEL"],
+                "pageSize": 1000,
+                "scope": "ACCOUNT"
+            }))
+        );
+        // Not grouped by model: the array keeps its one value.
+        query.group_by.clear();
+        assert_eq!(
+            spec.body(&query).unwrap()["groupBy"],
+            serde_json::json!(["DAY"])
+        );
     }
 }

@@ -89,8 +89,13 @@ pub struct ReportRequest {
     /// The parameter and its value for one-day buckets.
     pub bucket_width: Option<(Text, Text)>,
     pub group_by: Option<GroupBy>,
-    /// Sent as they are (a page size, say).
+    /// Sent as they are (a page size, say); in the body, as JSON text.
     pub params: List<(Text, Text)>,
+    /// Where the parameters go: the query string, or (`true`) the members of a
+    /// JSON request body (a POST query: Fireworks' `usageCosts:query`).
+    pub in_body: bool,
+    /// The body members that are arrays: a value named once is still a list.
+    pub body_arrays: List<Text>,
 }
 
 /// What period a row covers.
@@ -120,14 +125,26 @@ pub enum Unit {
     Currency(Path),
 }
 
+/// One value a metric adds up: a path, and what multiplies it (`0.000000001`
+/// for the `nanos` of money in parts, `{units, nanos}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub path: Path,
+    pub scale: Option<Text>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Metric {
     pub name: Text,
     /// Summed; absent and null values are left out.
-    pub values: List<Path>,
+    pub values: List<Term>,
     pub unit: Unit,
-    /// Multiplies each value (`0.01`: cents to the currency's unit).
+    /// Multiplies the sum (`0.01`: cents to the currency's unit; `-0.01` for a
+    /// ledger that counts credit as negative cents).
     pub scale: Option<Text>,
+    /// A level (a balance, a limit), not a flow: a period shows its latest value,
+    /// never a sum over time.
+    pub level: bool,
 }
 
 /// One operation's mapping from pages to records.
@@ -144,4 +161,8 @@ pub struct ReportSpec {
     pub metrics: List<Metric>,
     /// The spec's example response (minified JSON), served by `usagekit demo`.
     pub example: Option<Text>,
+    /// Operations of the same provider whose figures this one's include (a newer
+    /// report of the same spend): they are read only when this one cannot be
+    /// (the server does not have it), so nothing is counted twice.
+    pub replaces: List<Text>,
 }

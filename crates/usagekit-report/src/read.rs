@@ -48,6 +48,10 @@ pub struct Record {
     /// `tokens`, `requests`, … or an ISO currency code for `cost`.
     pub unit: String,
     pub value: Decimal,
+    /// A level (a balance): the latest in a period counts, never a sum.
+    pub level: bool,
+    /// The operation whose response it was read from.
+    pub source: Text,
 }
 
 /// A row's period start and end, and what the period means.
@@ -102,9 +106,63 @@ fn text(value: &Value) -> Option<String> {
 }
 
 impl ReportSpec {
-    /// The parameters that ask for `query`'s range in one-day buckets, grouped by
-    /// what the API can group by among `query.group_by`.
+    /// The query parameters that ask for `query`'s range in one-day buckets,
+    /// grouped by what the API can group by among `query.group_by` (none when they
+    /// go in the body: [`ReportSpec::body`]).
     pub fn params(&self, query: &ReportQuery) -> Vec<(String, String)> {
+        if self.request.in_body {
+            return Vec::new();
+        }
+        self.pairs(query)
+    }
+
+    /// The JSON request body that asks for `query`, when the mapping puts its
+    /// parameters there: times as the format says (unix seconds as numbers), a
+    /// member named twice or listed in `body_arrays` as an array, and fixed
+    /// `params` as the JSON they were written as.
+    pub fn body(&self, query: &ReportQuery) -> Option<Value> {
+        let request = &self.request;
+        if !request.in_body {
+            return None;
+        }
+        let fixed: Vec<&str> = request
+            .params
+            .iter()
+            .map(|(name, _)| name.as_ref())
+            .collect();
+        let times: Vec<(&str, TimeFormat)> = [&request.start, &request.end]
+            .into_iter()
+            .flatten()
+            .map(|time| (time.param.as_ref(), time.format))
+            .collect();
+        let mut body = serde_json::Map::new();
+        for (name, text) in self.pairs(query) {
+            let value = if fixed.contains(&name.as_str()) {
+                serde_json::from_str(&text).unwrap_or(Value::String(text))
+            } else if let Some((_, TimeFormat::UnixSeconds)) =
+                times.iter().find(|(param, _)| *param == name)
+            {
+                text.parse::<i64>().map_or(Value::String(text), Value::from)
+            } else {
+                Value::String(text)
+            };
+            let array = request.body_arrays.iter().any(|a| a.as_ref() == name);
+            match body.get_mut(&name) {
+                Some(Value::Array(items)) => items.push(value),
+                Some(existing) => *existing = Value::Array(vec![existing.take(), value]),
+                None if array => {
+                    body.insert(name, Value::Array(vec![value]));
+                }
+                None => {
+                    body.insert(name, value);
+                }
+            }
+        }
+        Some(Value::Object(body))
+    }
+
+    /// Every parameter that asks for `query`, as (name, text) pairs.
+    fn pairs(&self, query: &ReportQuery) -> Vec<(String, String)> {
         let request = &self.request;
         let mut params = Vec::new();
         if let Some(start) = &request.start {
@@ -256,27 +314,35 @@ impl ReportSpec {
             dimension(Dimension::Project),
             dimension(Dimension::ApiKey),
         );
+        let factor = |scale: &Text| {
+            Decimal::from_str_exact(scale)
+                .or_else(|_| Decimal::from_scientific(scale))
+                .map_err(|e| format!("{}: scale `{scale}`: {e}", self.operation))
+        };
         for metric in self.metrics.iter() {
             let mut values = metric
                 .values
                 .iter()
-                .filter_map(|path| self.get(stack, path))
+                .filter_map(|term| Some((self.get(stack, &term.path)?, term)))
                 .peekable();
             if values.peek().is_none() {
                 continue;
             }
             let mut sum = Decimal::ZERO;
-            for value in values {
-                sum += decimal(value).ok_or_else(|| {
+            for (value, term) in values {
+                let mut part = decimal(value).ok_or_else(|| {
                     format!(
                         "{}: `{}` is not a number: {value}",
                         self.operation, metric.name
                     )
                 })?;
+                if let Some(scale) = &term.scale {
+                    part *= factor(scale)?;
+                }
+                sum += part;
             }
             if let Some(scale) = &metric.scale {
-                sum *= Decimal::from_str_exact(scale)
-                    .map_err(|e| format!("{}: scale `{scale}`: {e}", self.operation))?;
+                sum *= factor(scale)?;
             }
             let unit = match &metric.unit {
                 Unit::Fixed(unit) => unit.to_string(),
@@ -297,6 +363,8 @@ impl ReportSpec {
                 metric: metric.name.clone(),
                 unit,
                 value: sum.normalize(),
+                level: metric.level,
+                source: self.operation.clone(),
             });
         }
         Ok(())
@@ -313,7 +381,7 @@ mod tests {
     use std::borrow::Cow;
 
     use super::*;
-    use crate::mapping::{Metric, Path, Period, ReportRequest, ReportSpec, TimeFormat, Unit};
+    use crate::mapping::{Metric, Path, Period, ReportRequest, ReportSpec, Term, TimeFormat, Unit};
 
     fn path(level: usize, keys: &[&'static str]) -> Path {
         Path {
@@ -334,6 +402,8 @@ mod tests {
                 bucket_width: None,
                 group_by: None,
                 params: Cow::Borrowed(&[]),
+                in_body: false,
+                body_arrays: Cow::Borrowed(&[]),
             },
             rows: vec![vec![Cow::Borrowed("data")].into()].into(),
             filters: Cow::Borrowed(&[]),
@@ -345,12 +415,18 @@ mod tests {
             dimensions: Cow::Borrowed(&[]),
             metrics: vec![Metric {
                 name: "requests".into(),
-                values: vec![path(1, &["requests"])].into(),
+                values: vec![Term {
+                    path: path(1, &["requests"]),
+                    scale: None,
+                }]
+                .into(),
                 unit: Unit::Fixed("requests".into()),
                 scale: None,
+                level: false,
             }]
             .into(),
             example: None,
+            replaces: Cow::Borrowed(&[]),
         };
         let page = serde_json::json!({"data": [
             {"date": "2026-10-31", "requests": 100},

@@ -110,6 +110,7 @@ pub struct ClientBuilder {
     retry_statuses: Option<Vec<u16>>,
     max_pages: Option<u64>,
     user_agent: Option<String>,
+    parameters: Vec<(&'static str, String)>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -130,6 +131,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.resolved_retry_policy())
             .field("retry_statuses", &self.resolved_retry_statuses())
             .field("max_pages", &self.max_pages)
+            .field("parameters", &self.parameters)
             .finish()
     }
 }
@@ -149,7 +151,26 @@ impl ClientBuilder {
             retry_statuses: None,
             max_pages: None,
             user_agent: None,
+            parameters: Vec::new(),
         }
+    }
+
+    /// Sets a client-wide parameter (`ProviderInfo::parameters`): every
+    /// operation that has a parameter of this name sends this value unless the
+    /// call sets its own.
+    ///
+    /// # Panics
+    /// If the provider has no such parameter: generated setters only pass known names.
+    pub fn parameter(mut self, name: &str, value: impl Into<String>) -> Self {
+        let (name, _) = self
+            .provider
+            .parameters
+            .iter()
+            .find(|(known, _)| *known == name)
+            .unwrap_or_else(|| panic!("{} has no client parameter `{name}`", self.provider.name));
+        self.parameters.retain(|(known, _)| known != name);
+        self.parameters.push((name, value.into()));
+        self
     }
 
     /// Reads the base URL override and every credential whose variables are set
@@ -158,6 +179,12 @@ impl ClientBuilder {
     pub fn from_env(mut self) -> Result<Self, ConfigError> {
         if let Some(url) = non_empty_env(self.provider.base_url_env) {
             self.base_url = Some(url);
+        }
+        for (name, env) in self.provider.parameters {
+            if let Some(value) = non_empty_env(env) {
+                self.parameters.retain(|(known, _)| known != name);
+                self.parameters.push((name, value));
+            }
         }
         for (slot, spec) in self.credentials.iter_mut().zip(self.provider.credentials) {
             let value = match spec.placement {
@@ -399,6 +426,7 @@ impl ClientBuilder {
                 retry: self.resolved_retry_policy(),
                 retry_statuses: self.resolved_retry_statuses(),
                 max_pages: self.max_pages,
+                parameters: self.parameters.clone(),
             },
         );
         Ok(runtime)
@@ -490,6 +518,7 @@ mod tests {
         security: &[&["KeyAuth", "Bearer"]],
         retry_statuses: crate::provider::DEFAULT_RETRY_STATUSES,
         default_headers: &[("x-api-version", "2024-01-01")],
+        parameters: &[("team_id", "USAGEKIT_RUNTIME_TEST_TEAM_ID")],
     };
 
     static ALTERNATIVES: ProviderInfo = ProviderInfo {
@@ -666,5 +695,33 @@ mod tests {
         };
         assert_eq!(format!("{error:?}"), error.to_string());
         assert!(format!("{error:?}").contains("OPENAI_ADMIN_KEY"));
+    }
+
+    /// A client-wide parameter: the builder's value, replaced by the environment's
+    /// when `from_env` finds it set; shown by `Debug` (it is no secret).
+    #[test]
+    fn client_parameters_come_from_the_builder_or_the_environment() {
+        let built = ClientBuilder::new(&PROVIDER)
+            .credential("KeyAuth", "k")
+            .credential("Bearer", "t")
+            .parameter("team_id", "from-builder")
+            .build()
+            .unwrap();
+        assert_eq!(built.parameter("team_id"), Some("from-builder"));
+        assert_eq!(built.parameter("other"), None);
+        // SAFETY: this variable is this test's alone.
+        unsafe { std::env::set_var("USAGEKIT_RUNTIME_TEST_TEAM_ID", "from-env") };
+        let builder = ClientBuilder::new(&PROVIDER)
+            .credential("KeyAuth", "k")
+            .credential("Bearer", "t")
+            .parameter("team_id", "from-builder")
+            .from_env()
+            .unwrap();
+        assert!(format!("{builder:?}").contains("from-env"));
+        assert_eq!(
+            builder.build().unwrap().parameter("team_id"),
+            Some("from-env")
+        );
+        unsafe { std::env::remove_var("USAGEKIT_RUNTIME_TEST_TEAM_ID") };
     }
 }

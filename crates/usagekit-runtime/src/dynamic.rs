@@ -88,11 +88,27 @@ pub trait DynamicClient: Send + Sync {
         operation: &str,
         params: &[(String, String)],
     ) -> Result<JsonPages<'a>, String>;
+
+    /// As [`DynamicClient::call`], with a JSON request body (a report asked by a
+    /// POST query); the body must fit the operation's body type.
+    fn call_with_body<'a>(
+        &'a self,
+        operation: &str,
+        params: &[(String, String)],
+        body: serde_json::Value,
+    ) -> Result<JsonPages<'a>, String> {
+        let _ = (params, body);
+        Err(format!("`{operation}` takes no JSON request body"))
+    }
 }
 
 /// How many of a provider's report operations stream at once: OpenAI has ten, and
 /// one after another they take ten round trips; more at once would invite 429s.
 pub const REPORT_CONCURRENCY: usize = 4;
+
+/// `run_report`'s two callbacks, borrowed by one operation at a time.
+type Callbacks<'p, 'e> =
+    std::cell::RefCell<(&'p mut dyn FnMut(&ReportSpec), &'e mut dyn FnMut(Record))>;
 
 /// How one report operation ended, short of failing.
 enum Outcome {
@@ -135,7 +151,10 @@ impl Service {
     /// Runs every report operation that `include` accepts, for `query`, handing
     /// each record to `emit` as its page arrives and calling `on_page` after each
     /// page. Up to [`REPORT_CONCURRENCY`] operations stream at once, each one page at
-    /// a time. An operation the server does not have (404 on its first page) is left
+    /// a time. A report that another included one `replaces` is read only when
+    /// that one could not be (404, or 403 for a report that replaces others: a
+    /// beta or a plan's feature), and the notes say which was read. An operation
+    /// the server does not have (404 on its first page) is left
     /// out with a note, which the result lists; any other failure fails the run
     /// (after the other operations' pages), and so does a 404 from every operation
     /// (a wrong base URL, most likely).
@@ -150,39 +169,46 @@ impl Service {
         // One task polls every operation: the callbacks are only borrowed between
         // awaits, never across one.
         let callbacks = std::cell::RefCell::new((on_page, emit));
-        let provider = crate::report::Text::Borrowed(self.key);
-        let runs = self
-            .reports
+        let included: Vec<&ReportSpec> = self.reports.iter().filter(|s| include(s)).collect();
+        // A report another included one replaces is read only if every one that
+        // replaces it could not be: the same spend is never read twice.
+        let replacers = |spec: &ReportSpec| -> Vec<&str> {
+            included
+                .iter()
+                .filter(|other| other.replaces.contains(&spec.operation))
+                .map(|other| other.operation.as_ref())
+                .collect()
+        };
+        let (fallbacks, first): (Vec<&ReportSpec>, Vec<&ReportSpec>) = included
             .iter()
-            .filter(|spec| include(spec))
-            .map(|spec| {
-                let (callbacks, provider) = (&callbacks, &provider);
-                async move {
-                    let mut pages = client.call(&spec.operation, &spec.params(query))?;
-                    let mut first = true;
-                    while let Some(page) = pages.next().await {
-                        let page = match page {
-                            Ok(page) => page,
-                            Err(error) if first && error.status == Some(404) => {
-                                return Ok(Outcome::Missing(format!(
-                                    "left out, the server does not have it: {error}"
-                                )));
-                            }
-                            Err(error) => return Err(error.message),
-                        };
-                        first = false;
-                        let (on_page, emit) = &mut *callbacks.borrow_mut();
-                        spec.read_page(provider, &page.value, query, chrono::Utc::now(), *emit)?;
-                        on_page(spec);
-                    }
-                    Ok(Outcome::Read)
-                }
-            });
-        let outcomes: Vec<Result<Outcome, String>> = stream::iter(runs)
-            .buffer_unordered(REPORT_CONCURRENCY)
-            .collect()
-            .await;
+            .copied()
+            .partition(|spec| !replacers(spec).is_empty());
+        let mut outcomes = self.read_reports(client, query, &first, &callbacks).await;
+        let missing: Vec<&str> = first
+            .iter()
+            .zip(&outcomes)
+            .filter(|(_, outcome)| matches!(outcome, Ok(Outcome::Missing(_))))
+            .map(|(spec, _)| spec.operation.as_ref())
+            .collect();
         let mut notes = Vec::new();
+        let (now, skipped): (Vec<&ReportSpec>, Vec<&ReportSpec>) = fallbacks
+            .into_iter()
+            .partition(|spec| replacers(spec).iter().all(|r| missing.contains(r)));
+        for spec in &skipped {
+            notes.push(format!(
+                "{} (its figures are in {}'s, read instead)",
+                spec.operation,
+                replacers(spec).join(", ")
+            ));
+        }
+        for spec in &now {
+            notes.push(format!(
+                "{} (could not be read; {} was read instead)",
+                replacers(spec).join(", "),
+                spec.operation,
+            ));
+        }
+        outcomes.extend(self.read_reports(client, query, &now, &callbacks).await);
         let mut answered = false;
         for outcome in outcomes {
             match outcome? {
@@ -190,7 +216,7 @@ impl Service {
                 Outcome::Missing(note) => notes.push(note),
             }
         }
-        if !answered && !notes.is_empty() {
+        if !answered && !included.is_empty() {
             return Err(format!(
                 "every report operation answered 404 (is the base URL right?): {}",
                 notes.join("; ")
@@ -199,6 +225,58 @@ impl Service {
         // Completion order varies; notes are read by people and compared by tests.
         notes.sort();
         Ok(notes)
+    }
+
+    /// Streams `specs`' pages into the callbacks, up to [`REPORT_CONCURRENCY`] at
+    /// once; each one's outcome, in `specs`' order.
+    async fn read_reports(
+        &self,
+        client: &dyn DynamicClient,
+        query: &ReportQuery,
+        specs: &[&ReportSpec],
+        callbacks: &Callbacks<'_, '_>,
+    ) -> Vec<Result<Outcome, String>> {
+        let provider = crate::report::Text::Borrowed(self.key);
+        let runs = specs.iter().map(|spec| {
+            let provider = &provider;
+            async move {
+                let params = spec.params(query);
+                let mut pages = match spec.body(query) {
+                    Some(body) => client.call_with_body(&spec.operation, &params, body)?,
+                    None => client.call(&spec.operation, &params)?,
+                };
+                let mut first = true;
+                while let Some(page) = pages.next().await {
+                    let page = match page {
+                        Ok(page) => page,
+                        Err(error) if first && error.status == Some(404) => {
+                            return Ok(Outcome::Missing(format!(
+                                "left out, the server does not have it: {error}"
+                            )));
+                        }
+                        // A newer report this key may not reach (a beta, a plan's
+                        // feature): the reports it replaces are read instead.
+                        Err(error)
+                            if first && error.status == Some(403) && !spec.replaces.is_empty() =>
+                        {
+                            return Ok(Outcome::Missing(format!(
+                                "left out, this key may not read it: {error}"
+                            )));
+                        }
+                        Err(error) => return Err(error.message),
+                    };
+                    first = false;
+                    let (on_page, emit) = &mut *callbacks.borrow_mut();
+                    spec.read_page(provider, &page.value, query, chrono::Utc::now(), *emit)?;
+                    on_page(spec);
+                }
+                Ok(Outcome::Read)
+            }
+        });
+        stream::iter(runs)
+            .buffered(REPORT_CONCURRENCY)
+            .collect()
+            .await
     }
 
     /// Every report operation's records for `query`, summed by `by` and the query's

@@ -24,6 +24,10 @@ pub struct ProviderInfo {
     /// provider's settings or spec, never passed per call. `ClientBuilder::header`
     /// with the same name replaces one.
     pub default_headers: &'static [(&'static str, &'static str)],
+    /// Parameters set once for the client rather than per call (settings
+    /// `client-parameters`: xAI's team id): each name and the environment
+    /// variable `from_env` reads it from.
+    pub parameters: &'static [(&'static str, &'static str)],
 }
 
 /// A security requirement: alternatives, each a list of scheme names sent

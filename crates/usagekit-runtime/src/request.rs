@@ -109,6 +109,13 @@ impl Request {
         self
     }
 
+    /// A header the settings fix for this operation (`operation-headers`: a beta
+    /// flag), sent as it is on every call.
+    pub fn fixed_header(mut self, name: &'static str, value: &'static str) -> Self {
+        self.headers.push((name, value.to_owned()));
+        self
+    }
+
     /// A cookie parameter (`form` style: lists comma-joined unless exploded).
     pub fn cookie<T: Serialize>(
         mut self,

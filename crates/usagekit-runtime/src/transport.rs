@@ -16,6 +16,8 @@ pub(crate) struct Settings {
     pub retry: RetryPolicy,
     pub retry_statuses: Vec<u16>,
     pub max_pages: Option<u64>,
+    /// Client-wide parameter values (`ProviderInfo::parameters`), by name.
+    pub parameters: Vec<(&'static str, String)>,
 }
 
 /// Sends requests for a generated client: attaches credentials, enforces timeouts
@@ -211,6 +213,17 @@ impl Runtime {
     }
 
     /// The page limit for `stream()`, if the builder set one.
+    /// A client-wide parameter's value (a team or account id every operation's
+    /// path names), when the builder or the environment gave one.
+    pub fn parameter(&self, name: &str) -> Option<&str> {
+        self.inner
+            .settings
+            .parameters
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, value)| value.as_str())
+    }
+
     pub fn max_pages(&self) -> Option<u64> {
         self.inner.settings.max_pages
     }

@@ -1156,3 +1156,455 @@ async fn openrouter_activity_in_the_report_sums_each_asked_day() {
     assert_eq!(got, expected);
     assert!(!got.keys().any(|(day, _, _)| day == "2026-10-31"));
 }
+
+fn xai(server: &MockServer) -> xai_usage::Client {
+    xai_usage::Client::builder()
+        .base_url(server.uri())
+        .management_key(SECRET)
+        .team_id("team-1")
+        .build()
+        .unwrap()
+}
+
+/// The prepaid ledger as xAI sends it: credit is negative USD cents, as a string.
+const XAI_BALANCE: &str = r#"{"changes":[],"total":{"val":"-12550"}}"#;
+
+#[tokio::test]
+async fn xai_balance_names_the_clients_team_and_reads_the_inverted_ledger() {
+    let route = "/v1/billing/teams/team-1/prepaid/balance";
+    let server = serve(route, 200, XAI_BALANCE).await;
+    let balance = xai(&server).prepaid_balance().send().await.unwrap();
+    assert_eq!(balance.total.val, "-12550");
+    let (got_path, query, headers) = only_request(&server).await;
+    assert_eq!((got_path.as_str(), query.as_str()), (route, ""));
+    assert_eq!(
+        header(&headers, "authorization"),
+        Some(format!("Bearer {SECRET}").as_str())
+    );
+    assert_no_stray_headers(&headers, &["authorization"]);
+
+    // A call may name another team; without any, the error says how to set one.
+    let other = serve("/v1/billing/teams/team-2/prepaid/balance", 200, XAI_BALANCE).await;
+    xai(&other)
+        .prepaid_balance()
+        .team_id("team-2")
+        .send()
+        .await
+        .unwrap();
+    let unset = xai_usage::Client::builder()
+        .base_url(other.uri())
+        .management_key(SECRET)
+        .build()
+        .unwrap();
+    let err = unset
+        .prepaid_balance()
+        .send()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("team_id") && err.contains("XAI_TEAM_ID"),
+        "{err}"
+    );
+
+    // The report: one level in USD, the ledger's cents negated (computed here
+    // independently). The invoice preview is not served: left out with a note.
+    use usagekit_runtime::report::{Granularity, ReportQuery};
+    let mut rows = Vec::new();
+    let notes = xai_usage::SERVICE
+        .run_report(
+            &xai(&server),
+            &ReportQuery::last_days(7, &[]),
+            &|_| true,
+            &mut |_| {},
+            &mut |record| rows.push(record),
+        )
+        .await
+        .unwrap();
+    assert!(
+        notes.iter().any(|n| n.contains("previewPostpaidInvoice")),
+        "{notes:?}"
+    );
+    let cents: rust_decimal::Decimal = "-12550".parse().unwrap();
+    let expected = (-cents / rust_decimal::Decimal::from(100)).normalize();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (
+            rows[0].metric.as_ref(),
+            rows[0].unit.as_str(),
+            rows[0].value,
+            rows[0].level
+        ),
+        ("balance", "USD", expected, true)
+    );
+    let summary = xai_usage::SERVICE
+        .summarize(
+            &xai(&server),
+            &ReportQuery::last_days(7, &[]),
+            Granularity::Day,
+        )
+        .await
+        .unwrap();
+    let values: Vec<String> = summary.rows().map(|(_, v)| v.to_string()).collect();
+    assert_eq!(values, ["125.5"]);
+}
+
+#[tokio::test]
+async fn xai_error_bodies_are_decoded_without_the_key() {
+    let route = "/v1/billing/teams/team-1/prepaid/balance";
+    let server = serve(
+        route,
+        403,
+        r#"{"code":"forbidden","error":"not a management key"}"#,
+    )
+    .await;
+    let err = xai(&server).prepaid_balance().send().await.unwrap_err();
+    let api = err.api_error().unwrap();
+    assert_eq!(api.status.as_u16(), 403);
+    assert_eq!(api.body.error.as_deref(), Some("not a management key"));
+    let shown = err.to_string();
+    assert!(
+        shown.contains("getPrepaidBalance") && shown.contains("not a management key"),
+        "{shown}"
+    );
+    assert!(!shown.contains(SECRET) && !format!("{err:?}").contains(SECRET));
+}
+
+fn fireworks(server: &MockServer) -> fireworks_usage::Client {
+    fireworks_usage::Client::builder()
+        .base_url(server.uri())
+        .api_key(SECRET)
+        .account_id("acct-1")
+        .build()
+        .unwrap()
+}
+
+/// Two days by model; money in parts, one with a negative adjustment.
+const FIREWORKS_COSTS: &str = r#"{"usageCosts":[
+    {"startTime":"2026-11-01T00:00:00Z","model":"m-a","subtotal":{"currencyCode":"USD","units":"12","nanos":340000001}},
+    {"startTime":"2026-11-01T00:00:00Z","model":"m-b","subtotal":{"currencyCode":"USD","units":"0","nanos":999999999}},
+    {"startTime":"2026-11-02T00:00:00Z","model":"m-a","subtotal":{"currencyCode":"USD","units":"-1","nanos":-250000000}},
+    {"startTime":"2026-11-02T00:00:00Z","model":"m-c","subtotal":{"currencyCode":"EUR","units":"7","nanos":5}}],
+  "subtotal":{"currencyCode":"USD","units":"12","nanos":89999999},"nextPageToken":""}"#;
+
+/// The report asks with a POST body (its range, DAY and MODEL, the fixed scope and
+/// page size), and sums `units + nanos × 10⁻⁹` exactly, per currency.
+#[tokio::test]
+async fn fireworks_report_posts_its_query_and_reads_money_in_parts_exactly() {
+    use rust_decimal::Decimal;
+    use usagekit_runtime::report::{Dimension, Granularity, ReportQuery};
+    let server = MockServer::start().await;
+    let route = "/v1/accounts/acct-1/usageCosts:query";
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .and(wiremock::matchers::path(route))
+        .respond_with(usagekit_tests::json(200, FIREWORKS_COSTS))
+        .mount(&server)
+        .await;
+    let query = ReportQuery::examples(&[Dimension::Model]);
+    let summary = fireworks_usage::SERVICE
+        .summarize(&fireworks(&server), &query, Granularity::Day)
+        .await
+        .unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    let request = &requests[0];
+    assert_eq!(request.url.query(), None);
+    let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "startTime": query.since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "endTime": query.until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "groupBy": ["DAY", "MODEL"],
+            "scope": "ACCOUNT",
+            "pageSize": 1000
+        })
+    );
+    let content_type = request
+        .headers
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert_eq!(content_type, "application/json");
+
+    let got: std::collections::BTreeMap<(String, String, String), Decimal> = summary
+        .rows()
+        .map(|(row, value)| {
+            let day = row.period_start.unwrap().date_naive().to_string();
+            ((day, row.model.clone().unwrap(), row.unit.clone()), value)
+        })
+        .collect();
+    // Independently: whole units plus billionths.
+    let page: serde_json::Value = serde_json::from_str(FIREWORKS_COSTS).unwrap();
+    let mut expected = std::collections::BTreeMap::new();
+    for row in page["usageCosts"].as_array().unwrap() {
+        let money = &row["subtotal"];
+        let units: Decimal = money["units"].as_str().unwrap().parse().unwrap();
+        let nanos = Decimal::new(money["nanos"].as_i64().unwrap(), 9);
+        let day = row["startTime"].as_str().unwrap()[..10].to_owned();
+        let key = (
+            day,
+            row["model"].as_str().unwrap().to_owned(),
+            money["currencyCode"].as_str().unwrap().to_owned(),
+        );
+        *expected.entry(key).or_insert(Decimal::ZERO) += units + nanos;
+    }
+    let expected: std::collections::BTreeMap<_, Decimal> = expected
+        .into_iter()
+        .map(|(k, v)| (k, v.normalize()))
+        .collect();
+    assert_eq!(got, expected);
+    assert_eq!(
+        got[&("2026-11-01".into(), "m-a".into(), "USD".into())].to_string(),
+        "12.340000001"
+    );
+}
+
+#[tokio::test]
+async fn fireworks_typed_call_sends_its_body_and_decodes_errors() {
+    use fireworks_usage::types::{GroupBy, UsageCostsQuery};
+    let server = MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(usagekit_tests::json(
+            400,
+            r#"{"code":3,"message":"endTime must be after startTime","details":[]}"#,
+        ))
+        .mount(&server)
+        .await;
+    let err = fireworks(&server)
+        .usage_costs()
+        .body(
+            UsageCostsQuery::builder()
+                .start_time(utc("2026-11-02T00:00:00Z"))
+                .end_time(utc("2026-11-01T00:00:00Z"))
+                .group_by(vec![GroupBy::Model]),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    let api = err.api_error().unwrap();
+    assert_eq!(api.status.as_u16(), 400);
+    let shown = err.to_string();
+    assert!(
+        shown.contains("queryUsageCosts") && shown.contains("endTime must be after startTime"),
+        "{shown}"
+    );
+    assert!(!shown.contains(SECRET) && !format!("{err:?}").contains(SECRET));
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(
+        requests[0].url.path(),
+        "/v1/accounts/acct-1/usageCosts:query"
+    );
+    let body: serde_json::Value = serde_json::from_slice(&requests[0].body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "startTime": "2026-11-02T00:00:00Z",
+            "endTime": "2026-11-01T00:00:00Z",
+            "groupBy": ["MODEL"]
+        })
+    );
+}
+
+const ANTHROPIC_ANALYTICS_USAGE: &str = r#"{"data":[
+  {"starting_at":"2026-11-01T00:00:00Z","ending_at":"2026-11-02T00:00:00Z","results":[
+    {"uncached_input_tokens":820000,"cache_creation":{"ephemeral_1h_input_tokens":150000,"ephemeral_5m_input_tokens":40000},
+     "cache_read_input_tokens":2100000,"output_tokens":260000,"requests":1840,"model":"claude-sonnet-4-5","product":null}]}],
+  "has_more":false,"next_page":null}"#;
+
+const ANTHROPIC_ANALYTICS_COST: &str = r#"{"data":[
+  {"starting_at":"2026-11-01T00:00:00Z","ending_at":"2026-11-02T00:00:00Z","results":[
+    {"amount":"636.0125","list_amount":"702.50","currency":"USD","model":"claude-sonnet-4-5","requests":1840},
+    {"amount":"0.0001","list_amount":"0.0001","currency":"USD","model":null,"requests":null}]}],
+  "has_more":false,"next_page":null}"#;
+
+/// Both generations of Anthropic's reports answer: the analytics API's figures are
+/// read, the legacy reports are not asked at all, and every analytics call carries
+/// the beta flag from the settings.
+#[tokio::test]
+async fn anthropic_analytics_replace_the_legacy_reports_and_nothing_is_counted_twice() {
+    use rust_decimal::Decimal;
+    use usagekit_runtime::report::{Granularity, ReportQuery};
+    let server = MockServer::start().await;
+    for (route, body) in [
+        (
+            "/v1/organizations/analytics/usage_report",
+            ANTHROPIC_ANALYTICS_USAGE.to_owned(),
+        ),
+        (
+            "/v1/organizations/analytics/cost_report",
+            ANTHROPIC_ANALYTICS_COST.to_owned(),
+        ),
+        (
+            "/v1/organizations/usage_report/messages",
+            fixture("anthropic_messages.json"),
+        ),
+        (
+            "/v1/organizations/cost_report",
+            fixture("anthropic_cost.json"),
+        ),
+    ] {
+        wiremock::Mock::given(wiremock::matchers::path(route))
+            .respond_with(usagekit_tests::json(200, body))
+            .mount(&server)
+            .await;
+    }
+    let query = ReportQuery::examples(&[]);
+    let mut notes = Vec::new();
+    let mut records = Vec::new();
+    notes.extend(
+        anthropic_usage::SERVICE
+            .run_report(
+                &anthropic(&server),
+                &query,
+                &|_| true,
+                &mut |_| {},
+                &mut |record| records.push(record),
+            )
+            .await
+            .unwrap(),
+    );
+    let requests = server.received_requests().await.unwrap();
+    let paths: Vec<&str> = requests.iter().map(|r| r.url.path()).collect();
+    assert!(
+        !paths.contains(&"/v1/organizations/usage_report/messages")
+            && !paths.contains(&"/v1/organizations/cost_report"),
+        "legacy reports asked: {paths:?}"
+    );
+    for request in &requests {
+        let beta = request
+            .headers
+            .get("anthropic-beta")
+            .map(|v| v.to_str().unwrap());
+        assert_eq!(
+            beta,
+            Some("analytics-usage-cost-2026-08-24"),
+            "{}",
+            request.url
+        );
+        assert_eq!(
+            request
+                .headers
+                .get("anthropic-version")
+                .unwrap()
+                .to_str()
+                .unwrap(),
+            "2023-06-01"
+        );
+        let query: Vec<&str> = sorted_query(request.url.query().unwrap_or_default());
+        assert_eq!(
+            query,
+            [
+                "bucket_width=1d",
+                "ending_at=2026-11-04T00%3A00%3A00Z",
+                "limit=31",
+                "starting_at=2026-11-01T00%3A00%3A00Z"
+            ]
+        );
+    }
+    assert!(
+        notes.iter().any(|n| n.starts_with("get-cost-report"))
+            && notes
+                .iter()
+                .any(|n| n.starts_with("get-messages-usage-report")),
+        "{notes:?}"
+    );
+    // Every record says its source; the sums are the analytics bodies', computed here.
+    assert!(
+        records
+            .iter()
+            .all(|r| r.source.starts_with("get-analytics-"))
+    );
+    let sum = |metric: &str| -> Decimal {
+        records
+            .iter()
+            .filter(|r| r.metric == metric)
+            .map(|r| r.value)
+            .sum::<Decimal>()
+            .normalize()
+    };
+    let cost: Decimal = ["636.0125", "0.0001"]
+        .iter()
+        .map(|a| a.parse::<Decimal>().unwrap() / Decimal::from(100))
+        .sum();
+    assert_eq!(sum("cost"), cost.normalize());
+    assert_eq!(
+        sum("input_tokens"),
+        Decimal::from(820_000 + 150_000 + 40_000 + 2_100_000)
+    );
+    assert_eq!(sum("requests"), Decimal::from(1840));
+    let _ = Granularity::Day;
+}
+
+/// Without the analytics API (a key without the scope: 403), the legacy reports
+/// are read instead, and the notes say so.
+#[tokio::test]
+async fn anthropic_legacy_reports_are_read_when_the_analytics_api_refuses() {
+    use usagekit_runtime::report::{Granularity, ReportQuery};
+    let server = MockServer::start().await;
+    let refused = r#"{"type":"error","error":{"type":"permission_error","message":"analytics needs read:analytics"}}"#;
+    for (route, status, body) in [
+        (
+            "/v1/organizations/analytics/usage_report",
+            403,
+            refused.to_owned(),
+        ),
+        (
+            "/v1/organizations/analytics/cost_report",
+            403,
+            refused.to_owned(),
+        ),
+        (
+            "/v1/organizations/usage_report/messages",
+            200,
+            last_page("anthropic_messages.json"),
+        ),
+        (
+            "/v1/organizations/cost_report",
+            200,
+            last_page("anthropic_cost.json"),
+        ),
+    ] {
+        wiremock::Mock::given(wiremock::matchers::path(route))
+            .respond_with(usagekit_tests::json(status, body))
+            .mount(&server)
+            .await;
+    }
+    let query = ReportQuery::examples(&[]);
+    let mut notes = Vec::new();
+    let mut sources = std::collections::BTreeSet::new();
+    notes.extend(
+        anthropic_usage::SERVICE
+            .run_report(
+                &anthropic(&server),
+                &query,
+                &|_| true,
+                &mut |_| {},
+                &mut |record| {
+                    sources.insert(record.source.to_string());
+                },
+            )
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        sources.into_iter().collect::<Vec<_>>(),
+        ["get-cost-report", "get-messages-usage-report"]
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("get-messages-usage-report was read instead")),
+        "{notes:?}"
+    );
+    let _ = Granularity::Day;
+}
+
+/// A committed page as the last one: no more pages after it.
+fn last_page(name: &str) -> String {
+    let mut page: serde_json::Value = serde_json::from_str(&fixture(name)).unwrap();
+    page["has_more"] = false.into();
+    page["next_page"] = serde_json::Value::Null;
+    page.to_string()
+}

@@ -307,6 +307,7 @@ static OVERLOADED_PROVIDER: usagekit_runtime::ProviderInfo = usagekit_runtime::P
     security: &[],
     retry_statuses: &[408, 429, 500, 502, 503, 504, 529],
     default_headers: &[("anthropic-version", "2023-06-01")],
+    parameters: &[],
 };
 
 #[tokio::test]

@@ -49,6 +49,9 @@ pub async fn demo(shape: &Shape, query: &ReportQuery) -> Result<Summary, String>
         for credential in service.info.credentials {
             builder = builder.credential(credential.scheme, "demo");
         }
+        for (parameter, _) in service.info.parameters {
+            builder = builder.parameter(parameter, "demo");
+        }
         let client = (service.connect)(builder).map_err(|error| error.to_string())?;
         sources.push((service, client));
     }
@@ -75,7 +78,11 @@ async fn serve(listener: TcpListener, routes: BTreeMap<String, &'static str>) {
             let head = String::from_utf8_lossy(&request);
             let target = head.split_whitespace().nth(1).unwrap_or("/");
             let path = target.split('?').next().unwrap_or(target);
-            let (status, body) = match routes.get(path) {
+            let found = routes
+                .iter()
+                .find(|(pattern, _)| matches_template(pattern, path))
+                .map(|(_, body)| body);
+            let (status, body) = match found {
                 Some(body) => ("200 OK", (*body).to_owned()),
                 None => (
                     "404 Not Found",
@@ -89,4 +96,15 @@ async fn serve(listener: TcpListener, routes: BTreeMap<String, &'static str>) {
             let _ = stream.write_all(response.as_bytes()).await;
         });
     }
+}
+
+/// Whether `path` fits a path template (`/teams/{team_id}/balance`): the same
+/// segments, a `{…}` segment taking any one.
+fn matches_template(template: &str, path: &str) -> bool {
+    let (template, path): (Vec<&str>, Vec<&str>) =
+        (template.split('/').collect(), path.split('/').collect());
+    template.len() == path.len()
+        && template.iter().zip(&path).all(|(expected, given)| {
+            expected == given || (expected.starts_with('{') && expected.ends_with('}'))
+        })
 }

@@ -12,7 +12,7 @@ use crate::Format;
 use crate::run::Summary;
 
 /// The columns CSV has, in order.
-pub const CSV_COLUMNS: [&str; 10] = [
+pub const CSV_COLUMNS: [&str; 11] = [
     "period_start",
     "period_end",
     "provider",
@@ -23,6 +23,7 @@ pub const CSV_COLUMNS: [&str; 10] = [
     "unit",
     "value",
     "note",
+    "sources",
 ];
 
 /// `--format json`: the query, the rows, and what was skipped or failed.
@@ -50,6 +51,8 @@ struct JsonRow<'a> {
     unit: &'a str,
     value: Box<RawValue>,
     note: String,
+    /// The operations the row's figures were read from.
+    sources: Vec<&'a str>,
 }
 
 fn time(time: Option<DateTime<Utc>>) -> String {
@@ -103,6 +106,7 @@ fn csv(aggregator: &Aggregator) -> Result<(), String> {
                 row.unit.clone(),
                 value.to_string(),
                 row.coverage.note(),
+                aggregator.sources(row).join(" "),
             ],
         )?;
     }
@@ -133,6 +137,7 @@ fn json(query: &ReportQuery, summary: &Summary) -> Result<(), String> {
                 unit: &row.unit,
                 value,
                 note: row.coverage.note(),
+                sources: aggregator.sources(row),
             })
         })
         .collect::<Result<Vec<_>, String>>()?;

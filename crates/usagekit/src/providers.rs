@@ -25,6 +25,13 @@ pub fn list() -> ExitCode {
                 if set { "is set" } else { "is not set" }
             );
         }
+        for (name, env) in info.parameters {
+            let set = std::env::var(env).is_ok_and(|value| !value.is_empty());
+            println!(
+                "  parameter {name} (every call): {env} {}",
+                if set { "is set" } else { "is not set" }
+            );
+        }
         let reported: Vec<&str> = service
             .reports
             .iter()

@@ -48,6 +48,15 @@ pub async fn report(shape: &Shape, query: &ReportQuery) -> Result<Summary, Strin
             ));
         } else {
             match service.from_env() {
+                // A client-wide parameter (a team id) the environment lacks: every
+                // call would fail, so say which variable once.
+                Ok(_) if unset_parameter(service).is_some() => {
+                    let (name, env) = unset_parameter(service).unwrap_or_default();
+                    failures.push((
+                        service.key,
+                        format!("{env} is not set: the `{name}` every call names"),
+                    ));
+                }
                 Ok(client) => sources.push((service, client)),
                 // `from_env` stops at the first unset variable; name them all.
                 Err(ConfigError::MissingEnv { .. }) => {
@@ -158,4 +167,14 @@ impl Progress {
             let _ = write!(std::io::stderr(), "\r\x1b[2K");
         }
     }
+}
+
+/// The first client-wide parameter whose variable is unset or empty.
+fn unset_parameter(service: &Service) -> Option<(&'static str, &'static str)> {
+    service
+        .info
+        .parameters
+        .iter()
+        .find(|(_, env)| std::env::var(env).map_or(true, |value| value.is_empty()))
+        .copied()
 }

@@ -386,6 +386,13 @@ async fn every_provider_at_once_matches_independent_sums() {
     assert_eq!(note("bokamera"), "snapshot: rolling window");
     assert_eq!(note("arthur"), "total for the range");
     assert_eq!(note("openai"), "");
+    // Each row names the operations its figures came from.
+    let openai_cost = rows
+        .iter()
+        .find(|row| row["provider"] == "openai" && row["metric"] == "cost")
+        .unwrap();
+    assert_eq!(openai_cost["sources"], "usage-costs");
+    assert!(rows.iter().all(|row| !row["sources"].is_empty()));
 
     // JSON: valid, the same rows, values exact strings.
     let output = usagekit(
