@@ -2,6 +2,7 @@
 //! clients from each provider's own usage API.
 
 mod call;
+mod check;
 mod demo;
 mod output;
 mod providers;
@@ -32,6 +33,12 @@ enum Command {
     Report(ReportArgs),
     /// The same report from built-in example responses, served on loopback: no account needed.
     Demo(DemoArgs),
+    /// Spend so far this day, week or month against a budget, for cron and CI.
+    ///
+    /// Exit 0 within budget (and at `--warn-at`), 1 over it, 64 for bad arguments,
+    /// 69 when a provider could not be read (0 with `--fail-open`):
+    /// `usagekit check --max-cost 500 --period month --warn-at 80`.
+    Check(check::CheckArgs),
     /// Every provider, its operations, and which credentials are set.
     Providers,
     /// Any operation's JSON as the server sends it, every page, one line each.
@@ -128,7 +135,22 @@ impl Shape {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            use clap::error::ErrorKind;
+            if matches!(
+                error.kind(),
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+            ) {
+                return ExitCode::SUCCESS;
+            }
+            // `check`'s callers are scripts: bad arguments are EX_USAGE, as documented.
+            let checking = std::env::args().nth(1).as_deref() == Some("check");
+            return ExitCode::from(if checking { check::BAD_ARGUMENTS } else { 2 });
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -154,6 +176,7 @@ fn main() -> ExitCode {
                 let summary = demo::demo(&args.shape, &query).await?;
                 output::print(args.shape.format, &query, &summary)
             }
+            Command::Check(args) => Ok(check::check(&args).await),
             Command::Providers => Ok(providers::list()),
             Command::Call {
                 provider,

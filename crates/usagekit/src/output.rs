@@ -34,6 +34,8 @@ struct JsonReport<'a> {
     by: &'static str,
     group_by: Vec<&'static str>,
     rows: Vec<JsonRow<'a>>,
+    /// Per provider: whether the rows hold its data `complete`, `partial` or `missing`.
+    providers: Vec<serde_json::Value>,
     skipped: Vec<serde_json::Value>,
     failures: Vec<serde_json::Value>,
 }
@@ -153,6 +155,11 @@ fn json(query: &ReportQuery, summary: &Summary) -> Result<(), String> {
         by: aggregator.granularity().name(),
         group_by: query.group_by.iter().map(|d| d.name()).collect(),
         rows,
+        providers: summary
+            .providers
+            .iter()
+            .map(|(provider, state)| json!({"provider": provider, "data": state.name()}))
+            .collect(),
         skipped: notes(&summary.skipped, "reason"),
         failures: notes(&summary.failures, "error"),
     };

@@ -16,6 +16,29 @@ pub struct Summary {
     pub skipped: Vec<(&'static str, String)>,
     /// (provider, error): its rows before the failure are kept.
     pub failures: Vec<(&'static str, String)>,
+    /// Every selected provider, and how much of its data the rows hold.
+    pub providers: Vec<(&'static str, Completeness)>,
+}
+
+/// How much of a provider's data a report holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Completeness {
+    /// Every report operation was read.
+    Complete,
+    /// Some was read: an operation failed after rows, or the server lacks one.
+    Partial,
+    /// Nothing: not configured, or it failed before any row.
+    Missing,
+}
+
+impl Completeness {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Complete => "complete",
+            Self::Partial => "partial",
+            Self::Missing => "missing",
+        }
+    }
 }
 
 /// The providers `--provider` names (all when empty), or which names are unknown.
@@ -71,7 +94,24 @@ pub async fn report(shape: &Shape, query: &ReportQuery) -> Result<Summary, Strin
             }
         }
     }
+    // Nothing to read is not an empty report: a cron job must not look healthy.
+    if sources.is_empty() && failures.is_empty() {
+        let reasons: Vec<String> = skipped
+            .iter()
+            .map(|(key, why)| format!("{key}: {why}"))
+            .collect();
+        return Err(format!(
+            "no provider is configured, so there is nothing to report ({}); set a provider's \
+             variables (`usagekit providers` lists them), or try `usagekit demo`",
+            reasons.join("; ")
+        ));
+    }
     let mut summary = collect(&sources, query, shape, &|_| true).await;
+    let missing = skipped
+        .iter()
+        .chain(&failures)
+        .map(|(key, _)| (*key, Completeness::Missing));
+    summary.providers.splice(0..0, missing);
     summary.skipped.splice(0..0, skipped);
     summary.failures.splice(0..0, failures);
     Ok(summary)
@@ -88,11 +128,12 @@ pub async fn collect(
     let progress = RefCell::new(Progress::new(
         sources.iter().map(|(service, _)| service.key),
     ));
+    let records = RefCell::new(vec![0_u64; sources.len()]);
     let runs = sources
         .iter()
         .enumerate()
         .map(|(index, (service, client))| {
-            let (aggregator, progress) = (&aggregator, &progress);
+            let (aggregator, progress, records) = (&aggregator, &progress, &records);
             async move {
                 let result = service
                     .run_report(
@@ -103,6 +144,7 @@ pub async fn collect(
                         &mut |record| {
                             aggregator.borrow_mut().add(record);
                             progress.borrow_mut().records += 1;
+                            records.borrow_mut()[index] += 1;
                         },
                     )
                     .await;
@@ -111,8 +153,19 @@ pub async fn collect(
         });
     let results = futures_util::future::join_all(runs).await;
     progress.borrow_mut().finish();
-    let (mut skipped, mut failures) = (Vec::new(), Vec::new());
-    for (key, result) in results {
+    let (mut skipped, mut failures, mut providers) = (Vec::new(), Vec::new(), Vec::new());
+    let records = records.into_inner();
+    for ((key, result), read) in results.into_iter().zip(records) {
+        let state = match &result {
+            Err(_) if read == 0 => Completeness::Missing,
+            Err(_) => Completeness::Partial,
+            // An operation the server lacks: the rest is there, not all of it.
+            Ok(notes) if notes.iter().any(|note| note.starts_with("left out")) => {
+                Completeness::Partial
+            }
+            Ok(_) => Completeness::Complete,
+        };
+        providers.push((key, state));
         match result {
             Ok(notes) => skipped.extend(notes.into_iter().map(|note| (key, note))),
             Err(error) => failures.push((key, error)),
@@ -122,6 +175,7 @@ pub async fn collect(
         aggregator: aggregator.into_inner(),
         skipped,
         failures,
+        providers,
     }
 }
 
