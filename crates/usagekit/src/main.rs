@@ -4,6 +4,7 @@
 mod call;
 mod check;
 mod demo;
+mod html;
 mod output;
 mod providers;
 mod run;
@@ -104,6 +105,8 @@ enum Format {
     Csv,
     /// One document: the query, the rows, what was skipped or failed.
     Json,
+    /// One self-contained page: charts of spend and tokens, and the rows.
+    Html,
 }
 
 fn parse_granularity(text: &str) -> Result<Granularity, String> {

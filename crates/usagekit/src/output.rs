@@ -71,6 +71,7 @@ pub fn print(format: Format, query: &ReportQuery, summary: &Summary) -> Result<E
         Format::Table => print!("{}", report::table(aggregator)),
         Format::Csv => csv(aggregator)?,
         Format::Json => json(query, summary)?,
+        Format::Html => print!("{}", crate::html::page(query, summary)),
     }
     for (provider, reason) in &summary.skipped {
         eprintln!("note: {provider} skipped: {reason}");
