@@ -166,6 +166,21 @@ impl Service {
         on_page: &mut dyn FnMut(&ReportSpec),
         emit: &mut dyn FnMut(Record),
     ) -> Result<Vec<String>, String> {
+        self.run_report_read(client, query, include, on_page, emit)
+            .await
+            .map(|(notes, _)| notes)
+    }
+
+    /// [`Service::run_report`], also naming the operations that were read (each of
+    /// whose answers is then complete for the query's range): what a store may keep.
+    pub async fn run_report_read(
+        &self,
+        client: &dyn DynamicClient,
+        query: &ReportQuery,
+        include: &dyn Fn(&ReportSpec) -> bool,
+        on_page: &mut dyn FnMut(&ReportSpec),
+        emit: &mut dyn FnMut(Record),
+    ) -> Result<(Vec<String>, Vec<String>), String> {
         // One task polls every operation: the callbacks are only borrowed between
         // awaits, never across one.
         let callbacks = std::cell::RefCell::new((on_page, emit));
@@ -209,13 +224,14 @@ impl Service {
             ));
         }
         outcomes.extend(self.read_reports(client, query, &now, &callbacks).await);
-        let mut answered = false;
-        for outcome in outcomes {
+        let mut read = Vec::new();
+        for (spec, outcome) in first.iter().chain(&now).zip(outcomes) {
             match outcome? {
-                Outcome::Read => answered = true,
+                Outcome::Read => read.push(spec.operation.to_string()),
                 Outcome::Missing(note) => notes.push(note),
             }
         }
+        let answered = !read.is_empty();
         if !answered && !included.is_empty() {
             return Err(format!(
                 "every report operation answered 404 (is the base URL right?): {}",
@@ -224,7 +240,7 @@ impl Service {
         }
         // Completion order varies; notes are read by people and compared by tests.
         notes.sort();
-        Ok(notes)
+        Ok((notes, read))
     }
 
     /// Streams `specs`' pages into the callbacks, up to [`REPORT_CONCURRENCY`] at

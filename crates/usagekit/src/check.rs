@@ -45,6 +45,8 @@ pub struct CheckArgs {
     /// `text` or `json`.
     #[arg(long, default_value = "text")]
     format: String,
+    #[command(flatten)]
+    storage: run::StoreArgs,
 }
 
 /// The checked arguments.
@@ -143,7 +145,7 @@ pub async fn check(args: &CheckArgs) -> ExitCode {
         eprintln!("error: {message}");
         return ExitCode::from(BAD_ARGUMENTS);
     }
-    let summary = run::report(&shape, &query).await;
+    let summary = run::report(&shape, &query, &args.storage).await;
     let verdict = verdict(
         &budget,
         since,

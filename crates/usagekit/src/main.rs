@@ -8,6 +8,8 @@ mod html;
 mod output;
 mod providers;
 mod run;
+mod store;
+mod stored;
 
 use std::process::ExitCode;
 
@@ -40,6 +42,8 @@ enum Command {
     /// 69 when a provider could not be read (0 with `--fail-open`):
     /// `usagekit check --max-cost 500 --period month --warn-at 80`.
     Check(check::CheckArgs),
+    /// Fills the store ahead of time: every missing day from --since, fetched once.
+    Sync(SyncArgs),
     /// Every provider, its operations, and which credentials are set.
     Providers,
     /// Any operation's JSON as the server sends it, every page, one line each.
@@ -68,6 +72,24 @@ struct ReportArgs {
     since: NaiveDate,
     #[command(flatten)]
     shape: Shape,
+    #[command(flatten)]
+    storage: run::StoreArgs,
+}
+
+#[derive(Args)]
+struct SyncArgs {
+    /// First day to fill, UTC (`2026-09-01`).
+    #[arg(long)]
+    since: NaiveDate,
+    /// The day after the last, UTC (exclusive; default: tomorrow).
+    #[arg(long)]
+    until: Option<NaiveDate>,
+    /// Only these providers (keys, comma-separated; default: all configured).
+    #[arg(long, value_delimiter = ',')]
+    provider: Vec<String>,
+    /// The store file (default: usagekit/usage.sqlite3 in the platform's data directory).
+    #[arg(long, value_name = "PATH")]
+    store: Option<std::path::PathBuf>,
 }
 
 #[derive(Args)]
@@ -168,7 +190,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Report(args) => {
                 let query = args.shape.query(args.since)?;
-                let summary = run::report(&args.shape, &query).await?;
+                let summary = run::report(&args.shape, &query, &args.storage).await?;
                 output::print(args.shape.format, &query, &summary)
             }
             Command::Demo(mut args) => {
@@ -180,6 +202,22 @@ fn main() -> ExitCode {
                 output::print(args.shape.format, &query, &summary)
             }
             Command::Check(args) => Ok(check::check(&args).await),
+            Command::Sync(args) => {
+                let shape = Shape {
+                    until: args.until,
+                    provider: args.provider,
+                    by: Granularity::Day,
+                    group_by: vec![Dimension::Provider],
+                    format: Format::Table,
+                };
+                let query = shape.query(args.since)?;
+                let storage = run::StoreArgs {
+                    store: args.store,
+                    ..Default::default()
+                };
+                let summary = run::report(&shape, &query, &storage).await?;
+                output::synced(&query, &summary)
+            }
             Command::Providers => Ok(providers::list()),
             Command::Call {
                 provider,

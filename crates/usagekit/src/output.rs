@@ -169,3 +169,33 @@ fn json(query: &ReportQuery, summary: &Summary) -> Result<(), String> {
     println!("{text}");
     Ok(())
 }
+
+/// `usagekit sync`: what the store now holds for the range, per provider.
+pub fn synced(query: &ReportQuery, summary: &Summary) -> Result<ExitCode, String> {
+    let mut records: std::collections::BTreeMap<&str, usize> = Default::default();
+    for (row, _) in summary.aggregator.rows() {
+        *records
+            .entry(row.dimension(Dimension::Provider))
+            .or_default() += 1;
+    }
+    for (provider, state) in &summary.providers {
+        println!(
+            "{provider}: {} ({} rows for {} to {})",
+            state.name(),
+            records.get(provider).copied().unwrap_or(0),
+            query.since.format("%Y-%m-%d"),
+            query.until.format("%Y-%m-%d")
+        );
+    }
+    for (provider, reason) in &summary.skipped {
+        eprintln!("note: {provider}: {reason}");
+    }
+    for (provider, error) in &summary.failures {
+        eprintln!("error: {provider} failed: {error}");
+    }
+    Ok(if summary.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -58,8 +58,41 @@ pub fn select(names: &[String]) -> Result<Vec<&'static Service>, String> {
         .collect()
 }
 
-/// Every selected provider's report for `query`, with what was skipped and what failed.
-pub async fn report(shape: &Shape, query: &ReportQuery) -> Result<Summary, String> {
+/// Where a report keeps what it fetched: `--store PATH`, `--no-store`, `--offline`.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct StoreArgs {
+    /// The store file (default: usagekit/usage.sqlite3 in the platform's data directory).
+    #[arg(long, value_name = "PATH")]
+    pub store: Option<std::path::PathBuf>,
+    /// Fetch everything and keep nothing.
+    #[arg(long, conflicts_with_all = ["store", "offline"])]
+    pub no_store: bool,
+    /// Read the store alone: no request is made.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+impl StoreArgs {
+    /// The store to use, or none.
+    pub fn open(&self) -> Result<Option<crate::store::Store>, String> {
+        if self.no_store {
+            return Ok(None);
+        }
+        let path = match &self.store {
+            Some(path) => path.clone(),
+            None => crate::store::default_path()?,
+        };
+        crate::store::Store::open(&path).map(Some)
+    }
+}
+
+/// Every selected provider's report for `query`, with what was skipped and what
+/// failed: through the store unless `--no-store`.
+pub async fn report(
+    shape: &Shape,
+    query: &ReportQuery,
+    storage: &StoreArgs,
+) -> Result<Summary, String> {
     let mut skipped = Vec::new();
     let mut failures = Vec::new();
     let mut sources = Vec::new();
@@ -106,7 +139,25 @@ pub async fn report(shape: &Shape, query: &ReportQuery) -> Result<Summary, Strin
             reasons.join("; ")
         ));
     }
-    let mut summary = collect(&sources, query, shape, &|_| true).await;
+    let mut summary = match storage.open()? {
+        None => collect(&sources, query, shape, &|_| true).await,
+        Some(mut store) => {
+            let summary =
+                crate::stored::collect(&sources, query, shape, &mut store, storage.offline).await?;
+            if storage.offline
+                && summary
+                    .providers
+                    .iter()
+                    .all(|(_, state)| *state == Completeness::Missing)
+            {
+                return Err(format!(
+                    "the store {} holds nothing for this range: run `usagekit sync --since …` first, or leave out --offline",
+                    store.path().display()
+                ));
+            }
+            summary
+        }
+    };
     let missing = skipped
         .iter()
         .chain(&failures)

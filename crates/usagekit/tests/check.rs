@@ -51,7 +51,11 @@ async fn openai(status: u16) -> MockServer {
 /// The binary with only OpenAI configured (or nothing, without a server).
 fn check(server: Option<&MockServer>, args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_usagekit"));
-    command.env_clear().arg("check").args(args);
+    command
+        .env_clear()
+        .arg("check")
+        .args(args)
+        .arg("--no-store");
     if let Some(server) = server {
         command
             .env("OPENAI_ADMIN_KEY", "sk-admin-check")

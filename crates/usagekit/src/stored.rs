@@ -1,0 +1,276 @@
+//! A report through the store: what closed days the store holds is read from it,
+//! only open and missing days are fetched (one range per provider, so one request
+//! per operation once the store is filled), and what was fetched is kept.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use usagekit_runtime::dynamic::{DynamicClient, Service};
+use usagekit_runtime::report::{Aggregator, Period, Record, ReportQuery, ReportSpec};
+
+use crate::Shape;
+use crate::run::{Completeness, Summary};
+use crate::store::Store;
+
+/// A day is closed, and never fetched again, once it ended a day before the fetch:
+/// providers finish reporting a day within hours.
+pub const REPORTING_DELAY: Days = Days::new(1);
+
+fn is_buckets(spec: &ReportSpec) -> bool {
+    matches!(spec.period, Period::Buckets { .. })
+}
+
+/// The operations whose figures are the same spend: a mapping, those it
+/// replaces and those that replace it (a store covers a day for all of them).
+fn group<'s>(service: &'s Service, spec: &'s ReportSpec) -> Vec<&'s str> {
+    let mut members = vec![spec.operation.as_ref()];
+    for other in service.reports {
+        if other.replaces.contains(&spec.operation) || spec.replaces.contains(&other.operation) {
+            members.push(other.operation.as_ref());
+        }
+    }
+    members
+}
+
+fn days(since: DateTime<Utc>, until: DateTime<Utc>) -> Vec<NaiveDate> {
+    let mut days = Vec::new();
+    let mut day = since.date_naive();
+    while day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() < until {
+        days.push(day);
+        day = day + Days::new(1);
+    }
+    days
+}
+
+fn midnight(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+}
+
+/// A query's range: since, until (exclusive).
+type Range = (DateTime<Utc>, DateTime<Utc>);
+
+/// What one provider's fetch brought back.
+struct Fetched {
+    records: Vec<Record>,
+    /// (operations read, the range they were asked) per fetch.
+    read: Vec<(Vec<String>, Range)>,
+    notes: Vec<String>,
+    error: Option<String>,
+    requests_made: bool,
+}
+
+/// The report of `sources`, through `store`; `offline` reads the store alone.
+pub async fn collect(
+    sources: &[(&'static Service, Box<dyn DynamicClient>)],
+    query: &ReportQuery,
+    shape: &Shape,
+    store: &mut Store,
+    offline: bool,
+) -> Result<Summary, String> {
+    let grouping: Vec<&str> = query.group_by.iter().map(|d| d.name()).collect();
+    let grouping = grouping.join(",");
+    let now = Utc::now();
+    let closed_before = now - REPORTING_DELAY;
+    let wanted = days(query.since, query.until);
+
+    // Per provider: the first day any operation's group lacks (closed days only
+    // count as held; open ones are always fetched again).
+    let mut plans = Vec::new();
+    for (service, _) in sources {
+        let operations: Vec<&str> = service
+            .reports
+            .iter()
+            .map(|s| s.operation.as_ref())
+            .collect();
+        let closed = store.closed_days(service.key, &operations, &grouping)?;
+        let held = |spec: &ReportSpec, day: &NaiveDate| {
+            group(service, spec)
+                .iter()
+                .any(|op| closed.get(*op).is_some_and(|days| days.contains(day)))
+        };
+        let first_missing = service
+            .reports
+            .iter()
+            .filter(|spec| is_buckets(spec))
+            .filter_map(|spec| wanted.iter().find(|day| !held(spec, day)).copied())
+            .min();
+        let others = service.reports.iter().any(|spec| !is_buckets(spec));
+        plans.push((first_missing, others));
+    }
+
+    // Fetch what is missing, every provider at once.
+    let runs = sources
+        .iter()
+        .zip(&plans)
+        .map(|((service, client), (first_missing, others))| {
+            let query = query.clone();
+            async move {
+                let mut fetched = Fetched {
+                    records: Vec::new(),
+                    read: Vec::new(),
+                    notes: Vec::new(),
+                    error: None,
+                    requests_made: false,
+                };
+                if offline {
+                    return fetched;
+                }
+                let mut asks: Vec<(ReportQuery, bool)> = Vec::new();
+                if let Some(day) = first_missing {
+                    asks.push((
+                        ReportQuery {
+                            since: midnight(*day).max(query.since),
+                            ..query.clone()
+                        },
+                        true,
+                    ));
+                }
+                if *others {
+                    asks.push((query.clone(), false));
+                }
+                for (ask, buckets) in asks {
+                    fetched.requests_made = true;
+                    let include = |spec: &ReportSpec| is_buckets(spec) == buckets;
+                    let result = service
+                        .run_report_read(
+                            client.as_ref(),
+                            &ask,
+                            &include,
+                            &mut |_| {},
+                            &mut |record| fetched.records.push(record),
+                        )
+                        .await;
+                    match result {
+                        Ok((notes, read)) => {
+                            fetched.notes.extend(notes);
+                            fetched.read.push((read, (ask.since, ask.until)));
+                        }
+                        Err(error) => fetched.error = Some(error),
+                    }
+                }
+                fetched
+            }
+        });
+    let results = futures_util::future::join_all(runs).await;
+
+    let mut summary = Summary {
+        aggregator: Aggregator::new(shape.by, &query.group_by),
+        skipped: Vec::new(),
+        failures: Vec::new(),
+        providers: Vec::new(),
+    };
+    for (((service, _), (first_missing, _)), fetched) in sources.iter().zip(&plans).zip(results) {
+        let buckets: Vec<&str> = service
+            .reports
+            .iter()
+            .filter(|spec| is_buckets(spec))
+            .map(|spec| spec.operation.as_ref())
+            .collect();
+        // Keep what was read: only answers complete for their range (an operation
+        // that failed part way is not kept, and its days stay missing).
+        if fetched.error.is_none() {
+            for (read, range) in &fetched.read {
+                store.save(
+                    service.key,
+                    &grouping,
+                    read,
+                    &buckets,
+                    *range,
+                    closed_before,
+                    &fetched.records,
+                )?;
+            }
+        }
+        // The report's records: from the store, one operation per group and day
+        // (a replacing operation's before the one it replaces).
+        let mut by_operation: BTreeMap<&str, Vec<Record>> = BTreeMap::new();
+        for spec in service.reports {
+            let records = if fetched.error.is_some() && !is_buckets(spec) {
+                fetched
+                    .records
+                    .iter()
+                    .filter(|r| r.source == spec.operation)
+                    .cloned()
+                    .collect()
+            } else {
+                store.load(
+                    service.key,
+                    &spec.operation,
+                    &grouping,
+                    (query.since, query.until),
+                )?
+            };
+            by_operation.insert(spec.operation.as_ref(), records);
+        }
+        // Each day of a group belongs to the first operation that has it.
+        let mut owner: BTreeMap<(Vec<&str>, NaiveDate), &str> = BTreeMap::new();
+        let mut ordered: Vec<&ReportSpec> = service.reports.iter().collect();
+        // Replacers first: a day one of them holds is theirs.
+        ordered.sort_by_key(|spec| spec.replaces.is_empty());
+        let mut count = 0_u64;
+        for spec in ordered {
+            let mut members = group(service, spec);
+            members.sort_unstable();
+            let operation: &str = spec.operation.as_ref();
+            for record in &by_operation[operation] {
+                if let Some(start) = record.period_start.filter(|_| is_buckets(spec)) {
+                    let claimed = owner
+                        .entry((members.clone(), start.date_naive()))
+                        .or_insert(operation);
+                    if *claimed != operation {
+                        continue;
+                    }
+                }
+                summary.aggregator.add(record.clone());
+                count += 1;
+            }
+        }
+        let held_all = wanted.iter().all(|day| {
+            service
+                .reports
+                .iter()
+                .filter(|spec| is_buckets(spec))
+                .all(|spec| {
+                    midnight(*day) + Days::new(1) <= closed_before
+                        && store
+                            .closed_days(service.key, &group(service, spec), &grouping)
+                            .map(|closed| closed.values().any(|days| days.contains(day)))
+                            .unwrap_or(false)
+                })
+        });
+        let state = match (&fetched.error, offline) {
+            (Some(_), _) if count == 0 => Completeness::Missing,
+            (Some(_), _) => Completeness::Partial,
+            (None, true) if count == 0 => Completeness::Missing,
+            (None, true) if !held_all => Completeness::Partial,
+            _ if fetched
+                .notes
+                .iter()
+                .any(|note| note.starts_with("left out")) =>
+            {
+                Completeness::Partial
+            }
+            _ => Completeness::Complete,
+        };
+        summary.providers.push((service.key, state));
+        if offline && !held_all {
+            summary.skipped.push((
+                service.key,
+                "offline: days the store does not hold closed are missing or may be stale"
+                    .to_owned(),
+            ));
+        }
+        if !offline && first_missing.is_none() && !fetched.requests_made {
+            summary
+                .skipped
+                .push((service.key, "every day read from the store".to_owned()));
+        }
+        summary
+            .skipped
+            .extend(fetched.notes.into_iter().map(|note| (service.key, note)));
+        if let Some(error) = fetched.error {
+            summary.failures.push((service.key, error));
+        }
+    }
+    Ok(summary)
+}
