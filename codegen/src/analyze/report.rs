@@ -19,7 +19,7 @@ use crate::spec::status;
 pub const EXTENSION: &str = "x-usagekit-report";
 
 /// What `help` says for any mistake in the extension.
-pub const HELP: &str = "see \"x-usagekit-report\" in ARCHITECTURE.md: `request` (start, end, bucket-width, group-by, params naming query parameters), `rows` (`$.data[].results[]`), `where` (`{object: kind}`: rows of one kind), `period` (`{start, end, format}`, `{start, format: date}` or `{start, format, width: 1d}` for rows of one day, `range`, or `{snapshot: label, window-days}`), `dimensions` (model, project, api_key), `metrics` (a path, a list of paths to add, each may be `{path, scale}`, or `{value, unit | currency, scale, kind: sum | level}`) and `replaces` (operations whose figures this one's include), with paths relative to a row or starting at `$.`; `request.in: body` puts the parameters in a JSON request body";
+pub const HELP: &str = "see \"x-usagekit-report\" in ARCHITECTURE.md: `request` (start, end, bucket-width `{param, day, hour}`, group-by, params naming query parameters), `rows` (`$.data[].results[]`), `where` (`{object: kind}`: rows of one kind), `period` (`{start, end, format}`, `{start, format: date}` or `{start, format, width: 1d}` for rows of one day, `range`, or `{snapshot: label, window-days}`), `dimensions` (model, project, api_key), `metrics` (a path, a list of paths to add, each may be `{path, scale}`, or `{value, unit | currency, scale, kind: sum | level}`) and `replaces` (operations whose figures this one's include), with paths relative to a row or starting at `$.`; `request.in: body` puts the parameters in a JSON request body";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -63,6 +63,9 @@ struct TimeParamExtension {
 struct BucketWidthExtension {
     param: String,
     day: String,
+    /// The value for one-hour buckets, where the API has them.
+    #[serde(default)]
+    hour: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -424,6 +427,7 @@ fn request(
     if let Some(width) = &ext.bucket_width {
         parameter(&width.param, "/request/bucket-width")?;
         request.bucket_width = Some((width.param.clone().into(), width.day.clone().into()));
+        request.hour_width = width.hour.clone().map(Text::from);
     }
     if let Some(group_by) = &ext.group_by {
         parameter(&group_by.param, "/request/group-by")?;

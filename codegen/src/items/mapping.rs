@@ -124,6 +124,7 @@ fn spec(spec: &ReportSpec) -> TokenStream {
     let bucket_width = option(request.bucket_width.as_ref(), |(param, day)| {
         pair(param, day)
     });
+    let hour_width = option(request.hour_width.as_ref(), text);
     let group_by = option(request.group_by.as_ref(), |group_by: &GroupBy| {
         let param = text(&group_by.param);
         let values = list(group_by.values.iter().map(|(d, value)| {
@@ -156,6 +157,7 @@ fn spec(spec: &ReportSpec) -> TokenStream {
                 start: #start,
                 end: #end,
                 bucket_width: #bucket_width,
+                hour_width: #hour_width,
                 group_by: #group_by,
                 params: #params,
                 in_body: #in_body,

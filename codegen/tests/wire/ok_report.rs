@@ -21,6 +21,7 @@ fn query() -> ReportQuery {
         since: time("2026-11-01T00:00:00Z"),
         until: time("2026-11-03T00:00:00Z"),
         group_by: vec![Dimension::Provider, Dimension::Model],
+        hourly: false,
     }
 }
 

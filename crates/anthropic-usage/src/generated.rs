@@ -1394,6 +1394,7 @@ mod report_mappings {
                     Text::Borrowed("bucket_width"),
                     Text::Borrowed("1d"),
                 )),
+                hour_width: Some(Text::Borrowed("1h")),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by[]"),
                     values: List::Borrowed(
@@ -1501,6 +1502,7 @@ mod report_mappings {
                     Text::Borrowed("bucket_width"),
                     Text::Borrowed("1d"),
                 )),
+                hour_width: Some(Text::Borrowed("1h")),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by[]"),
                     values: List::Borrowed(
@@ -1707,6 +1709,7 @@ mod report_mappings {
                     Text::Borrowed("bucket_width"),
                     Text::Borrowed("1d"),
                 )),
+                hour_width: None,
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by[]"),
                     values: List::Borrowed(
@@ -1804,6 +1807,7 @@ mod report_mappings {
                     Text::Borrowed("bucket_width"),
                     Text::Borrowed("1d"),
                 )),
+                hour_width: Some(Text::Borrowed("1h")),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by[]"),
                     values: List::Borrowed(

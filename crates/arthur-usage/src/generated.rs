@@ -197,6 +197,7 @@ mod report_mappings {
                     format: TimeFormat::DateTime,
                 }),
                 bucket_width: None,
+                hour_width: None,
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(

@@ -215,6 +215,7 @@ mod report_mappings {
                 start: None,
                 end: None,
                 bucket_width: None,
+                hour_width: None,
                 group_by: None,
                 params: List::Borrowed(&[]),
                 in_body: false,

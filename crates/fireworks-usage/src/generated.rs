@@ -440,6 +440,7 @@ mod report_mappings {
                     format: TimeFormat::DateTime,
                 }),
                 bucket_width: Some((Text::Borrowed("groupBy"), Text::Borrowed("DAY"))),
+                hour_width: None,
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("groupBy"),
                     values: List::Borrowed(

@@ -2136,6 +2136,7 @@ mod report_mappings {
                     Text::Borrowed("bucket_width"),
                     Text::Borrowed("1d"),
                 )),
+                hour_width: None,
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(
@@ -2247,6 +2248,7 @@ mod report_mappings {
                     Text::Borrowed("bucket_width"),
                     Text::Borrowed("1d"),
                 )),
+                hour_width: Some(Text::Borrowed("1h")),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(
@@ -2374,6 +2376,7 @@ mod report_mappings {
                     Text::Borrowed("bucket_width"),
                     Text::Borrowed("1d"),
                 )),
+                hour_width: Some(Text::Borrowed("1h")),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(
@@ -2501,6 +2504,7 @@ mod report_mappings {
                     Text::Borrowed("bucket_width"),
                     Text::Borrowed("1d"),
                 )),
+                hour_width: Some(Text::Borrowed("1h")),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(
@@ -2593,6 +2597,7 @@ mod report_mappings {
                     Text::Borrowed("bucket_width"),
                     Text::Borrowed("1d"),
                 )),
+                hour_width: Some(Text::Borrowed("1h")),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(
@@ -2760,6 +2765,7 @@ mod report_mappings {
                     Text::Borrowed("bucket_width"),
                     Text::Borrowed("1d"),
                 )),
+                hour_width: Some(Text::Borrowed("1h")),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(
@@ -2887,6 +2893,7 @@ mod report_mappings {
                     Text::Borrowed("bucket_width"),
                     Text::Borrowed("1d"),
                 )),
+                hour_width: Some(Text::Borrowed("1h")),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(
@@ -2987,6 +2994,7 @@ mod report_mappings {
                     Text::Borrowed("bucket_width"),
                     Text::Borrowed("1d"),
                 )),
+                hour_width: Some(Text::Borrowed("1h")),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(
@@ -3114,6 +3122,7 @@ mod report_mappings {
                     Text::Borrowed("bucket_width"),
                     Text::Borrowed("1d"),
                 )),
+                hour_width: Some(Text::Borrowed("1h")),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(
@@ -3241,6 +3250,7 @@ mod report_mappings {
                     Text::Borrowed("bucket_width"),
                     Text::Borrowed("1d"),
                 )),
+                hour_width: Some(Text::Borrowed("1h")),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(

@@ -24,6 +24,9 @@ pub struct Row {
     pub api_key: Option<String>,
     pub metric: Text,
     pub unit: String,
+    /// The period is in the report's own time zone: `period_start` and
+    /// `period_end` are its local wall-clock times, written as if UTC.
+    pub local: bool,
 }
 
 /// A record's own period: when a level was read.
@@ -43,11 +46,25 @@ struct Cell {
 /// in different currencies stay apart. A level (a balance) is never summed: a
 /// row shows the latest reading in its period (the larger value among readings
 /// of the same time, so the result does not depend on arrival order).
-#[derive(Debug)]
 pub struct Aggregator {
     by: Granularity,
     group_by: Vec<Dimension>,
     rows: BTreeMap<Row, Cell>,
+    local: Option<LocalTime>,
+}
+
+/// An instant's wall-clock time in the report's time zone, written as if UTC.
+pub type LocalTime = Box<dyn Fn(DateTime<Utc>) -> DateTime<Utc> + Send + Sync>;
+
+impl std::fmt::Debug for Aggregator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Aggregator")
+            .field("by", &self.by)
+            .field("group_by", &self.group_by)
+            .field("rows", &self.rows)
+            .field("local", &self.local.is_some())
+            .finish()
+    }
 }
 
 impl Aggregator {
@@ -56,7 +73,17 @@ impl Aggregator {
             by,
             group_by: group_by.to_vec(),
             rows: BTreeMap::new(),
+            local: None,
         }
+    }
+
+    /// Periods in a time zone: a bucket shorter than a day (an hour) goes to the
+    /// day, week or month of its start's wall-clock time there, which is exact
+    /// when the zone's offset is whole hours. Longer buckets (a provider's UTC
+    /// days) keep their UTC periods.
+    pub fn in_local_time(mut self, local: LocalTime) -> Self {
+        self.local = Some(local);
+        self
     }
 
     pub fn granularity(&self) -> Granularity {
@@ -65,14 +92,21 @@ impl Aggregator {
 
     pub fn add(&mut self, record: Record) {
         let grouped = |dimension| self.group_by.contains(&dimension);
+        let shorter_than_a_day = match (record.period_start, record.period_end) {
+            (Some(start), Some(end)) => end - start < chrono::TimeDelta::days(1),
+            _ => false,
+        };
+        let local = self.local.as_ref().filter(|_| shorter_than_a_day);
         let (period_start, period_end) = match (&record.coverage, record.period_start) {
             (Coverage::Bucket, Some(start)) => {
+                let start = local.map_or(start, |local| local(start));
                 let (start, end) = self.by.period(start);
                 (Some(start), Some(end))
             }
             _ => (record.period_start, record.period_end),
         };
         let read_at = (record.period_start, record.period_end);
+        let is_local = local.is_some() && record.coverage == Coverage::Bucket;
         let key = Row {
             period_start,
             period_end,
@@ -83,6 +117,7 @@ impl Aggregator {
             api_key: record.api_key.filter(|_| grouped(Dimension::ApiKey)),
             metric: record.metric,
             unit: record.unit,
+            local: is_local,
         };
         let cell = self.rows.entry(key).or_default();
         cell.sources.insert(record.source);

@@ -16,7 +16,7 @@ mod query;
 mod read;
 mod table;
 
-pub use aggregate::{Aggregator, Row};
+pub use aggregate::{Aggregator, LocalTime, Row};
 pub use mapping::{
     Dimension, GroupBy, List, Metric, Path, Period, ReportRequest, ReportSpec, Term, Text,
     TimeFormat, TimeParam, Unit,
@@ -230,6 +230,7 @@ mod tests {
             since: time("2026-11-01T00:00:00Z"),
             until: time("2026-12-01T00:00:00Z"),
             group_by: Vec::new(),
+            hourly: false,
         };
         let mut values = Vec::new();
         spec.read_page(
@@ -264,6 +265,7 @@ mod tests {
                     format: TimeFormat::UnixSeconds,
                 }),
                 bucket_width: Some(("groupBy".into(), "DAY".into())),
+                hour_width: Some("HOUR".into()),
                 group_by: Some(GroupBy {
                     param: "groupBy".into(),
                     values: vec![(Dimension::Model, "MODEL".into())].into(),
@@ -288,6 +290,7 @@ mod tests {
             since: time("2026-11-01T00:00:00Z"),
             until: time("2026-11-08T00:00:00Z"),
             group_by: vec![Dimension::Model],
+            hourly: false,
         };
         assert!(spec.params(&query).is_empty());
         assert_eq!(
@@ -305,6 +308,47 @@ mod tests {
         assert_eq!(
             spec.body(&query).unwrap()["groupBy"],
             serde_json::json!(["DAY"])
+        );
+    }
+
+    /// In a zone five hours behind UTC, hourly buckets sum into its days exactly;
+    /// a provider's whole UTC day stays a UTC day.
+    #[test]
+    fn hours_sum_into_local_days_and_utc_days_stay_utc() {
+        let shift: LocalTime = Box::new(|t| t - chrono::TimeDelta::hours(5));
+        let mut aggregator =
+            Aggregator::new(Granularity::Day, &[Dimension::Provider]).in_local_time(shift);
+        let hour = |start: &str, value: &str| Record {
+            period_end: Some(time(start) + chrono::TimeDelta::hours(1)),
+            ..record(start, "cost", "USD", value)
+        };
+        // 2026-11-02 04:00Z is still the 1st there; 05:00Z is the 2nd.
+        aggregator.add(hour("2026-11-01T05:00:00Z", "1"));
+        aggregator.add(hour("2026-11-02T04:00:00Z", "2"));
+        aggregator.add(hour("2026-11-02T05:00:00Z", "4"));
+        aggregator.add(Record {
+            period_end: Some(time("2026-11-02T00:00:00Z")),
+            metric: "requests".into(),
+            ..record("2026-11-01T00:00:00Z", "requests", "requests", "7")
+        });
+        let rows: Vec<(String, String, bool, String)> = aggregator
+            .rows()
+            .map(|(row, value)| {
+                (
+                    row.period_label(Granularity::Day),
+                    row.metric.to_string(),
+                    row.local,
+                    value.to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("2026-11-01".into(), "cost".into(), true, "3".into()),
+                ("2026-11-01".into(), "requests".into(), false, "7".into()),
+                ("2026-11-02".into(), "cost".into(), true, "4".into()),
+            ]
         );
     }
 }

@@ -88,6 +88,9 @@ pub struct ReportRequest {
     pub end: Option<TimeParam>,
     /// The parameter and its value for one-day buckets.
     pub bucket_width: Option<(Text, Text)>,
+    /// The same parameter's value for one-hour buckets, where the API has them:
+    /// what a report in another time zone asks for, to sum hours into its days.
+    pub hour_width: Option<Text>,
     pub group_by: Option<GroupBy>,
     /// Sent as they are (a page size, say); in the body, as JSON text.
     pub params: List<(Text, Text)>,

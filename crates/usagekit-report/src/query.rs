@@ -13,6 +13,9 @@ pub struct ReportQuery {
     /// Exclusive.
     pub until: DateTime<Utc>,
     pub group_by: Vec<Dimension>,
+    /// Ask for one-hour buckets where the API has them (a report in a time zone
+    /// other than UTC sums them into its own days).
+    pub hourly: bool,
 }
 
 impl ReportQuery {
@@ -26,6 +29,7 @@ impl ReportQuery {
             since: until - Days::new(days),
             until,
             group_by: group_by.to_vec(),
+            hourly: false,
         }
     }
 
@@ -42,6 +46,7 @@ impl ReportQuery {
             since: midnight(1),
             until: midnight(4),
             group_by: group_by.to_vec(),
+            hourly: false,
         }
     }
 }

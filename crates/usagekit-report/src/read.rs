@@ -175,7 +175,11 @@ impl ReportSpec {
             params.push((end.param.to_string(), format_time(query.until, end.format)));
         }
         if let Some((param, day)) = &request.bucket_width {
-            params.push((param.to_string(), day.to_string()));
+            let width = match &request.hour_width {
+                Some(hour) if query.hourly => hour,
+                _ => day,
+            };
+            params.push((param.to_string(), width.to_string()));
         }
         if let Some(group_by) = &request.group_by {
             for (dimension, value) in group_by.values.iter() {
@@ -400,6 +404,7 @@ mod tests {
                 start: None,
                 end: None,
                 bucket_width: None,
+                hour_width: None,
                 group_by: None,
                 params: Cow::Borrowed(&[]),
                 in_body: false,
@@ -439,6 +444,7 @@ mod tests {
             since: day("2026-11-01"),
             until: day("2026-12-01"),
             group_by: Vec::new(),
+            hourly: false,
         };
         let mut records = Vec::new();
         spec.read_page(&"p".into(), &page, &query, day("2026-12-03"), &mut |r| {

@@ -743,6 +743,7 @@ fn report_aggregation() {
         since: "2026-01-01T00:00:00Z".parse().unwrap(),
         until: "2027-01-01T00:00:00Z".parse().unwrap(),
         group_by: vec![Dimension::Provider, Dimension::Model],
+        hourly: false,
     };
     let now = chrono::Utc::now();
     for (label, days) in [("1 month", 31), ("3 months", 91), ("12 months", 365)] {

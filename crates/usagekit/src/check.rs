@@ -12,7 +12,8 @@ use serde_json::json;
 use serde_json::value::RawValue;
 use usagekit_runtime::report::{Dimension, Granularity, ReportQuery};
 
-use crate::run::{self, Summary};
+use crate::run;
+use crate::summary::Summary;
 use crate::{Format, Shape};
 
 /// `EX_USAGE` (sysexits.h): the arguments are wrong.
@@ -45,12 +46,16 @@ pub struct CheckArgs {
     /// `text` or `json`.
     #[arg(long, default_value = "text")]
     format: String,
+    /// The period's days in this IANA time zone (`Europe/Berlin`) instead of UTC.
+    #[arg(long)]
+    tz: Option<String>,
     #[command(flatten)]
     storage: run::StoreArgs,
 }
 
 /// The checked arguments.
 struct Budget {
+    zone: Option<chrono_tz::Tz>,
     limit: Decimal,
     currency: String,
     period: Granularity,
@@ -95,7 +100,9 @@ fn budget(args: &CheckArgs) -> Result<Budget, String> {
         "json" => true,
         other => return Err(format!("--format `{other}`: expected text or json")),
     };
+    let zone = args.tz.as_deref().map(crate::zone::parse).transpose()?;
     Ok(Budget {
+        zone,
         limit,
         currency,
         period,
@@ -125,14 +132,26 @@ pub async fn check(args: &CheckArgs) -> ExitCode {
         }
     };
     let now = Utc::now();
-    let (since, end) = budget.period.period(now);
+    let period = |by: Granularity| match budget.zone {
+        Some(zone) => crate::zone::current_period(zone, by, now),
+        None => by.period(now),
+    };
+    let (since, end) = period(budget.period);
     // Up to the end of today: an API may refuse a range in the future.
-    let tomorrow = Granularity::Day.period(now).1;
+    let tomorrow = period(Granularity::Day).1;
     let until = end.min(tomorrow);
+    if let Some(zone) = budget.zone
+        && let Err(message) =
+            crate::zone::check_whole_hours(zone, since.date_naive(), until.date_naive())
+    {
+        eprintln!("error: {message}");
+        return ExitCode::from(BAD_ARGUMENTS);
+    }
     let query = ReportQuery {
         since,
         until,
         group_by: vec![Dimension::Provider],
+        hourly: budget.zone.is_some(),
     };
     let shape = Shape {
         until: None,
@@ -140,6 +159,7 @@ pub async fn check(args: &CheckArgs) -> ExitCode {
         by: budget.period,
         group_by: vec![Dimension::Provider],
         format: Format::Table,
+        tz: budget.zone,
     };
     if let Err(message) = run::select(&shape.provider) {
         eprintln!("error: {message}");
@@ -220,7 +240,12 @@ fn percent(budget: &Budget, spent: Decimal) -> Decimal {
 }
 
 fn print_text(budget: &Budget, verdict: &Verdict, summary: Result<&Summary, &String>) {
-    let last_day = verdict.until - Days::new(1);
+    let local = |time: DateTime<Utc>| match budget.zone {
+        Some(zone) => time.with_timezone(&zone).date_naive(),
+        None => time.date_naive(),
+    };
+    let last_day = local(verdict.until - Days::new(1));
+    let first_day = local(verdict.since);
     let when = match budget.period {
         Granularity::Day => "today",
         Granularity::Week => "this week",
@@ -232,14 +257,13 @@ fn print_text(budget: &Budget, verdict: &Verdict, summary: Result<&Summary, &Str
         budget.limit.normalize(),
         budget.currency,
         percent(budget, verdict.spent),
-        verdict.since.format("%Y-%m-%d"),
-        last_day.format("%Y-%m-%d"),
+        first_day,
+        last_day,
     );
     if let Some(forecast) = verdict.forecast {
         println!(
-            "forecast {forecast} {} by {} at the current rate",
+            "forecast {forecast} {} by {last_day} at the current rate",
             budget.currency,
-            last_day.format("%Y-%m-%d")
         );
     }
     for (unit, amount) in &verdict.elsewhere {

@@ -9,7 +9,8 @@ use usagekit_runtime::ClientBuilder;
 use usagekit_runtime::report::ReportQuery;
 
 use crate::Shape;
-use crate::run::{self, Summary};
+use crate::run;
+use crate::summary::Summary;
 
 pub async fn demo(shape: &Shape, query: &ReportQuery) -> Result<Summary, String> {
     let services = run::select(&shape.provider)?;

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use usagekit_runtime::report::{Aggregator, Coverage, Dimension, ReportQuery, group_digits};
 
-use crate::run::Summary;
+use crate::summary::Summary;
 
 /// One colour per provider, in the order of their keys; distinct in print too.
 pub const PALETTE: [&str; 10] = [

@@ -10,6 +10,8 @@ mod providers;
 mod run;
 mod store;
 mod stored;
+mod summary;
+mod zone;
 
 use std::process::ExitCode;
 
@@ -117,6 +119,10 @@ struct Shape {
     group_by: Vec<Dimension>,
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+    /// Days in this IANA time zone (`Europe/Berlin`) instead of UTC: --since and
+    /// --until are its days, hourly buckets are summed into them.
+    #[arg(long, value_parser = zone::parse)]
+    tz: Option<chrono_tz::Tz>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -141,13 +147,21 @@ fn parse_dimension(text: &str) -> Result<Dimension, String> {
 
 impl Shape {
     fn query(&self, since: NaiveDate) -> Result<ReportQuery, String> {
-        let until = self
-            .until
-            .unwrap_or_else(|| Utc::now().date_naive() + chrono::Days::new(1));
+        let today = match self.tz {
+            Some(zone) => Utc::now().with_timezone(&zone).date_naive(),
+            None => Utc::now().date_naive(),
+        };
+        let until = self.until.unwrap_or(today + chrono::Days::new(1));
         if until <= since {
             return Err(format!("--until {until} must be after --since {since}"));
         }
-        let midnight = |date: NaiveDate| date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+        let midnight = |date: NaiveDate| match self.tz {
+            Some(zone) => zone::midnight(zone, date),
+            None => date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc(),
+        };
+        if let Some(zone) = self.tz {
+            zone::check_whole_hours(zone, since, until)?;
+        }
         let mut group_by = self.group_by.clone();
         group_by.sort();
         group_by.dedup();
@@ -155,7 +169,17 @@ impl Shape {
             since: midnight(since),
             until: midnight(until),
             group_by,
+            hourly: self.tz.is_some(),
         })
+    }
+
+    /// Sums for `query`, in the report's time zone.
+    fn aggregator(&self, query: &ReportQuery) -> usagekit_runtime::report::Aggregator {
+        let aggregator = usagekit_runtime::report::Aggregator::new(self.by, &query.group_by);
+        match self.tz {
+            Some(zone) => aggregator.in_local_time(zone::local_time(zone)),
+            None => aggregator,
+        }
     }
 }
 
@@ -209,6 +233,7 @@ fn main() -> ExitCode {
                     by: Granularity::Day,
                     group_by: vec![Dimension::Provider],
                     format: Format::Table,
+                    tz: None,
                 };
                 let query = shape.query(args.since)?;
                 let storage = run::StoreArgs {

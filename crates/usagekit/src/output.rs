@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 use usagekit_runtime::report::{self, Aggregator, Dimension, ReportQuery};
 
 use crate::Format;
-use crate::run::Summary;
+use crate::summary::Summary;
 
 /// The columns CSV has, in order.
 pub const CSV_COLUMNS: [&str; 11] = [
@@ -43,8 +43,8 @@ struct JsonReport<'a> {
 /// One row: `value` is a JSON number written from the exact decimal.
 #[derive(Serialize)]
 struct JsonRow<'a> {
-    period_start: Option<DateTime<Utc>>,
-    period_end: Option<DateTime<Utc>>,
+    period_start: Option<String>,
+    period_end: Option<String>,
     provider: Option<&'a str>,
     model: Option<&'a str>,
     project: Option<&'a str>,
@@ -57,9 +57,17 @@ struct JsonRow<'a> {
     sources: Vec<&'a str>,
 }
 
-fn time(time: Option<DateTime<Utc>>) -> String {
-    time.map(|time| time.to_rfc3339_opts(SecondsFormat::Secs, true))
-        .unwrap_or_default()
+/// A row's period boundary: RFC 3339 in UTC, or with the zone's offset for a
+/// period in the report's time zone.
+fn boundary(
+    zone: Option<chrono_tz::Tz>,
+    local: bool,
+    time: Option<DateTime<Utc>>,
+) -> Option<String> {
+    match (zone, local, time) {
+        (Some(zone), true, Some(time)) => Some(crate::zone::show(zone, time)),
+        (_, _, time) => time.map(|time| time.to_rfc3339_opts(SecondsFormat::Secs, true)),
+    }
 }
 
 /// Prints the report; fails (exit 1) when any provider failed, after printing
@@ -69,10 +77,11 @@ pub fn print(format: Format, query: &ReportQuery, summary: &Summary) -> Result<E
     match format {
         Format::Table if aggregator.is_empty() => println!("no usage in this range"),
         Format::Table => print!("{}", report::table(aggregator)),
-        Format::Csv => csv(aggregator)?,
+        Format::Csv => csv(aggregator, summary.zone)?,
         Format::Json => json(query, summary)?,
         Format::Html => print!("{}", crate::html::page(query, summary)),
     }
+
     for (provider, reason) in &summary.skipped {
         eprintln!("note: {provider} skipped: {reason}");
     }
@@ -87,7 +96,7 @@ pub fn print(format: Format, query: &ReportQuery, summary: &Summary) -> Result<E
 }
 
 /// One line per period, group and metric.
-fn csv(aggregator: &Aggregator) -> Result<(), String> {
+fn csv(aggregator: &Aggregator, zone: Option<chrono_tz::Tz>) -> Result<(), String> {
     let mut writer = csv::Writer::from_writer(std::io::stdout().lock());
     let write = |writer: &mut csv::Writer<_>, record: &[String]| {
         writer
@@ -99,8 +108,8 @@ fn csv(aggregator: &Aggregator) -> Result<(), String> {
         write(
             &mut writer,
             &[
-                time(row.period_start),
-                time(row.period_end),
+                boundary(zone, row.local, row.period_start).unwrap_or_default(),
+                boundary(zone, row.local, row.period_end).unwrap_or_default(),
                 row.dimension(Dimension::Provider).to_owned(),
                 row.dimension(Dimension::Model).to_owned(),
                 row.dimension(Dimension::Project).to_owned(),
@@ -130,8 +139,8 @@ fn json(query: &ReportQuery, summary: &Summary) -> Result<(), String> {
             let value = RawValue::from_string(value.to_string())
                 .map_err(|error| format!("cannot write {value} as JSON: {error}"))?;
             Ok(JsonRow {
-                period_start: row.period_start,
-                period_end: row.period_end,
+                period_start: boundary(summary.zone, row.local, row.period_start),
+                period_end: boundary(summary.zone, row.local, row.period_end),
                 provider: row.provider.as_deref(),
                 model: row.model.as_deref(),
                 project: row.project.as_deref(),

@@ -5,41 +5,10 @@ use std::io::{IsTerminal, Write};
 
 use usagekit_runtime::ConfigError;
 use usagekit_runtime::dynamic::{DynamicClient, Service};
-use usagekit_runtime::report::{self, Aggregator, ReportQuery, ReportSpec};
+use usagekit_runtime::report::{self, ReportQuery, ReportSpec};
 
 use crate::Shape;
-
-/// What a report run produced: the sums, and every provider that is not in them.
-pub struct Summary {
-    pub aggregator: Aggregator,
-    /// (provider, why): no mapping, no credentials, an operation the server lacks.
-    pub skipped: Vec<(&'static str, String)>,
-    /// (provider, error): its rows before the failure are kept.
-    pub failures: Vec<(&'static str, String)>,
-    /// Every selected provider, and how much of its data the rows hold.
-    pub providers: Vec<(&'static str, Completeness)>,
-}
-
-/// How much of a provider's data a report holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Completeness {
-    /// Every report operation was read.
-    Complete,
-    /// Some was read: an operation failed after rows, or the server lacks one.
-    Partial,
-    /// Nothing: not configured, or it failed before any row.
-    Missing,
-}
-
-impl Completeness {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Complete => "complete",
-            Self::Partial => "partial",
-            Self::Missing => "missing",
-        }
-    }
-}
+use crate::summary::{Completeness, Summary};
 
 /// The providers `--provider` names (all when empty), or which names are unknown.
 pub fn select(names: &[String]) -> Result<Vec<&'static Service>, String> {
@@ -158,6 +127,23 @@ pub async fn report(
             summary
         }
     };
+    // In a time zone, a provider that reports only whole UTC days says so.
+    if let Some(zone) = shape.tz {
+        for (service, _) in &sources {
+            let daily_only = service.reports.iter().any(|spec| {
+                matches!(spec.period, report::Period::Buckets { .. })
+                    && spec.request.hour_width.is_none()
+            });
+            if daily_only {
+                summary.skipped.push((
+                    service.key,
+                    format!(
+                        "its API reports whole UTC days: its daily rows are UTC days, not {zone}'s"
+                    ),
+                ));
+            }
+        }
+    }
     let missing = skipped
         .iter()
         .chain(&failures)
@@ -175,7 +161,7 @@ pub async fn collect(
     shape: &Shape,
     include: &dyn Fn(&ReportSpec) -> bool,
 ) -> Summary {
-    let aggregator = RefCell::new(Aggregator::new(shape.by, &query.group_by));
+    let aggregator = RefCell::new(shape.aggregator(query));
     let progress = RefCell::new(Progress::new(
         sources.iter().map(|(service, _)| service.key),
     ));
@@ -227,6 +213,7 @@ pub async fn collect(
         skipped,
         failures,
         providers,
+        zone: shape.tz,
     }
 }
 

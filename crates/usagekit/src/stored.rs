@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use usagekit_runtime::dynamic::{DynamicClient, Service};
-use usagekit_runtime::report::{Aggregator, Period, Record, ReportQuery, ReportSpec};
+use usagekit_runtime::report::{Period, Record, ReportQuery, ReportSpec};
 
 use crate::Shape;
-use crate::run::{Completeness, Summary};
 use crate::store::Store;
+use crate::summary::{Completeness, Summary};
 
 /// A day is closed, and never fetched again, once it ended a day before the fetch:
 /// providers finish reporting a day within hours.
@@ -67,8 +67,13 @@ pub async fn collect(
     store: &mut Store,
     offline: bool,
 ) -> Result<Summary, String> {
+    // Records differ by the grouping asked and the bucket width (hours for --tz).
     let grouping: Vec<&str> = query.group_by.iter().map(|d| d.name()).collect();
-    let grouping = grouping.join(",");
+    let grouping = format!(
+        "{}{}",
+        grouping.join(","),
+        if query.hourly { "@1h" } else { "" }
+    );
     let now = Utc::now();
     let closed_before = now - REPORTING_DELAY;
     let wanted = days(query.since, query.until);
@@ -117,9 +122,13 @@ pub async fn collect(
                 }
                 let mut asks: Vec<(ReportQuery, bool)> = Vec::new();
                 if let Some(day) = first_missing {
+                    // Whole UTC days, so that each day kept is complete (a zone's
+                    // day starts within a UTC day); only the query's range is shown.
+                    let last = (query.until - chrono::TimeDelta::seconds(1)).date_naive();
                     asks.push((
                         ReportQuery {
-                            since: midnight(*day).max(query.since),
+                            since: midnight(*day),
+                            until: midnight(last + Days::new(1)),
                             ..query.clone()
                         },
                         true,
@@ -154,10 +163,11 @@ pub async fn collect(
     let results = futures_util::future::join_all(runs).await;
 
     let mut summary = Summary {
-        aggregator: Aggregator::new(shape.by, &query.group_by),
+        aggregator: shape.aggregator(query),
         skipped: Vec::new(),
         failures: Vec::new(),
         providers: Vec::new(),
+        zone: shape.tz,
     };
     for (((service, _), (first_missing, _)), fetched) in sources.iter().zip(&plans).zip(results) {
         let buckets: Vec<&str> = service
