@@ -19,7 +19,7 @@ use crate::spec::status;
 pub const EXTENSION: &str = "x-usagekit-report";
 
 /// What `help` says for any mistake in the extension.
-pub const HELP: &str = "see \"x-usagekit-report\" in ARCHITECTURE.md: `request` (start, end, bucket-width `{param, day, hour}`, group-by, params naming query parameters), `rows` (`$.data[].results[]`), `where` (`{object: kind}`: rows of one kind), `period` (`{start, end, format}`, `{start, format: date}` or `{start, format, width: 1d}` for rows of one day, `range`, or `{snapshot: label, window-days}`), `dimensions` (model, project, api_key), `metrics` (a path, a list of paths to add, each may be `{path, scale}`, or `{value, unit | currency, scale, kind: sum | level}`) and `replaces` (operations whose figures this one's include), with paths relative to a row or starting at `$.`; `request.in: body` puts the parameters in a JSON request body";
+pub const HELP: &str = "see \"x-usagekit-report\" in ARCHITECTURE.md: `request` (start, end, bucket-width `{param, day, hour}`, group-by, params naming query parameters), `rows` (`$.data[].results[]`), `where` (`{object: kind}`: rows of one kind), `period` (`{start, end, format}`, `{start, format: date}` or `{start, format, width: 1d}` for rows of one day, `range`, or `{snapshot: label, window-days}`), `dimensions` (model, project, api_key, upstream), `metrics` (a path, a list of paths to add, each may be `{path, scale}`, or `{value, unit | currency, scale, kind: sum | level}`) and `replaces` (operations whose figures this one's include), with paths relative to a row or starting at `$.`; `request.in: body` puts the parameters in a JSON request body";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -163,9 +163,12 @@ fn dimension(name: &str, at: &str) -> Result<Dimension, ReportError> {
         "model" => Ok(Dimension::Model),
         "project" => Ok(Dimension::Project),
         "api_key" => Ok(Dimension::ApiKey),
+        "upstream" => Ok(Dimension::Upstream),
         other => Err((
             at.to_owned(),
-            format!("unknown dimension `{other}`; expected `model`, `project` or `api_key`"),
+            format!(
+                "unknown dimension `{other}`; expected `model`, `project`, `api_key` or `upstream`"
+            ),
         )),
     }
 }

@@ -64,6 +64,7 @@ fn dimension(dimension: Dimension) -> TokenStream {
         Dimension::Model => quote!(Dimension::Model),
         Dimension::Project => quote!(Dimension::Project),
         Dimension::ApiKey => quote!(Dimension::ApiKey),
+        Dimension::Upstream => quote!(Dimension::Upstream),
     }
 }
 

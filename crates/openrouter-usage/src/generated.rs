@@ -189,6 +189,13 @@ mod report_mappings {
                             keys: List::Borrowed(&[Text::Borrowed("model")]),
                         },
                     ),
+                    (
+                        Dimension::Upstream,
+                        Path {
+                            level: 1usize,
+                            keys: List::Borrowed(&[Text::Borrowed("provider_name")]),
+                        },
+                    ),
                 ],
             ),
             metrics: List::Borrowed(

@@ -22,6 +22,7 @@ pub struct Row {
     pub model: Option<String>,
     pub project: Option<String>,
     pub api_key: Option<String>,
+    pub upstream: Option<String>,
     pub metric: Text,
     pub unit: String,
     /// The period is in the report's own time zone: `period_start` and
@@ -115,6 +116,7 @@ impl Aggregator {
             model: record.model.filter(|_| grouped(Dimension::Model)),
             project: record.project.filter(|_| grouped(Dimension::Project)),
             api_key: record.api_key.filter(|_| grouped(Dimension::ApiKey)),
+            upstream: record.upstream.filter(|_| grouped(Dimension::Upstream)),
             metric: record.metric,
             unit: record.unit,
             local: is_local,
@@ -202,6 +204,7 @@ impl Row {
             Dimension::Model => self.model.as_deref().unwrap_or(""),
             Dimension::Project => self.project.as_deref().unwrap_or(""),
             Dimension::ApiKey => self.api_key.as_deref().unwrap_or(""),
+            Dimension::Upstream => self.upstream.as_deref().unwrap_or(""),
         }
     }
 }

@@ -48,6 +48,7 @@ mod tests {
             model: Some("m".into()),
             project: None,
             api_key: None,
+            upstream: None,
             metric: metric.into(),
             unit: unit.into(),
             value: Decimal::from_str(value).unwrap(),

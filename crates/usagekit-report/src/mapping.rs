@@ -22,10 +22,18 @@ pub enum Dimension {
     /// OpenAI's project, Anthropic's workspace, …
     Project,
     ApiKey,
+    /// Where a router sent the request (OpenRouter's `provider_name`).
+    Upstream,
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 4] = [Self::Provider, Self::Model, Self::Project, Self::ApiKey];
+    pub const ALL: [Dimension; 5] = [
+        Self::Provider,
+        Self::Model,
+        Self::Project,
+        Self::ApiKey,
+        Self::Upstream,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -33,6 +41,7 @@ impl Dimension {
             Self::Model => "model",
             Self::Project => "project",
             Self::ApiKey => "api_key",
+            Self::Upstream => "upstream",
         }
     }
 }
@@ -44,7 +53,9 @@ impl FromStr for Dimension {
             .into_iter()
             .find(|dimension| dimension.name() == text)
             .ok_or_else(|| {
-                format!("unknown dimension `{text}`; expected provider, model, project or api_key")
+                format!(
+                    "unknown dimension `{text}`; expected provider, model, project, api_key or upstream"
+                )
             })
     }
 }

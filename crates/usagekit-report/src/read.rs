@@ -42,6 +42,8 @@ pub struct Record {
     pub model: Option<String>,
     pub project: Option<String>,
     pub api_key: Option<String>,
+    /// The upstream provider a router used, when the provider says.
+    pub upstream: Option<String>,
     /// `input_tokens` (all input, cached included), `output_tokens`,
     /// `cached_input_tokens`, `requests`, `cost`, or the provider's own counter.
     pub metric: Text,
@@ -313,10 +315,11 @@ impl ReportSpec {
                 .and_then(|(_, path)| self.get(stack, path))
                 .and_then(text)
         };
-        let (model, project, api_key) = (
+        let (model, project, api_key, upstream) = (
             dimension(Dimension::Model),
             dimension(Dimension::Project),
             dimension(Dimension::ApiKey),
+            dimension(Dimension::Upstream),
         );
         let factor = |scale: &Text| {
             Decimal::from_str_exact(scale)
@@ -364,6 +367,7 @@ impl ReportSpec {
                 model: model.clone(),
                 project: project.clone(),
                 api_key: api_key.clone(),
+                upstream: upstream.clone(),
                 metric: metric.name.clone(),
                 unit,
                 value: sum.normalize(),

@@ -1155,6 +1155,38 @@ async fn openrouter_activity_in_the_report_sums_each_asked_day() {
         .collect();
     assert_eq!(got, expected);
     assert!(!got.keys().any(|(day, _, _)| day == "2026-10-31"));
+
+    // By the provider OpenRouter routed to: each one's spend in the asked days.
+    use usagekit_runtime::report::Dimension;
+    let by_upstream = openrouter_usage::SERVICE
+        .summarize(
+            &openrouter(&server),
+            &ReportQuery::examples(&[Dimension::Upstream]),
+            Granularity::Month,
+        )
+        .await
+        .unwrap();
+    let spend: std::collections::BTreeMap<String, Decimal> = by_upstream
+        .rows()
+        .filter(|(row, _)| row.metric == "cost")
+        .map(|(row, value)| (row.dimension(Dimension::Upstream).to_owned(), value))
+        .collect();
+    let mut expected_spend = std::collections::BTreeMap::new();
+    for row in body["data"].as_array().unwrap() {
+        let day = row["date"].as_str().unwrap();
+        if ("2026-11-01".."2026-11-04").contains(&day) {
+            let value: Decimal = row["usage"].to_string().parse().unwrap();
+            *expected_spend
+                .entry(row["provider_name"].as_str().unwrap().to_owned())
+                .or_insert(Decimal::ZERO) += value;
+        }
+    }
+    let expected_spend: std::collections::BTreeMap<_, Decimal> = expected_spend
+        .into_iter()
+        .map(|(k, v): (_, Decimal)| (k, v.normalize()))
+        .collect();
+    assert_eq!(spend, expected_spend);
+    assert_eq!(spend.len(), 3, "OpenAI, Azure and Anthropic");
 }
 
 fn xai(server: &MockServer) -> xai_usage::Client {

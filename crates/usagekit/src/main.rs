@@ -114,7 +114,7 @@ struct Shape {
     /// Period of each row.
     #[arg(long, default_value = "day", value_parser = parse_granularity)]
     by: Granularity,
-    /// Columns to group by: provider, model, project, api_key.
+    /// Columns to group by: provider, model, project, api_key, upstream (where a router sent it).
     #[arg(long, value_delimiter = ',', default_value = "provider", value_parser = parse_dimension)]
     group_by: Vec<Dimension>,
     #[arg(long, value_enum, default_value = "table")]

@@ -12,13 +12,14 @@ use crate::Format;
 use crate::summary::Summary;
 
 /// The columns CSV has, in order.
-pub const CSV_COLUMNS: [&str; 11] = [
+pub const CSV_COLUMNS: [&str; 12] = [
     "period_start",
     "period_end",
     "provider",
     "model",
     "project",
     "api_key",
+    "upstream",
     "metric",
     "unit",
     "value",
@@ -49,6 +50,7 @@ struct JsonRow<'a> {
     model: Option<&'a str>,
     project: Option<&'a str>,
     api_key: Option<&'a str>,
+    upstream: Option<&'a str>,
     metric: &'a str,
     unit: &'a str,
     value: Box<RawValue>,
@@ -114,6 +116,7 @@ fn csv(aggregator: &Aggregator, zone: Option<chrono_tz::Tz>) -> Result<(), Strin
                 row.dimension(Dimension::Model).to_owned(),
                 row.dimension(Dimension::Project).to_owned(),
                 row.dimension(Dimension::ApiKey).to_owned(),
+                row.dimension(Dimension::Upstream).to_owned(),
                 row.metric.to_string(),
                 row.unit.clone(),
                 value.to_string(),
@@ -145,6 +148,7 @@ fn json(query: &ReportQuery, summary: &Summary) -> Result<(), String> {
                 model: row.model.as_deref(),
                 project: row.project.as_deref(),
                 api_key: row.api_key.as_deref(),
+                upstream: row.upstream.as_deref(),
                 metric: &row.metric,
                 unit: &row.unit,
                 value,

@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS records (
     model        TEXT,
     project      TEXT,
     api_key      TEXT,
+    upstream     TEXT,
     metric       TEXT NOT NULL,
     unit         TEXT NOT NULL,
     value        TEXT NOT NULL,
@@ -232,7 +233,7 @@ impl Store {
         {
             let mut insert = transaction
                 .prepare_cached(
-                    "INSERT INTO records VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                    "INSERT INTO records VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
                 )
                 .map_err(|e| failed(&path, e))?;
             for record in records {
@@ -250,6 +251,7 @@ impl Store {
                         record.model,
                         record.project,
                         record.api_key,
+                        record.upstream,
                         record.metric.as_ref(),
                         record.unit,
                         record.value.to_string(),
@@ -277,8 +279,8 @@ impl Store {
         let mut statement = self
             .connection
             .prepare_cached(
-                "SELECT period_start, period_end, coverage, model, project, api_key, metric, unit,
-                        value, level, query_since, query_until
+                "SELECT period_start, period_end, coverage, model, project, api_key, upstream, metric,
+                        unit, value, level, query_since, query_until
                  FROM records WHERE provider = ?1 AND operation = ?2 AND grouping = ?3
                  ORDER BY rowid",
             )
@@ -292,20 +294,34 @@ impl Store {
                     row.get::<_, Option<String>>(3)?,
                     row.get::<_, Option<String>>(4)?,
                     row.get::<_, Option<String>>(5)?,
-                    row.get::<_, String>(6)?,
+                    row.get::<_, Option<String>>(6)?,
                     row.get::<_, String>(7)?,
                     row.get::<_, String>(8)?,
-                    row.get::<_, bool>(9)?,
-                    row.get::<_, String>(10)?,
+                    row.get::<_, String>(9)?,
+                    row.get::<_, bool>(10)?,
                     row.get::<_, String>(11)?,
+                    row.get::<_, String>(12)?,
                 ))
             })
             .map_err(|e| failed(&self.path, e))?;
         let range = (time(Some(since)), time(Some(until)));
         let mut records = Vec::new();
         for row in rows {
-            let (start, end, coverage, model, project, api_key, metric, unit, value, level, qs, qu) =
-                row.map_err(|e| failed(&self.path, e))?;
+            let (
+                start,
+                end,
+                coverage,
+                model,
+                project,
+                api_key,
+                upstream,
+                metric,
+                unit,
+                value,
+                level,
+                qs,
+                qu,
+            ) = row.map_err(|e| failed(&self.path, e))?;
             let coverage = coverage_of(&coverage);
             let (period_start, period_end) = (parse_time(start), parse_time(end));
             let wanted = match &coverage {
@@ -332,6 +348,7 @@ impl Store {
                 model,
                 project,
                 api_key,
+                upstream,
                 metric: Text::Owned(metric),
                 unit,
                 value,
