@@ -153,6 +153,7 @@ mod tests {
             result: crate::analyze::model::ResultModel::Empty,
             success_statuses: Vec::new(),
             security: None,
+            body_report: false,
         };
         let group = |path: &str| groups(&operation(path), false);
         assert_eq!(group("/v1/customers/{customer}"), ["customers"]);

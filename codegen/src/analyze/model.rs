@@ -83,6 +83,8 @@ pub struct OperationModel {
     /// The security requirement the operation sends: alternatives of schemes sent
     /// together. `None`: the document's.
     pub security: Option<Vec<Vec<String>>>,
+    /// Its report mapping asks with a JSON body (`request.in: body`).
+    pub body_report: bool,
 }
 
 impl OperationModel {
@@ -101,10 +103,12 @@ impl OperationModel {
         self.callable_by_text() || self.callable_with_json_body()
     }
 
-    /// Tools call an operation with a JSON body and text parameters (a report's
-    /// POST query): its body is JSON and so is its answer.
+    /// Tools call an operation with a JSON body and text parameters: a report's
+    /// POST query, whose body is JSON and so is its answer. Only those: the code
+    /// would cost every other body operation compile time for no user.
     pub fn callable_with_json_body(&self) -> bool {
-        matches!(&self.body, Some(body) if matches!(body.kind, BodyKind::Json))
+        self.body_report
+            && matches!(&self.body, Some(body) if matches!(body.kind, BodyKind::Json))
             && !matches!(self.result, ResultModel::Bytes { .. })
     }
 

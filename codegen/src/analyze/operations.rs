@@ -173,6 +173,7 @@ fn operation_model(
         }
     };
     let (result, success_statuses) = responses::result(api, operation);
+    let body_report = report.as_ref().is_some_and(|r| r.request.in_body);
     let model = OperationModel {
         method: naming::method_name(here.id),
         id: here.id.to_owned(),
@@ -194,6 +195,7 @@ fn operation_model(
                 .map(|requirement| requirement.keys().cloned().collect())
                 .collect()
         }),
+        body_report,
     };
     (model, report)
 }

@@ -292,26 +292,6 @@ impl usagekit_runtime::dynamic::DynamicClient for Client {
             other => Err(format!("xAI has no operation `{other}`")),
         }
     }
-    fn call_with_body<'a>(
-        &'a self,
-        operation: &str,
-        params: &[(String, String)],
-        body: serde_json::Value,
-    ) -> Result<usagekit_runtime::dynamic::JsonPages<'a>, String> {
-        match operation {
-            "getTeamUsage" | "usage" => {
-                Ok(
-                    usagekit_runtime::__private::boxed_pages(
-                        self.usage().set_text(params)?.set_json_body(body)?.json_pages(),
-                    ),
-                )
-            }
-            other => {
-                let _ = (params, body);
-                Err(format!("xAI has no operation `{other}` that takes a JSON body"))
-            }
-        }
-    }
 }
 /// This crate described for tools that choose the operation at run time (the
 /// `usagekit` command): its operations, how its responses map to usage records
@@ -980,16 +960,6 @@ pub mod builder {
                 });
             self
         }
-        #[doc(hidden)]
-        pub fn set_json_body(self, value: serde_json::Value) -> Result<Self, String> {
-            let body: types::UsageQuery = serde_json::from_value(value)
-                .map_err(|e| {
-                    format!(
-                        "the request body does not fit `{}`: {e}", "types::UsageQuery"
-                    )
-                })?;
-            Ok(self.body(body))
-        }
         const DECODERS: usagekit_runtime::__private::Decoders<
             types::UsageAnswer,
             types::ErrorObject,
@@ -1071,45 +1041,6 @@ pub mod builder {
                 .json(&self.body, "application/json")
                 .accept("application/json")
                 .security(&[&["ManagementKey"]])
-        }
-        /// The response as the JSON the server sent (still decoded and checked).
-        pub(crate) fn json_pages(
-            self,
-        ) -> impl usagekit_runtime::Stream<
-            Item = Result<
-                usagekit_runtime::dynamic::JsonPage,
-                usagekit_runtime::Error<types::ErrorObject>,
-            >,
-        > + Send + 'a {
-            usagekit_runtime::__private::single_page(async move {
-                let (_, raw) = self.send_keeping_body().await?;
-                usagekit_runtime::__private::raw_json("getTeamUsage", &raw)
-            })
-        }
-        /// Sets parameters from text, by wire or setter name (tools call operations this way).
-        pub(crate) fn set_text(
-            self,
-            params: &[(String, String)],
-        ) -> Result<Self, String> {
-            usagekit_runtime::__private::check_param_names(
-                "usage()",
-                params,
-                &["team_id"],
-            )?;
-            let mut builder = self;
-            if let Some(text) = usagekit_runtime::__private::text_value(
-                "usage()",
-                params,
-                &["team_id"],
-            )? {
-                builder = builder
-                    .team_id(
-                        usagekit_runtime::__private::parse_text::<
-                            ::std::string::String,
-                        >("usage()", "team_id", text, "string")?,
-                    );
-            }
-            Ok(builder)
         }
     }
 }
