@@ -19,7 +19,7 @@ use crate::spec::status;
 pub const EXTENSION: &str = "x-usagekit-report";
 
 /// What `help` says for any mistake in the extension.
-pub const HELP: &str = "see \"x-usagekit-report\" in ARCHITECTURE.md: `request` (start, end, bucket-width `{param, day, hour}`, group-by, params naming query parameters), `rows` (`$.data[].results[]`), `where` (`{object: kind}`: rows of one kind), `period` (`{start, end, format}`, `{start, format: date}` or `{start, format, width: 1d}` for rows of one day, `range`, or `{snapshot: label, window-days}`), `dimensions` (model, project, api_key, upstream), `metrics` (a path, a list of paths to add, each may be `{path, scale}`, or `{value, unit | currency, scale, kind: sum | level}`) and `replaces` (operations whose figures this one's include), with paths relative to a row or starting at `$.`; `request.in: body` puts the parameters in a JSON request body";
+pub const HELP: &str = "see \"x-usagekit-report\" in ARCHITECTURE.md: `request` (start, end, bucket-width `{param, day, hour}`, group-by, params naming query parameters), `rows` (`$.data[].results[]`), `where` (`{object: kind}`: rows of one kind), `period` (`{start, end, format}`, `{start, format: date}` or `{start, format, width: 1d}` for rows of one day, `range`, or `{snapshot: label, window-days}`), `dimensions` (model, project, api_key, upstream), `metrics` (a path, a list of paths to add, each may be `{path, scale}`, or `{value, unit | currency, scale, kind: sum | level}`) and `replaces` (operations whose figures this one's include), with paths relative to a row or starting at `$.`; `request.in: body` puts the parameters in a JSON request body, and `request.cursor: {param, next}` pages it";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -49,6 +49,15 @@ struct RequestExtension {
     group_by: Option<GroupByExtension>,
     #[serde(default)]
     params: BTreeMap<String, serde_json::Value>,
+    /// A POST query's paging: `{param: <body member>, next: <the page's token>}`.
+    cursor: Option<CursorExtension>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CursorExtension {
+    param: String,
+    next: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -301,6 +310,20 @@ pub fn report(
             )
         })?;
     let page = Rows::read(api, root, &ext.rows)?;
+    let mut request = request;
+    if let Some(cursor) = &ext.request.cursor {
+        if !request.in_body {
+            return Err((
+                "/request/cursor".to_owned(),
+                "`cursor` pages a POST query (`in: body`); a GET operation pages with `x-usagekit-pagination`".to_owned(),
+            ));
+        }
+        let next = page.value_path(
+            &format!("$.{}", cursor.next.trim_start_matches("$.")),
+            "/request/cursor/next",
+        )?;
+        request.body_cursor = Some((Text::from(cursor.param.clone()), next));
+    }
     let period = page.period(&ext.period)?;
     let mut filters = Vec::new();
     for (path, wanted) in &ext.filters {
@@ -457,6 +480,9 @@ fn request(
     }
     request.params = params.into();
     request.in_body = in_body;
+    if let Some(cursor) = &ext.cursor {
+        parameter(&cursor.param, "/request/cursor/param")?;
+    }
     if let Some(schema) = body {
         let mut named: Vec<&str> = Vec::new();
         named.extend(

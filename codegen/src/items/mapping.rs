@@ -137,6 +137,10 @@ fn spec(spec: &ReportSpec) -> TokenStream {
     let params = list(request.params.iter().map(|(name, value)| pair(name, value)));
     let in_body = request.in_body;
     let body_arrays = list(request.body_arrays.iter().map(text));
+    let body_cursor = option(request.body_cursor.as_ref(), |(member, at)| {
+        let (member, at) = (text(member), path(at));
+        quote!((#member, #at))
+    });
     let replaces = list(spec.replaces.iter().map(text));
     let operation = text(&spec.operation);
     let rows = list(spec.rows.iter().map(|keys| list(keys.iter().map(text))));
@@ -163,6 +167,7 @@ fn spec(spec: &ReportSpec) -> TokenStream {
                 params: #params,
                 in_body: #in_body,
                 body_arrays: #body_arrays,
+                body_cursor: #body_cursor,
             },
             rows: #rows,
             filters: #filters,

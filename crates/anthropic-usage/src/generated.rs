@@ -1406,6 +1406,7 @@ mod report_mappings {
                 ),
                 in_body: false,
                 body_arrays: List::Borrowed(&[]),
+                body_cursor: None,
             },
             rows: List::Borrowed(
                 &[
@@ -1514,6 +1515,7 @@ mod report_mappings {
                 ),
                 in_body: false,
                 body_arrays: List::Borrowed(&[]),
+                body_cursor: None,
             },
             rows: List::Borrowed(
                 &[
@@ -1724,6 +1726,7 @@ mod report_mappings {
                 ),
                 in_body: false,
                 body_arrays: List::Borrowed(&[]),
+                body_cursor: None,
             },
             rows: List::Borrowed(
                 &[
@@ -1823,6 +1826,7 @@ mod report_mappings {
                 ),
                 in_body: false,
                 body_arrays: List::Borrowed(&[]),
+                body_cursor: None,
             },
             rows: List::Borrowed(
                 &[

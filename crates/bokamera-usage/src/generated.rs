@@ -220,6 +220,7 @@ mod report_mappings {
                 params: List::Borrowed(&[]),
                 in_body: false,
                 body_arrays: List::Borrowed(&[]),
+                body_cursor: None,
             },
             rows: List::Borrowed(&[]),
             filters: List::Borrowed(&[]),

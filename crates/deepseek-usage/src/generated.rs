@@ -165,6 +165,7 @@ mod report_mappings {
                 params: List::Borrowed(&[]),
                 in_body: false,
                 body_arrays: List::Borrowed(&[]),
+                body_cursor: None,
             },
             rows: List::Borrowed(&[List::Borrowed(&[Text::Borrowed("balance_infos")])]),
             filters: List::Borrowed(&[]),

@@ -458,6 +458,13 @@ mod report_mappings {
                 ),
                 in_body: true,
                 body_arrays: List::Borrowed(&[Text::Borrowed("groupBy")]),
+                body_cursor: Some((
+                    Text::Borrowed("pageToken"),
+                    Path {
+                        level: 0usize,
+                        keys: List::Borrowed(&[Text::Borrowed("nextPageToken")]),
+                    },
+                )),
             },
             rows: List::Borrowed(&[List::Borrowed(&[Text::Borrowed("usageCosts")])]),
             filters: List::Borrowed(&[]),

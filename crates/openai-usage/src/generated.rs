@@ -2151,6 +2151,7 @@ mod report_mappings {
                 ),
                 in_body: false,
                 body_arrays: List::Borrowed(&[]),
+                body_cursor: None,
             },
             rows: List::Borrowed(
                 &[
@@ -2264,6 +2265,7 @@ mod report_mappings {
                 ),
                 in_body: false,
                 body_arrays: List::Borrowed(&[]),
+                body_cursor: None,
             },
             rows: List::Borrowed(
                 &[
@@ -2392,6 +2394,7 @@ mod report_mappings {
                 ),
                 in_body: false,
                 body_arrays: List::Borrowed(&[]),
+                body_cursor: None,
             },
             rows: List::Borrowed(
                 &[
@@ -2516,6 +2519,7 @@ mod report_mappings {
                 ),
                 in_body: false,
                 body_arrays: List::Borrowed(&[]),
+                body_cursor: None,
             },
             rows: List::Borrowed(
                 &[
@@ -2613,6 +2617,7 @@ mod report_mappings {
                 ),
                 in_body: false,
                 body_arrays: List::Borrowed(&[]),
+                body_cursor: None,
             },
             rows: List::Borrowed(
                 &[
@@ -2781,6 +2786,7 @@ mod report_mappings {
                 ),
                 in_body: false,
                 body_arrays: List::Borrowed(&[]),
+                body_cursor: None,
             },
             rows: List::Borrowed(
                 &[
@@ -2908,6 +2914,7 @@ mod report_mappings {
                 ),
                 in_body: false,
                 body_arrays: List::Borrowed(&[]),
+                body_cursor: None,
             },
             rows: List::Borrowed(
                 &[
@@ -3010,6 +3017,7 @@ mod report_mappings {
                 ),
                 in_body: false,
                 body_arrays: List::Borrowed(&[]),
+                body_cursor: None,
             },
             rows: List::Borrowed(
                 &[
@@ -3138,6 +3146,7 @@ mod report_mappings {
                 ),
                 in_body: false,
                 body_arrays: List::Borrowed(&[]),
+                body_cursor: None,
             },
             rows: List::Borrowed(
                 &[
@@ -3266,6 +3275,7 @@ mod report_mappings {
                 ),
                 in_body: false,
                 body_arrays: List::Borrowed(&[]),
+                body_cursor: None,
             },
             rows: List::Borrowed(
                 &[

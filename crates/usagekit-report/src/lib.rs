@@ -278,6 +278,13 @@ mod tests {
                 .into(),
                 in_body: true,
                 body_arrays: vec!["groupBy".into()].into(),
+                body_cursor: Some((
+                    "pageToken".into(),
+                    Path {
+                        level: 0,
+                        keys: vec![std::borrow::Cow::Borrowed("nextPageToken")].into(),
+                    },
+                )),
             },
             rows: std::borrow::Cow::Borrowed(&[]),
             filters: std::borrow::Cow::Borrowed(&[]),
@@ -306,10 +313,17 @@ mod tests {
         );
         // Not grouped by model: the array keeps its one value.
         query.group_by.clear();
-        assert_eq!(
-            spec.body(&query).unwrap()["groupBy"],
-            serde_json::json!(["DAY"])
-        );
+        let body = spec.body(&query).unwrap();
+        assert_eq!(body["groupBy"], serde_json::json!(["DAY"]));
+        // Paging: the page's token goes into the next body; none on the last page.
+        let next = spec
+            .next_body(&body, &serde_json::json!({"nextPageToken": "p2"}))
+            .unwrap();
+        assert_eq!(next["pageToken"], "p2");
+        assert_eq!(next["startTime"], body["startTime"]);
+        let last = serde_json::json!({"nextPageToken": ""});
+        assert_eq!(spec.next_body(&body, &last), None);
+        assert_eq!(spec.next_body(&body, &serde_json::json!({})), None);
     }
 
     /// In a zone five hours behind UTC, hourly buckets sum into its days exactly;

@@ -110,6 +110,9 @@ pub struct ReportRequest {
     pub in_body: bool,
     /// The body members that are arrays: a value named once is still a list.
     pub body_arrays: List<Text>,
+    /// A POST query's paging: the body member that takes the next page's token,
+    /// and where the page gives that token (absent or empty on the last page).
+    pub body_cursor: Option<(Text, Path)>,
 }
 
 /// What period a row covers.

@@ -163,6 +163,19 @@ impl ReportSpec {
         Some(Value::Object(body))
     }
 
+    /// The next page's request body, when the mapping pages a POST query and
+    /// `page` names a next token: `body` with the token in its cursor member.
+    pub fn next_body(&self, body: &Value, page: &Value) -> Option<Value> {
+        let (member, at) = self.request.body_cursor.as_ref()?;
+        let token = lookup(page, &at.keys)
+            .and_then(Value::as_str)
+            .filter(|token| !token.is_empty())?;
+        let mut next = body.clone();
+        next.as_object_mut()?
+            .insert(member.to_string(), Value::String(token.to_owned()));
+        Some(next)
+    }
+
     /// Every parameter that asks for `query`, as (name, text) pairs.
     fn pairs(&self, query: &ReportQuery) -> Vec<(String, String)> {
         let request = &self.request;
@@ -413,6 +426,7 @@ mod tests {
                 params: Cow::Borrowed(&[]),
                 in_body: false,
                 body_arrays: Cow::Borrowed(&[]),
+                body_cursor: None,
             },
             rows: vec![vec![Cow::Borrowed("data")].into()].into(),
             filters: Cow::Borrowed(&[]),

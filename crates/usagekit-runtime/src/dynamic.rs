@@ -257,11 +257,16 @@ impl Service {
             let provider = &provider;
             async move {
                 let params = spec.params(query);
-                let mut pages = match spec.body(query) {
-                    Some(body) => client.call_with_body(&spec.operation, &params, body)?,
+                let mut body = spec.body(query);
+                // A POST query pages by a token in its body: every token once.
+                let mut tokens = std::collections::BTreeSet::new();
+                let mut first = true;
+                loop {
+                let mut pages = match &body {
+                    Some(body) => client.call_with_body(&spec.operation, &params, body.clone())?,
                     None => client.call(&spec.operation, &params)?,
                 };
-                let mut first = true;
+                let mut next_body = None;
                 while let Some(page) = pages.next().await {
                     let page = match page {
                         Ok(page) => page,
@@ -285,6 +290,26 @@ impl Service {
                     let (on_page, emit) = &mut *callbacks.borrow_mut();
                     spec.read_page(provider, &page.value, query, chrono::Utc::now(), *emit)?;
                     on_page(spec);
+                    next_body = body.as_ref().and_then(|body| spec.next_body(body, &page.value));
+                }
+                match next_body {
+                    Some(next) => {
+                        let token = spec
+                            .request
+                            .body_cursor
+                            .as_ref()
+                            .map(|(member, _)| next[member.as_ref()].to_string())
+                            .unwrap_or_default();
+                        if !tokens.insert(token.clone()) {
+                            return Err(format!(
+                                "{}: pagination stopped: the server returned the page token {token} again; stopping instead of looping",
+                                spec.operation
+                            ));
+                        }
+                        body = Some(next);
+                    }
+                    None => break,
+                }
                 }
                 Ok(Outcome::Read)
             }

@@ -1327,9 +1327,24 @@ async fn fireworks_report_posts_its_query_and_reads_money_in_parts_exactly() {
     use usagekit_runtime::report::{Dimension, Granularity, ReportQuery};
     let server = MockServer::start().await;
     let route = "/v1/accounts/acct-1/usageCosts:query";
+    // Two pages: the first says the token of the second, which the report sends in
+    // the body; the second is FIREWORKS_COSTS, the last.
+    let first_page = r#"{"usageCosts":[
+        {"startTime":"2026-11-03T00:00:00Z","model":"m-a","subtotal":{"currencyCode":"USD","units":"2","nanos":500000000}}],
+      "nextPageToken":"page-2"}"#;
     wiremock::Mock::given(wiremock::matchers::method("POST"))
         .and(wiremock::matchers::path(route))
+        .and(wiremock::matchers::body_partial_json(
+            serde_json::json!({"pageToken": "page-2"}),
+        ))
         .respond_with(usagekit_tests::json(200, FIREWORKS_COSTS))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .and(wiremock::matchers::path(route))
+        .respond_with(usagekit_tests::json(200, first_page))
+        .with_priority(2)
         .mount(&server)
         .await;
     let query = ReportQuery::examples(&[Dimension::Model]);
@@ -1338,20 +1353,21 @@ async fn fireworks_report_posts_its_query_and_reads_money_in_parts_exactly() {
         .await
         .unwrap();
     let requests = server.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 1);
+    assert_eq!(requests.len(), 2, "both pages, then no more");
     let request = &requests[0];
     assert_eq!(request.url.query(), None);
     let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
-    assert_eq!(
-        body,
-        serde_json::json!({
-            "startTime": query.since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            "endTime": query.until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            "groupBy": ["DAY", "MODEL"],
-            "scope": "ACCOUNT",
-            "pageSize": 1000
-        })
-    );
+    let mut expected_body = serde_json::json!({
+        "startTime": query.since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "endTime": query.until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "groupBy": ["DAY", "MODEL"],
+        "scope": "ACCOUNT",
+        "pageSize": 1000
+    });
+    assert_eq!(body, expected_body);
+    let second: serde_json::Value = serde_json::from_slice(&requests[1].body).unwrap();
+    expected_body["pageToken"] = "page-2".into();
+    assert_eq!(second, expected_body);
     let content_type = request
         .headers
         .get("content-type")
@@ -1368,9 +1384,15 @@ async fn fireworks_report_posts_its_query_and_reads_money_in_parts_exactly() {
         })
         .collect();
     // Independently: whole units plus billionths.
-    let page: serde_json::Value = serde_json::from_str(FIREWORKS_COSTS).unwrap();
     let mut expected = std::collections::BTreeMap::new();
-    for row in page["usageCosts"].as_array().unwrap() {
+    let pages: Vec<serde_json::Value> = [first_page, FIREWORKS_COSTS]
+        .iter()
+        .map(|page| serde_json::from_str(page).unwrap())
+        .collect();
+    for row in pages
+        .iter()
+        .flat_map(|page| page["usageCosts"].as_array().unwrap())
+    {
         let money = &row["subtotal"];
         let units: Decimal = money["units"].as_str().unwrap().parse().unwrap();
         let nanos = Decimal::new(money["nanos"].as_i64().unwrap(), 9);
@@ -1639,4 +1661,32 @@ fn last_page(name: &str) -> String {
     page["has_more"] = false.into();
     page["next_page"] = serde_json::Value::Null;
     page.to_string()
+}
+
+/// A server that hands out the same page token again is stopped, not followed
+/// forever, and the error names the operation.
+#[tokio::test]
+async fn fireworks_repeated_page_token_stops_the_report() {
+    use usagekit_runtime::report::{Granularity, ReportQuery};
+    let server = MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(usagekit_tests::json(
+            200,
+            r#"{"usageCosts":[],"nextPageToken":"again"}"#,
+        ))
+        .mount(&server)
+        .await;
+    let error = fireworks_usage::SERVICE
+        .summarize(
+            &fireworks(&server),
+            &ReportQuery::examples(&[]),
+            Granularity::Day,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        error.contains("queryUsageCosts") && error.contains("page token"),
+        "{error}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
