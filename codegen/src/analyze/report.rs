@@ -75,6 +75,9 @@ struct BucketWidthExtension {
     /// The value for one-hour buckets, where the API has them.
     #[serde(default)]
     hour: Option<String>,
+    /// Params sent instead of `request.params` with hours (a page size).
+    #[serde(default, rename = "hour-params")]
+    hour_params: BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -454,6 +457,23 @@ fn request(
         parameter(&width.param, "/request/bucket-width")?;
         request.bucket_width = Some((width.param.clone().into(), width.day.clone().into()));
         request.hour_width = width.hour.clone().map(Text::from);
+        if !width.hour_params.is_empty() && width.hour.is_none() {
+            return Err((
+                "/request/bucket-width/hour-params".to_owned(),
+                "`hour-params` needs `hour`, the width's value for one-hour buckets".to_owned(),
+            ));
+        }
+        let mut hour_params = Vec::new();
+        for (name, value) in &width.hour_params {
+            parameter(name, &format!("/request/bucket-width/hour-params/{name}"))?;
+            let text = match value {
+                _ if in_body => value.to_string(),
+                serde_json::Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            hour_params.push((Text::from(name.clone()), Text::from(text)));
+        }
+        request.hour_params = hour_params.into();
     }
     if let Some(group_by) = &ext.group_by {
         parameter(&group_by.param, "/request/group-by")?;

@@ -126,6 +126,12 @@ fn spec(spec: &ReportSpec) -> TokenStream {
         pair(param, day)
     });
     let hour_width = option(request.hour_width.as_ref(), text);
+    let hour_params = list(
+        request
+            .hour_params
+            .iter()
+            .map(|(name, value)| pair(name, value)),
+    );
     let group_by = option(request.group_by.as_ref(), |group_by: &GroupBy| {
         let param = text(&group_by.param);
         let values = list(group_by.values.iter().map(|(d, value)| {
@@ -163,6 +169,7 @@ fn spec(spec: &ReportSpec) -> TokenStream {
                 end: #end,
                 bucket_width: #bucket_width,
                 hour_width: #hour_width,
+                hour_params: #hour_params,
                 group_by: #group_by,
                 params: #params,
                 in_body: #in_body,

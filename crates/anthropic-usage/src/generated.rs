@@ -1395,6 +1395,9 @@ mod report_mappings {
                     Text::Borrowed("1d"),
                 )),
                 hour_width: Some(Text::Borrowed("1h")),
+                hour_params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("168"))],
+                ),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by[]"),
                     values: List::Borrowed(
@@ -1504,6 +1507,9 @@ mod report_mappings {
                     Text::Borrowed("1d"),
                 )),
                 hour_width: Some(Text::Borrowed("1h")),
+                hour_params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("168"))],
+                ),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by[]"),
                     values: List::Borrowed(
@@ -1712,6 +1718,7 @@ mod report_mappings {
                     Text::Borrowed("1d"),
                 )),
                 hour_width: None,
+                hour_params: List::Borrowed(&[]),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by[]"),
                     values: List::Borrowed(
@@ -1811,6 +1818,9 @@ mod report_mappings {
                     Text::Borrowed("1d"),
                 )),
                 hour_width: Some(Text::Borrowed("1h")),
+                hour_params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("168"))],
+                ),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by[]"),
                     values: List::Borrowed(

@@ -198,6 +198,7 @@ mod report_mappings {
                 }),
                 bucket_width: None,
                 hour_width: None,
+                hour_params: List::Borrowed(&[]),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(

@@ -216,6 +216,7 @@ mod report_mappings {
                 end: None,
                 bucket_width: None,
                 hour_width: None,
+                hour_params: List::Borrowed(&[]),
                 group_by: None,
                 params: List::Borrowed(&[]),
                 in_body: false,

@@ -441,6 +441,7 @@ mod report_mappings {
                 }),
                 bucket_width: Some((Text::Borrowed("groupBy"), Text::Borrowed("DAY"))),
                 hour_width: None,
+                hour_params: List::Borrowed(&[]),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("groupBy"),
                     values: List::Borrowed(

@@ -2137,6 +2137,7 @@ mod report_mappings {
                     Text::Borrowed("1d"),
                 )),
                 hour_width: None,
+                hour_params: List::Borrowed(&[]),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(
@@ -2250,6 +2251,9 @@ mod report_mappings {
                     Text::Borrowed("1d"),
                 )),
                 hour_width: Some(Text::Borrowed("1h")),
+                hour_params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("168"))],
+                ),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(
@@ -2379,6 +2383,9 @@ mod report_mappings {
                     Text::Borrowed("1d"),
                 )),
                 hour_width: Some(Text::Borrowed("1h")),
+                hour_params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("168"))],
+                ),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(
@@ -2508,6 +2515,9 @@ mod report_mappings {
                     Text::Borrowed("1d"),
                 )),
                 hour_width: Some(Text::Borrowed("1h")),
+                hour_params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("168"))],
+                ),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(
@@ -2602,6 +2612,9 @@ mod report_mappings {
                     Text::Borrowed("1d"),
                 )),
                 hour_width: Some(Text::Borrowed("1h")),
+                hour_params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("168"))],
+                ),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(
@@ -2771,6 +2784,9 @@ mod report_mappings {
                     Text::Borrowed("1d"),
                 )),
                 hour_width: Some(Text::Borrowed("1h")),
+                hour_params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("168"))],
+                ),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(
@@ -2900,6 +2916,9 @@ mod report_mappings {
                     Text::Borrowed("1d"),
                 )),
                 hour_width: Some(Text::Borrowed("1h")),
+                hour_params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("168"))],
+                ),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(
@@ -3002,6 +3021,9 @@ mod report_mappings {
                     Text::Borrowed("1d"),
                 )),
                 hour_width: Some(Text::Borrowed("1h")),
+                hour_params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("168"))],
+                ),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(
@@ -3131,6 +3153,9 @@ mod report_mappings {
                     Text::Borrowed("1d"),
                 )),
                 hour_width: Some(Text::Borrowed("1h")),
+                hour_params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("168"))],
+                ),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(
@@ -3260,6 +3285,9 @@ mod report_mappings {
                     Text::Borrowed("1d"),
                 )),
                 hour_width: Some(Text::Borrowed("1h")),
+                hour_params: List::Borrowed(
+                    &[(Text::Borrowed("limit"), Text::Borrowed("168"))],
+                ),
                 group_by: Some(GroupBy {
                     param: Text::Borrowed("group_by"),
                     values: List::Borrowed(

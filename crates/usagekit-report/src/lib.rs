@@ -267,6 +267,7 @@ mod tests {
                 }),
                 bucket_width: Some(("groupBy".into(), "DAY".into())),
                 hour_width: Some("HOUR".into()),
+                hour_params: vec![("pageSize".into(), "168".into())].into(),
                 group_by: Some(GroupBy {
                     param: "groupBy".into(),
                     values: vec![(Dimension::Model, "MODEL".into())].into(),
@@ -321,6 +322,11 @@ mod tests {
             .unwrap();
         assert_eq!(next["pageToken"], "p2");
         assert_eq!(next["startTime"], body["startTime"]);
+        // Hours: the hour width, and the hour page size instead of the day's.
+        query.hourly = true;
+        let hours = spec.body(&query).unwrap();
+        assert_eq!(hours["groupBy"], serde_json::json!(["HOUR"]));
+        assert_eq!(hours["pageSize"], 168);
         let last = serde_json::json!({"nextPageToken": ""});
         assert_eq!(spec.next_body(&body, &last), None);
         assert_eq!(spec.next_body(&body, &serde_json::json!({})), None);

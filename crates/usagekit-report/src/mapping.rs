@@ -102,6 +102,9 @@ pub struct ReportRequest {
     /// The same parameter's value for one-hour buckets, where the API has them:
     /// what a report in another time zone asks for, to sum hours into its days.
     pub hour_width: Option<Text>,
+    /// Params sent instead of `params` of the same name with one-hour buckets (a
+    /// page size whose maximum depends on the width).
+    pub hour_params: List<(Text, Text)>,
     pub group_by: Option<GroupBy>,
     /// Sent as they are (a page size, say); in the body, as JSON text.
     pub params: List<(Text, Text)>,

@@ -130,6 +130,7 @@ impl ReportSpec {
         let fixed: Vec<&str> = request
             .params
             .iter()
+            .chain(request.hour_params.iter())
             .map(|(name, _)| name.as_ref())
             .collect();
         let times: Vec<(&str, TimeFormat)> = [&request.start, &request.end]
@@ -189,9 +190,10 @@ impl ReportSpec {
         if let Some(end) = &request.end {
             params.push((end.param.to_string(), format_time(query.until, end.format)));
         }
+        let hourly = query.hourly && request.hour_width.is_some();
         if let Some((param, day)) = &request.bucket_width {
             let width = match &request.hour_width {
-                Some(hour) if query.hourly => hour,
+                Some(hour) if hourly => hour,
                 _ => day,
             };
             params.push((param.to_string(), width.to_string()));
@@ -203,8 +205,23 @@ impl ReportSpec {
                 }
             }
         }
+        let hour_value = |name: &Text| {
+            request
+                .hour_params
+                .iter()
+                .find(|(hour_name, _)| hour_name == name)
+                .map(|(_, value)| value)
+        };
         for (name, value) in request.params.iter() {
+            let value = hour_value(name).filter(|_| hourly).unwrap_or(value);
             params.push((name.to_string(), value.to_string()));
+        }
+        if hourly {
+            for (name, value) in request.hour_params.iter() {
+                if !request.params.iter().any(|(known, _)| known == name) {
+                    params.push((name.to_string(), value.to_string()));
+                }
+            }
         }
         params
     }
@@ -422,6 +439,7 @@ mod tests {
                 end: None,
                 bucket_width: None,
                 hour_width: None,
+                hour_params: Cow::Borrowed(&[]),
                 group_by: None,
                 params: Cow::Borrowed(&[]),
                 in_body: false,

@@ -123,6 +123,8 @@ async fn hours_are_summed_into_the_zones_days_across_a_dst_change() {
     assert_eq!(query["start_time"], first.0.to_string());
     assert_eq!(query["end_time"], second.1.to_string());
     assert_eq!(query["bucket_width"], "1h");
+    // Hours come 168 a page (the day's page size is 31).
+    assert_eq!(query["limit"], "168");
     // Costs come only in whole UTC days: the note says so.
     assert!(
         String::from_utf8_lossy(&output.stderr).contains("its API reports whole UTC days"),
