@@ -96,8 +96,18 @@ pub async fn report(
             }
         }
     }
+    // Offline, the store is read for the providers without credentials too.
+    let unconfigured: Vec<&'static Service> = if storage.offline {
+        let keys: Vec<&str> = skipped.iter().map(|(key, _)| *key).collect();
+        select(&shape.provider)?
+            .into_iter()
+            .filter(|service| keys.contains(&service.key) && !service.reports.is_empty())
+            .collect()
+    } else {
+        Vec::new()
+    };
     // Nothing to read is not an empty report: a cron job must not look healthy.
-    if sources.is_empty() && failures.is_empty() {
+    if sources.is_empty() && failures.is_empty() && unconfigured.is_empty() {
         let reasons: Vec<String> = skipped
             .iter()
             .map(|(key, why)| format!("{key}: {why}"))
@@ -108,11 +118,24 @@ pub async fn report(
             reasons.join("; ")
         ));
     }
+    let services: Vec<&'static Service> = sources
+        .iter()
+        .map(|(service, _)| *service)
+        .chain(unconfigured.iter().copied())
+        .collect();
     let mut summary = match storage.open()? {
         None => collect(&sources, query, shape, &|_| true).await,
         Some(mut store) => {
+            let keys: Vec<&str> = unconfigured.iter().map(|service| service.key).collect();
+            skipped.retain(|(key, _)| !keys.contains(key));
+            let readable: Vec<(&'static Service, Option<Box<dyn DynamicClient>>)> = sources
+                .into_iter()
+                .map(|(service, client)| (service, Some(client)))
+                .chain(unconfigured.iter().map(|service| (*service, None)))
+                .collect();
             let summary =
-                crate::stored::collect(&sources, query, shape, &mut store, storage.offline).await?;
+                crate::stored::collect(&readable, query, shape, &mut store, storage.offline)
+                    .await?;
             if storage.offline
                 && summary
                     .providers
@@ -129,7 +152,7 @@ pub async fn report(
     };
     // In a time zone, a provider that reports only whole UTC days says so.
     if let Some(zone) = shape.tz {
-        for (service, _) in &sources {
+        for service in &services {
             let daily_only = service.reports.iter().any(|spec| {
                 matches!(spec.period, report::Period::Buckets { .. })
                     && spec.request.hour_width.is_none()

@@ -59,9 +59,10 @@ struct Fetched {
     requests_made: bool,
 }
 
-/// The report of `sources`, through `store`; `offline` reads the store alone.
+/// The report of `sources`, through `store`; `offline` reads the store alone (and
+/// then a source needs no client: its credentials are not needed to read it).
 pub async fn collect(
-    sources: &[(&'static Service, Box<dyn DynamicClient>)],
+    sources: &[(&'static Service, Option<Box<dyn DynamicClient>>)],
     query: &ReportQuery,
     shape: &Shape,
     store: &mut Store,
@@ -117,9 +118,9 @@ pub async fn collect(
                     error: None,
                     requests_made: false,
                 };
-                if offline {
+                let Some(client) = client.as_ref().filter(|_| !offline) else {
                     return fetched;
-                }
+                };
                 let mut asks: Vec<(ReportQuery, bool)> = Vec::new();
                 if let Some(day) = first_missing {
                     // Whole UTC days, so that each day kept is complete (a zone's

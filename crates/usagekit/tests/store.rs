@@ -195,6 +195,20 @@ async fn sync_fills_the_store_and_concurrent_runs_keep_it_whole() {
     // Today and yesterday may still change: offline, they are partial.
     assert_eq!(openai["data"], "partial");
 
+    // Offline needs no credentials: the same rows with no key set.
+    let keyless = Command::new(env!("CARGO_BIN_EXE_usagekit"))
+        .env_clear()
+        .args(offline_args)
+        .output()
+        .unwrap();
+    assert!(
+        keyless.status.success(),
+        "{}",
+        String::from_utf8_lossy(&keyless.stderr)
+    );
+    let keyless: serde_json::Value = serde_json::from_slice(&keyless.stdout).unwrap();
+    assert_eq!(keyless["rows"], document["rows"]);
+
     // Two reports at once on one store: both succeed, the store stays whole.
     let binary = env!("CARGO_BIN_EXE_usagekit");
     let args = [
