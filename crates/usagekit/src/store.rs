@@ -191,7 +191,8 @@ impl Store {
         records: &[Record],
     ) -> Result<(), String> {
         let path = self.path.clone();
-        let now = time(Some(Utc::now())).unwrap_or_default();
+        // Nanoseconds, fixed width: readings seconds apart stay in order, as text too.
+        let now = Utc::now().to_rfc3339_opts(SecondsFormat::Nanos, true);
         let transaction = self
             .connection
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -221,10 +222,12 @@ impl Store {
                     day = end;
                 }
             } else {
-                // A snapshot or a range total: only the latest answer is kept.
+                // A snapshot or a range total: only the latest answer is kept,
+                // but for levels (a balance), whose readings are their history.
                 transaction
                     .execute(
-                        "DELETE FROM records WHERE provider = ?1 AND operation = ?2 AND grouping = ?3",
+                        "DELETE FROM records WHERE provider = ?1 AND operation = ?2 AND grouping = ?3
+                         AND NOT (level = 1 AND coverage LIKE 'snapshot:%')",
                         params![provider, operation, grouping],
                     )
                     .map_err(|e| failed(&path, e))?;
@@ -280,7 +283,7 @@ impl Store {
             .connection
             .prepare_cached(
                 "SELECT period_start, period_end, coverage, model, project, api_key, upstream, metric,
-                        unit, value, level, query_since, query_until
+                        unit, value, level, query_since, query_until, fetched_at
                  FROM records WHERE provider = ?1 AND operation = ?2 AND grouping = ?3
                  ORDER BY rowid",
             )
@@ -301,10 +304,20 @@ impl Store {
                     row.get::<_, bool>(10)?,
                     row.get::<_, String>(11)?,
                     row.get::<_, String>(12)?,
+                    row.get::<_, String>(13)?,
                 ))
             })
+            .map_err(|e| failed(&self.path, e))?
+            .collect::<Result<Vec<_>, _>>()
             .map_err(|e| failed(&self.path, e))?;
         let range = (time(Some(since)), time(Some(until)));
+        // The latest snapshot is the current one; older readings of levels are
+        // their history.
+        let latest = rows
+            .iter()
+            .filter(|row| row.2.starts_with("snapshot:"))
+            .map(|row| row.13.clone())
+            .max();
         let mut records = Vec::new();
         for row in rows {
             let (
@@ -321,17 +334,23 @@ impl Store {
                 level,
                 qs,
                 qu,
-            ) = row.map_err(|e| failed(&self.path, e))?;
+                fetched_at,
+            ) = row;
             let coverage = coverage_of(&coverage);
             let (period_start, period_end) = (parse_time(start), parse_time(end));
+            let read_at = parse_time(Some(fetched_at.clone()));
+            // A level's reading in the range: the latest of its period counts.
+            let history = matches!(coverage, Coverage::Snapshot(_))
+                && level
+                && read_at.is_some_and(|at| at >= since && at < until);
             let wanted = match &coverage {
                 Coverage::Bucket => {
                     period_start.is_some_and(|start| start >= since && start < until)
                 }
                 Coverage::Range => (Some(qs), Some(qu)) == range,
-                Coverage::Snapshot(_) => true,
+                Coverage::Snapshot(_) => Some(&fetched_at) == latest.as_ref(),
             };
-            if !wanted {
+            if !wanted && !history {
                 continue;
             }
             let value = Decimal::from_str(&value).map_err(|e| {
@@ -340,7 +359,7 @@ impl Store {
                     self.path.display()
                 )
             })?;
-            records.push(Record {
+            let record = Record {
                 provider: Text::Borrowed(provider),
                 period_start,
                 period_end,
@@ -354,7 +373,18 @@ impl Store {
                 value,
                 level,
                 source: Text::Owned(operation.to_owned()),
-            });
+            };
+            if history {
+                records.push(Record {
+                    period_start: read_at,
+                    period_end: read_at,
+                    coverage: Coverage::Bucket,
+                    ..record.clone()
+                });
+            }
+            if wanted {
+                records.push(record);
+            }
         }
         Ok(records)
     }

@@ -270,3 +270,85 @@ fn a_store_from_a_newer_usagekit_is_refused_not_overwritten() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("schema version 99"), "{stderr}");
 }
+
+/// A balance is a level: each run's reading is kept, and a day shows its latest
+/// reading, never their sum; the current reading is the snapshot row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn balance_readings_are_kept_and_a_day_shows_its_latest() {
+    let store = store_in("store-levels");
+    let store_text = store.display().to_string();
+    let today = chrono::Utc::now().date_naive();
+    let since = (today - chrono::Days::new(1)).to_string();
+    let run = |server: &MockServer| {
+        let output = Command::new(env!("CARGO_BIN_EXE_usagekit"))
+            .env_clear()
+            .env("DEEPSEEK_API_KEY", "sk-deepseek-store")
+            .env("DEEPSEEK_BASE_URL", server.uri())
+            .args([
+                "report",
+                "--since",
+                &since,
+                "--store",
+                &store_text,
+                "--format",
+                "csv",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let mut csv = String::new();
+    for balance in ["10.00", "7.25", "5.50"] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path_regex("^/user/balance$"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "is_available": true,
+                "balance_infos": [{"currency": "USD", "total_balance": balance,
+                    "granted_balance": "0", "topped_up_balance": balance}]
+            })))
+            .mount(&server)
+            .await;
+        csv = run(&server);
+        // A reading from yesterday, as an earlier day's run would have left it.
+        if balance == "10.00" {
+            // (Rows are stored as read: the decimal normalised.)
+            let connection = rusqlite::Connection::open(&store).unwrap();
+            connection
+                .execute(
+                    "UPDATE records SET fetched_at = ?1 WHERE value = '10' AND metric = 'balance'",
+                    [format!(
+                        "{}T12:00:00.000000000Z",
+                        today - chrono::Days::new(1)
+                    )],
+                )
+                .unwrap();
+        }
+    }
+    let balance_rows: Vec<(String, String)> = csv
+        .lines()
+        .filter(|line| line.contains(",balance,USD,"))
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            let value = cells.iter().rev().nth(2).unwrap();
+            (cells[0].to_owned(), (*value).to_owned())
+        })
+        .collect();
+    assert_eq!(
+        balance_rows,
+        [
+            (
+                format!("{}T00:00:00Z", today - chrono::Days::new(1)),
+                "10".to_owned()
+            ),
+            (format!("{today}T00:00:00Z"), "5.5".to_owned()),
+            (String::new(), "5.5".to_owned()),
+        ],
+        "{csv}"
+    );
+}
