@@ -463,17 +463,12 @@ fn request(
                 "`hour-params` needs `hour`, the width's value for one-hour buckets".to_owned(),
             ));
         }
-        let mut hour_params = Vec::new();
-        for (name, value) in &width.hour_params {
-            parameter(name, &format!("/request/bucket-width/hour-params/{name}"))?;
-            let text = match value {
-                _ if in_body => value.to_string(),
-                serde_json::Value::String(text) => text.clone(),
-                other => other.to_string(),
-            };
-            hour_params.push((Text::from(name.clone()), Text::from(text)));
-        }
-        request.hour_params = hour_params.into();
+        request.hour_params = fixed_params(
+            &width.hour_params,
+            "/request/bucket-width/hour-params",
+            in_body,
+            &parameter,
+        )?;
     }
     if let Some(group_by) = &ext.group_by {
         parameter(&group_by.param, "/request/group-by")?;
@@ -487,18 +482,7 @@ fn request(
             values: values.into(),
         });
     }
-    let mut params = Vec::new();
-    for (name, value) in &ext.params {
-        parameter(name, &format!("/request/params/{name}"))?;
-        let text = match value {
-            // A body member keeps its JSON type (`100`, `"ACCOUNT"`).
-            _ if in_body => value.to_string(),
-            serde_json::Value::String(text) => text.clone(),
-            other => other.to_string(),
-        };
-        params.push((Text::from(name.clone()), Text::from(text)));
-    }
-    request.params = params.into();
+    request.params = fixed_params(&ext.params, "/request/params", in_body, &parameter)?;
     request.in_body = in_body;
     if let Some(cursor) = &ext.cursor {
         parameter(&cursor.param, "/request/cursor/param")?;
@@ -528,6 +512,27 @@ fn request(
             .collect();
     }
     Ok(request)
+}
+
+/// Params sent as they are, each checked to be the operation's: as text in a
+/// query, as JSON text in a body (a member keeps its type: `100`, `"ACCOUNT"`).
+fn fixed_params(
+    given: &BTreeMap<String, serde_json::Value>,
+    at: &str,
+    in_body: bool,
+    parameter: &dyn Fn(&str, &str) -> Result<(), ReportError>,
+) -> Result<List<(Text, Text)>, ReportError> {
+    let mut params = Vec::new();
+    for (name, value) in given {
+        parameter(name, &format!("{at}/{name}"))?;
+        let text = match value {
+            _ if in_body => value.to_string(),
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        params.push((Text::from(name.clone()), Text::from(text)));
+    }
+    Ok(params.into())
 }
 
 fn missing_member(api: &OpenAPI, schema: &Schema, name: &str) -> String {
