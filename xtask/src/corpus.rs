@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use usagekit_codegen::{Outcome, ProviderSettings, Unsupported};
 
-use crate::scratch::{Checked, Scratch};
+use crate::scratch::{Scratch, generated_lines};
 
 /// One document's row.
 struct Row {
@@ -188,18 +188,10 @@ fn generate(path: &Path, scratch: &mut Scratch) -> Result<(Row, Option<Packages>
             for problem in &left_out {
                 *row.reasons.entry(reason(&problem.message)).or_default() += 1;
             }
-            let lines = |files: &[usagekit_codegen::GeneratedFile]| {
-                files
-                    .iter()
-                    .find(|f| f.path == "src/generated.rs")
-                    .map_or(0, |f| f.contents.lines().count())
-            };
             // Both crates' lines: what a user of everything compiles.
-            row.lines = lines(&files) + schemas.as_ref().map_or(0, |s| lines(&s.files));
-            scratch.add(&settings.crate_name, &files)?;
-            if let Some(schemas) = &schemas {
-                scratch.add(&schemas.name, &schemas.files)?;
-            }
+            row.lines =
+                generated_lines(&files) + schemas.as_ref().map_or(0, |s| generated_lines(&s.files));
+            scratch.add_generated(&settings.crate_name, &files, schemas.as_ref())?;
             Ok((row, Some((settings.crate_name, schemas.map(|s| s.name)))))
         }
         Err(problems) => {
@@ -277,13 +269,7 @@ pub fn corpus(root: &Path, dirs: &[PathBuf], check: bool) -> Result<String, Stri
                 // (the client as checked, reused): their times add up.
                 let mut checked = check(&[client.as_str()], None)?;
                 if let (true, Some(schemas)) = (checked.passed, schemas.as_deref()) {
-                    let on_top = check(&[client.as_str(), schemas], None)?;
-                    checked = Checked {
-                        passed: on_top.passed,
-                        wall: checked.wall + on_top.wall,
-                        peak_kib: checked.peak_kib.max(on_top.peak_kib),
-                        errors: on_top.errors,
-                    };
+                    checked = checked.followed_by(check(&[client.as_str(), schemas], None)?);
                 }
                 let passed = checked.passed;
                 row.check = Some(checked);

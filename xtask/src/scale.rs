@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::scratch::Scratch;
+use crate::scratch::{Scratch, generated_lines};
 
 const SETTINGS: &str = ".ci/github.toml";
 const PACKAGE: &str = ".ci/node_modules/@octokit/openapi/generated";
@@ -57,16 +57,13 @@ pub fn github(root: &Path, spec: Option<PathBuf>) -> Result<String, String> {
                 .join("\n")
         })?;
     let generation = started.elapsed();
-    let lines = outcome
-        .files
-        .iter()
-        .find(|file| file.path == "src/generated.rs")
-        .map_or(0, |file| file.contents.lines().count());
+    let lines = generated_lines(&outcome.files);
     let mut scratch = Scratch::new(root, "github")?;
-    scratch.add(&settings.crate_name, &outcome.files)?;
-    if let Some(schemas) = &outcome.schemas {
-        scratch.add(&schemas.name, &schemas.files)?;
-    }
+    scratch.add_generated(
+        &settings.crate_name,
+        &outcome.files,
+        outcome.schemas.as_ref(),
+    )?;
     scratch.finish()?;
     // `cargo check` of `packages` with `features` (None: the defaults), refused
     // when it fails.
@@ -80,13 +77,11 @@ pub fn github(root: &Path, spec: Option<PathBuf>) -> Result<String, String> {
                 checked.errors
             ));
         }
-        Ok((
-            checked.wall.as_secs_f64(),
-            checked.peak_kib as f64 / 1024.0 / 1024.0,
-        ))
+        Ok(checked)
     };
     let client = settings.crate_name.as_str();
-    let (wall, peak) = check(&[client], None)?;
+    let every_operation = check(&[client], None)?;
+    let (wall, peak) = (every_operation.wall_seconds(), every_operation.peak_gib());
     let mut summary = format!(
         "{}: {} operations, generated in {:.1} s ({lines} lines of Rust); `cargo check` (default features: every operation) passed in {wall:.0} s, peak {peak:.1} GiB",
         spec_path
@@ -100,16 +95,19 @@ pub fn github(root: &Path, spec: Option<PathBuf>) -> Result<String, String> {
     if let Some(schemas) = &outcome.schemas {
         // The client as checked above (the same features: cargo reuses it), then
         // the schemas crate on top: everything takes both, one after the other.
-        let (schemas_wall, schemas_peak) = check(&[client, &schemas.name], None)?;
+        let on_top = check(&[client, &schemas.name], None)?;
+        let (schemas_wall, schemas_peak) = (on_top.wall_seconds(), on_top.peak_gib());
+        let everything = every_operation.followed_by(on_top);
         summary.push_str(&format!(
             "; `{}` (the schemas no operation uses) on top: {schemas_wall:.0} s, peak {schemas_peak:.1} GiB, so everything {:.0} s, peak {:.1} GiB",
             schemas.name,
-            wall + schemas_wall,
-            peak.max(schemas_peak)
+            everything.wall_seconds(),
+            everything.peak_gib()
         ));
     }
     if let Some((feature, count)) = crate::corpus::largest(&outcome.features) {
-        let (wall, peak) = check(&[client], Some(&feature))?;
+        let alone = check(&[client], Some(&feature))?;
+        let (wall, peak) = (alone.wall_seconds(), alone.peak_gib());
         summary.push_str(&format!(
             "; with only feature `{feature}` ({count} of {} operations, the largest tag of {}): {wall:.0} s, peak {peak:.1} GiB",
             operations(&text),

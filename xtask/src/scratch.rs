@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use usagekit_codegen::GeneratedFile;
+use usagekit_codegen::{GeneratedFile, SchemasCrate};
 
 pub struct Scratch {
     root: PathBuf,
@@ -24,6 +24,35 @@ pub struct Checked {
     pub peak_kib: u64,
     /// The first lines of its errors, when it failed.
     pub errors: String,
+}
+
+impl Checked {
+    /// This check, then `next` on top of what it built (a schemas crate on its
+    /// client): the times add up, the larger peak counts.
+    pub fn followed_by(self, next: Checked) -> Checked {
+        Checked {
+            passed: next.passed,
+            wall: self.wall + next.wall,
+            peak_kib: self.peak_kib.max(next.peak_kib),
+            errors: next.errors,
+        }
+    }
+
+    pub fn wall_seconds(&self) -> f64 {
+        self.wall.as_secs_f64()
+    }
+
+    pub fn peak_gib(&self) -> f64 {
+        self.peak_kib as f64 / 1024.0 / 1024.0
+    }
+}
+
+/// The lines of a generated crate's code.
+pub fn generated_lines(files: &[GeneratedFile]) -> usize {
+    files
+        .iter()
+        .find(|file| file.path == "src/generated.rs")
+        .map_or(0, |file| file.contents.lines().count())
 }
 
 impl Scratch {
@@ -50,6 +79,20 @@ impl Scratch {
             fs::write(&path, &file.contents).map_err(|e| format!("{}: {e}", path.display()))?;
         }
         self.members.push(member);
+        Ok(())
+    }
+
+    /// Adds a generated client and, when tags split it, its schemas crate.
+    pub fn add_generated(
+        &mut self,
+        crate_name: &str,
+        files: &[GeneratedFile],
+        schemas: Option<&SchemasCrate>,
+    ) -> Result<(), String> {
+        self.add(crate_name, files)?;
+        if let Some(schemas) = schemas {
+            self.add(&schemas.name, &schemas.files)?;
+        }
         Ok(())
     }
 

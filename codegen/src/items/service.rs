@@ -14,48 +14,55 @@ use crate::typify::OperationTypes;
 pub(super) fn tokens(model: &Model<'_>, gates: &[Option<syn::Attribute>]) -> TokenStream {
     let key = &model.settings.key;
     let name = &model.settings.name;
+    // Each operation's names in a `match`: its operationId and method, each once.
     let mut seen: Vec<&str> = Vec::new();
-    let arms = model.operations.iter().zip(gates).map(|(operation, gate)| {
-        let method = format_ident!("{}", operation.method);
-        let names: Vec<&str> = [operation.id.as_str(), operation.method.as_str()]
-            .into_iter()
-            .filter(|name| {
-                let fresh = !seen.contains(name);
-                seen.push(name);
-                fresh
-            })
-            .collect();
-        if !operation.callable_by_text() {
-            let why = if operation.takes_body() {
-                "takes a request body"
+    let names: Vec<Vec<&str>> = model
+        .operations
+        .iter()
+        .map(|operation| {
+            [operation.id.as_str(), operation.method.as_str()]
+                .into_iter()
+                .filter(|name| {
+                    let fresh = !seen.contains(name);
+                    seen.push(name);
+                    fresh
+                })
+                .collect()
+        })
+        .collect();
+    let arms = model
+        .operations
+        .iter()
+        .zip(gates)
+        .zip(&names)
+        .map(|((operation, gate), names)| {
+            let method = format_ident!("{}", operation.method);
+            if !operation.callable_by_text() {
+                let why = if operation.takes_body() {
+                    "takes a request body"
+                } else {
+                    "answers with bytes, not JSON"
+                };
+                let message = format!("`{}` {why}: call it from Rust", operation.id);
+                quote!(#gate #(#names)|* => Err(#message.to_owned()),)
             } else {
-                "answers with bytes, not JSON"
-            };
-            let message = format!("`{}` {why}: call it from Rust", operation.id);
-            quote!(#gate #(#names)|* => Err(#message.to_owned()),)
-        } else {
-            quote! {
-                #gate #(#names)|* => Ok(usagekit_runtime::__private::boxed_pages(
-                    self.#method().set_text(params)?.json_pages(),
-                )),
+                quote! {
+                    #gate #(#names)|* => Ok(usagekit_runtime::__private::boxed_pages(
+                        self.#method().set_text(params)?.json_pages(),
+                    )),
+                }
             }
-        }
-    });
+        });
     let arms: Vec<TokenStream> = arms.collect();
     // Operations with a JSON body, called with one (a report's POST query).
     let body_arms: Vec<TokenStream> = model
         .operations
         .iter()
         .zip(gates)
-        .filter(|(operation, _)| operation.callable_with_json_body())
-        .map(|(operation, gate)| {
+        .zip(&names)
+        .filter(|((operation, _), _)| operation.callable_with_json_body())
+        .map(|((operation, gate), names)| {
             let method = format_ident!("{}", operation.method);
-            let (id, name) = (&operation.id, &operation.method);
-            let names: Vec<&str> = if id == name {
-                vec![id.as_str()]
-            } else {
-                vec![id.as_str(), name.as_str()]
-            };
             quote! {
                 #gate #(#names)|* => Ok(usagekit_runtime::__private::boxed_pages(
                     self.#method().set_text(params)?.set_json_body(body)?.json_pages(),

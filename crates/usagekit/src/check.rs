@@ -10,7 +10,7 @@ use chrono::{DateTime, Days, Utc};
 use rust_decimal::Decimal;
 use serde_json::json;
 use serde_json::value::RawValue;
-use usagekit_runtime::report::{Dimension, Granularity, ReportQuery};
+use usagekit_runtime::report::{Dimension, Granularity};
 
 use crate::run;
 use crate::summary::Summary;
@@ -132,28 +132,7 @@ pub async fn check(args: &CheckArgs) -> ExitCode {
         }
     };
     let now = Utc::now();
-    let period = |by: Granularity| match budget.zone {
-        Some(zone) => crate::zone::current_period(zone, by, now),
-        None => by.period(now),
-    };
-    let (since, end) = period(budget.period);
-    // Up to the end of today: an API may refuse a range in the future.
-    let tomorrow = period(Granularity::Day).1;
-    let until = end.min(tomorrow);
-    if let Some(zone) = budget.zone
-        && let Err(message) =
-            crate::zone::check_whole_hours(zone, since.date_naive(), until.date_naive())
-    {
-        eprintln!("error: {message}");
-        return ExitCode::from(BAD_ARGUMENTS);
-    }
-    let query = ReportQuery {
-        since,
-        until,
-        group_by: vec![Dimension::Provider],
-        hourly: budget.zone.is_some(),
-    };
-    let shape = Shape {
+    let mut shape = Shape {
         until: None,
         provider: args.provider.clone(),
         by: budget.period,
@@ -161,6 +140,20 @@ pub async fn check(args: &CheckArgs) -> ExitCode {
         format: Format::Table,
         tz: budget.zone,
     };
+    // The current period's days, in the budget's zone; asked up to the end of
+    // today (an API may refuse a range in the future).
+    let today = shape.today();
+    let (start, end) = budget.period.period(crate::zone::utc_midnight(today));
+    let (first_day, end_day) = (start.date_naive(), end.date_naive());
+    shape.until = Some(end_day.min(today + Days::new(1)));
+    let query = match shape.query(first_day) {
+        Ok(query) => query,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(BAD_ARGUMENTS);
+        }
+    };
+    let (since, end) = (query.since, shape.midnight(end_day));
     if let Err(message) = run::select(&shape.provider) {
         eprintln!("error: {message}");
         return ExitCode::from(BAD_ARGUMENTS);

@@ -146,19 +146,27 @@ fn parse_dimension(text: &str) -> Result<Dimension, String> {
 }
 
 impl Shape {
-    fn query(&self, since: NaiveDate) -> Result<ReportQuery, String> {
-        let today = match self.tz {
+    /// Today in the report's time zone.
+    fn today(&self) -> NaiveDate {
+        match self.tz {
             Some(zone) => Utc::now().with_timezone(&zone).date_naive(),
             None => Utc::now().date_naive(),
-        };
-        let until = self.until.unwrap_or(today + chrono::Days::new(1));
+        }
+    }
+
+    /// The instant `date` starts in the report's time zone.
+    fn midnight(&self, date: NaiveDate) -> chrono::DateTime<Utc> {
+        match self.tz {
+            Some(zone) => zone::midnight(zone, date),
+            None => zone::utc_midnight(date),
+        }
+    }
+
+    fn query(&self, since: NaiveDate) -> Result<ReportQuery, String> {
+        let until = self.until.unwrap_or(self.today() + chrono::Days::new(1));
         if until <= since {
             return Err(format!("--until {until} must be after --since {since}"));
         }
-        let midnight = |date: NaiveDate| match self.tz {
-            Some(zone) => zone::midnight(zone, date),
-            None => date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc(),
-        };
         if let Some(zone) = self.tz {
             zone::check_whole_hours(zone, since, until)?;
         }
@@ -166,8 +174,8 @@ impl Shape {
         group_by.sort();
         group_by.dedup();
         Ok(ReportQuery {
-            since: midnight(since),
-            until: midnight(until),
+            since: self.midnight(since),
+            until: self.midnight(until),
             group_by,
             hourly: self.tz.is_some(),
         })

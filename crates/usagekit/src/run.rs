@@ -65,6 +65,8 @@ pub async fn report(
     let mut skipped = Vec::new();
     let mut failures = Vec::new();
     let mut sources = Vec::new();
+    // Offline, the store is read for the providers without credentials too.
+    let mut unconfigured: Vec<&'static Service> = Vec::new();
     for service in select(&shape.provider)? {
         if service.reports.is_empty() {
             skipped.push((
@@ -75,14 +77,13 @@ pub async fn report(
             match service.from_env() {
                 // A client-wide parameter (a team id) the environment lacks: every
                 // call would fail, so say which variable once.
-                Ok(_) if unset_parameter(service).is_some() => {
-                    let (name, env) = unset_parameter(service).unwrap_or_default();
-                    failures.push((
+                Ok(client) => match unset_parameter(service) {
+                    Some((name, env)) => failures.push((
                         service.key,
                         format!("{env} is not set: the `{name}` every call names"),
-                    ));
-                }
-                Ok(client) => sources.push((service, client)),
+                    )),
+                    None => sources.push((service, client)),
+                },
                 // `from_env` stops at the first unset variable; name them all.
                 Err(ConfigError::MissingEnv { .. }) => {
                     let variables: Vec<&str> =
@@ -91,21 +92,14 @@ pub async fn report(
                         service.key,
                         format!("no credentials: set {}", variables.join(" and ")),
                     ));
+                    if storage.offline {
+                        unconfigured.push(service);
+                    }
                 }
                 Err(error) => failures.push((service.key, error.to_string())),
             }
         }
     }
-    // Offline, the store is read for the providers without credentials too.
-    let unconfigured: Vec<&'static Service> = if storage.offline {
-        let keys: Vec<&str> = skipped.iter().map(|(key, _)| *key).collect();
-        select(&shape.provider)?
-            .into_iter()
-            .filter(|service| keys.contains(&service.key) && !service.reports.is_empty())
-            .collect()
-    } else {
-        Vec::new()
-    };
     // Nothing to read is not an empty report: a cron job must not look healthy.
     if sources.is_empty() && failures.is_empty() && unconfigured.is_empty() {
         let reasons: Vec<String> = skipped
@@ -153,10 +147,10 @@ pub async fn report(
     // In a time zone, a provider that reports only whole UTC days says so.
     if let Some(zone) = shape.tz {
         for service in &services {
-            let daily_only = service.reports.iter().any(|spec| {
-                matches!(spec.period, report::Period::Buckets { .. })
-                    && spec.request.hour_width.is_none()
-            });
+            let daily_only = service
+                .reports
+                .iter()
+                .any(|spec| crate::stored::is_buckets(spec) && spec.request.hour_width.is_none());
             if daily_only {
                 summary.skipped.push((
                     service.key,

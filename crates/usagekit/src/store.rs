@@ -7,7 +7,7 @@
 //! provider, the operation they came from and the grouping the API was asked
 //! for; `closed_days` lists, per the same key, the UTC days fetched after they
 //! closed (ended more than a day before the fetch), which are never fetched again.
-//! Writes are one transaction per provider; concurrent runs wait for each other
+//! Each fetch is written in one transaction; concurrent runs wait for each other
 //! (WAL, a busy timeout) and never see half a write.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -210,8 +210,7 @@ impl Store {
                 let mut day = since.date_naive();
                 while day < until.date_naive() {
                     let end = day + Days::new(1);
-                    let ended = end.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-                    if ended <= closed_before {
+                    if crate::zone::utc_midnight(end) <= closed_before {
                         transaction
                             .execute(
                                 "INSERT OR REPLACE INTO closed_days VALUES (?1, ?2, ?3, ?4, ?5)",

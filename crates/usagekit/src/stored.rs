@@ -11,12 +11,13 @@ use usagekit_runtime::report::{Period, Record, ReportQuery, ReportSpec};
 use crate::Shape;
 use crate::store::Store;
 use crate::summary::{Completeness, Summary};
+use crate::zone::utc_midnight as midnight;
 
 /// A day is closed, and never fetched again, once it ended a day before the fetch:
 /// providers finish reporting a day within hours.
 pub const REPORTING_DELAY: Days = Days::new(1);
 
-fn is_buckets(spec: &ReportSpec) -> bool {
+pub fn is_buckets(spec: &ReportSpec) -> bool {
     matches!(spec.period, Period::Buckets { .. })
 }
 
@@ -32,18 +33,15 @@ fn group<'s>(service: &'s Service, spec: &'s ReportSpec) -> Vec<&'s str> {
     members
 }
 
+/// The UTC days a range touches.
 fn days(since: DateTime<Utc>, until: DateTime<Utc>) -> Vec<NaiveDate> {
     let mut days = Vec::new();
     let mut day = since.date_naive();
-    while day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() < until {
+    while midnight(day) < until {
         days.push(day);
         day = day + Days::new(1);
     }
     days
-}
-
-fn midnight(day: NaiveDate) -> DateTime<Utc> {
-    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
 }
 
 /// A query's range: since, until (exclusive).
@@ -56,7 +54,6 @@ struct Fetched {
     read: Vec<(Vec<String>, Range)>,
     notes: Vec<String>,
     error: Option<String>,
-    requests_made: bool,
 }
 
 /// The report of `sources`, through `store`; `offline` reads the store alone (and
@@ -80,7 +77,9 @@ pub async fn collect(
     let wanted = days(query.since, query.until);
 
     // Per provider: the first day any operation's group lacks (closed days only
-    // count as held; open ones are always fetched again).
+    // count as held; open ones are always fetched again), whether it has
+    // operations that are not buckets (fetched on every run), and whether the store
+    // holds every day of the range closed.
     let mut plans = Vec::new();
     for (service, _) in sources {
         let operations: Vec<&str> = service
@@ -101,14 +100,19 @@ pub async fn collect(
             .filter_map(|spec| wanted.iter().find(|day| !held(spec, day)).copied())
             .min();
         let others = service.reports.iter().any(|spec| !is_buckets(spec));
-        plans.push((first_missing, others));
+        let held_all = service
+            .reports
+            .iter()
+            .filter(|spec| is_buckets(spec))
+            .all(|spec| wanted.iter().all(|day| held(spec, day)));
+        plans.push((first_missing, others, held_all));
     }
 
     // Fetch what is missing, every provider at once.
     let runs = sources
         .iter()
         .zip(&plans)
-        .map(|((service, client), (first_missing, others))| {
+        .map(|((service, client), (first_missing, others, _))| {
             let query = query.clone();
             async move {
                 let mut fetched = Fetched {
@@ -116,7 +120,6 @@ pub async fn collect(
                     read: Vec::new(),
                     notes: Vec::new(),
                     error: None,
-                    requests_made: false,
                 };
                 let Some(client) = client.as_ref().filter(|_| !offline) else {
                     return fetched;
@@ -139,7 +142,6 @@ pub async fn collect(
                     asks.push((query.clone(), false));
                 }
                 for (ask, buckets) in asks {
-                    fetched.requests_made = true;
                     let include = |spec: &ReportSpec| is_buckets(spec) == buckets;
                     let result = service
                         .run_report_read(
@@ -170,7 +172,10 @@ pub async fn collect(
         providers: Vec::new(),
         zone: shape.tz,
     };
-    for (((service, _), (first_missing, _)), fetched) in sources.iter().zip(&plans).zip(results) {
+    for (((service, _), (first_missing, others, held_all)), fetched) in
+        sources.iter().zip(&plans).zip(results)
+    {
+        let held_all = *held_all;
         let buckets: Vec<&str> = service
             .reports
             .iter()
@@ -236,19 +241,6 @@ pub async fn collect(
                 count += 1;
             }
         }
-        let held_all = wanted.iter().all(|day| {
-            service
-                .reports
-                .iter()
-                .filter(|spec| is_buckets(spec))
-                .all(|spec| {
-                    midnight(*day) + Days::new(1) <= closed_before
-                        && store
-                            .closed_days(service.key, &group(service, spec), &grouping)
-                            .map(|closed| closed.values().any(|days| days.contains(day)))
-                            .unwrap_or(false)
-                })
-        });
         let state = match (&fetched.error, offline) {
             (Some(_), _) if count == 0 => Completeness::Missing,
             (Some(_), _) => Completeness::Partial,
@@ -271,7 +263,7 @@ pub async fn collect(
                     .to_owned(),
             ));
         }
-        if !offline && first_missing.is_none() && !fetched.requests_made {
+        if !offline && first_missing.is_none() && !others {
             summary
                 .skipped
                 .push((service.key, "every day read from the store".to_owned()));

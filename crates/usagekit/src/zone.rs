@@ -4,12 +4,17 @@
 
 use chrono::{DateTime, Days, NaiveDate, Offset, SecondsFormat, TimeZone, Utc};
 use chrono_tz::Tz;
-use usagekit_runtime::report::{Granularity, LocalTime};
+use usagekit_runtime::report::LocalTime;
 
 pub fn parse(text: &str) -> Result<Tz, String> {
     text.parse::<Tz>().map_err(|_| {
         format!("unknown time zone `{text}`; give an IANA name such as Europe/Berlin or America/New_York")
     })
+}
+
+/// The instant a UTC day starts.
+pub fn utc_midnight(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
 }
 
 /// The instant a day starts in `zone` (the first instant, on a day DST skips midnight).
@@ -57,19 +62,5 @@ pub fn show(zone: Tz, local: DateTime<Utc>) -> String {
     zone.from_local_datetime(&naive).earliest().map_or_else(
         || local.to_rfc3339_opts(SecondsFormat::Secs, true),
         |time| time.to_rfc3339_opts(SecondsFormat::Secs, true),
-    )
-}
-
-/// The current day, week or month in `zone`, as UTC instants.
-pub fn current_period(
-    zone: Tz,
-    by: Granularity,
-    now: DateTime<Utc>,
-) -> (DateTime<Utc>, DateTime<Utc>) {
-    let local_now = now.with_timezone(&zone).naive_local().and_utc();
-    let (start, end) = by.period(local_now);
-    (
-        midnight(zone, start.date_naive()),
-        midnight(zone, end.date_naive()),
     )
 }
